@@ -1,0 +1,18 @@
+use serde::Serialize;
+
+use crate::error::Result;
+
+#[derive(Debug, Serialize)]
+pub struct AppInfo {
+    name: &'static str,
+    version: &'static str,
+}
+
+/// Name and version for the window footer; also proves IPC is alive.
+#[tauri::command]
+pub fn app_info() -> Result<AppInfo> {
+    Ok(AppInfo {
+        name: "Veo Desk",
+        version: env!("CARGO_PKG_VERSION"),
+    })
+}
