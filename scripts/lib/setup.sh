@@ -1,0 +1,49 @@
+# Installs what Veo Desk needs to build, run and test, skipping what is already there.
+# Sourced by scripts/run and scripts/test.
+
+# Build and run: WebKitGTK and friends for the Tauri window; GStreamer plugins play H.264.
+RUN_PACKAGES=(
+  build-essential pkg-config curl file
+  libwebkit2gtk-4.1-dev libsoup-3.0-dev librsvg2-dev libxdo-dev
+  libayatana-appindicator3-dev libssl-dev
+  gstreamer1.0-plugins-good gstreamer1.0-libav
+)
+# Tests: a virtual display, WebDriver for WebKit, a real keychain on a private session bus.
+TEST_PACKAGES=(xvfb webkit2gtk-driver gnome-keyring dbus-x11 libsecret-tools)
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+ensure_packages() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "Installing system packages: ${missing[*]}"
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+}
+
+ensure_rust() {
+  if ! command -v cargo >/dev/null 2>&1; then
+    if [ -x "$HOME/.cargo/bin/cargo" ]; then
+      export PATH="$HOME/.cargo/bin:$PATH"
+    else
+      say "Rust is missing. Install it from https://rustup.rs, then run this command again."
+      exit 1
+    fi
+  fi
+}
+
+# tauri-driver bridges WebDriver to WebKitWebDriver for the window tests.
+ensure_tauri_driver() {
+  if command -v tauri-driver >/dev/null 2>&1 || [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver" ]; then
+    return 0
+  fi
+  say "Installing tauri-driver"
+  cargo install tauri-driver --version 2.1.0 --locked
+}

@@ -1,0 +1,358 @@
+//! A small window-test harness: start the real app under tauri-driver with its own
+//! ports and throw-away HOME/XDG dirs, find controls the way a user names them,
+//! type, click, wait for text, take screenshots into `target/e2e/`.
+//!
+//! Needs a display (Xvfb), a session bus and `tauri-driver` + `WebKitWebDriver`;
+//! `scripts/test` provides all three.
+
+use std::fs::File;
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+use tempfile::TempDir;
+
+const APP: &str = env!("CARGO_BIN_EXE_veo-desk");
+const PATIENCE: Duration = Duration::from_secs(15);
+
+/// Everything a test needs from a running app; dropping it tears the app down.
+pub struct App {
+    client: Option<Client>,
+    driver: Driver,
+    home: PathBuf,
+    _owned_home: Option<TempDir>,
+    name: String,
+}
+
+/// Options for one app start.
+#[derive(Default)]
+pub struct Launch<'a> {
+    env: Vec<(&'a str, String)>,
+    home: Option<&'a Path>,
+}
+
+impl<'a> Launch<'a> {
+    pub fn env(mut self, key: &'a str, value: impl Into<String>) -> Self {
+        self.env.push((key, value.into()));
+        self
+    }
+
+    /// Reuse the dirs of an earlier run, to test what survives a restart.
+    pub fn home(mut self, home: &'a Path) -> Self {
+        self.home = Some(home);
+        self
+    }
+}
+
+impl App {
+    /// Starts the app with fresh dirs; `name` prefixes its screenshots and logs.
+    pub async fn start(name: &str) -> App {
+        App::start_with(name, Launch::default()).await
+    }
+
+    pub async fn start_with(name: &str, launch: Launch<'_>) -> App {
+        let owned_home = match launch.home {
+            Some(_) => None,
+            None => Some(fresh_home()),
+        };
+        let home = launch
+            .home
+            .map(Path::to_path_buf)
+            .or_else(|| owned_home.as_ref().map(|t| t.path().to_path_buf()))
+            .expect("a HOME");
+        let driver = Driver::start(name, &home, &launch.env);
+        let client = connect(&driver).await;
+        let app = App {
+            client: Some(client),
+            driver,
+            home,
+            _owned_home: owned_home,
+            name: name.to_string(),
+        };
+        app.wait_for_element("#compose-form").await;
+        app
+    }
+
+    pub fn client(&self) -> &Client {
+        self.client.as_ref().expect("session is open")
+    }
+
+    /// The throw-away HOME of this run (config, data and cache live below it).
+    pub fn home(&self) -> &Path {
+        &self.home
+    }
+
+    pub async fn title(&self) -> String {
+        self.client().title().await.expect("window title")
+    }
+
+    /// The control whose visible label (or accessible name) is exactly `label`.
+    pub async fn control(&self, label: &str) -> Element {
+        let l = xpath_literal(label);
+        let xpath = format!(
+            "//*[@id = //label[normalize-space(.) = {l}]/@for] \
+             | //*[@aria-label = {l}] \
+             | //*[@aria-labelledby = //*[normalize-space(.) = {l}]/@id] \
+             | //fieldset[legend[normalize-space(.) = {l}]]"
+        );
+        self.wait_for(
+            Locator::XPath(&xpath),
+            &format!("a control labelled {label:?}"),
+        )
+        .await
+    }
+
+    /// A button (or element with role=button) whose text is exactly `name`.
+    pub async fn button(&self, name: &str) -> Element {
+        let n = xpath_literal(name);
+        let xpath = format!(
+            "//button[normalize-space(.) = {n} or @aria-label = {n}] \
+             | //*[@role = 'button'][normalize-space(.) = {n} or @aria-label = {n}]"
+        );
+        self.wait_for(Locator::XPath(&xpath), &format!("a button named {name:?}"))
+            .await
+    }
+
+    pub async fn type_into(&self, label: &str, text: &str) {
+        let field = self.control(label).await;
+        field.send_keys(text).await.expect("typing");
+    }
+
+    pub async fn click(&self, button: &str) {
+        self.button(button).await.click().await.expect("click");
+    }
+
+    /// Clicks the `<label>` with this text: how a user picks a radio option.
+    pub async fn choose(&self, option: &str) {
+        let xpath = format!("//label[normalize-space(.) = {}]", xpath_literal(option));
+        let label = self
+            .wait_for(Locator::XPath(&xpath), &format!("an option {option:?}"))
+            .await;
+        label.click().await.expect("choose option");
+    }
+
+    pub async fn value_of(&self, label: &str) -> String {
+        let field = self.control(label).await;
+        field.prop("value").await.ok().flatten().unwrap_or_default()
+    }
+
+    pub async fn text_of(&self, css: &str) -> String {
+        let node = self.wait_for_element(css).await;
+        node.text().await.expect("element text")
+    }
+
+    pub async fn wait_for_element(&self, css: &str) -> Element {
+        self.wait_for(Locator::Css(css), &format!("element {css}"))
+            .await
+    }
+
+    /// Waits until `text` is visible somewhere in the window.
+    pub async fn wait_for_text(&self, text: &str) {
+        let found = self
+            .poll(|| async {
+                let seen = self.script("return document.body.innerText", vec![]).await;
+                seen.as_str().is_some_and(|s| s.contains(text))
+            })
+            .await;
+        if !found {
+            self.fail(&format!("text {text:?} never appeared")).await;
+        }
+    }
+
+    /// Runs JavaScript in the page and returns its JSON result.
+    pub async fn script(&self, js: &str, args: Vec<Value>) -> Value {
+        self.client().execute(js, args).await.expect("script")
+    }
+
+    /// Saves `target/e2e/<test>-<label>.png` and returns its path.
+    pub async fn screenshot(&self, label: &str) -> PathBuf {
+        self.settle().await;
+        let png = self.client().screenshot().await.expect("screenshot");
+        let path = artifacts_dir().join(format!("{}-{label}.png", self.name));
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+
+    /// Waits until what the page shows has been painted: WebKit's snapshot can
+    /// otherwise return a frame from before the last DOM change.
+    async fn settle(&self) {
+        let js = "const done = arguments[arguments.length - 1];\n\
+                  requestAnimationFrame(() => requestAnimationFrame(() => done(true)));";
+        let _ = self.client().execute_async(js, vec![]).await;
+    }
+
+    /// Ends the WebDriver session so the app quits cleanly.
+    pub async fn close(mut self) {
+        if let Some(client) = self.client.take() {
+            let _ = client.close().await;
+        }
+    }
+
+    async fn wait_for(&self, locator: Locator<'_>, what: &str) -> Element {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Ok(found) = self.client().find(locator).await {
+                return found;
+            }
+            if Instant::now() > deadline {
+                self.fail(&format!("{what} never appeared")).await;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn poll<F, Fut>(&self, mut check: F) -> bool
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let deadline = Instant::now() + PATIENCE;
+        while Instant::now() < deadline {
+            if check().await {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        false
+    }
+
+    async fn fail(&self, why: &str) -> ! {
+        let shot = self.screenshot("failure").await;
+        panic!(
+            "{why}; screenshot: {}; driver log: {}",
+            shot.display(),
+            self.driver.log.display()
+        );
+    }
+}
+
+/// tauri-driver in its own process group, on its own ports. Dropping it kills the
+/// whole group (tauri-driver, WebKitWebDriver and the app), even after a failed test.
+struct Driver {
+    child: Child,
+    port: u16,
+    log: PathBuf,
+}
+
+impl Driver {
+    fn start(name: &str, root: &Path, extra_env: &[(&str, String)]) -> Driver {
+        let port = free_port();
+        let native_port = free_port();
+        let log = artifacts_dir().join(format!("{name}-driver.log"));
+        let out = File::create(&log).expect("driver log");
+        let mut command = Command::new(tauri_driver());
+        command
+            .args(["--port", &port.to_string()])
+            .args(["--native-port", &native_port.to_string()])
+            .envs(isolated_dirs(root))
+            .envs(extra_env.iter().map(|(k, v)| (*k, v.as_str())))
+            .stdin(Stdio::null())
+            .stdout(out.try_clone().expect("log handle"))
+            .stderr(out)
+            .process_group(0);
+        let child = command.spawn().unwrap_or_else(|e| {
+            panic!("could not start tauri-driver ({e}); run the tests with scripts/test")
+        });
+        let driver = Driver { child, port, log };
+        driver.wait_until_listening();
+        driver
+    }
+
+    fn wait_until_listening(&self) {
+        let deadline = Instant::now() + PATIENCE;
+        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not listen on port {}; see {}",
+                self.port,
+                self.log.display()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let group = self.child.id() as libc::pid_t;
+        // SAFETY: killpg only sends a signal to the group we created with process_group(0).
+        unsafe {
+            libc::killpg(group, libc::SIGKILL);
+        }
+        let _ = self.child.wait();
+    }
+}
+
+async fn connect(driver: &Driver) -> Client {
+    let caps = json!({ "tauri:options": { "application": APP } });
+    let caps = caps.as_object().cloned().expect("capabilities object");
+    let url = format!("http://127.0.0.1:{}", driver.port);
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&url)
+        .await
+        .unwrap_or_else(|e| panic!("no WebDriver session ({e}); see {}", driver.log.display()))
+}
+
+/// A throw-away HOME that a test can keep across app restarts.
+pub fn fresh_home() -> TempDir {
+    tempfile::Builder::new()
+        .prefix("veo-desk-e2e-")
+        .tempdir()
+        .expect("temp HOME")
+}
+
+/// HOME and the XDG dirs under one root, so runs never see each other's data.
+fn isolated_dirs(root: &Path) -> Vec<(&'static str, PathBuf)> {
+    let dirs = [
+        ("HOME", root.to_path_buf()),
+        ("XDG_CONFIG_HOME", root.join(".config")),
+        ("XDG_DATA_HOME", root.join(".local/share")),
+        ("XDG_CACHE_HOME", root.join(".cache")),
+        ("XDG_STATE_HOME", root.join(".local/state")),
+    ];
+    for (_, dir) in &dirs {
+        std::fs::create_dir_all(dir).expect("isolated dir");
+    }
+    dirs.to_vec()
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind(("127.0.0.1", 0))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn tauri_driver() -> PathBuf {
+    if let Some(path) = std::env::var_os("TAURI_DRIVER") {
+        return path.into();
+    }
+    let cargo_bin = std::env::var_os("HOME")
+        .map(|h| PathBuf::from(h).join(".cargo/bin/tauri-driver"))
+        .filter(|p| p.exists());
+    cargo_bin.unwrap_or_else(|| "tauri-driver".into())
+}
+
+pub fn artifacts_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("target dir")
+        .join("e2e");
+    std::fs::create_dir_all(&dir).expect("artifacts dir");
+    dir
+}
+
+/// Quotes text for XPath 1.0, which has no escape for quotes.
+fn xpath_literal(text: &str) -> String {
+    if !text.contains('\'') {
+        return format!("'{text}'");
+    }
+    let parts: Vec<String> = text.split('\'').map(|p| format!("'{p}'")).collect();
+    format!("concat({})", parts.join(", \"'\", "))
+}

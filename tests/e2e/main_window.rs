@@ -1,0 +1,89 @@
+use crate::harness::App;
+
+#[tokio::test]
+async fn the_form_is_there_and_takes_a_prompt() {
+    let app = App::start("main-window").await;
+    assert_eq!(app.title().await, "Veo Desk");
+
+    for label in [
+        "Prompt",
+        "Model",
+        "Duration",
+        "Aspect",
+        "Reference image (optional)",
+    ] {
+        app.control(label).await;
+    }
+    app.button("Generate").await;
+    app.wait_for_text("No videos yet").await;
+    app.wait_for_text("Veo Desk 0.1.0").await; // the footer comes from Rust over IPC
+
+    app.type_into(
+        "Prompt",
+        "A paper boat drifting down a rainy street at dusk",
+    )
+    .await;
+    assert_eq!(
+        app.value_of("Prompt").await,
+        "A paper boat drifting down a rainy street at dusk"
+    );
+    app.wait_for_text("49 characters").await;
+    app.choose("9:16 Portrait").await;
+    let portrait = app.control("Aspect").await;
+    let checked = portrait
+        .find(fantoccini::Locator::Css("input:checked"))
+        .await
+        .expect("a checked aspect");
+    assert_eq!(
+        checked.prop("value").await.unwrap().as_deref(),
+        Some("9:16")
+    );
+
+    app.screenshot("form").await;
+    app.close().await;
+}
+
+#[tokio::test]
+async fn generate_without_a_prompt_says_what_is_missing() {
+    let app = App::start("empty-prompt").await;
+    app.click("Generate").await;
+    app.wait_for_text("Type a prompt first").await;
+    app.screenshot("hint").await;
+    let invalid = app
+        .control("Prompt")
+        .await
+        .attr("aria-invalid")
+        .await
+        .unwrap();
+    assert_eq!(invalid.as_deref(), Some("true"));
+    app.close().await;
+}
+
+/// Every control a user can reach has an accessible name taken from visible text.
+#[tokio::test]
+async fn every_control_has_a_visible_label() {
+    let app = App::start("labels").await;
+    let unnamed = app
+        .script(
+            r#"
+            const visible = (n) => n && n.getClientRects().length > 0 && n.textContent.trim() !== '';
+            const nameOf = (c) => {
+              if (c.labels && [...c.labels].some(visible)) return true;
+              const by = c.getAttribute('aria-labelledby');
+              if (by && by.split(' ').map((id) => document.getElementById(id)).every(visible)) return true;
+              if (c.tagName === 'BUTTON' && c.textContent.trim() !== '') return true;
+              return false;
+            };
+            const controls = document.querySelectorAll('input, select, textarea, button, [role=button], [tabindex]');
+            return [...controls].filter((c) => !nameOf(c)).map((c) => c.outerHTML.slice(0, 80));
+            "#,
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        unnamed,
+        serde_json::json!([]),
+        "controls without a visible label"
+    );
+    app.close().await;
+}
