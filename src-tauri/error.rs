@@ -19,6 +19,10 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// The OS keychain cannot store or give back a key.
+    #[error("{}", .0.message())]
+    Keychain(crate::keychain::KeychainProblem),
+
     /// A bug on our side. The message says so plainly instead of crashing the window.
     #[error("Something went wrong inside Veo Desk ({0}). Please try again; if it keeps happening, restart the app.")]
     Internal(String),
@@ -45,6 +49,7 @@ impl Error {
         match self {
             Error::InvalidInput(_) => "invalid_input",
             Error::Io { .. } => "io",
+            Error::Keychain(problem) => problem.code(),
             Error::Internal(_) => "internal",
         }
     }
@@ -86,6 +91,18 @@ mod tests {
         assert_eq!(
             wire(e),
             json!({"code": "io", "message": "Could not save the video: permission denied"})
+        );
+    }
+
+    #[test]
+    fn keychain_errors_cross_ipc_with_their_own_code() {
+        use crate::keychain::KeychainProblem;
+        assert_eq!(
+            wire(Error::Keychain(KeychainProblem::Locked)),
+            json!({
+                "code": "keychain_locked",
+                "message": "The keychain is locked. Unlock it (for example by signing in again), or keep the key for this session only."
+            })
         );
     }
 

@@ -2,6 +2,8 @@
 
 pub mod commands;
 pub mod error;
+pub mod keychain;
+pub mod secret;
 
 pub use error::{Error, Result};
 

@@ -1,0 +1,197 @@
+//! Where API keys live: the OS keychain, or (when none is usable and the user
+//! agrees) memory for this session only. Never a file.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use crate::error::{Error, Result};
+use crate::secret::ApiKey;
+
+/// The keychain "service" every Veo Desk entry is filed under.
+pub const SERVICE: &str = "com.veodesk.desktop";
+
+pub trait KeyStore: Send + Sync {
+    fn save(&self, account: &str, key: &ApiKey) -> Result<()>;
+    fn load(&self, account: &str) -> Result<Option<ApiKey>>;
+    /// Removing a key that is not there is not an error.
+    fn delete(&self, account: &str) -> Result<()>;
+}
+
+/// The platform keychain (Secret Service on Linux).
+pub struct OsKeychain {
+    service: String,
+}
+
+impl OsKeychain {
+    pub fn new() -> Self {
+        Self::with_service(SERVICE)
+    }
+
+    /// A separate service name, so tests never touch the app's own entries.
+    pub fn with_service(service: &str) -> Self {
+        OsKeychain {
+            service: service.to_string(),
+        }
+    }
+
+    fn entry(&self, account: &str) -> Result<keyring::Entry> {
+        keyring::Entry::new(&self.service, account).map_err(unusable)
+    }
+}
+
+impl Default for OsKeychain {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl KeyStore for OsKeychain {
+    fn save(&self, account: &str, key: &ApiKey) -> Result<()> {
+        self.entry(account)?
+            .set_password(key.expose())
+            .map_err(unusable)
+    }
+
+    fn load(&self, account: &str) -> Result<Option<ApiKey>> {
+        match self.entry(account)?.get_password() {
+            Ok(stored) => Ok(ApiKey::new(&stored)),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(unusable(e)),
+        }
+    }
+
+    fn delete(&self, account: &str) -> Result<()> {
+        match self.entry(account)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(unusable(e)),
+        }
+    }
+}
+
+/// Keys held in memory until the app quits, for machines without a usable keychain.
+#[derive(Default)]
+pub struct SessionKeys {
+    keys: Mutex<HashMap<String, ApiKey>>,
+}
+
+impl KeyStore for SessionKeys {
+    fn save(&self, account: &str, key: &ApiKey) -> Result<()> {
+        self.lock()?.insert(account.to_string(), key.clone());
+        Ok(())
+    }
+
+    fn load(&self, account: &str) -> Result<Option<ApiKey>> {
+        Ok(self.lock()?.get(account).cloned())
+    }
+
+    fn delete(&self, account: &str) -> Result<()> {
+        self.lock()?.remove(account);
+        Ok(())
+    }
+}
+
+impl SessionKeys {
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, HashMap<String, ApiKey>>> {
+        self.keys
+            .lock()
+            .map_err(|_| Error::internal("the session key store was poisoned"))
+    }
+}
+
+/// Maps a keyring failure to a plain message. The keyring's own text is never
+/// shown: some of its errors carry the stored bytes.
+fn unusable(e: keyring::Error) -> Error {
+    use keyring::Error as K;
+    let why = match &e {
+        K::NoStorageAccess(inner) | K::PlatformFailure(inner) => {
+            describe_platform(&inner.to_string())
+        }
+        K::BadEncoding(_) => KeychainProblem::Unreadable,
+        K::TooLong(..) | K::Invalid(..) | K::Ambiguous(_) | K::NoEntry => {
+            KeychainProblem::Unreadable
+        }
+        _ => KeychainProblem::Missing,
+    };
+    Error::Keychain(why)
+}
+
+fn describe_platform(detail: &str) -> KeychainProblem {
+    // Secret Service says "IsLocked" / "Object is locked"; "blocked" must not count.
+    let locked = detail
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|word| word.eq_ignore_ascii_case("locked") || word.eq_ignore_ascii_case("islocked"));
+    if locked {
+        KeychainProblem::Locked
+    } else {
+        KeychainProblem::Missing
+    }
+}
+
+/// Why the keychain could not be used, in words a user can act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeychainProblem {
+    /// No session bus, no Secret Service, or no keychain at all.
+    Missing,
+    /// The keychain exists but is locked.
+    Locked,
+    /// The keychain answered with something that is not a key Veo Desk saved.
+    Unreadable,
+}
+
+impl KeychainProblem {
+    pub fn message(self) -> &'static str {
+        match self {
+            KeychainProblem::Missing => "No keychain is available on this computer, so the key cannot be saved safely. You can keep it for this session only; you will need to paste it again after restarting Veo Desk.",
+            KeychainProblem::Locked => "The keychain is locked. Unlock it (for example by signing in again), or keep the key for this session only.",
+            KeychainProblem::Unreadable => "The key saved in the keychain could not be read. Paste the key again to replace it.",
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            KeychainProblem::Missing => "keychain_unavailable",
+            KeychainProblem::Locked => "keychain_locked",
+            KeychainProblem::Unreadable => "keychain_unreadable",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_keys_save_replace_and_delete() {
+        let store = SessionKeys::default();
+        let first = ApiKey::new("sk-first").unwrap();
+        let second = ApiKey::new("sk-second").unwrap();
+        store.save("profile-1", &first).unwrap();
+        store.save("profile-1", &second).unwrap();
+        assert_eq!(store.load("profile-1").unwrap(), Some(second));
+        store.delete("profile-1").unwrap();
+        assert_eq!(store.load("profile-1").unwrap(), None);
+        store.delete("profile-1").unwrap();
+    }
+
+    #[test]
+    fn a_missing_session_bus_reads_as_no_keychain() {
+        let e = unusable(keyring::Error::PlatformFailure(
+            "Unable to autolaunch a dbus-daemon without a $DISPLAY for X11".into(),
+        ));
+        assert_eq!(e.code(), "keychain_unavailable");
+        assert!(e.to_string().starts_with("No keychain is available"));
+    }
+
+    #[test]
+    fn a_locked_keychain_says_so() {
+        let e = unusable(keyring::Error::NoStorageAccess("Object is locked".into()));
+        assert_eq!(e.code(), "keychain_locked");
+    }
+
+    #[test]
+    fn unreadable_entries_never_echo_their_bytes() {
+        let e = unusable(keyring::Error::BadEncoding(b"sk-leaky\xff".to_vec()));
+        assert!(!e.to_string().contains("sk-leaky"));
+        assert!(!format!("{e:?}").contains("sk-leaky"));
+    }
+}
