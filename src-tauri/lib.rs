@@ -2,6 +2,7 @@
 
 pub mod commands;
 pub mod error;
+pub mod gateway;
 
 pub use error::{Error, Result};
 
