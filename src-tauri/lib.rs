@@ -3,6 +3,7 @@
 pub mod commands;
 pub mod error;
 pub mod gateway;
+pub mod simulator;
 
 pub use error::{Error, Result};
 
