@@ -30,7 +30,8 @@ impl SimBody {
     /// Sends the first `keep` bytes, then breaks the connection.
     pub fn cut_after(bytes: Bytes, keep: usize) -> SimBody {
         let keep = keep.min(bytes.len());
-        SimBody { chunks: VecDeque::from([bytes.slice(..keep)]), pause: None, sleep: None, cut: true }
+        // The pause lets hyper flush the bytes before the break, as a real network would.
+        SimBody { chunks: VecDeque::from([bytes.slice(..keep)]), pause: Some(Duration::from_millis(50)), sleep: None, cut: true }
     }
 
     /// Sends `chunk`-sized pieces with `pause` between them.
@@ -55,7 +56,7 @@ impl Body for SimBody {
         }
         match this.chunks.pop_front() {
             Some(chunk) => {
-                if let (Some(pause), false) = (this.pause, this.chunks.is_empty()) {
+                if let (Some(pause), true) = (this.pause, !this.chunks.is_empty() || this.cut) {
                     this.sleep = Some(Box::pin(tokio::time::sleep(pause)));
                 }
                 Poll::Ready(Some(Ok(Frame::data(chunk))))
