@@ -155,7 +155,7 @@ impl GatewayClient {
         &self,
         job: &VideoJob,
         dest: &Path,
-        mut on_progress: impl FnMut(DownloadProgress),
+        mut on_progress: impl FnMut(DownloadProgress) + Send,
     ) -> Result<u64, GatewayError> {
         let content = self.base.endpoint(&["videos", &job.id, "content"]);
         let fallback = job.result_url.as_deref().and_then(|u| Url::parse(u).ok());
@@ -208,7 +208,7 @@ impl GatewayClient {
         self.hide_key(result)
     }
 
-    async fn fetch(&self, url: &Url, dest: &Path, on_progress: &mut dyn FnMut(DownloadProgress)) -> Result<u64, GatewayError> {
+    async fn fetch(&self, url: &Url, dest: &Path, on_progress: &mut (dyn FnMut(DownloadProgress) + Send)) -> Result<u64, GatewayError> {
         // A result link on another host (a CDN) must not receive the key.
         let bearer = self.base.same_origin(url).then_some(self.key.0.as_str());
         download::fetch_to(&self.http, url, bearer, dest, self.options.retry, on_progress).await
@@ -332,6 +332,19 @@ fn parse_list(body: &[u8]) -> Vec<VideoJob> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The app runs these on Tauri's multi-threaded runtime, which needs `Send` futures.
+    #[test]
+    fn client_futures_can_move_between_threads() {
+        fn assert_send<T: Send>(_: T) {}
+        let client = GatewayClient::new("https://h.example", "sk-1", ClientOptions::default()).unwrap();
+        let job = VideoJob::parse(br#"{"id":"a","status":"completed"}"#).unwrap();
+        assert_send(client.submit(&SubmitRequest::default()));
+        assert_send(client.wait_until_done("a", |_| {}));
+        assert_send(client.download(&job, Path::new("/tmp/a.mp4"), |_| {}));
+        assert_send(client.list());
+        assert_send(client.delete("a"));
+    }
 
     #[test]
     fn debug_output_never_shows_the_key() {

@@ -40,7 +40,7 @@ pub(crate) async fn fetch_to(
     bearer: Option<&str>,
     dest: &Path,
     retry: RetryPolicy,
-    on_progress: &mut dyn FnMut(DownloadProgress),
+    on_progress: &mut (dyn FnMut(DownloadProgress) + Send),
 ) -> Result<u64, GatewayError> {
     let part = part_path(dest)?;
     let file = File::create(&part).await.map_err(|e| file_error(&part, e))?;
@@ -62,7 +62,7 @@ async fn fetch_with_resume(
     bearer: Option<&str>,
     t: &mut Transfer<'_>,
     policy: RetryPolicy,
-    on_progress: &mut dyn FnMut(DownloadProgress),
+    on_progress: &mut (dyn FnMut(DownloadProgress) + Send),
 ) -> Result<(), GatewayError> {
     let mut retry = 0;
     loop {
@@ -84,7 +84,7 @@ async fn fetch_once(
     url: &Url,
     bearer: Option<&str>,
     t: &mut Transfer<'_>,
-    on_progress: &mut dyn FnMut(DownloadProgress),
+    on_progress: &mut (dyn FnMut(DownloadProgress) + Send),
 ) -> Result<(), GatewayError> {
     let host = url.host_str().unwrap_or_default().to_string();
     let mut request = http.get(url.clone());
