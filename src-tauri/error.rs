@@ -23,6 +23,10 @@ pub enum Error {
     #[error("{}", .0.message())]
     Keychain(crate::keychain::KeychainProblem),
 
+    /// A video gateway failed, refused, or sent something unusable; its code says which.
+    #[error(transparent)]
+    Gateway(#[from] crate::gateway::GatewayError),
+
     /// A bug on our side. The message says so plainly instead of crashing the window.
     #[error("Something went wrong inside Veo Desk ({0}). Please try again; if it keeps happening, restart the app.")]
     Internal(String),
@@ -51,6 +55,7 @@ impl Error {
             Error::Io { .. } => "io",
             Error::Keychain(problem) => problem.code(),
             Error::Internal(_) => "internal",
+            Error::Gateway(e) => e.code(),
         }
     }
 }
@@ -114,6 +119,45 @@ mod tests {
                 "code": "internal",
                 "message": "Something went wrong inside Veo Desk (worker stopped). Please try again; if it keeps happening, restart the app."
             })
+        );
+    }
+
+    #[test]
+    fn gateway_errors_cross_ipc_with_their_own_code() {
+        use crate::gateway::{ErrorKind, GatewayError};
+        let e = Error::from(GatewayError::new(
+            ErrorKind::KeyRejected,
+            "The gateway rejected the API key (401 Unauthorized). Check the API key in Settings.",
+        ));
+        assert_eq!(
+            wire(e),
+            json!({
+                "code": "key_rejected",
+                "message": "The gateway rejected the API key (401 Unauthorized). Check the API key in Settings."
+            })
+        );
+    }
+
+    #[test]
+    fn every_gateway_code_is_pinned() {
+        use crate::gateway::{ErrorKind::*, GatewayError};
+        let codes: Vec<&str> = [
+            InvalidInput, Unreachable, Timeout, ConnectionLost, SubmitUncertain, KeyRejected,
+            RateLimited, ServerError, Rejected, BadResponse, JobNotFound, JobNotReady, JobFailed,
+            ContentBlocked, JobExpired, NotAVideo, DownloadIncomplete, NotSupported, LocalFile,
+        ]
+        .into_iter()
+        .map(|kind| Error::from(GatewayError::new(kind, "m")).code())
+        .collect();
+        assert_eq!(
+            codes,
+            [
+                "invalid_input", "gateway_unreachable", "gateway_timeout", "connection_lost",
+                "submit_uncertain", "key_rejected", "rate_limited", "gateway_error",
+                "request_rejected", "bad_response", "job_not_found", "job_not_ready", "job_failed",
+                "content_blocked", "job_expired", "not_a_video", "download_incomplete",
+                "not_supported", "io",
+            ]
         );
     }
 }

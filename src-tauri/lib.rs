@@ -4,6 +4,8 @@ pub mod commands;
 pub mod error;
 pub mod keychain;
 pub mod secret;
+pub mod gateway;
+pub mod simulator;
 
 pub use error::{Error, Result};
 

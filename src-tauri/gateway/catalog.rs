@@ -1,0 +1,203 @@
+//! Which models exist and what durations and sizes each accepts. Data, not code paths:
+//! the built-in table below, plus models the user adds in a JSON file.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::errors::{ErrorKind, GatewayError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelSpec {
+    /// The name sent as `model`.
+    pub name: String,
+    /// Accepted durations in seconds; the first is the default.
+    pub seconds: Vec<u32>,
+    /// Accepted `size` values (`16:9` or `1280x720`); the first is the default.
+    pub sizes: Vec<String>,
+}
+
+impl ModelSpec {
+    fn new(name: &str, seconds: &[u32], sizes: &[&str]) -> ModelSpec {
+        ModelSpec {
+            name: name.into(),
+            seconds: seconds.to_vec(),
+            sizes: sizes.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    pub fn default_seconds(&self) -> Option<u32> {
+        self.seconds.first().copied()
+    }
+
+    pub fn default_size(&self) -> Option<&str> {
+        self.sizes.first().map(String::as_str)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Catalog {
+    models: Vec<ModelSpec>,
+}
+
+/// A user's model file: `{"models": [...]}` or just the list.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum UserFile {
+    Wrapped { models: Vec<ModelSpec> },
+    List(Vec<ModelSpec>),
+}
+
+impl Catalog {
+    /// Veo 3.1 first (the seed's models), then Sora-style models that take pixel sizes.
+    pub fn builtin() -> Catalog {
+        const VEO_SECONDS: &[u32] = &[8, 4, 6];
+        const VEO_SIZES: &[&str] = &["16:9", "9:16"];
+        const SORA_SECONDS: &[u32] = &[4, 8, 12];
+        Catalog {
+            models: vec![
+                ModelSpec::new("veo3.1", VEO_SECONDS, VEO_SIZES),
+                ModelSpec::new("veo3.1-pro", VEO_SECONDS, VEO_SIZES),
+                ModelSpec::new("sora-2", SORA_SECONDS, &["1280x720", "720x1280"]),
+                ModelSpec::new("sora-2-pro", SORA_SECONDS, &["1280x720", "720x1280", "1792x1024", "1024x1792"]),
+            ],
+        }
+    }
+
+    /// Adds the models in a user's JSON text; a model with a built-in name replaces it.
+    pub fn with_user_models(mut self, json: &str) -> Result<Catalog, GatewayError> {
+        let file: UserFile = serde_json::from_str(json).map_err(|e| {
+            invalid(format!("The model list could not be read ({e}). Expected {{\"models\": [{{\"name\": \"...\", \"seconds\": [8], \"sizes\": [\"16:9\"]}}]}}"))
+        })?;
+        let added = match file {
+            UserFile::Wrapped { models } | UserFile::List(models) => models,
+        };
+        for model in added {
+            check_user_model(&model)?;
+            self.models.retain(|m| m.name != model.name);
+            self.models.push(model);
+        }
+        Ok(self)
+    }
+
+    /// Built-in models plus those in `path`; a missing file simply adds nothing.
+    pub fn load(path: &Path) -> Result<Catalog, GatewayError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Catalog::builtin().with_user_models(&text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Catalog::builtin()),
+            Err(e) => Err(GatewayError::new(
+                ErrorKind::LocalFile,
+                format!("Could not read the model list {}: {e}", path.display()),
+            )),
+        }
+    }
+
+    pub fn models(&self) -> &[ModelSpec] {
+        &self.models
+    }
+
+    pub fn get(&self, name: &str) -> Option<&ModelSpec> {
+        self.models.iter().find(|m| m.name == name)
+    }
+
+    /// Checks a request before it costs money, with a hint naming what would work.
+    pub fn validate(&self, model: &str, seconds: &str, size: &str) -> Result<(), GatewayError> {
+        let spec = self.get(model.trim()).ok_or_else(|| {
+            let names: Vec<&str> = self.models.iter().map(|m| m.name.as_str()).collect();
+            invalid(format!("Unknown model \"{model}\". Pick one of {}, or add it to your model list.", or_list(&names)))
+        })?;
+        let secs: Option<u32> = seconds.trim().parse().ok();
+        if !secs.is_some_and(|s| spec.seconds.contains(&s)) {
+            let mut options = spec.seconds.clone();
+            options.sort_unstable();
+            let options: Vec<String> = options.iter().map(u32::to_string).collect();
+            return Err(invalid(format!("{} makes {} second videos.", spec.name, or_list(&options))));
+        }
+        if !spec.sizes.iter().any(|s| s == size.trim()) {
+            return Err(invalid(format!("{} makes videos of size {}.", spec.name, or_list(&spec.sizes))));
+        }
+        Ok(())
+    }
+}
+
+fn check_user_model(model: &ModelSpec) -> Result<(), GatewayError> {
+    if model.name.trim().is_empty() {
+        return Err(invalid("A model in the model list has no name."));
+    }
+    if model.seconds.is_empty() || model.sizes.is_empty() {
+        return Err(invalid(format!("Model \"{}\" in the model list needs at least one duration and one size.", model.name)));
+    }
+    Ok(())
+}
+
+/// "4, 6 or 8"
+fn or_list<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_string(),
+        [rest @ .., last] => {
+            let head: Vec<&str> = rest.iter().map(AsRef::as_ref).collect();
+            format!("{} or {}", head.join(", "), last.as_ref())
+        }
+    }
+}
+
+fn invalid(message: impl Into<String>) -> GatewayError {
+    GatewayError::new(ErrorKind::InvalidInput, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn veo_defaults_and_hints() {
+        let c = Catalog::builtin();
+        assert_eq!(c.models()[0].name, "veo3.1");
+        assert_eq!(c.get("veo3.1").unwrap().default_seconds(), Some(8));
+        assert_eq!(c.get("veo3.1-pro").unwrap().default_size(), Some("16:9"));
+        assert!(c.validate("veo3.1", "6", "9:16").is_ok());
+        assert_eq!(c.validate("veo3.1", "5", "16:9").unwrap_err().message, "veo3.1 makes 4, 6 or 8 second videos.");
+        assert_eq!(c.validate("veo3.1", "8", "1:1").unwrap_err().message, "veo3.1 makes videos of size 16:9 or 9:16.");
+    }
+
+    #[test]
+    fn sora_models_take_pixel_sizes() {
+        let c = Catalog::builtin();
+        assert!(c.validate("sora-2", "12", "720x1280").is_ok());
+        assert_eq!(c.validate("sora-2", "6", "1280x720").unwrap_err().message, "sora-2 makes 4, 8 or 12 second videos.");
+        assert!(c.validate("sora-2-pro", "4", "16:9").is_err());
+    }
+
+    #[test]
+    fn unknown_model_lists_the_choices() {
+        let e = Catalog::builtin().validate("veo9", "8", "16:9").unwrap_err();
+        assert_eq!(e.code(), "invalid_input");
+        assert!(e.message.contains("veo3.1, veo3.1-pro, sora-2 or sora-2-pro"), "{}", e.message);
+    }
+
+    #[test]
+    fn user_models_are_added_and_override_builtins() {
+        let c = Catalog::builtin()
+            .with_user_models(r#"{"models":[{"name":"kling-v2","seconds":[5,10],"sizes":["1:1"]},
+                {"name":"veo3.1","seconds":[8],"sizes":["16:9"]}]}"#)
+            .unwrap();
+        assert!(c.validate("kling-v2", "10", "1:1").is_ok());
+        assert_eq!(c.validate("veo3.1", "4", "16:9").unwrap_err().message, "veo3.1 makes 8 second videos.");
+        let bare = Catalog::builtin().with_user_models(r#"[{"name":"m","seconds":[3],"sizes":["4:3"]}]"#).unwrap();
+        assert!(bare.get("m").is_some());
+    }
+
+    #[test]
+    fn broken_user_files_say_what_is_wrong() {
+        assert!(Catalog::builtin().with_user_models("{").unwrap_err().message.contains("could not be read"));
+        let e = Catalog::builtin().with_user_models(r#"[{"name":"m","seconds":[],"sizes":["1:1"]}]"#).unwrap_err();
+        assert!(e.message.contains("at least one duration"));
+    }
+
+    #[test]
+    fn a_missing_model_file_means_builtins_only() {
+        let c = Catalog::load(Path::new("/nonexistent/models.json")).unwrap();
+        assert_eq!(c, Catalog::builtin());
+    }
+}

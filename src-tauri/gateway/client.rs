@@ -1,0 +1,368 @@
+//! Submit, poll and download against one gateway with one key.
+
+use std::fmt;
+use std::future::Future;
+use std::path::Path;
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+use reqwest::multipart::{Form, Part};
+use reqwest::{Response, Url};
+
+use super::download::{self, DownloadProgress};
+use super::errors::{from_response, from_transport, Action, ErrorKind, GatewayError};
+use super::poll::{server_wait_hint, PollPolicy, RetryPolicy};
+use super::url::BaseUrl;
+use super::wire::{JobState, VideoJob, WireError};
+
+#[derive(Debug, Clone, Copy)]
+pub struct ClientOptions {
+    pub connect_timeout: Duration,
+    /// Longest silence tolerated while waiting for or reading an answer.
+    pub read_timeout: Duration,
+    pub poll: PollPolicy,
+    pub retry: RetryPolicy,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            connect_timeout: Duration::from_secs(15),
+            // Some gateways answer the submit only after the upstream accepted the job.
+            read_timeout: Duration::from_secs(90),
+            poll: PollPolicy::default(),
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// What to make. `seconds` and `size` are always sent: a gateway may bill its default
+/// length when they are missing while the upstream makes (and bills) another.
+#[derive(Debug, Clone, Default)]
+pub struct SubmitRequest {
+    pub prompt: String,
+    pub model: String,
+    pub seconds: String,
+    pub size: String,
+    pub input_reference: Option<ReferenceImage>,
+    /// Extra form fields some gateways forward to the model (e.g. `negative_prompt`).
+    pub extra_fields: Vec<(String, String)>,
+}
+
+#[derive(Clone)]
+pub struct ReferenceImage {
+    pub bytes: Vec<u8>,
+    pub file_name: String,
+    /// `image/jpeg`, `image/png` or `image/webp`.
+    pub mime: String,
+}
+
+impl fmt::Debug for ReferenceImage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ReferenceImage({}, {}, {} bytes)", self.file_name, self.mime, self.bytes.len())
+    }
+}
+
+/// The key, kept out of every Debug output.
+#[derive(Clone)]
+struct ApiKey(String);
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(hidden)")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GatewayClient {
+    http: reqwest::Client,
+    base: BaseUrl,
+    key: ApiKey,
+    options: ClientOptions,
+}
+
+const CORE_FIELDS: [&str; 5] = ["prompt", "model", "seconds", "size", "input_reference"];
+
+impl GatewayClient {
+    pub fn new(base_url: &str, api_key: &str, options: ClientOptions) -> Result<GatewayClient, GatewayError> {
+        let base = BaseUrl::parse(base_url)?;
+        let key = api_key.trim();
+        // People paste the whole header value sometimes.
+        let key = key.strip_prefix("Bearer ").unwrap_or(key).trim();
+        if key.is_empty() {
+            return Err(GatewayError::new(ErrorKind::InvalidInput, "Paste the API key your gateway gave you (it often starts with sk-)."));
+        }
+        Ok(GatewayClient {
+            http: super::http::build(options.connect_timeout, options.read_timeout)?,
+            base,
+            key: ApiKey(key.to_string()),
+            options,
+        })
+    }
+
+    pub fn base_url(&self) -> &BaseUrl {
+        &self.base
+    }
+
+    /// Sends the video request once. Never retried: a second POST could make (and bill)
+    /// a second video. A lost answer becomes `submit_uncertain`.
+    pub async fn submit(&self, request: &SubmitRequest) -> Result<VideoJob, GatewayError> {
+        let result = async {
+            let form = build_form(request)?;
+            let response = self
+                .http
+                .post(self.base.endpoint(&["videos"]))
+                .bearer_auth(&self.key.0)
+                .multipart(form)
+                .send()
+                .await
+                .map_err(|e| from_transport(Action::Submit, &self.base.host(), &e))?;
+            self.read_job(Action::Submit, response).await.map(|(job, _)| job)
+        }
+        .await;
+        self.hide_key(result)
+    }
+
+    /// One status check (retried on passing failures).
+    pub async fn status(&self, id: &str) -> Result<VideoJob, GatewayError> {
+        self.poll_once(id).await.map(|(job, _)| job)
+    }
+
+    /// Polls until the job ends. `on_update` sees every answer (progress for the UI).
+    /// A failed, blocked or expired job comes back as an error with a human message.
+    pub async fn wait_until_done(&self, id: &str, mut on_update: impl FnMut(&VideoJob)) -> Result<VideoJob, GatewayError> {
+        let mut polls = 0u32;
+        loop {
+            let (job, hint) = self.poll_once(id).await?;
+            on_update(&job);
+            match job.state {
+                JobState::Completed => return Ok(job),
+                JobState::Failed => return Err(job_failed(&job)),
+                JobState::Expired => return Err(GatewayError::new(
+                    ErrorKind::JobExpired,
+                    "The job finished, but the gateway no longer keeps its video (it expired). Make the video again.",
+                )),
+                JobState::Running => {}
+            }
+            tokio::time::sleep(self.options.poll.delay(polls, hint)).await;
+            polls = polls.saturating_add(1);
+        }
+    }
+
+    /// Saves the video to `dest`: `/videos/{id}/content` first, then the job's result link.
+    /// Returns the number of bytes written.
+    pub async fn download(
+        &self,
+        job: &VideoJob,
+        dest: &Path,
+        mut on_progress: impl FnMut(DownloadProgress) + Send,
+    ) -> Result<u64, GatewayError> {
+        let content = self.base.endpoint(&["videos", &job.id, "content"]);
+        let fallback = job.result_url.as_deref().and_then(|u| Url::parse(u).ok());
+        let first = self.fetch(&content, dest, &mut on_progress).await;
+        let first_err = match (first, &fallback) {
+            (Ok(n), _) => return Ok(n),
+            (Err(e), None) if e.kind == ErrorKind::NotSupported => {
+                return Err(GatewayError::new(
+                    ErrorKind::NotSupported,
+                    "The gateway has no download endpoint for this job and sent no link to the video.",
+                ))
+            }
+            (Err(e), None) => return self.hide_key(Err(e)),
+            (Err(e), Some(_)) if e.kind == ErrorKind::LocalFile => return Err(e),
+            (Err(e), Some(_)) => e,
+        };
+        let Some(link) = fallback else { return Err(first_err) };
+        match self.fetch(&link, dest, &mut on_progress).await {
+            Ok(n) => Ok(n),
+            Err(e) if matches!(first_err.kind, ErrorKind::NotSupported | ErrorKind::JobNotFound) => self.hide_key(Err(e)),
+            Err(_) => self.hide_key(Err(first_err)),
+        }
+    }
+
+    /// Jobs the gateway lists (OpenAI `GET /videos`). `not_supported` when it has no list.
+    pub async fn list(&self) -> Result<Vec<VideoJob>, GatewayError> {
+        let result = self
+            .with_retries(|| async {
+                let response = self.send_get(Action::List, self.base.endpoint(&["videos"])).await?;
+                let (body, _) = self.read_ok(Action::List, response).await?;
+                Ok(parse_list(&body))
+            })
+            .await;
+        self.hide_key(result)
+    }
+
+    /// Deletes a job on the gateway. `not_supported` (404/405) is safe to ignore.
+    pub async fn delete(&self, id: &str) -> Result<(), GatewayError> {
+        let result = async {
+            let response = self
+                .http
+                .delete(self.base.endpoint(&["videos", id]))
+                .bearer_auth(&self.key.0)
+                .send()
+                .await
+                .map_err(|e| from_transport(Action::Delete, &self.base.host(), &e))?;
+            self.read_ok(Action::Delete, response).await.map(|_| ())
+        }
+        .await;
+        self.hide_key(result)
+    }
+
+    async fn fetch(&self, url: &Url, dest: &Path, on_progress: &mut (dyn FnMut(DownloadProgress) + Send)) -> Result<u64, GatewayError> {
+        // A result link on another host (a CDN) must not receive the key.
+        let bearer = self.base.same_origin(url).then_some(self.key.0.as_str());
+        download::fetch_to(&self.http, url, bearer, dest, self.options.retry, on_progress).await
+    }
+
+    async fn poll_once(&self, id: &str) -> Result<(VideoJob, Option<Duration>), GatewayError> {
+        let url = self.base.endpoint(&["videos", id]);
+        let result = self
+            .with_retries(|| async {
+                let response = self.send_get(Action::Poll, url.clone()).await?;
+                self.read_job(Action::Poll, response).await
+            })
+            .await;
+        self.hide_key(result)
+    }
+
+    async fn send_get(&self, action: Action, url: Url) -> Result<Response, GatewayError> {
+        self.http
+            .get(url)
+            .bearer_auth(&self.key.0)
+            .send()
+            .await
+            .map_err(|e| from_transport(action, &self.base.host(), &e))
+    }
+
+    /// Runs a GET again after timeouts, 5xx, 429 and dropped connections, with jittered backoff.
+    async fn with_retries<T, F, Fut>(&self, mut attempt: F) -> Result<T, GatewayError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, GatewayError>>,
+    {
+        let mut retry = 0;
+        loop {
+            match attempt().await {
+                Err(e) if e.kind.is_transient() => {
+                    retry += 1;
+                    match self.options.retry.backoff(retry, fastrand::f64(), e.retry_after) {
+                        Some(wait) => tokio::time::sleep(wait).await,
+                        None => return Err(e),
+                    }
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// The body of a 2xx answer, or the mapped error.
+    async fn read_ok(&self, action: Action, response: Response) -> Result<(Vec<u8>, HeaderMap), GatewayError> {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| from_transport(action, &self.base.host(), &e))?;
+        if !status.is_success() {
+            return Err(from_response(action, status, &headers, &body));
+        }
+        Ok((body.to_vec(), headers))
+    }
+
+    async fn read_job(&self, action: Action, response: Response) -> Result<(VideoJob, Option<Duration>), GatewayError> {
+        let (body, headers) = self.read_ok(action, response).await?;
+        let job = VideoJob::parse(&body).map_err(|e| unreadable_job(action, e))?;
+        Ok((job, server_wait_hint(&headers)))
+    }
+
+    fn hide_key<T>(&self, result: Result<T, GatewayError>) -> Result<T, GatewayError> {
+        result.map_err(|e| e.redact(&self.key.0))
+    }
+}
+
+fn build_form(request: &SubmitRequest) -> Result<Form, GatewayError> {
+    let mut form = Form::new()
+        .text("prompt", request.prompt.clone())
+        .text("model", request.model.clone())
+        .text("seconds", request.seconds.clone())
+        .text("size", request.size.clone());
+    for (key, value) in &request.extra_fields {
+        if !CORE_FIELDS.contains(&key.as_str()) && !key.trim().is_empty() {
+            form = form.text(key.clone(), value.clone());
+        }
+    }
+    if let Some(image) = &request.input_reference {
+        let part = Part::bytes(image.bytes.clone())
+            .file_name(image.file_name.clone())
+            .mime_str(&image.mime)
+            .map_err(|_| GatewayError::new(ErrorKind::InvalidInput, format!("\"{}\" is not an image type the gateway understands.", image.mime)))?;
+        form = form.part("input_reference", part);
+    }
+    Ok(form)
+}
+
+fn unreadable_job(action: Action, err: WireError) -> GatewayError {
+    let what = match err {
+        WireError::NotJson(_) => "The gateway's answer could not be read (it is not valid JSON)",
+        WireError::NoId => "The gateway's answer did not contain a job id",
+    };
+    let message = if action == Action::Submit {
+        format!("{what}. A job may have been created anyway: check the gateway's task list or usage page before trying again.")
+    } else {
+        format!("{what}. It may be having trouble; try again later.")
+    };
+    GatewayError::new(ErrorKind::BadResponse, message)
+}
+
+fn job_failed(job: &VideoJob) -> GatewayError {
+    let kind = if job.blocked_by_safety { ErrorKind::ContentBlocked } else { ErrorKind::JobFailed };
+    let message = job.failure.clone().unwrap_or_else(|| "The gateway reported that the job failed.".into());
+    GatewayError::new(kind, message)
+}
+
+/// `{"data":[...]}` or a bare list; entries that are not jobs are skipped.
+fn parse_list(body: &[u8]) -> Vec<VideoJob> {
+    let json: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    let items = json.get("data").and_then(|d| d.as_array()).or_else(|| json.as_array());
+    items
+        .map(|list| list.iter().filter_map(|v| VideoJob::from_value(v).ok()).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The app runs these on Tauri's multi-threaded runtime, which needs `Send` futures.
+    #[test]
+    fn client_futures_can_move_between_threads() {
+        fn assert_send<T: Send>(_: T) {}
+        let client = GatewayClient::new("https://h.example", "sk-1", ClientOptions::default()).unwrap();
+        let job = VideoJob::parse(br#"{"id":"a","status":"completed"}"#).unwrap();
+        assert_send(client.submit(&SubmitRequest::default()));
+        assert_send(client.wait_until_done("a", |_| {}));
+        assert_send(client.download(&job, Path::new("/tmp/a.mp4"), |_| {}));
+        assert_send(client.list());
+        assert_send(client.delete("a"));
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_key() {
+        let client = GatewayClient::new("https://h.example", "sk-very-secret", ClientOptions::default()).unwrap();
+        assert!(!format!("{client:?}").contains("sk-very-secret"));
+    }
+
+    #[test]
+    fn a_pasted_bearer_prefix_is_dropped_and_empty_keys_refused() {
+        let client = GatewayClient::new("https://h.example", " Bearer sk-1 ", ClientOptions::default()).unwrap();
+        assert_eq!(client.key.0, "sk-1");
+        assert_eq!(GatewayClient::new("https://h.example", "  ", ClientOptions::default()).unwrap_err().code(), "invalid_input");
+    }
+
+    #[test]
+    fn lists_come_wrapped_or_bare() {
+        assert_eq!(parse_list(br#"{"object":"list","data":[{"id":"a","status":"queued"},{"x":1}]}"#).len(), 1);
+        assert_eq!(parse_list(br#"[{"task_id":"a"},{"task_id":"b"}]"#).len(), 2);
+        assert!(parse_list(b"<html>").is_empty());
+    }
+}

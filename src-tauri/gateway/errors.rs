@@ -1,0 +1,482 @@
+//! One error type for everything a gateway can do wrong, with a stable code for the UI
+//! and a message written for a person (never markup, never the API key).
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+
+use super::poll::server_wait_hint;
+
+/// What went wrong, in terms the UI can branch on. `code()` names are stable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// A value the user typed or picked cannot be used (base URL, model, duration...).
+    InvalidInput,
+    /// DNS failure, connection refused, TLS failure: nothing reached the gateway.
+    Unreachable,
+    /// The gateway stopped answering in time.
+    Timeout,
+    /// The connection broke in the middle of an answer.
+    ConnectionLost,
+    /// A video request was sent but its answer was lost: a job may exist (and be billed).
+    SubmitUncertain,
+    /// 401/403: the key is wrong, expired or out of credit.
+    KeyRejected,
+    /// 429: too many requests; `retry_after` says how long the gateway asked us to wait.
+    RateLimited,
+    /// 5xx: the gateway or its upstream failed.
+    ServerError,
+    /// Any other 4xx: the gateway refused this request.
+    Rejected,
+    /// The gateway answered something that could not be read.
+    BadResponse,
+    /// The gateway does not know this job (never existed, expired, other key).
+    JobNotFound,
+    /// The video was requested before the job finished.
+    JobNotReady,
+    /// The job ended without a video.
+    JobFailed,
+    /// The job was stopped by the model's safety filter.
+    ContentBlocked,
+    /// The job finished but its result is no longer kept by the gateway.
+    JobExpired,
+    /// The download was not an MP4 video (a JSON or HTML page, for example).
+    NotAVideo,
+    /// The download ended short of its announced length, even after resuming.
+    DownloadIncomplete,
+    /// The gateway does not offer this optional endpoint (list, delete).
+    NotSupported,
+    /// The video could not be written to disk.
+    LocalFile,
+}
+
+impl ErrorKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::Unreachable => "gateway_unreachable",
+            ErrorKind::Timeout => "gateway_timeout",
+            ErrorKind::ConnectionLost => "connection_lost",
+            ErrorKind::SubmitUncertain => "submit_uncertain",
+            ErrorKind::KeyRejected => "key_rejected",
+            ErrorKind::RateLimited => "rate_limited",
+            ErrorKind::ServerError => "gateway_error",
+            ErrorKind::Rejected => "request_rejected",
+            ErrorKind::BadResponse => "bad_response",
+            ErrorKind::JobNotFound => "job_not_found",
+            ErrorKind::JobNotReady => "job_not_ready",
+            ErrorKind::JobFailed => "job_failed",
+            ErrorKind::ContentBlocked => "content_blocked",
+            ErrorKind::JobExpired => "job_expired",
+            ErrorKind::NotAVideo => "not_a_video",
+            ErrorKind::DownloadIncomplete => "download_incomplete",
+            ErrorKind::NotSupported => "not_supported",
+            ErrorKind::LocalFile => "io",
+        }
+    }
+
+    /// Worth trying the same GET again after a pause.
+    pub fn is_transient(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::Timeout
+                | ErrorKind::ConnectionLost
+                | ErrorKind::ServerError
+                | ErrorKind::RateLimited
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GatewayError {
+    pub kind: ErrorKind,
+    pub message: String,
+    /// HTTP status of the answer that caused this, when there was one.
+    pub status: Option<u16>,
+    /// How long the gateway asked us to wait (429 `Retry-After`).
+    pub retry_after: Option<Duration>,
+}
+
+impl GatewayError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        GatewayError {
+            kind,
+            message: message.into(),
+            status: None,
+            retry_after: None,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.kind.code()
+    }
+
+    /// Removes every occurrence of `secret` (the API key) a server may have echoed back.
+    pub(crate) fn redact(mut self, secret: &str) -> Self {
+        if secret.len() >= 4 && self.message.contains(secret) {
+            self.message = self.message.replace(secret, "[your key]");
+        }
+        self
+    }
+}
+
+impl fmt::Display for GatewayError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for GatewayError {}
+
+/// What the client was doing, so a 404 or a lost answer can be explained properly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Submit,
+    Poll,
+    Download,
+    List,
+    Delete,
+}
+
+impl Action {
+    fn doing(self) -> &'static str {
+        match self {
+            Action::Submit => "sending the video request",
+            Action::Poll => "checking the job",
+            Action::Download => "downloading the video",
+            Action::List => "listing jobs",
+            Action::Delete => "deleting the job",
+        }
+    }
+}
+
+/// The readable part of an error body: JSON code/message, plain text, or "it was a web page".
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct ServerText {
+    pub code: Option<String>,
+    pub message: Option<String>,
+    pub is_html: bool,
+    /// The body was JSON: an API answered, not a bare web server or proxy.
+    pub is_json: bool,
+}
+
+impl ServerText {
+    pub fn parse(body: &[u8]) -> ServerText {
+        let text = String::from_utf8_lossy(body);
+        let trimmed = text.trim();
+        if looks_like_html(trimmed) {
+            return ServerText {
+                is_html: true,
+                ..Default::default()
+            };
+        }
+        match serde_json::from_str::<serde_json::Value>(trimmed) {
+            Ok(json) => from_json(&json),
+            Err(_) if trimmed.is_empty() => ServerText::default(),
+            Err(_) => ServerText {
+                message: Some(shorten(trimmed)),
+                ..Default::default()
+            },
+        }
+    }
+
+    /// Everything the server said, for matching words like "not completed".
+    fn haystack(&self) -> String {
+        format!(
+            "{} {}",
+            self.code.as_deref().unwrap_or(""),
+            self.message.as_deref().unwrap_or("")
+        )
+        .to_ascii_lowercase()
+    }
+}
+
+pub(crate) fn looks_like_html(text: &str) -> bool {
+    let head: String = text.chars().take(64).collect::<String>().to_ascii_lowercase();
+    head.starts_with("<!doctype") || head.starts_with("<html") || head.starts_with("<head") || head.starts_with("<body")
+        || (head.starts_with('<') && text.to_ascii_lowercase().contains("</"))
+}
+
+/// Reads `{"error":{message,code}}`, `{"error":"text"}`, flat `{code,message}` and `{detail}`.
+fn from_json(json: &serde_json::Value) -> ServerText {
+    let scalar = |v: Option<&serde_json::Value>| -> Option<String> {
+        match v? {
+            serde_json::Value::String(s) if !s.trim().is_empty() => Some(shorten(s.trim())),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    };
+    let (holder, inner_text) = match json.get("error") {
+        Some(obj @ serde_json::Value::Object(_)) => (obj, None),
+        Some(serde_json::Value::String(s)) => (json, Some(shorten(s))),
+        _ => (json, None),
+    };
+    let message = scalar(holder.get("message"))
+        .or(inner_text)
+        .or_else(|| scalar(holder.get("msg")))
+        .or_else(|| scalar(holder.get("detail")))
+        .or_else(|| scalar(holder.get("fail_reason")));
+    let code = scalar(holder.get("code")).or_else(|| scalar(holder.get("type")));
+    ServerText {
+        code,
+        message,
+        is_html: false,
+        is_json: true,
+    }
+}
+
+/// Collapses whitespace and cuts long text so a message stays one readable paragraph.
+pub(crate) fn shorten(text: &str) -> String {
+    const LIMIT: usize = 300;
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= LIMIT {
+        return flat;
+    }
+    let cut: String = flat.chars().take(LIMIT).collect();
+    format!("{cut}…")
+}
+
+/// "502 Bad Gateway", or just "599" for codes without a standard name.
+pub(crate) fn status_words(status: StatusCode) -> String {
+    match status.canonical_reason() {
+        Some(reason) => format!("{} {}", status.as_u16(), reason),
+        None => status.as_u16().to_string(),
+    }
+}
+
+/// Maps an unsuccessful HTTP answer to an error the user can act on.
+pub(crate) fn from_response(
+    action: Action,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> GatewayError {
+    let server = ServerText::parse(body);
+    let said = |lead: String| match &server.message {
+        Some(m) => format!("{lead}: {m}"),
+        None => lead,
+    };
+    let words = status_words(status);
+    let (kind, message) = classify(action, status, &server, &words, said);
+    GatewayError {
+        kind,
+        message,
+        status: Some(status.as_u16()),
+        retry_after: if kind == ErrorKind::RateLimited {
+            server_wait_hint(headers)
+        } else {
+            None
+        },
+    }
+}
+
+fn classify(
+    action: Action,
+    status: StatusCode,
+    server: &ServerText,
+    words: &str,
+    said: impl Fn(String) -> String,
+) -> (ErrorKind, String) {
+    let hay = server.haystack();
+    let code = status.as_u16();
+    let api_404 = code == 404 && (action == Action::Poll || (action == Action::Download && server.is_json));
+    if hay.contains("task_not_exist") || api_404 {
+        return (
+            ErrorKind::JobNotFound,
+            "The gateway does not know this job any more. It may have expired, or it was made with another key.".into(),
+        );
+    }
+    if action == Action::Download && is_not_ready(&hay) {
+        return (
+            ErrorKind::JobNotReady,
+            said("The video is not ready yet; wait until the job has finished".into()),
+        );
+    }
+    if code == 401 || code == 403 {
+        return (
+            ErrorKind::KeyRejected,
+            format!(
+                "{}. Check the API key in Settings, and that it has credit for this model.",
+                said(format!("The gateway rejected the API key ({words})"))
+            ),
+        );
+    }
+    if code == 429 {
+        return (
+            ErrorKind::RateLimited,
+            format!("{}. Wait a little and try again.", said(format!("The gateway is limiting requests ({words})"))),
+        );
+    }
+    if (code == 404 || code == 405) && matches!(action, Action::List | Action::Delete | Action::Download) {
+        return (
+            ErrorKind::NotSupported,
+            format!("The gateway does not offer this ({words}) while {}.", action.doing()),
+        );
+    }
+    if status.is_server_error() {
+        let lead = format!("The gateway answered {words} while {}", action.doing());
+        let lead = if server.is_html { lead } else { said(lead) };
+        return (
+            ErrorKind::ServerError,
+            format!("{lead}. It or the service behind it is having trouble; try again in a few minutes."),
+        );
+    }
+    if server.is_html {
+        return (
+            ErrorKind::BadResponse,
+            format!("The gateway answered {words} with a web page instead of an API reply while {}. Check the base URL.", action.doing()),
+        );
+    }
+    (
+        ErrorKind::Rejected,
+        said(format!("The gateway refused the request ({words})")),
+    )
+}
+
+fn is_not_ready(hay: &str) -> bool {
+    ["not completed", "not complete", "not ready", "not finished", "in progress", "still processing", "not_ready", "not_completed"]
+        .iter()
+        .any(|needle| hay.contains(needle))
+}
+
+/// Maps a failure to talk to the gateway at all (DNS, refused, timeout, dropped).
+pub(crate) fn from_transport(action: Action, host: &str, err: &reqwest::Error) -> GatewayError {
+    let chain = source_chain(err);
+    let (kind, message) = if err.is_connect() {
+        (ErrorKind::Unreachable, unreachable_message(host, &chain))
+    } else if action == Action::Submit {
+        (
+            ErrorKind::SubmitUncertain,
+            "The video request was sent, but the gateway's answer was lost. A job may have been created (and billed): check the gateway's task list or usage page before trying again.".into(),
+        )
+    } else if err.is_timeout() {
+        (
+            ErrorKind::Timeout,
+            format!("The gateway at {host} stopped answering while {}.", action.doing()),
+        )
+    } else {
+        (
+            ErrorKind::ConnectionLost,
+            format!("The connection to {host} was lost while {}.", action.doing()),
+        )
+    };
+    GatewayError::new(kind, message)
+}
+
+fn unreachable_message(host: &str, chain: &str) -> String {
+    let hint = if chain.contains("dns") || chain.contains("lookup") || chain.contains("resolve") {
+        format!("the name {host} could not be found. Check the base URL and your internet connection")
+    } else if chain.contains("refused") {
+        format!("{host} refused the connection. Check the base URL and port")
+    } else if chain.contains("timed out") || chain.contains("timeout") {
+        format!("{host} did not answer. Check your internet connection or proxy")
+    } else if chain.contains("certificate") || chain.contains("tls") {
+        format!("the secure connection to {host} failed (certificate problem). Check the base URL")
+    } else {
+        format!("{host} could not be reached. Check the base URL and your internet connection")
+    };
+    format!("Could not connect to the gateway: {hint}. Nothing was sent.")
+}
+
+fn source_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut next = err.source();
+    while let Some(e) = next {
+        text.push_str(" | ");
+        text.push_str(&e.to_string());
+        next = e.source();
+    }
+    text.to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::{HeaderValue, RETRY_AFTER};
+
+    fn map(action: Action, code: u16, body: &str) -> GatewayError {
+        from_response(action, StatusCode::from_u16(code).unwrap(), &HeaderMap::new(), body.as_bytes())
+    }
+
+    #[test]
+    fn openai_error_object_gives_message_and_code() {
+        let t = ServerText::parse(br#"{"error":{"message":"Invalid size","type":"invalid_request_error","param":"size","code":"bad_size"}}"#);
+        assert_eq!(t.message.as_deref(), Some("Invalid size"));
+        assert_eq!(t.code.as_deref(), Some("bad_size"));
+    }
+
+    #[test]
+    fn flat_error_object_is_read() {
+        let t = ServerText::parse(br#"{"code":"task_not_exist","message":"task_not_exist","data":null}"#);
+        assert_eq!(t.code.as_deref(), Some("task_not_exist"));
+    }
+
+    #[test]
+    fn html_page_is_never_shown() {
+        let e = map(Action::Submit, 502, "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>");
+        assert_eq!(e.kind, ErrorKind::ServerError);
+        assert!(e.message.starts_with("The gateway answered 502 Bad Gateway"), "{}", e.message);
+        assert!(!e.message.contains('<'), "{}", e.message);
+    }
+
+    #[test]
+    fn plain_text_body_is_quoted() {
+        let e = map(Action::Submit, 400, "model not allowed for this group");
+        assert_eq!(e.kind, ErrorKind::Rejected);
+        assert_eq!(e.message, "The gateway refused the request (400 Bad Request): model not allowed for this group");
+    }
+
+    #[test]
+    fn task_not_exist_as_400_means_job_not_found() {
+        let e = map(Action::Poll, 400, r#"{"code":"task_not_exist","message":"task_not_exist","data":null}"#);
+        assert_eq!(e.kind, ErrorKind::JobNotFound);
+    }
+
+    #[test]
+    fn not_completed_yet_on_download_means_not_ready() {
+        let e = map(Action::Download, 400, r#"{"error":{"message":"Task is not completed yet","type":"new_api_error"}}"#);
+        assert_eq!(e.kind, ErrorKind::JobNotReady);
+        assert!(e.message.contains("Task is not completed yet"));
+    }
+
+    #[test]
+    fn key_rejection_names_the_fix() {
+        let e = map(Action::Submit, 401, r#"{"error":{"message":"Invalid token","type":"auth"}}"#);
+        assert_eq!(e.code(), "key_rejected");
+        assert!(e.message.contains("Invalid token") && e.message.contains("API key"));
+    }
+
+    #[test]
+    fn rate_limit_keeps_chinese_text_and_retry_after() {
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("7"));
+        let body = r#"{"error":{"message":"当前分组上游负载已饱和，请稍后再试","type":"new_api_error"}}"#;
+        let e = from_response(Action::Poll, StatusCode::TOO_MANY_REQUESTS, &headers, body.as_bytes());
+        assert_eq!(e.kind, ErrorKind::RateLimited);
+        assert!(e.message.contains("当前分组上游负载已饱和"));
+        assert_eq!(e.retry_after, Some(Duration::from_secs(7)));
+    }
+
+    #[test]
+    fn missing_optional_endpoint_is_not_supported() {
+        assert_eq!(map(Action::Delete, 405, "").kind, ErrorKind::NotSupported);
+        assert_eq!(map(Action::Download, 404, "404 page not found").kind, ErrorKind::NotSupported);
+        assert_eq!(map(Action::Download, 404, r#"{"error":{"message":"Video with id 'x' not found."}}"#).kind, ErrorKind::JobNotFound);
+        assert_eq!(map(Action::List, 404, "404 page not found").kind, ErrorKind::NotSupported);
+    }
+
+    #[test]
+    fn long_server_text_is_shortened() {
+        let e = map(Action::Submit, 400, &"x".repeat(5000));
+        assert!(e.message.chars().count() < 400);
+    }
+
+    #[test]
+    fn echoed_key_is_redacted() {
+        let e = map(Action::Submit, 401, "invalid key sk-secret-123").redact("sk-secret-123");
+        assert!(!e.message.contains("sk-secret-123"));
+        assert!(e.message.contains("[your key]"));
+    }
+}

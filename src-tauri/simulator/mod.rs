@@ -1,0 +1,232 @@
+//! A video gateway on 127.0.0.1 that behaves like real ones, faults included.
+//!
+//! Tests start it in-process; the app can embed it as a built-in demo gateway. It speaks
+//! one [`Dialect`] per instance, moves jobs along on a fast clock, serves a real MP4,
+//! injects [`Fault`]s on request and records every request it receives.
+
+mod body;
+mod dialect;
+mod jobs;
+pub mod multipart;
+mod server;
+
+use std::collections::{HashSet, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use dialect::Dialect;
+pub use jobs::Outcome;
+pub use multipart::FilePart;
+
+/// The video every completed job produces (2 s, 320x180, H.264).
+pub const SAMPLE_MP4: &[u8] = include_bytes!("../../assets/sample.mp4");
+
+/// The endpoints a fault can be attached to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Route {
+    Submit,
+    Poll,
+    /// `GET /v1/videos/{id}/content`
+    Content,
+    /// The direct result link (`/files/{id}.mp4`), like a CDN URL.
+    File,
+    List,
+    Delete,
+    Remix,
+}
+
+/// Optional endpoints that can be switched off: `404` (or `405` for delete) like gateways
+/// that do not implement them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Endpoint {
+    Content,
+    List,
+    Delete,
+    Remix,
+}
+
+/// Something going wrong, used once by the next request to its route.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// 502 with an nginx HTML page.
+    HtmlBadGateway,
+    /// 401, echoing the key back like some gateways do.
+    Unauthorized,
+    /// 403, e.g. the key's group may not use this model.
+    Forbidden,
+    /// 429 with `Retry-After` and a Chinese message.
+    RateLimited { retry_after_secs: u64 },
+    /// 500 in the dialect's error shape.
+    ServerError,
+    /// Wait this long, then answer normally.
+    Slow(Duration),
+    /// 200 with a body that is not valid JSON.
+    MalformedJson,
+    /// The dialect's "no such job" answer.
+    TaskNotExist,
+    /// Any status with a plain-text body.
+    PlainText { status: u16, text: String },
+    /// Video routes: send this many bytes, then break the connection.
+    DropAfter(usize),
+    /// Video routes: send the file in pieces with a pause between them.
+    Trickle { chunk: usize, pause: Duration },
+    /// Video routes: answer 200 with a JSON error body instead of the video.
+    JsonInsteadOfVideo,
+}
+
+/// One request as the simulator received it.
+#[derive(Debug, Clone)]
+pub struct RecordedRequest {
+    pub method: String,
+    pub path: String,
+    /// Header names in lower case, values as sent (the Authorization header included).
+    pub headers: Vec<(String, String)>,
+    pub fields: Vec<(String, String)>,
+    pub files: Vec<FilePart>,
+    pub at: Instant,
+}
+
+impl RecordedRequest {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str())
+    }
+
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+pub(crate) struct State {
+    dialect: Dialect,
+    base_url: String,
+    job_duration: Duration,
+    poll_after: Option<Duration>,
+    range_support: bool,
+    disabled: HashSet<Endpoint>,
+    faults: Vec<(Route, Fault)>,
+    outcomes: VecDeque<Outcome>,
+    jobs: Vec<jobs::Job>,
+    requests: Vec<RecordedRequest>,
+    seq: u64,
+}
+
+/// A running simulator. Stops when dropped.
+pub struct Simulator {
+    base_url: String,
+    state: Arc<Mutex<State>>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<()>,
+}
+
+impl Simulator {
+    /// Binds a free port on 127.0.0.1 and starts serving on the current tokio runtime.
+    pub async fn start(dialect: Dialect) -> std::io::Result<Simulator> {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let base_url = format!("http://{}", listener.local_addr()?);
+        let disabled = match dialect {
+            Dialect::OpenAi => HashSet::new(),
+            Dialect::NewApi => HashSet::from([Endpoint::List, Endpoint::Delete, Endpoint::Remix]),
+            Dialect::Reseller => HashSet::from([Endpoint::Content, Endpoint::List, Endpoint::Delete, Endpoint::Remix]),
+        };
+        let state = Arc::new(Mutex::new(State {
+            dialect,
+            base_url: base_url.clone(),
+            job_duration: Duration::from_secs(8),
+            poll_after: None,
+            range_support: true,
+            disabled,
+            faults: Vec::new(),
+            outcomes: VecDeque::new(),
+            jobs: Vec::new(),
+            requests: Vec::new(),
+            seq: 0,
+        }));
+        let (shutdown, stopped) = oneshot::channel();
+        let task = tokio::spawn(server::serve(listener, state.clone(), stopped));
+        Ok(Simulator { base_url, state, shutdown: Some(shutdown), task })
+    }
+
+    /// `http://127.0.0.1:PORT` (without `/v1`, like most users paste it).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// How long a job takes from submit to its outcome (default 8 s).
+    pub fn set_job_duration(&self, duration: Duration) {
+        self.lock().job_duration = duration;
+    }
+
+    /// Adds `openai-poll-after-ms` to poll answers.
+    pub fn set_poll_after(&self, wait: Option<Duration>) {
+        self.lock().poll_after = wait;
+    }
+
+    /// With `false`, video routes ignore `Range` and always send the whole file.
+    pub fn set_range_support(&self, on: bool) {
+        self.lock().range_support = on;
+    }
+
+    pub fn set_endpoint(&self, endpoint: Endpoint, enabled: bool) {
+        let mut state = self.lock();
+        if enabled {
+            state.disabled.remove(&endpoint);
+        } else {
+            state.disabled.insert(endpoint);
+        }
+    }
+
+    /// The next request to `route` suffers `fault` (faults queue up in order).
+    pub fn inject(&self, route: Route, fault: Fault) {
+        self.lock().faults.push((route, fault));
+    }
+
+    /// How the next submitted job ends (default: completes).
+    pub fn next_outcome(&self, outcome: Outcome) {
+        self.lock().outcomes.push_back(outcome);
+    }
+
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.lock().requests.clone()
+    }
+
+    /// Requests with this method whose path is `path` exactly.
+    pub fn requests_to(&self, method: &str, path: &str) -> Vec<RecordedRequest> {
+        self.requests().into_iter().filter(|r| r.method == method && r.path == path).collect()
+    }
+
+    /// How many video requests (`POST /v1/videos`) arrived.
+    pub fn submit_count(&self) -> usize {
+        self.requests_to("POST", "/v1/videos").len()
+    }
+
+    pub fn stop(mut self) {
+        self.shut_down();
+    }
+
+    fn shut_down(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        self.task.abort();
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        lock(&self.state)
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        self.shut_down();
+    }
+}
+
+/// A panic in a handler must not make every later request fail.
+pub(crate) fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
