@@ -98,6 +98,100 @@ impl SessionKeys {
     }
 }
 
+/// Environment variable that overrides every stored key (scripts, CI).
+pub const KEY_ENV: &str = "VEO_DESK_API_KEY";
+
+/// Where a profile's key comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum KeySource {
+    Keychain,
+    Session,
+    Environment,
+}
+
+/// What the UI may know about a key: never the key, at most its last four characters.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyStatus {
+    pub saved: bool,
+    pub last4: Option<String>,
+    pub source: Option<KeySource>,
+    /// Why the keychain could not be asked, if it could not.
+    pub problem: Option<String>,
+}
+
+/// All the places a key can be, in the order they are asked: the environment
+/// override, keys kept for this session, the keychain.
+pub struct Keys {
+    keychain: Box<dyn KeyStore>,
+    session: SessionKeys,
+    from_env: Option<ApiKey>,
+}
+
+impl Keys {
+    pub fn new(keychain: Box<dyn KeyStore>) -> Keys {
+        let from_env = std::env::var(KEY_ENV).ok().and_then(|v| ApiKey::new(&v));
+        Keys {
+            keychain,
+            session: SessionKeys::default(),
+            from_env,
+        }
+    }
+
+    /// Saves to the keychain, or only in memory when the user chose that.
+    pub fn save(&self, profile_id: &str, key: &ApiKey, session_only: bool) -> Result<()> {
+        if session_only {
+            return self.session.save(profile_id, key);
+        }
+        self.keychain.save(profile_id, key)?;
+        // A key saved for good replaces one kept for the session.
+        self.session.delete(profile_id)
+    }
+
+    pub fn get(&self, profile_id: &str) -> Result<Option<(ApiKey, KeySource)>> {
+        if let Some(key) = &self.from_env {
+            return Ok(Some((key.clone(), KeySource::Environment)));
+        }
+        if let Some(key) = self.session.load(profile_id)? {
+            return Ok(Some((key, KeySource::Session)));
+        }
+        Ok(self
+            .keychain
+            .load(profile_id)?
+            .map(|key| (key, KeySource::Keychain)))
+    }
+
+    pub fn status(&self, profile_id: &str) -> KeyStatus {
+        match self.get(profile_id) {
+            Ok(Some((key, source))) => KeyStatus {
+                saved: true,
+                last4: Some(key.last4()),
+                source: Some(source),
+                problem: None,
+            },
+            Ok(None) => KeyStatus {
+                saved: false,
+                last4: None,
+                source: None,
+                problem: None,
+            },
+            Err(e) => KeyStatus {
+                saved: false,
+                last4: None,
+                source: None,
+                problem: Some(e.to_string()),
+            },
+        }
+    }
+
+    /// Forgets the key everywhere it was stored.
+    pub fn forget(&self, profile_id: &str) -> Result<()> {
+        self.session.delete(profile_id)?;
+        self.keychain.delete(profile_id)
+    }
+}
+
 /// Maps a keyring failure to a plain message. The keyring's own text is never
 /// shown: some of its errors carry the stored bytes.
 fn unusable(e: keyring::Error) -> Error {
@@ -171,6 +265,45 @@ mod tests {
         store.delete("profile-1").unwrap();
         assert_eq!(store.load("profile-1").unwrap(), None);
         store.delete("profile-1").unwrap();
+    }
+
+    /// A keychain that is never usable, like a machine without a Secret Service.
+    struct NoKeychain;
+
+    impl KeyStore for NoKeychain {
+        fn save(&self, _: &str, _: &ApiKey) -> Result<()> {
+            Err(Error::Keychain(KeychainProblem::Missing))
+        }
+        fn load(&self, _: &str) -> Result<Option<ApiKey>> {
+            Err(Error::Keychain(KeychainProblem::Missing))
+        }
+        fn delete(&self, _: &str) -> Result<()> {
+            Err(Error::Keychain(KeychainProblem::Missing))
+        }
+    }
+
+    #[test]
+    fn without_a_keychain_saving_fails_plainly_and_a_session_key_works() {
+        let keys = Keys::new(Box::new(NoKeychain));
+        let key = ApiKey::new("sk-session-only-7777").unwrap();
+        let e = keys.save("p1", &key, false).unwrap_err();
+        assert_eq!(e.code(), "keychain_unavailable");
+
+        keys.save("p1", &key, true).unwrap();
+        let status = keys.status("p1");
+        assert!(status.saved);
+        assert_eq!(status.last4.as_deref(), Some("7777"));
+        assert_eq!(status.source, Some(KeySource::Session));
+    }
+
+    #[test]
+    fn key_status_never_contains_the_key() {
+        let keys = Keys::new(Box::new(SessionKeys::default()));
+        keys.save("p1", &ApiKey::new("sk-very-secret-1234").unwrap(), false)
+            .unwrap();
+        let json = serde_json::to_string(&keys.status("p1")).unwrap();
+        assert!(!json.contains("very-secret"), "{json}");
+        assert!(json.contains("1234"));
     }
 
     #[test]

@@ -17,3 +17,9 @@ async function call(command, args) {
 }
 
 export const appInfo = () => call('app_info');
+
+export const listProfiles = () => call('list_profiles');
+export const saveProfile = ({ id = null, draft, apiKey, sessionOnly = false }) =>
+  call('save_profile', { id, draft, apiKey, sessionOnly });
+export const deleteProfile = (id) => call('delete_profile', { id });
+export const setActiveProfile = (id) => call('set_active_profile', { id });

@@ -1,17 +1,67 @@
-// Entry: wires the views to the Rust side.
+// Entry: wires the views to the Rust side. The profile list from Rust is the
+// only truth; every change re-renders from the list Rust sends back.
 
 import * as api from './api.js';
 import { $ } from './dom.js';
 import { mountForm } from './views/form.js';
 import { renderJobs } from './views/cards.js';
+import { mountSetup } from './views/setup.js';
+import { mountGatewayBar, renderGatewayBar } from './views/gateway-bar.js';
+
+let profiles = [];
+
+function show(view) {
+  $('#setup-view').hidden = view !== 'setup';
+  $('#main-view').hidden = view !== 'main';
+  $('#gateway-bar').hidden = view !== 'main';
+}
+
+function showProfiles(list) {
+  profiles = list;
+  if (profiles.length === 0) {
+    show('setup');
+    setup.open(null, { firstRun: true });
+    return;
+  }
+  renderGatewayBar(profiles);
+  show('main');
+}
+
+const setup = mountSetup({
+  save: api.saveProfile,
+  remove: api.deleteProfile,
+  onDone(list) { showProfiles(list ?? profiles); },
+});
+
+mountGatewayBar({
+  onSwitch(id) {
+    api.setActiveProfile(id).then(showProfiles).catch((error) => {
+      $('#key-status').textContent = error.message;
+    });
+  },
+  onEdit() {
+    show('setup');
+    setup.open(profiles.find((p) => p.active) ?? null, { firstRun: false });
+  },
+  onAdd() {
+    show('setup');
+    setup.open(null, { firstRun: false });
+  },
+});
 
 mountForm({
   onSubmit(_request, say) {
-    say('No gateway is connected yet, so nothing was sent.', 'error');
+    say('Sending videos to the gateway is not available in this version yet, so nothing was sent.', 'error');
   },
 });
 
 renderJobs($('#job-list'), []);
+
+api.listProfiles().then(showProfiles).catch((error) => {
+  show('setup');
+  setup.open(null, { firstRun: true });
+  $('#setup-status').textContent = error.message;
+}).finally(() => { document.body.dataset.ready = 'true'; });
 
 api.appInfo()
   .then((info) => { $('#app-version').textContent = `${info.name} ${info.version}`; })

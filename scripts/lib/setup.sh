@@ -9,7 +9,7 @@ RUN_PACKAGES=(
   gstreamer1.0-plugins-good gstreamer1.0-libav
 )
 # Tests: a virtual display, WebDriver for WebKit, a real keychain on a private session bus.
-TEST_PACKAGES=(xvfb webkit2gtk-driver gnome-keyring dbus-x11 libsecret-tools)
+TEST_PACKAGES=(xvfb webkit2gtk-driver gnome-keyring dbus-x11)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

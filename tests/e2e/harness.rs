@@ -74,8 +74,16 @@ impl App {
             _owned_home: owned_home,
             name: name.to_string(),
         };
-        app.wait_for_element("#compose-form").await;
+        app.wait_for_element("body[data-ready]").await;
         app
+    }
+
+    /// Completes the first-run setup, as a new user would.
+    pub async fn connect_gateway(&self, base_url: &str, key: &str) {
+        self.type_into("Gateway address", base_url).await;
+        self.type_into("API key", key).await;
+        self.click("Save and continue").await;
+        self.wait_for_visible("#compose-form").await;
     }
 
     pub fn client(&self) -> &Client {
@@ -144,6 +152,18 @@ impl App {
     pub async fn text_of(&self, css: &str) -> String {
         let node = self.wait_for_element(css).await;
         node.text().await.expect("element text")
+    }
+
+    /// Waits until the element is shown, not merely in the page.
+    pub async fn wait_for_visible(&self, css: &str) -> Element {
+        let element = self.wait_for_element(css).await;
+        let shown = self
+            .poll(|| async { element.is_displayed().await.unwrap_or(false) })
+            .await;
+        if !shown {
+            self.fail(&format!("{css} never became visible")).await;
+        }
+        element
     }
 
     pub async fn wait_for_element(&self, css: &str) -> Element {
@@ -259,17 +279,19 @@ impl Driver {
             panic!("could not start tauri-driver ({e}); run the tests with scripts/test")
         });
         let driver = Driver { child, port, log };
-        driver.wait_until_listening();
+        // tauri-driver forwards to WebKitWebDriver; on a busy machine the latter
+        // can take seconds to listen, and a session asked for earlier is refused.
+        driver.wait_until_listening(port);
+        driver.wait_until_listening(native_port);
         driver
     }
 
-    fn wait_until_listening(&self) {
+    fn wait_until_listening(&self, port: u16) {
         let deadline = Instant::now() + PATIENCE;
-        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(
                 Instant::now() < deadline,
-                "tauri-driver did not listen on port {}; see {}",
-                self.port,
+                "the WebDriver did not listen on port {port}; see {}",
                 self.log.display()
             );
             std::thread::sleep(Duration::from_millis(50));

@@ -5,3 +5,4 @@
 #[allow(dead_code)]
 mod harness;
 mod main_window;
+mod setup;

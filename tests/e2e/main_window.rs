@@ -4,6 +4,8 @@ use crate::harness::App;
 async fn the_form_is_there_and_takes_a_prompt() {
     let app = App::start("main-window").await;
     assert_eq!(app.title().await, "Veo Desk");
+    app.connect_gateway("https://gateway.example.com", "sk-e2e-form-0001")
+        .await;
 
     for label in [
         "Prompt",
@@ -46,6 +48,8 @@ async fn the_form_is_there_and_takes_a_prompt() {
 #[tokio::test]
 async fn generate_without_a_prompt_says_what_is_missing() {
     let app = App::start("empty-prompt").await;
+    app.connect_gateway("https://gateway.example.com", "sk-e2e-empty-0002")
+        .await;
     app.click("Generate").await;
     app.wait_for_text("Type a prompt first").await;
     app.screenshot("hint").await;
@@ -63,27 +67,40 @@ async fn generate_without_a_prompt_says_what_is_missing() {
 #[tokio::test]
 async fn every_control_has_a_visible_label() {
     let app = App::start("labels").await;
-    let unnamed = app
-        .script(
-            r#"
-            const visible = (n) => n && n.getClientRects().length > 0 && n.textContent.trim() !== '';
-            const nameOf = (c) => {
-              if (c.labels && [...c.labels].some(visible)) return true;
-              const by = c.getAttribute('aria-labelledby');
-              if (by && by.split(' ').map((id) => document.getElementById(id)).every(visible)) return true;
-              if (c.tagName === 'BUTTON' && c.textContent.trim() !== '') return true;
-              return false;
-            };
-            const controls = document.querySelectorAll('input, select, textarea, button, [role=button], [tabindex]');
-            return [...controls].filter((c) => !nameOf(c)).map((c) => c.outerHTML.slice(0, 80));
-            "#,
-            vec![],
-        )
+    let unnamed_in_setup = unnamed_controls(&app).await;
+    assert_eq!(
+        unnamed_in_setup,
+        serde_json::json!([]),
+        "setup controls without a visible label"
+    );
+    app.connect_gateway("https://gateway.example.com", "sk-e2e-labels-0003")
         .await;
+    let unnamed = unnamed_controls(&app).await;
     assert_eq!(
         unnamed,
         serde_json::json!([]),
         "controls without a visible label"
     );
     app.close().await;
+}
+
+/// Shown controls whose accessible name does not come from visible text.
+async fn unnamed_controls(app: &App) -> serde_json::Value {
+    app.script(
+        r#"
+        const visible = (n) => n && n.getClientRects().length > 0 && n.textContent.trim() !== '';
+        const nameOf = (c) => {
+          if (c.labels && [...c.labels].some(visible)) return true;
+          const by = c.getAttribute('aria-labelledby');
+          if (by && by.split(' ').map((id) => document.getElementById(id)).every(visible)) return true;
+          if (c.tagName === 'BUTTON' && c.textContent.trim() !== '') return true;
+          return false;
+        };
+        const shown = (c) => c.closest('[hidden]') === null;
+        const controls = document.querySelectorAll('input, select, textarea, button, [role=button], [tabindex]');
+        return [...controls].filter((c) => shown(c) && !nameOf(c)).map((c) => c.outerHTML.slice(0, 80));
+        "#,
+        vec![],
+    )
+    .await
 }

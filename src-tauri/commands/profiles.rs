@@ -1,0 +1,116 @@
+use std::sync::Arc;
+
+use serde::Serialize;
+use tauri::State;
+
+use super::blocking;
+use crate::error::{Error, Result};
+use crate::keychain::{KeyStatus, KeychainProblem};
+use crate::profiles::{Profile, ProfileDraft};
+use crate::secret::ApiKey;
+use crate::state::AppState;
+
+/// A profile as the UI sees it: never the key, only whether one is saved.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileView {
+    id: String,
+    name: String,
+    base_url: String,
+    default_model: String,
+    active: bool,
+    warning: Option<&'static str>,
+    key: KeyStatus,
+}
+
+fn view(state: &AppState, profile: &Profile, active_id: Option<&str>) -> ProfileView {
+    ProfileView {
+        id: profile.id.clone(),
+        name: profile.name.clone(),
+        base_url: profile.base_url.clone(),
+        default_model: profile.default_model.clone(),
+        active: active_id == Some(profile.id.as_str()),
+        warning: profile.warning(),
+        key: state.keys.status(&profile.id),
+    }
+}
+
+fn all_views(state: &AppState) -> Result<Vec<ProfileView>> {
+    let profiles = state.profiles()?;
+    let active = profiles.active().map(|p| p.id.clone());
+    Ok(profiles
+        .list()
+        .iter()
+        .map(|p| view(state, p, active.as_deref()))
+        .collect())
+}
+
+#[tauri::command]
+pub async fn list_profiles(state: State<'_, Arc<AppState>>) -> Result<Vec<ProfileView>> {
+    let state = Arc::clone(&state);
+    blocking(move || all_views(&state)).await
+}
+
+/// Adds (no `id`) or edits a profile. A typed key is stored first, in the
+/// keychain or for this session only; an empty key keeps the saved one.
+#[tauri::command]
+pub async fn save_profile(
+    state: State<'_, Arc<AppState>>,
+    id: Option<String>,
+    draft: ProfileDraft,
+    api_key: Option<String>,
+    session_only: bool,
+) -> Result<Vec<ProfileView>> {
+    let state = Arc::clone(&state);
+    blocking(move || {
+        let profile = state.profiles()?.prepare(&draft, id.as_deref())?;
+        let typed = api_key.as_deref().map(str::trim).filter(|k| !k.is_empty());
+        match typed {
+            Some(text) => {
+                let key = ApiKey::new(text).ok_or_else(|| {
+                    Error::invalid_input("The API key cannot contain spaces. Paste it again.")
+                })?;
+                state.keys.save(&profile.id, &key, session_only)?;
+            }
+            None if id.is_none() => return Err(Error::invalid_input(
+                "Paste your API key. The gateway's website shows it (it often starts with sk-).",
+            )),
+            None => {}
+        }
+        state.profiles()?.put(profile)?;
+        all_views(&state)
+    })
+    .await
+}
+
+/// Deletes a profile and its key.
+#[tauri::command]
+pub async fn delete_profile(
+    state: State<'_, Arc<AppState>>,
+    id: String,
+) -> Result<Vec<ProfileView>> {
+    let state = Arc::clone(&state);
+    blocking(move || {
+        match state.keys.forget(&id) {
+            // Without a keychain nothing of this profile can be stored in one.
+            Ok(()) | Err(Error::Keychain(KeychainProblem::Missing)) => {}
+            Err(e) => return Err(e),
+        }
+        state.profiles()?.remove(&id)?;
+        all_views(&state)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn set_active_profile(
+    state: State<'_, Arc<AppState>>,
+    id: String,
+) -> Result<Vec<ProfileView>> {
+    let state = Arc::clone(&state);
+    blocking(move || {
+        state.profiles()?.set_active(&id)?;
+        all_views(&state)
+    })
+    .await
+}

@@ -1,0 +1,290 @@
+//! Gateway profiles: a name, a base URL and a default model, kept in
+//! `profiles.json` in the app's config folder. Keys are never in this file;
+//! they live in the keychain under the profile's id.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::gateway::url::BaseUrl;
+use crate::paths::{write_atomic, AppDirs};
+
+const FILE_NAME: &str = "profiles.json";
+pub const DEFAULT_MODEL: &str = "veo3.1";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Profile {
+    pub id: String,
+    pub name: String,
+    /// Normalised API root, e.g. `https://api.example.com/v1`.
+    pub base_url: String,
+    pub default_model: String,
+}
+
+impl Profile {
+    /// Plain http to another machine sends the key unencrypted; the UI shows this.
+    pub fn warning(&self) -> Option<&'static str> {
+        let url = reqwest::Url::parse(&self.base_url).ok()?;
+        let local = matches!(
+            url.host_str(),
+            Some("localhost" | "127.0.0.1" | "[::1]" | "::1")
+        );
+        (url.scheme() == "http" && !local).then_some(
+            "This address uses http://, so your key and prompts travel unencrypted. Use https:// unless the gateway is on your own network.",
+        )
+    }
+}
+
+/// What the user typed in the profile form.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileDraft {
+    #[serde(default)]
+    pub name: String,
+    pub base_url: String,
+    #[serde(default)]
+    pub default_model: String,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct ProfilesFile {
+    #[serde(default)]
+    active: Option<String>,
+    #[serde(default)]
+    profiles: Vec<Profile>,
+}
+
+pub struct Profiles {
+    path: PathBuf,
+    file: ProfilesFile,
+}
+
+impl Profiles {
+    /// Reads the profiles; a missing file means none yet. A damaged file is set
+    /// aside (never deleted) so the user can start again without losing it.
+    pub fn open(dirs: &AppDirs) -> Result<Profiles> {
+        let path = dirs.config.join(FILE_NAME);
+        let file = match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+                let _ = std::fs::rename(&path, path.with_extension("json.damaged"));
+                ProfilesFile::default()
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => ProfilesFile::default(),
+            Err(e) => return Err(Error::io("read your gateway settings", e)),
+        };
+        Ok(Profiles { path, file })
+    }
+
+    pub fn list(&self) -> &[Profile] {
+        &self.file.profiles
+    }
+
+    pub fn active(&self) -> Option<&Profile> {
+        let id = self.file.active.as_deref()?;
+        self.get(id).ok()
+    }
+
+    pub fn get(&self, id: &str) -> Result<&Profile> {
+        self.file
+            .profiles
+            .iter()
+            .find(|p| p.id == id)
+            .ok_or_else(|| Error::invalid_input("That gateway profile no longer exists."))
+    }
+
+    /// Checks what the user typed and turns it into a profile, without saving it:
+    /// the key is stored first, so a failing keychain leaves nothing half-saved.
+    /// `id` is the profile being edited, or `None` for a new one.
+    pub fn prepare(&self, draft: &ProfileDraft, id: Option<&str>) -> Result<Profile> {
+        if let Some(id) = id {
+            self.get(id)?;
+        }
+        let id = id.map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_string);
+        self.validate(draft, id)
+    }
+
+    /// Saves a new or edited profile and makes it the active one.
+    pub fn put(&mut self, profile: Profile) -> Result<()> {
+        match self.file.profiles.iter_mut().find(|p| p.id == profile.id) {
+            Some(slot) => *slot = profile.clone(),
+            None => self.file.profiles.push(profile.clone()),
+        }
+        self.file.active = Some(profile.id);
+        self.save()
+    }
+
+    /// `prepare` and `put` in one step, for callers with no key to store.
+    pub fn add(&mut self, draft: &ProfileDraft) -> Result<Profile> {
+        let profile = self.prepare(draft, None)?;
+        self.put(profile.clone())?;
+        Ok(profile)
+    }
+
+    /// Removes a profile; another one becomes active if this one was.
+    pub fn remove(&mut self, id: &str) -> Result<Profile> {
+        let index = self
+            .file
+            .profiles
+            .iter()
+            .position(|p| p.id == id)
+            .ok_or_else(|| Error::invalid_input("That gateway profile no longer exists."))?;
+        let removed = self.file.profiles.remove(index);
+        if self.file.active.as_deref() == Some(id) {
+            self.file.active = self.file.profiles.first().map(|p| p.id.clone());
+        }
+        self.save()?;
+        Ok(removed)
+    }
+
+    pub fn set_active(&mut self, id: &str) -> Result<()> {
+        self.get(id)?;
+        self.file.active = Some(id.to_string());
+        self.save()
+    }
+
+    fn validate(&self, draft: &ProfileDraft, id: String) -> Result<Profile> {
+        let base =
+            BaseUrl::parse(&draft.base_url).map_err(|e| Error::invalid_input(e.to_string()))?;
+        let name = match draft.name.trim() {
+            "" => base.host(),
+            typed => typed.to_string(),
+        };
+        if self
+            .file
+            .profiles
+            .iter()
+            .any(|p| p.id != id && p.name.eq_ignore_ascii_case(&name))
+        {
+            return Err(Error::invalid_input(format!(
+                "A gateway named \"{name}\" already exists. Pick another name."
+            )));
+        }
+        let default_model = match draft.default_model.trim() {
+            "" => DEFAULT_MODEL.to_string(),
+            model => model.to_string(),
+        };
+        Ok(Profile {
+            id,
+            name,
+            base_url: base.as_str().to_string(),
+            default_model,
+        })
+    }
+
+    fn save(&self) -> Result<()> {
+        let json = serde_json::to_vec_pretty(&self.file)
+            .map_err(|e| Error::internal(format!("profiles could not be written: {e}")))?;
+        write_atomic(&self.path, &json)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft(name: &str, url: &str) -> ProfileDraft {
+        ProfileDraft {
+            name: name.into(),
+            base_url: url.into(),
+            default_model: String::new(),
+        }
+    }
+
+    fn fresh() -> (tempfile::TempDir, AppDirs) {
+        let root = tempfile::tempdir().unwrap();
+        let dirs = AppDirs::under(root.path());
+        (root, dirs)
+    }
+
+    #[test]
+    fn a_pasted_address_is_stored_as_the_api_root() {
+        let (_root, dirs) = fresh();
+        let mut profiles = Profiles::open(&dirs).unwrap();
+        for pasted in [
+            "https://api.example.com",
+            "https://api.example.com/",
+            "https://api.example.com/v1",
+        ] {
+            let p = profiles.add(&draft(pasted, pasted)).unwrap();
+            assert_eq!(p.base_url, "https://api.example.com/v1");
+        }
+    }
+
+    #[test]
+    fn profiles_survive_a_restart_and_the_newest_is_active() {
+        let (_root, dirs) = fresh();
+        let mut profiles = Profiles::open(&dirs).unwrap();
+        profiles
+            .add(&draft("Work", "https://work.example.com"))
+            .unwrap();
+        let home = profiles
+            .add(&draft("", "https://home.example.com"))
+            .unwrap();
+        assert_eq!(home.name, "home.example.com");
+
+        let reopened = Profiles::open(&dirs).unwrap();
+        assert_eq!(reopened.list().len(), 2);
+        assert_eq!(reopened.active().unwrap().name, "home.example.com");
+        assert_eq!(reopened.active().unwrap().default_model, "veo3.1");
+    }
+
+    #[test]
+    fn removing_the_active_profile_activates_another() {
+        let (_root, dirs) = fresh();
+        let mut profiles = Profiles::open(&dirs).unwrap();
+        let work = profiles
+            .add(&draft("Work", "https://work.example.com"))
+            .unwrap();
+        let home = profiles
+            .add(&draft("Home", "https://home.example.com"))
+            .unwrap();
+        profiles.remove(&home.id).unwrap();
+        assert_eq!(profiles.active().unwrap().id, work.id);
+    }
+
+    #[test]
+    fn bad_addresses_and_duplicate_names_are_explained() {
+        let (_root, dirs) = fresh();
+        let mut profiles = Profiles::open(&dirs).unwrap();
+        let e = profiles.add(&draft("X", "api.example.com")).unwrap_err();
+        assert_eq!(e.code(), "invalid_input");
+        assert!(e.to_string().contains("https://"), "{e}");
+        profiles
+            .add(&draft("Work", "https://a.example.com"))
+            .unwrap();
+        let e = profiles
+            .add(&draft("work", "https://b.example.com"))
+            .unwrap_err();
+        assert!(e.to_string().contains("already exists"), "{e}");
+    }
+
+    #[test]
+    fn plain_http_warns_unless_the_gateway_is_on_this_computer() {
+        let (_root, dirs) = fresh();
+        let mut profiles = Profiles::open(&dirs).unwrap();
+        let remote = profiles
+            .add(&draft("Remote", "http://gateway.example.com"))
+            .unwrap();
+        let local = profiles
+            .add(&draft("Local", "http://127.0.0.1:3000"))
+            .unwrap();
+        let secure = profiles
+            .add(&draft("Secure", "https://gateway.example.com"))
+            .unwrap();
+        assert!(remote.warning().unwrap().contains("unencrypted"));
+        assert_eq!(local.warning(), None);
+        assert_eq!(secure.warning(), None);
+    }
+
+    #[test]
+    fn a_damaged_file_is_set_aside_not_lost() {
+        let (_root, dirs) = fresh();
+        std::fs::create_dir_all(&dirs.config).unwrap();
+        std::fs::write(dirs.config.join(FILE_NAME), b"{not json").unwrap();
+        let profiles = Profiles::open(&dirs).unwrap();
+        assert!(profiles.list().is_empty());
+        let kept = std::fs::read(dirs.config.join("profiles.json.damaged")).unwrap();
+        assert_eq!(kept, b"{not json");
+    }
+}

@@ -1,0 +1,73 @@
+use crate::harness::{App, Launch};
+
+#[tokio::test]
+async fn first_run_asks_for_a_gateway_then_shows_the_form() {
+    let app = App::start("first-run").await;
+    app.wait_for_text("Connect to your video gateway").await;
+    app.screenshot("setup").await;
+
+    app.type_into("Gateway address", "api.example.com").await;
+    app.type_into("API key", "sk-first-run-key-4821").await;
+    app.click("Save and continue").await;
+    app.wait_for_text("Start the gateway address with https://")
+        .await;
+    app.screenshot("bad-address").await;
+
+    let field = app.control("Gateway address").await;
+    field.clear().await.unwrap();
+    field
+        .send_keys("https://api.example.com/v1/")
+        .await
+        .unwrap();
+    app.click("Save and continue").await;
+    app.wait_for_visible("#compose-form").await;
+    app.wait_for_text("Key …4821 (in keychain)").await;
+    app.screenshot("connected").await;
+
+    // The key itself never reaches the page, not even in the password field.
+    let page = app
+        .script("return document.documentElement.outerHTML + [...document.querySelectorAll('input')].map(i => i.value).join()", vec![])
+        .await;
+    assert!(!page.as_str().unwrap().contains("sk-first-run-key"));
+    app.close().await;
+}
+
+#[tokio::test]
+async fn the_gateway_is_remembered_after_a_restart() {
+    let home = crate::harness::fresh_home();
+    let app = App::start_with("restart", Launch::default().home(home.path())).await;
+    app.connect_gateway("https://api.example.com", "sk-remembered-9911")
+        .await;
+    app.close().await;
+
+    let app = App::start_with("restart-again", Launch::default().home(home.path())).await;
+    app.wait_for_visible("#compose-form").await;
+    app.wait_for_text("Key …9911 (in keychain)").await;
+    let gateway = app.control("Gateway").await;
+    let chosen = gateway
+        .find(fantoccini::Locator::Css("option:checked"))
+        .await
+        .expect("a chosen gateway");
+    assert_eq!(chosen.text().await.unwrap(), "api.example.com");
+    app.close().await;
+}
+
+#[tokio::test]
+async fn without_a_keychain_the_key_can_be_kept_for_this_session() {
+    let app = App::start_with(
+        "no-keychain",
+        Launch::default().env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus"),
+    )
+    .await;
+    app.type_into("Gateway address", "https://api.example.com")
+        .await;
+    app.type_into("API key", "sk-no-keychain-5150").await;
+    app.click("Save and continue").await;
+    app.wait_for_text("No keychain is available on this computer")
+        .await;
+    app.screenshot("no-keychain").await;
+    app.click("Keep the key for this session only").await;
+    app.wait_for_visible("#compose-form").await;
+    app.wait_for_text("Key …5150 (this session only)").await;
+    app.close().await;
+}

@@ -1,0 +1,29 @@
+// The gateway switcher in the top bar. Renders from the profile list it is given.
+
+import { el, $ } from '../dom.js';
+
+export function renderGatewayBar(profiles) {
+  const select = $('#gateway-select');
+  select.replaceChildren(...profiles.map((p) =>
+    el('option', { value: p.id, selected: p.active, text: p.name })));
+  const active = profiles.find((p) => p.active);
+  const keyStatus = $('#key-status');
+  keyStatus.textContent = describeKey(active);
+  keyStatus.dataset.tone = active?.key.saved ? 'info' : 'error';
+  keyStatus.title = active?.warning ?? '';
+}
+
+function describeKey(profile) {
+  if (!profile) return '';
+  const { key } = profile;
+  if (key.problem) return key.problem;
+  if (!key.saved) return 'No key saved';
+  const where = { keychain: 'in keychain', session: 'this session only', environment: 'from VEO_DESK_API_KEY' }[key.source];
+  return `Key …${key.last4} (${where})`;
+}
+
+export function mountGatewayBar({ onSwitch, onEdit, onAdd }) {
+  $('#gateway-select').addEventListener('change', (event) => onSwitch(event.target.value));
+  $('#edit-gateway').addEventListener('click', onEdit);
+  $('#add-gateway').addEventListener('click', onAdd);
+}
