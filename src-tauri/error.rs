@@ -125,9 +125,25 @@ mod tests {
     fn every_gateway_code_is_pinned() {
         use crate::gateway::{ErrorKind::*, GatewayError};
         let codes: Vec<&str> = [
-            InvalidInput, Unreachable, Timeout, ConnectionLost, SubmitUncertain, KeyRejected,
-            RateLimited, ServerError, Rejected, BadResponse, JobNotFound, JobNotReady, JobFailed,
-            ContentBlocked, JobExpired, NotAVideo, DownloadIncomplete, NotSupported, LocalFile,
+            InvalidInput,
+            Unreachable,
+            Timeout,
+            ConnectionLost,
+            SubmitUncertain,
+            KeyRejected,
+            RateLimited,
+            ServerError,
+            Rejected,
+            BadResponse,
+            JobNotFound,
+            JobNotReady,
+            JobFailed,
+            ContentBlocked,
+            JobExpired,
+            NotAVideo,
+            DownloadIncomplete,
+            NotSupported,
+            LocalFile,
         ]
         .into_iter()
         .map(|kind| Error::from(GatewayError::new(kind, "m")).code())
@@ -135,11 +151,25 @@ mod tests {
         assert_eq!(
             codes,
             [
-                "invalid_input", "gateway_unreachable", "gateway_timeout", "connection_lost",
-                "submit_uncertain", "key_rejected", "rate_limited", "gateway_error",
-                "request_rejected", "bad_response", "job_not_found", "job_not_ready", "job_failed",
-                "content_blocked", "job_expired", "not_a_video", "download_incomplete",
-                "not_supported", "io",
+                "invalid_input",
+                "gateway_unreachable",
+                "gateway_timeout",
+                "connection_lost",
+                "submit_uncertain",
+                "key_rejected",
+                "rate_limited",
+                "gateway_error",
+                "request_rejected",
+                "bad_response",
+                "job_not_found",
+                "job_not_ready",
+                "job_failed",
+                "content_blocked",
+                "job_expired",
+                "not_a_video",
+                "download_incomplete",
+                "not_supported",
+                "io",
             ]
         );
     }

@@ -5,10 +5,12 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use veo_desk::gateway::{
-    ClientOptions, DownloadProgress, GatewayClient, GatewayError, JobState, PollPolicy, ReferenceImage, RetryPolicy,
-    SubmitRequest, VideoJob,
+    ClientOptions, DownloadProgress, GatewayClient, GatewayError, JobState, PollPolicy,
+    ReferenceImage, RetryPolicy, SubmitRequest, VideoJob,
 };
-use veo_desk::simulator::{Dialect, Endpoint, Fault, Outcome, RecordedRequest, Route, Simulator, SAMPLE_MP4};
+use veo_desk::simulator::{
+    Dialect, Endpoint, Fault, Outcome, RecordedRequest, Route, Simulator, SAMPLE_MP4,
+};
 
 const KEY: &str = "sk-test-5f1c9a0b7d";
 const DIALECTS: [Dialect; 3] = [Dialect::OpenAi, Dialect::NewApi, Dialect::Reseller];
@@ -18,8 +20,16 @@ fn fast() -> ClientOptions {
     ClientOptions {
         connect_timeout: Duration::from_secs(2),
         read_timeout: Duration::from_millis(400),
-        poll: PollPolicy { first: Duration::from_millis(20), max: Duration::from_millis(80), factor: 1.5 },
-        retry: RetryPolicy { retries: 3, base: Duration::from_millis(20), max: Duration::from_millis(80) },
+        poll: PollPolicy {
+            first: Duration::from_millis(20),
+            max: Duration::from_millis(80),
+            factor: 1.5,
+        },
+        retry: RetryPolicy {
+            retries: 3,
+            base: Duration::from_millis(20),
+            max: Duration::from_millis(80),
+        },
     }
 }
 
@@ -48,10 +58,15 @@ fn dest(dir: &tempfile::TempDir) -> PathBuf {
 }
 
 /// Submit, wait, download: the whole user journey.
-async fn make_video(client: &GatewayClient, dest: &Path) -> Result<(VideoJob, Vec<VideoJob>), GatewayError> {
+async fn make_video(
+    client: &GatewayClient,
+    dest: &Path,
+) -> Result<(VideoJob, Vec<VideoJob>), GatewayError> {
     let submitted = client.submit(&request()).await?;
     let mut updates = Vec::new();
-    let done = client.wait_until_done(&submitted.id, |j| updates.push(j.clone())).await?;
+    let done = client
+        .wait_until_done(&submitted.id, |j| updates.push(j.clone()))
+        .await?;
     client.download(&done, dest, |_| {}).await?;
     Ok((done, updates))
 }
@@ -59,12 +74,18 @@ async fn make_video(client: &GatewayClient, dest: &Path) -> Result<(VideoJob, Ve
 fn polls(sim: &Simulator) -> Vec<RecordedRequest> {
     sim.requests()
         .into_iter()
-        .filter(|r| r.method == "GET" && r.path.starts_with("/v1/videos/") && !r.path.ends_with("/content"))
+        .filter(|r| {
+            r.method == "GET" && r.path.starts_with("/v1/videos/") && !r.path.ends_with("/content")
+        })
         .collect()
 }
 
 fn assert_human(e: &GatewayError) {
-    assert!(!e.message.contains('<') && !e.message.contains('>'), "markup in: {}", e.message);
+    assert!(
+        !e.message.contains('<') && !e.message.contains('>'),
+        "markup in: {}",
+        e.message
+    );
     assert!(!e.message.contains(KEY), "key in: {}", e.message);
     assert!(!format!("{e:?}").contains(KEY), "key in Debug: {e:?}");
 }
@@ -80,9 +101,20 @@ async fn happy_path(dialect: Dialect) {
     let dir = tempfile::tempdir().unwrap();
     let (job, updates) = make_video(&client(&sim), &dest(&dir)).await.unwrap();
     assert_eq!(job.state, JobState::Completed);
-    assert!(updates.iter().any(|u| u.state == JobState::Running), "saw no running state");
-    assert_eq!(std::fs::read(dest(&dir)).unwrap(), SAMPLE_MP4, "the saved video differs");
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "temp file left behind");
+    assert!(
+        updates.iter().any(|u| u.state == JobState::Running),
+        "saw no running state"
+    );
+    assert_eq!(
+        std::fs::read(dest(&dir)).unwrap(),
+        SAMPLE_MP4,
+        "the saved video differs"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "temp file left behind"
+    );
     assert_eq!(sim.submit_count(), 1);
 }
 
@@ -105,7 +137,14 @@ async fn reseller_dialect_makes_a_byte_identical_video_through_the_result_link()
     assert!(job.id.len() > 200, "reseller ids are long");
     assert_eq!(job.raw_status, "SUCCESS");
     assert!(updates.iter().any(|u| u.progress == Some(50.0)));
-    assert_eq!(sim.requests().iter().filter(|r| r.path.starts_with("/files/")).count(), 1, "fell back to video_url");
+    assert_eq!(
+        sim.requests()
+            .iter()
+            .filter(|r| r.path.starts_with("/files/"))
+            .count(),
+        1,
+        "fell back to video_url"
+    );
 }
 
 #[tokio::test]
@@ -135,23 +174,43 @@ async fn the_form_image_and_key_arrive_as_sent() {
     let sim = start(Dialect::NewApi).await;
     let image: Vec<u8> = (0..=255u8).cycle().take(5000).collect();
     let req = SubmitRequest {
-        input_reference: Some(ReferenceImage { bytes: image.clone(), file_name: "start.png".into(), mime: "image/png".into() }),
-        extra_fields: vec![("negative_prompt".into(), "blurry".into()), ("model".into(), "ignored".into())],
+        input_reference: Some(ReferenceImage {
+            bytes: image.clone(),
+            file_name: "start.png".into(),
+            mime: "image/png".into(),
+        }),
+        extra_fields: vec![
+            ("negative_prompt".into(), "blurry".into()),
+            ("model".into(), "ignored".into()),
+        ],
         ..request()
     };
     client(&sim).submit(&req).await.unwrap();
     let sent = &sim.requests_to("POST", "/v1/videos")[0];
-    assert_eq!(sent.field("prompt"), Some("A lighthouse at dawn, waves rolling in"));
+    assert_eq!(
+        sent.field("prompt"),
+        Some("A lighthouse at dawn, waves rolling in")
+    );
     assert_eq!(sent.field("model"), Some("veo3.1"));
     assert_eq!(sent.field("seconds"), Some("8"));
     assert_eq!(sent.field("size"), Some("16:9"));
     assert_eq!(sent.field("negative_prompt"), Some("blurry"));
-    assert_eq!(sent.fields.iter().filter(|(k, _)| k == "model").count(), 1, "extra fields cannot override core ones");
+    assert_eq!(
+        sent.fields.iter().filter(|(k, _)| k == "model").count(),
+        1,
+        "extra fields cannot override core ones"
+    );
     let file = &sent.files[0];
-    assert_eq!((file.name.as_str(), file.file_name.as_str()), ("input_reference", "start.png"));
+    assert_eq!(
+        (file.name.as_str(), file.file_name.as_str()),
+        ("input_reference", "start.png")
+    );
     assert_eq!(file.content_type.as_deref(), Some("image/png"));
     assert_eq!(file.bytes, image);
-    assert_eq!(sent.header("authorization"), Some(format!("Bearer {KEY}").as_str()));
+    assert_eq!(
+        sent.header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
     assert!(sent.header("user-agent").unwrap().starts_with("VeoDesk/"));
 }
 
@@ -164,10 +223,18 @@ async fn an_html_502_on_submit_is_sent_once_and_explained_without_markup() {
         sim.inject(Route::Submit, Fault::HtmlBadGateway);
         let e = client(&sim).submit(&request()).await.unwrap_err();
         assert_eq!(e.code(), "gateway_error");
-        assert!(e.message.contains("The gateway answered 502 Bad Gateway"), "{}", e.message);
+        assert!(
+            e.message.contains("The gateway answered 502 Bad Gateway"),
+            "{}",
+            e.message
+        );
         assert!(!e.message.contains("nginx"), "{}", e.message);
         assert_human(&e);
-        assert_eq!(sim.submit_count(), 1, "{dialect:?}: a POST must not be retried");
+        assert_eq!(
+            sim.submit_count(),
+            1,
+            "{dialect:?}: a POST must not be retried"
+        );
     }
 }
 
@@ -178,7 +245,12 @@ async fn a_rejected_key_is_named_without_echoing_it() {
         sim.inject(Route::Submit, Fault::Unauthorized);
         let e = client(&sim).submit(&request()).await.unwrap_err();
         assert_eq!(e.code(), "key_rejected");
-        assert!(e.message.contains("401 Unauthorized") && e.message.contains("Incorrect API key provided"), "{}", e.message);
+        assert!(
+            e.message.contains("401 Unauthorized")
+                && e.message.contains("Incorrect API key provided"),
+            "{}",
+            e.message
+        );
         assert_human(&e);
     }
 }
@@ -195,10 +267,19 @@ async fn a_forbidden_model_shows_the_gateways_chinese_text() {
 #[tokio::test]
 async fn a_rate_limited_submit_is_reported_with_the_wait_not_retried() {
     let sim = start(Dialect::NewApi).await;
-    sim.inject(Route::Submit, Fault::RateLimited { retry_after_secs: 30 });
+    sim.inject(
+        Route::Submit,
+        Fault::RateLimited {
+            retry_after_secs: 30,
+        },
+    );
     let e = client(&sim).submit(&request()).await.unwrap_err();
     assert_eq!(e.code(), "rate_limited");
-    assert!(e.message.contains("当前分组上游负载已饱和，请稍后再试"), "{}", e.message);
+    assert!(
+        e.message.contains("当前分组上游负载已饱和，请稍后再试"),
+        "{}",
+        e.message
+    );
     assert_eq!(e.retry_after, Some(Duration::from_secs(30)));
     assert_eq!(sim.submit_count(), 1);
 }
@@ -210,7 +291,12 @@ async fn a_server_error_on_submit_quotes_the_gateway_once() {
         sim.inject(Route::Submit, Fault::ServerError);
         let e = client(&sim).submit(&request()).await.unwrap_err();
         assert_eq!(e.code(), "gateway_error");
-        assert!(e.message.contains("500 Internal Server Error") && e.message.contains("upstream service unavailable"), "{}", e.message);
+        assert!(
+            e.message.contains("500 Internal Server Error")
+                && e.message.contains("upstream service unavailable"),
+            "{}",
+            e.message
+        );
         assert_eq!(sim.submit_count(), 1);
     }
 }
@@ -221,7 +307,11 @@ async fn a_submit_whose_answer_never_comes_may_have_made_a_job() {
     sim.inject(Route::Submit, Fault::Slow(Duration::from_millis(1500)));
     let e = client(&sim).submit(&request()).await.unwrap_err();
     assert_eq!(e.code(), "submit_uncertain");
-    assert!(e.message.contains("A job may have been created"), "{}", e.message);
+    assert!(
+        e.message.contains("A job may have been created"),
+        "{}",
+        e.message
+    );
     assert_eq!(sim.submit_count(), 1);
 }
 
@@ -231,14 +321,24 @@ async fn malformed_json_on_submit_warns_that_a_job_may_exist() {
     sim.inject(Route::Submit, Fault::MalformedJson);
     let e = client(&sim).submit(&request()).await.unwrap_err();
     assert_eq!(e.code(), "bad_response");
-    assert!(e.message.contains("not valid JSON") && e.message.contains("may have been created"), "{}", e.message);
+    assert!(
+        e.message.contains("not valid JSON") && e.message.contains("may have been created"),
+        "{}",
+        e.message
+    );
     assert_eq!(sim.submit_count(), 1);
 }
 
 #[tokio::test]
 async fn a_plain_text_refusal_is_quoted() {
     let sim = start(Dialect::Reseller).await;
-    sim.inject(Route::Submit, Fault::PlainText { status: 400, text: "model veo3.1 is not available in your group".into() });
+    sim.inject(
+        Route::Submit,
+        Fault::PlainText {
+            status: 400,
+            text: "model veo3.1 is not available in your group".into(),
+        },
+    );
     let e = client(&sim).submit(&request()).await.unwrap_err();
     assert_eq!(e.code(), "request_rejected");
     assert_eq!(e.message, "The gateway refused the request (400 Bad Request): model veo3.1 is not available in your group");
@@ -247,9 +347,19 @@ async fn a_plain_text_refusal_is_quoted() {
 #[tokio::test]
 async fn the_gateway_refuses_a_form_without_a_prompt() {
     let sim = start(Dialect::OpenAi).await;
-    let e = client(&sim).submit(&SubmitRequest { prompt: String::new(), ..request() }).await.unwrap_err();
+    let e = client(&sim)
+        .submit(&SubmitRequest {
+            prompt: String::new(),
+            ..request()
+        })
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), "request_rejected");
-    assert!(e.message.contains("prompt and model are required"), "{}", e.message);
+    assert!(
+        e.message.contains("prompt and model are required"),
+        "{}",
+        e.message
+    );
 }
 
 // ---- Transport failures ----
@@ -263,7 +373,11 @@ async fn a_refused_connection_says_nothing_was_sent() {
     let c = GatewayClient::new(&format!("http://127.0.0.1:{port}"), KEY, fast()).unwrap();
     let e = c.submit(&request()).await.unwrap_err();
     assert_eq!(e.code(), "gateway_unreachable");
-    assert!(e.message.contains("refused the connection") && e.message.contains("Nothing was sent"), "{}", e.message);
+    assert!(
+        e.message.contains("refused the connection") && e.message.contains("Nothing was sent"),
+        "{}",
+        e.message
+    );
 }
 
 #[tokio::test]
@@ -271,7 +385,11 @@ async fn an_unknown_host_name_is_explained() {
     let c = GatewayClient::new("https://no-such-gateway.invalid", KEY, fast()).unwrap();
     let e = c.status("abc").await.unwrap_err();
     assert_eq!(e.code(), "gateway_unreachable");
-    assert!(e.message.contains("no-such-gateway.invalid"), "{}", e.message);
+    assert!(
+        e.message.contains("no-such-gateway.invalid"),
+        "{}",
+        e.message
+    );
     assert_human(&e);
 }
 
@@ -283,11 +401,19 @@ async fn a_rate_limited_poll_waits_as_told_then_finishes() {
     let dir = tempfile::tempdir().unwrap();
     let c = client(&sim);
     let job = c.submit(&request()).await.unwrap();
-    sim.inject(Route::Poll, Fault::RateLimited { retry_after_secs: 1 });
+    sim.inject(
+        Route::Poll,
+        Fault::RateLimited {
+            retry_after_secs: 1,
+        },
+    );
     let done = c.wait_until_done(&job.id, |_| {}).await.unwrap();
     c.download(&done, &dest(&dir), |_| {}).await.unwrap();
     let p = polls(&sim);
-    assert!(p[1].at.duration_since(p[0].at) >= Duration::from_secs(1), "did not wait for Retry-After");
+    assert!(
+        p[1].at.duration_since(p[0].at) >= Duration::from_secs(1),
+        "did not wait for Retry-After"
+    );
     assert_eq!(std::fs::read(dest(&dir)).unwrap(), SAMPLE_MP4);
 }
 
@@ -300,7 +426,13 @@ async fn server_errors_and_proxy_pages_while_polling_are_retried() {
         let job = c.submit(&request()).await.unwrap();
         sim.inject(Route::Poll, Fault::ServerError);
         sim.inject(Route::Poll, Fault::HtmlBadGateway);
-        sim.inject(Route::Poll, Fault::PlainText { status: 503, text: "Service Unavailable".into() });
+        sim.inject(
+            Route::Poll,
+            Fault::PlainText {
+                status: 503,
+                text: "Service Unavailable".into(),
+            },
+        );
         let done = c.wait_until_done(&job.id, |_| {}).await.unwrap();
         c.download(&done, &dest(&dir), |_| {}).await.unwrap();
         assert_eq!(std::fs::read(dest(&dir)).unwrap(), SAMPLE_MP4);
@@ -373,7 +505,10 @@ async fn the_poll_after_header_is_honoured() {
     let p = polls(&sim);
     assert!(p.len() >= 2);
     for pair in p.windows(2) {
-        assert!(pair[1].at.duration_since(pair[0].at) >= Duration::from_millis(150), "polled before the server's hint");
+        assert!(
+            pair[1].at.duration_since(pair[0].at) >= Duration::from_millis(150),
+            "polled before the server's hint"
+        );
     }
 }
 
@@ -383,11 +518,17 @@ async fn the_poll_after_header_is_honoured() {
 async fn a_safety_block_is_explained_in_every_dialect() {
     for dialect in DIALECTS {
         let sim = start(dialect).await;
-        sim.next_outcome(Outcome::SafetyBlock("Unable to generate videos that depict children".into()));
+        sim.next_outcome(Outcome::SafetyBlock(
+            "Unable to generate videos that depict children".into(),
+        ));
         let dir = tempfile::tempdir().unwrap();
         let e = make_video(&client(&sim), &dest(&dir)).await.unwrap_err();
         assert_eq!(e.code(), "content_blocked", "{dialect:?}: {}", e.message);
-        assert!(e.message.contains("safety filter") && e.message.contains("depict children"), "{}", e.message);
+        assert!(
+            e.message.contains("safety filter") && e.message.contains("depict children"),
+            "{}",
+            e.message
+        );
         assert!(e.message.contains("Rephrase the prompt"));
         assert!(folder_is_empty(&dir));
     }
@@ -401,7 +542,11 @@ async fn a_failed_job_names_the_reason() {
         let dir = tempfile::tempdir().unwrap();
         let e = make_video(&client(&sim), &dest(&dir)).await.unwrap_err();
         assert_eq!(e.code(), "job_failed", "{dialect:?}");
-        assert!(e.message.contains("upstream quota exhausted"), "{}", e.message);
+        assert!(
+            e.message.contains("upstream quota exhausted"),
+            "{}",
+            e.message
+        );
     }
 }
 
@@ -442,13 +587,23 @@ async fn a_dropped_download_resumes_to_an_identical_file() {
     let c = client(&sim);
     let job = c.submit(&request()).await.unwrap();
     let done = c.wait_until_done(&job.id, |_| {}).await.unwrap();
-    let written = c.download(&done, &dest(&dir), |p| seen.push(p)).await.unwrap();
+    let written = c
+        .download(&done, &dest(&dir), |p| seen.push(p))
+        .await
+        .unwrap();
     assert_eq!(written, SAMPLE_MP4.len() as u64);
     assert_eq!(std::fs::read(dest(&dir)).unwrap(), SAMPLE_MP4);
-    let content: Vec<_> = sim.requests().into_iter().filter(|r| r.path.ends_with("/content")).collect();
+    let content: Vec<_> = sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/content"))
+        .collect();
     assert_eq!(content.len(), 2);
     assert_eq!(content[1].header("range"), Some("bytes=3000-"));
-    assert_eq!(seen.last().map(|p| (p.received, p.total)), Some((SAMPLE_MP4.len() as u64, Some(SAMPLE_MP4.len() as u64))));
+    assert_eq!(
+        seen.last().map(|p| (p.received, p.total)),
+        Some((SAMPLE_MP4.len() as u64, Some(SAMPLE_MP4.len() as u64)))
+    );
 }
 
 #[tokio::test]
@@ -459,9 +614,17 @@ async fn a_dropped_download_starts_over_when_range_is_ignored() {
     sim.inject(Route::Content, Fault::DropAfter(3000));
     let dir = tempfile::tempdir().unwrap();
     make_video(&client(&sim), &dest(&dir)).await.unwrap();
-    let content: Vec<_> = sim.requests().into_iter().filter(|r| r.path.ends_with("/content")).collect();
+    let content: Vec<_> = sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/content"))
+        .collect();
     assert_eq!(content.len(), 2);
-    assert_eq!(content[1].header("range"), Some("bytes=3000-"), "the client tried to resume");
+    assert_eq!(
+        content[1].header("range"),
+        Some("bytes=3000-"),
+        "the client tried to resume"
+    );
     // The server answered the whole file: appending it would corrupt the video.
     assert_eq!(std::fs::read(dest(&dir)).unwrap(), SAMPLE_MP4);
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
@@ -474,7 +637,11 @@ async fn a_dropped_result_link_download_resumes_too() {
     let dir = tempfile::tempdir().unwrap();
     make_video(&client(&sim), &dest(&dir)).await.unwrap();
     assert_eq!(std::fs::read(dest(&dir)).unwrap(), SAMPLE_MP4);
-    let files: Vec<_> = sim.requests().into_iter().filter(|r| r.path.starts_with("/files/")).collect();
+    let files: Vec<_> = sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/files/"))
+        .collect();
     assert_eq!(files[1].header("range"), Some("bytes=5000-"));
 }
 
@@ -482,11 +649,24 @@ async fn a_dropped_result_link_download_resumes_too() {
 async fn a_slow_but_steady_download_is_not_cut_off() {
     let sim = start(Dialect::OpenAi).await;
     // 8 pauses of 100 ms: longer in total than the 400 ms read timeout, never silent that long.
-    sim.inject(Route::Content, Fault::Trickle { chunk: 1000, pause: Duration::from_millis(100) });
+    sim.inject(
+        Route::Content,
+        Fault::Trickle {
+            chunk: 1000,
+            pause: Duration::from_millis(100),
+        },
+    );
     let dir = tempfile::tempdir().unwrap();
     make_video(&client(&sim), &dest(&dir)).await.unwrap();
     assert_eq!(std::fs::read(dest(&dir)).unwrap(), SAMPLE_MP4);
-    assert_eq!(sim.requests().iter().filter(|r| r.path.ends_with("/content")).count(), 1, "no restart needed");
+    assert_eq!(
+        sim.requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/content"))
+            .count(),
+        1,
+        "no restart needed"
+    );
 }
 
 #[tokio::test]
@@ -496,14 +676,25 @@ async fn a_json_body_is_never_saved_as_a_video() {
     let dir = tempfile::tempdir().unwrap();
     let e = make_video(&client(&sim), &dest(&dir)).await.unwrap_err();
     assert_eq!(e.code(), "not_a_video");
-    assert!(e.message.contains("the upstream file could not be fetched") && e.message.contains("Nothing was saved"), "{}", e.message);
+    assert!(
+        e.message.contains("the upstream file could not be fetched")
+            && e.message.contains("Nothing was saved"),
+        "{}",
+        e.message
+    );
     assert!(folder_is_empty(&dir));
 }
 
 #[tokio::test]
 async fn a_web_page_is_never_saved_as_a_video() {
     let sim = start(Dialect::OpenAi).await;
-    sim.inject(Route::Content, Fault::PlainText { status: 200, text: "<!DOCTYPE html><html><body>Login required</body></html>".into() });
+    sim.inject(
+        Route::Content,
+        Fault::PlainText {
+            status: 200,
+            text: "<!DOCTYPE html><html><body>Login required</body></html>".into(),
+        },
+    );
     let dir = tempfile::tempdir().unwrap();
     let e = make_video(&client(&sim), &dest(&dir)).await.unwrap_err();
     assert_eq!(e.code(), "not_a_video");
@@ -529,7 +720,11 @@ async fn a_result_link_on_another_host_does_not_get_the_key() {
     let c = GatewayClient::new(&base, KEY, fast()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     make_video(&c, &dest(&dir)).await.unwrap();
-    let file = sim.requests().into_iter().find(|r| r.path.starts_with("/files/")).unwrap();
+    let file = sim
+        .requests()
+        .into_iter()
+        .find(|r| r.path.starts_with("/files/"))
+        .unwrap();
     assert_eq!(file.header("authorization"), None);
     assert_eq!(std::fs::read(dest(&dir)).unwrap(), SAMPLE_MP4);
 }
@@ -542,7 +737,10 @@ async fn list_and_delete_work_where_offered() {
     let c = client(&sim);
     let job = c.submit(&request()).await.unwrap();
     let listed = c.list().await.unwrap();
-    assert_eq!(listed.iter().map(|j| j.id.as_str()).collect::<Vec<_>>(), [job.id.as_str()]);
+    assert_eq!(
+        listed.iter().map(|j| j.id.as_str()).collect::<Vec<_>>(),
+        [job.id.as_str()]
+    );
     c.delete(&job.id).await.unwrap();
     assert_eq!(c.status(&job.id).await.unwrap_err().code(), "job_not_found");
 }

@@ -59,7 +59,11 @@ impl Catalog {
                 ModelSpec::new("veo3.1", VEO_SECONDS, VEO_SIZES),
                 ModelSpec::new("veo3.1-pro", VEO_SECONDS, VEO_SIZES),
                 ModelSpec::new("sora-2", SORA_SECONDS, &["1280x720", "720x1280"]),
-                ModelSpec::new("sora-2-pro", SORA_SECONDS, &["1280x720", "720x1280", "1792x1024", "1024x1792"]),
+                ModelSpec::new(
+                    "sora-2-pro",
+                    SORA_SECONDS,
+                    &["1280x720", "720x1280", "1792x1024", "1024x1792"],
+                ),
             ],
         }
     }
@@ -104,17 +108,28 @@ impl Catalog {
     pub fn validate(&self, model: &str, seconds: &str, size: &str) -> Result<(), GatewayError> {
         let spec = self.get(model.trim()).ok_or_else(|| {
             let names: Vec<&str> = self.models.iter().map(|m| m.name.as_str()).collect();
-            invalid(format!("Unknown model \"{model}\". Pick one of {}, or add it to your model list.", or_list(&names)))
+            invalid(format!(
+                "Unknown model \"{model}\". Pick one of {}, or add it to your model list.",
+                or_list(&names)
+            ))
         })?;
         let secs: Option<u32> = seconds.trim().parse().ok();
         if !secs.is_some_and(|s| spec.seconds.contains(&s)) {
             let mut options = spec.seconds.clone();
             options.sort_unstable();
             let options: Vec<String> = options.iter().map(u32::to_string).collect();
-            return Err(invalid(format!("{} makes {} second videos.", spec.name, or_list(&options))));
+            return Err(invalid(format!(
+                "{} makes {} second videos.",
+                spec.name,
+                or_list(&options)
+            )));
         }
         if !spec.sizes.iter().any(|s| s == size.trim()) {
-            return Err(invalid(format!("{} makes videos of size {}.", spec.name, or_list(&spec.sizes))));
+            return Err(invalid(format!(
+                "{} makes videos of size {}.",
+                spec.name,
+                or_list(&spec.sizes)
+            )));
         }
         Ok(())
     }
@@ -125,7 +140,10 @@ fn check_user_model(model: &ModelSpec) -> Result<(), GatewayError> {
         return Err(invalid("A model in the model list has no name."));
     }
     if model.seconds.is_empty() || model.sizes.is_empty() {
-        return Err(invalid(format!("Model \"{}\" in the model list needs at least one duration and one size.", model.name)));
+        return Err(invalid(format!(
+            "Model \"{}\" in the model list needs at least one duration and one size.",
+            model.name
+        )));
     }
     Ok(())
 }
@@ -157,41 +175,70 @@ mod tests {
         assert_eq!(c.get("veo3.1").unwrap().default_seconds(), Some(8));
         assert_eq!(c.get("veo3.1-pro").unwrap().default_size(), Some("16:9"));
         assert!(c.validate("veo3.1", "6", "9:16").is_ok());
-        assert_eq!(c.validate("veo3.1", "5", "16:9").unwrap_err().message, "veo3.1 makes 4, 6 or 8 second videos.");
-        assert_eq!(c.validate("veo3.1", "8", "1:1").unwrap_err().message, "veo3.1 makes videos of size 16:9 or 9:16.");
+        assert_eq!(
+            c.validate("veo3.1", "5", "16:9").unwrap_err().message,
+            "veo3.1 makes 4, 6 or 8 second videos."
+        );
+        assert_eq!(
+            c.validate("veo3.1", "8", "1:1").unwrap_err().message,
+            "veo3.1 makes videos of size 16:9 or 9:16."
+        );
     }
 
     #[test]
     fn sora_models_take_pixel_sizes() {
         let c = Catalog::builtin();
         assert!(c.validate("sora-2", "12", "720x1280").is_ok());
-        assert_eq!(c.validate("sora-2", "6", "1280x720").unwrap_err().message, "sora-2 makes 4, 8 or 12 second videos.");
+        assert_eq!(
+            c.validate("sora-2", "6", "1280x720").unwrap_err().message,
+            "sora-2 makes 4, 8 or 12 second videos."
+        );
         assert!(c.validate("sora-2-pro", "4", "16:9").is_err());
     }
 
     #[test]
     fn unknown_model_lists_the_choices() {
-        let e = Catalog::builtin().validate("veo9", "8", "16:9").unwrap_err();
+        let e = Catalog::builtin()
+            .validate("veo9", "8", "16:9")
+            .unwrap_err();
         assert_eq!(e.code(), "invalid_input");
-        assert!(e.message.contains("veo3.1, veo3.1-pro, sora-2 or sora-2-pro"), "{}", e.message);
+        assert!(
+            e.message
+                .contains("veo3.1, veo3.1-pro, sora-2 or sora-2-pro"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
     fn user_models_are_added_and_override_builtins() {
         let c = Catalog::builtin()
-            .with_user_models(r#"{"models":[{"name":"kling-v2","seconds":[5,10],"sizes":["1:1"]},
-                {"name":"veo3.1","seconds":[8],"sizes":["16:9"]}]}"#)
+            .with_user_models(
+                r#"{"models":[{"name":"kling-v2","seconds":[5,10],"sizes":["1:1"]},
+                {"name":"veo3.1","seconds":[8],"sizes":["16:9"]}]}"#,
+            )
             .unwrap();
         assert!(c.validate("kling-v2", "10", "1:1").is_ok());
-        assert_eq!(c.validate("veo3.1", "4", "16:9").unwrap_err().message, "veo3.1 makes 8 second videos.");
-        let bare = Catalog::builtin().with_user_models(r#"[{"name":"m","seconds":[3],"sizes":["4:3"]}]"#).unwrap();
+        assert_eq!(
+            c.validate("veo3.1", "4", "16:9").unwrap_err().message,
+            "veo3.1 makes 8 second videos."
+        );
+        let bare = Catalog::builtin()
+            .with_user_models(r#"[{"name":"m","seconds":[3],"sizes":["4:3"]}]"#)
+            .unwrap();
         assert!(bare.get("m").is_some());
     }
 
     #[test]
     fn broken_user_files_say_what_is_wrong() {
-        assert!(Catalog::builtin().with_user_models("{").unwrap_err().message.contains("could not be read"));
-        let e = Catalog::builtin().with_user_models(r#"[{"name":"m","seconds":[],"sizes":["1:1"]}]"#).unwrap_err();
+        assert!(Catalog::builtin()
+            .with_user_models("{")
+            .unwrap_err()
+            .message
+            .contains("could not be read"));
+        let e = Catalog::builtin()
+            .with_user_models(r#"[{"name":"m","seconds":[],"sizes":["1:1"]}]"#)
+            .unwrap_err();
         assert!(e.message.contains("at least one duration"));
     }
 

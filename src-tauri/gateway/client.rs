@@ -59,7 +59,13 @@ pub struct ReferenceImage {
 
 impl fmt::Debug for ReferenceImage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ReferenceImage({}, {}, {} bytes)", self.file_name, self.mime, self.bytes.len())
+        write!(
+            f,
+            "ReferenceImage({}, {}, {} bytes)",
+            self.file_name,
+            self.mime,
+            self.bytes.len()
+        )
     }
 }
 
@@ -84,13 +90,20 @@ pub struct GatewayClient {
 const CORE_FIELDS: [&str; 5] = ["prompt", "model", "seconds", "size", "input_reference"];
 
 impl GatewayClient {
-    pub fn new(base_url: &str, api_key: &str, options: ClientOptions) -> Result<GatewayClient, GatewayError> {
+    pub fn new(
+        base_url: &str,
+        api_key: &str,
+        options: ClientOptions,
+    ) -> Result<GatewayClient, GatewayError> {
         let base = BaseUrl::parse(base_url)?;
         let key = api_key.trim();
         // People paste the whole header value sometimes.
         let key = key.strip_prefix("Bearer ").unwrap_or(key).trim();
         if key.is_empty() {
-            return Err(GatewayError::new(ErrorKind::InvalidInput, "Paste the API key your gateway gave you (it often starts with sk-)."));
+            return Err(GatewayError::new(
+                ErrorKind::InvalidInput,
+                "Paste the API key your gateway gave you (it often starts with sk-).",
+            ));
         }
         Ok(GatewayClient {
             http: super::http::build(options.connect_timeout, options.read_timeout)?,
@@ -117,7 +130,9 @@ impl GatewayClient {
                 .send()
                 .await
                 .map_err(|e| from_transport(Action::Submit, &self.base.host(), &e))?;
-            self.read_job(Action::Submit, response).await.map(|(job, _)| job)
+            self.read_job(Action::Submit, response)
+                .await
+                .map(|(job, _)| job)
         }
         .await;
         self.hide_key(result)
@@ -130,7 +145,11 @@ impl GatewayClient {
 
     /// Polls until the job ends. `on_update` sees every answer (progress for the UI).
     /// A failed, blocked or expired job comes back as an error with a human message.
-    pub async fn wait_until_done(&self, id: &str, mut on_update: impl FnMut(&VideoJob)) -> Result<VideoJob, GatewayError> {
+    pub async fn wait_until_done(
+        &self,
+        id: &str,
+        mut on_update: impl FnMut(&VideoJob),
+    ) -> Result<VideoJob, GatewayError> {
         let mut polls = 0u32;
         loop {
             let (job, hint) = self.poll_once(id).await?;
@@ -162,20 +181,27 @@ impl GatewayClient {
         let first = self.fetch(&content, dest, &mut on_progress).await;
         let first_err = match (first, &fallback) {
             (Ok(n), _) => return Ok(n),
-            (Err(e), None) if e.kind == ErrorKind::NotSupported => {
-                return Err(GatewayError::new(
-                    ErrorKind::NotSupported,
-                    "The gateway has no download endpoint for this job and sent no link to the video.",
-                ))
-            }
+            (Err(e), None) if e.kind == ErrorKind::NotSupported => return Err(GatewayError::new(
+                ErrorKind::NotSupported,
+                "The gateway has no download endpoint for this job and sent no link to the video.",
+            )),
             (Err(e), None) => return self.hide_key(Err(e)),
             (Err(e), Some(_)) if e.kind == ErrorKind::LocalFile => return Err(e),
             (Err(e), Some(_)) => e,
         };
-        let Some(link) = fallback else { return Err(first_err) };
+        let Some(link) = fallback else {
+            return Err(first_err);
+        };
         match self.fetch(&link, dest, &mut on_progress).await {
             Ok(n) => Ok(n),
-            Err(e) if matches!(first_err.kind, ErrorKind::NotSupported | ErrorKind::JobNotFound) => self.hide_key(Err(e)),
+            Err(e)
+                if matches!(
+                    first_err.kind,
+                    ErrorKind::NotSupported | ErrorKind::JobNotFound
+                ) =>
+            {
+                self.hide_key(Err(e))
+            }
             Err(_) => self.hide_key(Err(first_err)),
         }
     }
@@ -184,7 +210,9 @@ impl GatewayClient {
     pub async fn list(&self) -> Result<Vec<VideoJob>, GatewayError> {
         let result = self
             .with_retries(|| async {
-                let response = self.send_get(Action::List, self.base.endpoint(&["videos"])).await?;
+                let response = self
+                    .send_get(Action::List, self.base.endpoint(&["videos"]))
+                    .await?;
                 let (body, _) = self.read_ok(Action::List, response).await?;
                 Ok(parse_list(&body))
             })
@@ -208,10 +236,23 @@ impl GatewayClient {
         self.hide_key(result)
     }
 
-    async fn fetch(&self, url: &Url, dest: &Path, on_progress: &mut (dyn FnMut(DownloadProgress) + Send)) -> Result<u64, GatewayError> {
+    async fn fetch(
+        &self,
+        url: &Url,
+        dest: &Path,
+        on_progress: &mut (dyn FnMut(DownloadProgress) + Send),
+    ) -> Result<u64, GatewayError> {
         // A result link on another host (a CDN) must not receive the key.
         let bearer = self.base.same_origin(url).then_some(self.key.0.as_str());
-        download::fetch_to(&self.http, url, bearer, dest, self.options.retry, on_progress).await
+        download::fetch_to(
+            &self.http,
+            url,
+            bearer,
+            dest,
+            self.options.retry,
+            on_progress,
+        )
+        .await
     }
 
     async fn poll_once(&self, id: &str) -> Result<(VideoJob, Option<Duration>), GatewayError> {
@@ -245,7 +286,11 @@ impl GatewayClient {
             match attempt().await {
                 Err(e) if e.kind.is_transient() => {
                     retry += 1;
-                    match self.options.retry.backoff(retry, fastrand::f64(), e.retry_after) {
+                    match self
+                        .options
+                        .retry
+                        .backoff(retry, fastrand::f64(), e.retry_after)
+                    {
                         Some(wait) => tokio::time::sleep(wait).await,
                         None => return Err(e),
                     }
@@ -256,7 +301,11 @@ impl GatewayClient {
     }
 
     /// The body of a 2xx answer, or the mapped error.
-    async fn read_ok(&self, action: Action, response: Response) -> Result<(Vec<u8>, HeaderMap), GatewayError> {
+    async fn read_ok(
+        &self,
+        action: Action,
+        response: Response,
+    ) -> Result<(Vec<u8>, HeaderMap), GatewayError> {
         let status = response.status();
         let headers = response.headers().clone();
         let body = response
@@ -269,7 +318,11 @@ impl GatewayClient {
         Ok((body.to_vec(), headers))
     }
 
-    async fn read_job(&self, action: Action, response: Response) -> Result<(VideoJob, Option<Duration>), GatewayError> {
+    async fn read_job(
+        &self,
+        action: Action,
+        response: Response,
+    ) -> Result<(VideoJob, Option<Duration>), GatewayError> {
         let (body, headers) = self.read_ok(action, response).await?;
         let job = VideoJob::parse(&body).map_err(|e| unreadable_job(action, e))?;
         Ok((job, server_wait_hint(&headers)))
@@ -295,7 +348,15 @@ fn build_form(request: &SubmitRequest) -> Result<Form, GatewayError> {
         let part = Part::bytes(image.bytes.clone())
             .file_name(image.file_name.clone())
             .mime_str(&image.mime)
-            .map_err(|_| GatewayError::new(ErrorKind::InvalidInput, format!("\"{}\" is not an image type the gateway understands.", image.mime)))?;
+            .map_err(|_| {
+                GatewayError::new(
+                    ErrorKind::InvalidInput,
+                    format!(
+                        "\"{}\" is not an image type the gateway understands.",
+                        image.mime
+                    ),
+                )
+            })?;
         form = form.part("input_reference", part);
     }
     Ok(form)
@@ -315,17 +376,31 @@ fn unreadable_job(action: Action, err: WireError) -> GatewayError {
 }
 
 fn job_failed(job: &VideoJob) -> GatewayError {
-    let kind = if job.blocked_by_safety { ErrorKind::ContentBlocked } else { ErrorKind::JobFailed };
-    let message = job.failure.clone().unwrap_or_else(|| "The gateway reported that the job failed.".into());
+    let kind = if job.blocked_by_safety {
+        ErrorKind::ContentBlocked
+    } else {
+        ErrorKind::JobFailed
+    };
+    let message = job
+        .failure
+        .clone()
+        .unwrap_or_else(|| "The gateway reported that the job failed.".into());
     GatewayError::new(kind, message)
 }
 
 /// `{"data":[...]}` or a bare list; entries that are not jobs are skipped.
 fn parse_list(body: &[u8]) -> Vec<VideoJob> {
     let json: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
-    let items = json.get("data").and_then(|d| d.as_array()).or_else(|| json.as_array());
+    let items = json
+        .get("data")
+        .and_then(|d| d.as_array())
+        .or_else(|| json.as_array());
     items
-        .map(|list| list.iter().filter_map(|v| VideoJob::from_value(v).ok()).collect())
+        .map(|list| {
+            list.iter()
+                .filter_map(|v| VideoJob::from_value(v).ok())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -337,7 +412,8 @@ mod tests {
     #[test]
     fn client_futures_can_move_between_threads() {
         fn assert_send<T: Send>(_: T) {}
-        let client = GatewayClient::new("https://h.example", "sk-1", ClientOptions::default()).unwrap();
+        let client =
+            GatewayClient::new("https://h.example", "sk-1", ClientOptions::default()).unwrap();
         let job = VideoJob::parse(br#"{"id":"a","status":"completed"}"#).unwrap();
         assert_send(client.submit(&SubmitRequest::default()));
         assert_send(client.wait_until_done("a", |_| {}));
@@ -348,20 +424,38 @@ mod tests {
 
     #[test]
     fn debug_output_never_shows_the_key() {
-        let client = GatewayClient::new("https://h.example", "sk-very-secret", ClientOptions::default()).unwrap();
+        let client = GatewayClient::new(
+            "https://h.example",
+            "sk-very-secret",
+            ClientOptions::default(),
+        )
+        .unwrap();
         assert!(!format!("{client:?}").contains("sk-very-secret"));
     }
 
     #[test]
     fn a_pasted_bearer_prefix_is_dropped_and_empty_keys_refused() {
-        let client = GatewayClient::new("https://h.example", " Bearer sk-1 ", ClientOptions::default()).unwrap();
+        let client = GatewayClient::new(
+            "https://h.example",
+            " Bearer sk-1 ",
+            ClientOptions::default(),
+        )
+        .unwrap();
         assert_eq!(client.key.0, "sk-1");
-        assert_eq!(GatewayClient::new("https://h.example", "  ", ClientOptions::default()).unwrap_err().code(), "invalid_input");
+        assert_eq!(
+            GatewayClient::new("https://h.example", "  ", ClientOptions::default())
+                .unwrap_err()
+                .code(),
+            "invalid_input"
+        );
     }
 
     #[test]
     fn lists_come_wrapped_or_bare() {
-        assert_eq!(parse_list(br#"{"object":"list","data":[{"id":"a","status":"queued"},{"x":1}]}"#).len(), 1);
+        assert_eq!(
+            parse_list(br#"{"object":"list","data":[{"id":"a","status":"queued"},{"x":1}]}"#).len(),
+            1
+        );
         assert_eq!(parse_list(br#"[{"task_id":"a"},{"task_id":"b"}]"#).len(), 2);
         assert!(parse_list(b"<html>").is_empty());
     }

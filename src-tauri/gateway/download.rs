@@ -11,7 +11,9 @@ use serde::Serialize;
 use tokio::fs::File;
 use tokio::io::{AsyncSeekExt, AsyncWriteExt};
 
-use super::errors::{from_response, from_transport, looks_like_html, Action, ErrorKind, GatewayError, ServerText};
+use super::errors::{
+    from_response, from_transport, looks_like_html, Action, ErrorKind, GatewayError, ServerText,
+};
 use super::poll::RetryPolicy;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -43,8 +45,15 @@ pub(crate) async fn fetch_to(
     on_progress: &mut (dyn FnMut(DownloadProgress) + Send),
 ) -> Result<u64, GatewayError> {
     let part = part_path(dest)?;
-    let file = File::create(&part).await.map_err(|e| file_error(&part, e))?;
-    let mut transfer = Transfer { file, part: &part, received: 0, total: None };
+    let file = File::create(&part)
+        .await
+        .map_err(|e| file_error(&part, e))?;
+    let mut transfer = Transfer {
+        file,
+        part: &part,
+        received: 0,
+        total: None,
+    };
     let result = fetch_with_resume(http, url, bearer, &mut transfer, retry, on_progress).await;
     let result = match result {
         Ok(()) => finish(transfer, dest).await,
@@ -70,7 +79,9 @@ async fn fetch_with_resume(
             Ok(()) => return Ok(()),
             Err(e) if e.kind.is_transient() => {
                 retry += 1;
-                let wait = policy.backoff(retry, fastrand::f64(), e.retry_after).ok_or(e)?;
+                let wait = policy
+                    .backoff(retry, fastrand::f64(), e.retry_after)
+                    .ok_or(e)?;
                 tokio::time::sleep(wait).await;
             }
             Err(e) => return Err(e),
@@ -94,7 +105,10 @@ async fn fetch_once(
     if t.received > 0 {
         request = request.header(RANGE, format!("bytes={}-", t.received));
     }
-    let mut response = request.send().await.map_err(|e| from_transport(Action::Download, &host, &e))?;
+    let mut response = request
+        .send()
+        .await
+        .map_err(|e| from_transport(Action::Download, &host, &e))?;
     let status = response.status();
     match status {
         StatusCode::PARTIAL_CONTENT => match content_range(response.headers()) {
@@ -121,7 +135,11 @@ async fn fetch_once(
     }
     let mut head: Vec<u8> = Vec::new();
     let mut checked = t.received > 0;
-    while let Some(chunk) = response.chunk().await.map_err(|e| from_transport(Action::Download, &host, &e))? {
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| from_transport(Action::Download, &host, &e))?
+    {
         if !checked {
             head.extend_from_slice(&chunk);
             if head.len() < SNIFF_LEN {
@@ -135,7 +153,10 @@ async fn fetch_once(
         } else {
             write(t, &chunk).await?;
         }
-        on_progress(DownloadProgress { received: t.received, total: t.total });
+        on_progress(DownloadProgress {
+            received: t.received,
+            total: t.total,
+        });
     }
     if !checked {
         return Err(not_a_video(response, head).await);
@@ -144,21 +165,30 @@ async fn fetch_once(
         Some(total) if t.received < total => Err(lost(&host, "the download ended early")),
         Some(total) if t.received > total => Err(GatewayError::new(
             ErrorKind::DownloadIncomplete,
-            format!("The gateway sent {} bytes but announced {total}; the video was not saved.", t.received),
+            format!(
+                "The gateway sent {} bytes but announced {total}; the video was not saved.",
+                t.received
+            ),
         )),
         _ => Ok(()),
     }
 }
 
 async fn write(t: &mut Transfer<'_>, bytes: &[u8]) -> Result<(), GatewayError> {
-    t.file.write_all(bytes).await.map_err(|e| file_error(t.part, e))?;
+    t.file
+        .write_all(bytes)
+        .await
+        .map_err(|e| file_error(t.part, e))?;
     t.received += bytes.len() as u64;
     Ok(())
 }
 
 async fn restart(t: &mut Transfer<'_>) -> Result<(), GatewayError> {
     t.file.set_len(0).await.map_err(|e| file_error(t.part, e))?;
-    t.file.seek(SeekFrom::Start(0)).await.map_err(|e| file_error(t.part, e))?;
+    t.file
+        .seek(SeekFrom::Start(0))
+        .await
+        .map_err(|e| file_error(t.part, e))?;
     t.received = 0;
     t.total = None;
     Ok(())
@@ -169,11 +199,19 @@ async fn finish(mut t: Transfer<'_>, dest: &Path) -> Result<u64, GatewayError> {
     t.file.flush().await.map_err(|e| file_error(t.part, e))?;
     t.file.sync_all().await.map_err(|e| file_error(t.part, e))?;
     drop(t.file);
-    tokio::fs::rename(t.part, dest).await.map_err(|e| file_error(dest, e))?;
+    tokio::fs::rename(t.part, dest)
+        .await
+        .map_err(|e| file_error(dest, e))?;
     #[cfg(unix)]
     if let Some(dir) = dest.parent() {
         // Best effort: makes the rename itself durable.
-        if let Ok(d) = File::open(if dir.as_os_str().is_empty() { Path::new(".") } else { dir }).await {
+        if let Ok(d) = File::open(if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        })
+        .await
+        {
             let _ = d.sync_all().await;
         }
     }
@@ -182,9 +220,15 @@ async fn finish(mut t: Transfer<'_>, dest: &Path) -> Result<u64, GatewayError> {
 
 /// `.{name}.part` in the destination's folder, so the final rename stays on one disk.
 fn part_path(dest: &Path) -> Result<PathBuf, GatewayError> {
-    let name = dest
-        .file_name()
-        .ok_or_else(|| GatewayError::new(ErrorKind::InvalidInput, format!("\"{}\" is not a file name to save the video to.", dest.display())))?;
+    let name = dest.file_name().ok_or_else(|| {
+        GatewayError::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "\"{}\" is not a file name to save the video to.",
+                dest.display()
+            ),
+        )
+    })?;
     Ok(dest.with_file_name(format!(".{}.part", name.to_string_lossy())))
 }
 
@@ -224,11 +268,17 @@ async fn not_a_video(mut response: reqwest::Response, mut head: Vec<u8>) -> Gate
 }
 
 fn lost(host: &str, what: &str) -> GatewayError {
-    GatewayError::new(ErrorKind::ConnectionLost, format!("The connection to {host} broke: {what}."))
+    GatewayError::new(
+        ErrorKind::ConnectionLost,
+        format!("The connection to {host} broke: {what}."),
+    )
 }
 
 fn file_error(path: &Path, e: std::io::Error) -> GatewayError {
-    GatewayError::new(ErrorKind::LocalFile, format!("Could not write the video to {}: {e}", path.display()))
+    GatewayError::new(
+        ErrorKind::LocalFile,
+        format!("Could not write the video to {}: {e}", path.display()),
+    )
 }
 
 #[cfg(test)]
@@ -257,7 +307,10 @@ mod tests {
 
     #[test]
     fn temp_file_sits_next_to_the_destination() {
-        assert_eq!(part_path(Path::new("/v/clip.mp4")).unwrap(), PathBuf::from("/v/.clip.mp4.part"));
+        assert_eq!(
+            part_path(Path::new("/v/clip.mp4")).unwrap(),
+            PathBuf::from("/v/.clip.mp4.part")
+        );
         assert!(part_path(Path::new("/")).is_err());
     }
 }

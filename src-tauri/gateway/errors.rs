@@ -194,8 +194,15 @@ impl ServerText {
 }
 
 pub(crate) fn looks_like_html(text: &str) -> bool {
-    let head: String = text.chars().take(64).collect::<String>().to_ascii_lowercase();
-    head.starts_with("<!doctype") || head.starts_with("<html") || head.starts_with("<head") || head.starts_with("<body")
+    let head: String = text
+        .chars()
+        .take(64)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    head.starts_with("<!doctype")
+        || head.starts_with("<html")
+        || head.starts_with("<head")
+        || head.starts_with("<body")
         || (head.starts_with('<') && text.to_ascii_lowercase().contains("</"))
 }
 
@@ -281,7 +288,8 @@ fn classify(
 ) -> (ErrorKind, String) {
     let hay = server.haystack();
     let code = status.as_u16();
-    let api_404 = code == 404 && (action == Action::Poll || (action == Action::Download && server.is_json));
+    let api_404 =
+        code == 404 && (action == Action::Poll || (action == Action::Download && server.is_json));
     if hay.contains("task_not_exist") || api_404 {
         return (
             ErrorKind::JobNotFound,
@@ -306,13 +314,21 @@ fn classify(
     if code == 429 {
         return (
             ErrorKind::RateLimited,
-            format!("{}. Wait a little and try again.", said(format!("The gateway is limiting requests ({words})"))),
+            format!(
+                "{}. Wait a little and try again.",
+                said(format!("The gateway is limiting requests ({words})"))
+            ),
         );
     }
-    if (code == 404 || code == 405) && matches!(action, Action::List | Action::Delete | Action::Download) {
+    if (code == 404 || code == 405)
+        && matches!(action, Action::List | Action::Delete | Action::Download)
+    {
         return (
             ErrorKind::NotSupported,
-            format!("The gateway does not offer this ({words}) while {}.", action.doing()),
+            format!(
+                "The gateway does not offer this ({words}) while {}.",
+                action.doing()
+            ),
         );
     }
     if status.is_server_error() {
@@ -336,9 +352,18 @@ fn classify(
 }
 
 fn is_not_ready(hay: &str) -> bool {
-    ["not completed", "not complete", "not ready", "not finished", "in progress", "still processing", "not_ready", "not_completed"]
-        .iter()
-        .any(|needle| hay.contains(needle))
+    [
+        "not completed",
+        "not complete",
+        "not ready",
+        "not finished",
+        "in progress",
+        "still processing",
+        "not_ready",
+        "not_completed",
+    ]
+    .iter()
+    .any(|needle| hay.contains(needle))
 }
 
 /// Maps a failure to talk to the gateway at all (DNS, refused, timeout, dropped).
@@ -354,12 +379,18 @@ pub(crate) fn from_transport(action: Action, host: &str, err: &reqwest::Error) -
     } else if err.is_timeout() {
         (
             ErrorKind::Timeout,
-            format!("The gateway at {host} stopped answering while {}.", action.doing()),
+            format!(
+                "The gateway at {host} stopped answering while {}.",
+                action.doing()
+            ),
         )
     } else {
         (
             ErrorKind::ConnectionLost,
-            format!("The connection to {host} was lost while {}.", action.doing()),
+            format!(
+                "The connection to {host} was lost while {}.",
+                action.doing()
+            ),
         )
     };
     GatewayError::new(kind, message)
@@ -367,7 +398,9 @@ pub(crate) fn from_transport(action: Action, host: &str, err: &reqwest::Error) -
 
 fn unreachable_message(host: &str, chain: &str) -> String {
     let hint = if chain.contains("dns") || chain.contains("lookup") || chain.contains("resolve") {
-        format!("the name {host} could not be found. Check the base URL and your internet connection")
+        format!(
+            "the name {host} could not be found. Check the base URL and your internet connection"
+        )
     } else if chain.contains("refused") {
         format!("{host} refused the connection. Check the base URL and port")
     } else if chain.contains("timed out") || chain.contains("timeout") {
@@ -397,7 +430,12 @@ mod tests {
     use reqwest::header::{HeaderValue, RETRY_AFTER};
 
     fn map(action: Action, code: u16, body: &str) -> GatewayError {
-        from_response(action, StatusCode::from_u16(code).unwrap(), &HeaderMap::new(), body.as_bytes())
+        from_response(
+            action,
+            StatusCode::from_u16(code).unwrap(),
+            &HeaderMap::new(),
+            body.as_bytes(),
+        )
     }
 
     #[test]
@@ -409,7 +447,9 @@ mod tests {
 
     #[test]
     fn flat_error_object_is_read() {
-        let t = ServerText::parse(br#"{"code":"task_not_exist","message":"task_not_exist","data":null}"#);
+        let t = ServerText::parse(
+            br#"{"code":"task_not_exist","message":"task_not_exist","data":null}"#,
+        );
         assert_eq!(t.code.as_deref(), Some("task_not_exist"));
     }
 
@@ -417,7 +457,12 @@ mod tests {
     fn html_page_is_never_shown() {
         let e = map(Action::Submit, 502, "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>");
         assert_eq!(e.kind, ErrorKind::ServerError);
-        assert!(e.message.starts_with("The gateway answered 502 Bad Gateway"), "{}", e.message);
+        assert!(
+            e.message
+                .starts_with("The gateway answered 502 Bad Gateway"),
+            "{}",
+            e.message
+        );
         assert!(!e.message.contains('<'), "{}", e.message);
     }
 
@@ -425,25 +470,40 @@ mod tests {
     fn plain_text_body_is_quoted() {
         let e = map(Action::Submit, 400, "model not allowed for this group");
         assert_eq!(e.kind, ErrorKind::Rejected);
-        assert_eq!(e.message, "The gateway refused the request (400 Bad Request): model not allowed for this group");
+        assert_eq!(
+            e.message,
+            "The gateway refused the request (400 Bad Request): model not allowed for this group"
+        );
     }
 
     #[test]
     fn task_not_exist_as_400_means_job_not_found() {
-        let e = map(Action::Poll, 400, r#"{"code":"task_not_exist","message":"task_not_exist","data":null}"#);
+        let e = map(
+            Action::Poll,
+            400,
+            r#"{"code":"task_not_exist","message":"task_not_exist","data":null}"#,
+        );
         assert_eq!(e.kind, ErrorKind::JobNotFound);
     }
 
     #[test]
     fn not_completed_yet_on_download_means_not_ready() {
-        let e = map(Action::Download, 400, r#"{"error":{"message":"Task is not completed yet","type":"new_api_error"}}"#);
+        let e = map(
+            Action::Download,
+            400,
+            r#"{"error":{"message":"Task is not completed yet","type":"new_api_error"}}"#,
+        );
         assert_eq!(e.kind, ErrorKind::JobNotReady);
         assert!(e.message.contains("Task is not completed yet"));
     }
 
     #[test]
     fn key_rejection_names_the_fix() {
-        let e = map(Action::Submit, 401, r#"{"error":{"message":"Invalid token","type":"auth"}}"#);
+        let e = map(
+            Action::Submit,
+            401,
+            r#"{"error":{"message":"Invalid token","type":"auth"}}"#,
+        );
         assert_eq!(e.code(), "key_rejected");
         assert!(e.message.contains("Invalid token") && e.message.contains("API key"));
     }
@@ -452,8 +512,14 @@ mod tests {
     fn rate_limit_keeps_chinese_text_and_retry_after() {
         let mut headers = HeaderMap::new();
         headers.insert(RETRY_AFTER, HeaderValue::from_static("7"));
-        let body = r#"{"error":{"message":"当前分组上游负载已饱和，请稍后再试","type":"new_api_error"}}"#;
-        let e = from_response(Action::Poll, StatusCode::TOO_MANY_REQUESTS, &headers, body.as_bytes());
+        let body =
+            r#"{"error":{"message":"当前分组上游负载已饱和，请稍后再试","type":"new_api_error"}}"#;
+        let e = from_response(
+            Action::Poll,
+            StatusCode::TOO_MANY_REQUESTS,
+            &headers,
+            body.as_bytes(),
+        );
         assert_eq!(e.kind, ErrorKind::RateLimited);
         assert!(e.message.contains("当前分组上游负载已饱和"));
         assert_eq!(e.retry_after, Some(Duration::from_secs(7)));
@@ -462,9 +528,23 @@ mod tests {
     #[test]
     fn missing_optional_endpoint_is_not_supported() {
         assert_eq!(map(Action::Delete, 405, "").kind, ErrorKind::NotSupported);
-        assert_eq!(map(Action::Download, 404, "404 page not found").kind, ErrorKind::NotSupported);
-        assert_eq!(map(Action::Download, 404, r#"{"error":{"message":"Video with id 'x' not found."}}"#).kind, ErrorKind::JobNotFound);
-        assert_eq!(map(Action::List, 404, "404 page not found").kind, ErrorKind::NotSupported);
+        assert_eq!(
+            map(Action::Download, 404, "404 page not found").kind,
+            ErrorKind::NotSupported
+        );
+        assert_eq!(
+            map(
+                Action::Download,
+                404,
+                r#"{"error":{"message":"Video with id 'x' not found."}}"#
+            )
+            .kind,
+            ErrorKind::JobNotFound
+        );
+        assert_eq!(
+            map(Action::List, 404, "404 page not found").kind,
+            ErrorKind::NotSupported
+        );
     }
 
     #[test]

@@ -67,7 +67,12 @@ impl RetryPolicy {
     /// Wait before retry number `retry` (1-based), or `None` when retries are used up.
     /// `jitter` in `[0, 1)` spreads clients out so they do not hammer a recovering gateway
     /// in step; a server's `Retry-After` is honoured exactly instead.
-    pub fn backoff(&self, retry: u32, jitter: f64, server_hint: Option<Duration>) -> Option<Duration> {
+    pub fn backoff(
+        &self,
+        retry: u32,
+        jitter: f64,
+        server_hint: Option<Duration>,
+    ) -> Option<Duration> {
         if retry == 0 || retry > self.retries {
             return None;
         }
@@ -78,7 +83,9 @@ impl RetryPolicy {
         let capped = exp.min(self.max.as_secs_f64());
         // "Equal jitter": half fixed, half random.
         let jitter = jitter.clamp(0.0, 1.0);
-        Some(Duration::from_secs_f64(capped / 2.0 + capped / 2.0 * jitter))
+        Some(Duration::from_secs_f64(
+            capped / 2.0 + capped / 2.0 * jitter,
+        ))
     }
 }
 
@@ -112,14 +119,21 @@ mod tests {
     #[test]
     fn a_server_hint_overrides_the_schedule_within_bounds() {
         let p = PollPolicy::default();
-        assert_eq!(p.delay(5, Some(Duration::from_millis(1500))), Duration::from_millis(1500));
+        assert_eq!(
+            p.delay(5, Some(Duration::from_millis(1500))),
+            Duration::from_millis(1500)
+        );
         assert_eq!(p.delay(0, Some(Duration::ZERO)), MIN_HINT);
         assert_eq!(p.delay(0, Some(Duration::from_secs(86_400))), MAX_HINT);
     }
 
     #[test]
     fn retries_back_off_with_jitter_and_stop() {
-        let r = RetryPolicy { retries: 3, base: Duration::from_secs(1), max: Duration::from_secs(3) };
+        let r = RetryPolicy {
+            retries: 3,
+            base: Duration::from_secs(1),
+            max: Duration::from_secs(3),
+        };
         assert_eq!(r.backoff(1, 0.0, None), Some(Duration::from_millis(500)));
         assert_eq!(r.backoff(1, 1.0, None), Some(Duration::from_secs(1)));
         assert_eq!(r.backoff(2, 0.0, None), Some(Duration::from_secs(1)));
@@ -131,7 +145,10 @@ mod tests {
     #[test]
     fn retry_after_is_honoured_exactly() {
         let r = RetryPolicy::default();
-        assert_eq!(r.backoff(1, 0.9, Some(Duration::from_secs(7))), Some(Duration::from_secs(7)));
+        assert_eq!(
+            r.backoff(1, 0.9, Some(Duration::from_secs(7))),
+            Some(Duration::from_secs(7))
+        );
     }
 
     #[test]
@@ -144,7 +161,10 @@ mod tests {
         assert_eq!(server_wait_hint(&h), Some(Duration::from_millis(250)));
         h.insert(POLL_AFTER_HEADER, HeaderValue::from_static("soon"));
         assert_eq!(server_wait_hint(&h), Some(Duration::from_secs(3)));
-        h.insert(RETRY_AFTER, HeaderValue::from_static("Wed, 21 Oct 2026 07:28:00 GMT"));
+        h.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("Wed, 21 Oct 2026 07:28:00 GMT"),
+        );
         assert_eq!(server_wait_hint(&h), None);
     }
 }

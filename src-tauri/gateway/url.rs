@@ -15,20 +15,27 @@ impl BaseUrl {
     pub fn parse(input: &str) -> Result<BaseUrl, GatewayError> {
         let text = input.trim();
         if text.is_empty() {
-            return Err(invalid("Type the gateway address, for example https://api.example.com"));
+            return Err(invalid(
+                "Type the gateway address, for example https://api.example.com",
+            ));
         }
         if !text.contains("://") {
             return Err(invalid(format!(
                 "Start the gateway address with https:// (for example https://{text})"
             )));
         }
-        let mut url = Url::parse(text)
-            .map_err(|_| invalid(format!("\"{text}\" is not a web address. Use something like https://api.example.com")))?;
+        let mut url = Url::parse(text).map_err(|_| {
+            invalid(format!(
+                "\"{text}\" is not a web address. Use something like https://api.example.com"
+            ))
+        })?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(invalid("The gateway address must start with https:// (or http:// for a gateway on your own network)"));
         }
         if url.host_str().map_or(true, str::is_empty) {
-            return Err(invalid("The gateway address has no host name, e.g. https://api.example.com"));
+            return Err(invalid(
+                "The gateway address has no host name, e.g. https://api.example.com",
+            ));
         }
         if !url.username().is_empty() || url.password().is_some() {
             return Err(invalid("Leave the user name and password out of the gateway address; put the API key in its own field"));
@@ -98,23 +105,41 @@ mod tests {
 
     #[test]
     fn the_usual_pastes_all_mean_the_same_root() {
-        for input in ["https://api.example.com", "https://api.example.com/", "https://api.example.com/v1",
-            "https://api.example.com/v1/", " https://api.example.com/v1/videos ", "https://api.example.com/v1?x=1#top"] {
+        for input in [
+            "https://api.example.com",
+            "https://api.example.com/",
+            "https://api.example.com/v1",
+            "https://api.example.com/v1/",
+            " https://api.example.com/v1/videos ",
+            "https://api.example.com/v1?x=1#top",
+        ] {
             assert_eq!(root(input), "https://api.example.com/v1", "{input}");
         }
     }
 
     #[test]
     fn sub_paths_and_ports_are_kept() {
-        assert_eq!(root("http://127.0.0.1:3000/openai/"), "http://127.0.0.1:3000/openai/v1");
-        assert_eq!(root("https://h.example/proxy/v1"), "https://h.example/proxy/v1");
+        assert_eq!(
+            root("http://127.0.0.1:3000/openai/"),
+            "http://127.0.0.1:3000/openai/v1"
+        );
+        assert_eq!(
+            root("https://h.example/proxy/v1"),
+            "https://h.example/proxy/v1"
+        );
     }
 
     #[test]
     fn endpoints_encode_odd_job_ids() {
         let base = BaseUrl::parse("https://h.example").unwrap();
-        assert_eq!(base.endpoint(&["videos", "a/b c", "content"]).as_str(), "https://h.example/v1/videos/a%2Fb%20c/content");
-        assert_eq!(base.endpoint(&["videos"]).as_str(), "https://h.example/v1/videos");
+        assert_eq!(
+            base.endpoint(&["videos", "a/b c", "content"]).as_str(),
+            "https://h.example/v1/videos/a%2Fb%20c/content"
+        );
+        assert_eq!(
+            base.endpoint(&["videos"]).as_str(),
+            "https://h.example/v1/videos"
+        );
     }
 
     #[test]
@@ -124,7 +149,10 @@ mod tests {
         assert!(msg("api.example.com").contains("https://api.example.com"));
         assert!(msg("ftp://api.example.com").contains("https://"));
         assert!(msg("https://user:pw@api.example.com").contains("API key"));
-        assert_eq!(BaseUrl::parse("nonsense").unwrap_err().code(), "invalid_input");
+        assert_eq!(
+            BaseUrl::parse("nonsense").unwrap_err().code(),
+            "invalid_input"
+        );
     }
 
     #[test]

@@ -23,7 +23,8 @@ impl JobState {
     pub fn from_status(raw: &str) -> JobState {
         let s = raw.trim().to_ascii_lowercase().replace(['-', ' '], "_");
         match s.as_str() {
-            "completed" | "complete" | "succeeded" | "success" | "successful" | "done" | "finished" => JobState::Completed,
+            "completed" | "complete" | "succeeded" | "success" | "successful" | "done"
+            | "finished" => JobState::Completed,
             "failed" | "failure" | "fail" | "error" | "cancelled" | "canceled" => JobState::Failed,
             "expired" => JobState::Expired,
             _ => JobState::Running,
@@ -64,7 +65,8 @@ pub enum WireError {
 
 impl VideoJob {
     pub fn parse(body: &[u8]) -> Result<VideoJob, WireError> {
-        let json: Value = serde_json::from_slice(body).map_err(|e| WireError::NotJson(e.to_string()))?;
+        let json: Value =
+            serde_json::from_slice(body).map_err(|e| WireError::NotJson(e.to_string()))?;
         VideoJob::from_value(&json)
     }
 
@@ -95,7 +97,9 @@ impl VideoJob {
 
 /// Some gateways wrap the job: `{"code":"success","data":{...}}`.
 fn unwrap_envelope(json: &Value) -> &Value {
-    let has_job = ["id", "task_id", "status"].iter().any(|k| json.get(k).is_some());
+    let has_job = ["id", "task_id", "status"]
+        .iter()
+        .any(|k| json.get(k).is_some());
     match json.get("data") {
         Some(inner @ Value::Object(_)) if !has_job => inner,
         _ => json,
@@ -133,16 +137,32 @@ fn result_url(obj: &Value) -> Option<String> {
     let is_link = |s: &String| s.starts_with("http://") || s.starts_with("https://");
     text(obj, &["video_url", "url", "content_url"])
         .filter(is_link)
-        .or_else(|| obj.get("metadata").and_then(|m| text(m, &["url", "video_url"])).filter(is_link))
+        .or_else(|| {
+            obj.get("metadata")
+                .and_then(|m| text(m, &["url", "video_url"]))
+                .filter(is_link)
+        })
 }
 
 /// Veo's `raiMediaFilteredReasons`, wherever the gateway put it.
 fn safety_reasons(obj: &Value) -> Option<String> {
-    let places = [Some(obj), obj.get("metadata"), obj.get("response"), obj.get("error"), obj.get("data")];
+    let places = [
+        Some(obj),
+        obj.get("metadata"),
+        obj.get("response"),
+        obj.get("error"),
+        obj.get("data"),
+    ];
     places.into_iter().flatten().find_map(|place| {
-        match place.get("raiMediaFilteredReasons").or_else(|| place.get("rai_media_filtered_reasons"))? {
+        match place
+            .get("raiMediaFilteredReasons")
+            .or_else(|| place.get("rai_media_filtered_reasons"))?
+        {
             Value::Array(items) => {
-                let reasons: Vec<String> = items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
+                let reasons: Vec<String> = items
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect();
                 (!reasons.is_empty()).then(|| reasons.join("; "))
             }
             Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
@@ -157,11 +177,25 @@ fn describe_failure(obj: &Value) -> (Option<String>, bool) {
     if let Some(reasons) = safety_reasons(obj) {
         return (Some(blocked_message(&reasons)), true);
     }
-    let code = obj.get("error").and_then(|e| text(e, &["code", "type"])).unwrap_or_default();
+    let code = obj
+        .get("error")
+        .and_then(|e| text(e, &["code", "type"]))
+        .unwrap_or_default();
     match said {
-        Some(r) if mentions_safety(&r) || mentions_safety(&code) => (Some(blocked_message(&r)), true),
-        Some(r) => (Some(format!("The gateway reported that the job failed: {}", super::errors::shorten(&r))), false),
-        None => (Some("The gateway reported that the job failed, without saying why.".into()), false),
+        Some(r) if mentions_safety(&r) || mentions_safety(&code) => {
+            (Some(blocked_message(&r)), true)
+        }
+        Some(r) => (
+            Some(format!(
+                "The gateway reported that the job failed: {}",
+                super::errors::shorten(&r)
+            )),
+            false,
+        ),
+        None => (
+            Some("The gateway reported that the job failed, without saying why.".into()),
+            false,
+        ),
     }
 }
 
@@ -176,9 +210,16 @@ fn raw_failure(obj: &Value) -> Option<String> {
 
 fn mentions_safety(text: &str) -> bool {
     let t = text.to_ascii_lowercase();
-    ["raimediafiltered", "safety", "content_policy", "content policy", "moderation", "filtered"]
-        .iter()
-        .any(|w| t.contains(w))
+    [
+        "raimediafiltered",
+        "safety",
+        "content_policy",
+        "content policy",
+        "moderation",
+        "filtered",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
 }
 
 fn blocked_message(reason: &str) -> String {
@@ -199,20 +240,37 @@ mod tests {
 
     #[test]
     fn the_seed_reply_parses() {
-        let j = job(json!({"id":"83319f9e","object":"video","model":"veo3.1","status":"queued","created_at":1764849835,"seconds":"6"}));
-        assert_eq!((j.id.as_str(), j.state, j.created_at), ("83319f9e", JobState::Running, Some(1764849835)));
+        let j = job(
+            json!({"id":"83319f9e","object":"video","model":"veo3.1","status":"queued","created_at":1764849835,"seconds":"6"}),
+        );
+        assert_eq!(
+            (j.id.as_str(), j.state, j.created_at),
+            ("83319f9e", JobState::Running, Some(1764849835))
+        );
         assert_eq!(j.seconds.as_deref(), Some("6"));
     }
 
     #[test]
     fn statuses_map_case_insensitively_and_unknown_means_running() {
         let cases = [
-            ("queued", JobState::Running), ("PENDING", JobState::Running), ("submitted", JobState::Running),
-            ("IN_PROGRESS", JobState::Running), ("processing", JobState::Running), ("NOT_START", JobState::Running),
-            ("unknown", JobState::Running), ("", JobState::Running), ("warming-up", JobState::Running),
-            ("completed", JobState::Completed), ("SUCCESS", JobState::Completed), ("Succeeded", JobState::Completed),
-            ("failed", JobState::Failed), ("FAILURE", JobState::Failed), ("error", JobState::Failed),
-            ("cancelled", JobState::Failed), ("expired", JobState::Expired), ("EXPIRED", JobState::Expired),
+            ("queued", JobState::Running),
+            ("PENDING", JobState::Running),
+            ("submitted", JobState::Running),
+            ("IN_PROGRESS", JobState::Running),
+            ("processing", JobState::Running),
+            ("NOT_START", JobState::Running),
+            ("unknown", JobState::Running),
+            ("", JobState::Running),
+            ("warming-up", JobState::Running),
+            ("completed", JobState::Completed),
+            ("SUCCESS", JobState::Completed),
+            ("Succeeded", JobState::Completed),
+            ("failed", JobState::Failed),
+            ("FAILURE", JobState::Failed),
+            ("error", JobState::Failed),
+            ("cancelled", JobState::Failed),
+            ("expired", JobState::Expired),
+            ("EXPIRED", JobState::Expired),
         ];
         for (raw, want) in cases {
             assert_eq!(JobState::from_status(raw), want, "{raw}");
@@ -221,21 +279,33 @@ mod tests {
 
     #[test]
     fn raw_status_is_kept_for_display() {
-        assert_eq!(job(json!({"id":"a","status":"warming-up"})).raw_status, "warming-up");
+        assert_eq!(
+            job(json!({"id":"a","status":"warming-up"})).raw_status,
+            "warming-up"
+        );
     }
 
     #[test]
     fn progress_comes_in_many_shapes() {
-        for (v, want) in [(json!(50), Some(50.0)), (json!(42.5), Some(42.5)), (json!("50%"), Some(50.0)),
-            (json!(" 7 % "), Some(7.0)), (json!(150), Some(100.0)), (json!("soon"), None), (json!(null), None)] {
+        for (v, want) in [
+            (json!(50), Some(50.0)),
+            (json!(42.5), Some(42.5)),
+            (json!("50%"), Some(50.0)),
+            (json!(" 7 % "), Some(7.0)),
+            (json!(150), Some(100.0)),
+            (json!("soon"), None),
+            (json!(null), None),
+        ] {
             assert_eq!(progress(Some(&v)), want, "{v}");
         }
     }
 
     #[test]
     fn reseller_shape_with_task_id_created_and_numbers() {
-        let j = job(json!({"task_id":"op-1","status":"SUCCESS","progress":"100%","created":1700000000,
-            "seconds":8,"size":"16:9","video_url":"https://cdn.example/v.mp4","completed_at":1}));
+        let j = job(
+            json!({"task_id":"op-1","status":"SUCCESS","progress":"100%","created":1700000000,
+            "seconds":8,"size":"16:9","video_url":"https://cdn.example/v.mp4","completed_at":1}),
+        );
         assert_eq!(j.id, "op-1");
         assert_eq!(j.state, JobState::Completed);
         assert_eq!(j.created_at, Some(1700000000));
@@ -245,25 +315,42 @@ mod tests {
 
     #[test]
     fn completed_at_alone_does_not_finish_a_job() {
-        assert_eq!(job(json!({"id":"a","status":"in_progress","completed_at":1700000000})).state, JobState::Running);
+        assert_eq!(
+            job(json!({"id":"a","status":"in_progress","completed_at":1700000000})).state,
+            JobState::Running
+        );
     }
 
     #[test]
     fn result_links_are_found_in_metadata_and_ignored_when_not_links() {
-        assert_eq!(job(json!({"id":"a","metadata":{"url":"https://x/y.mp4"}})).result_url.as_deref(), Some("https://x/y.mp4"));
+        assert_eq!(
+            job(json!({"id":"a","metadata":{"url":"https://x/y.mp4"}}))
+                .result_url
+                .as_deref(),
+            Some("https://x/y.mp4")
+        );
         assert_eq!(job(json!({"id":"a","url":"/relative"})).result_url, None);
-        assert_eq!(job(json!({"id":"a","content_url":"http://h/c"})).result_url.as_deref(), Some("http://h/c"));
+        assert_eq!(
+            job(json!({"id":"a","content_url":"http://h/c"}))
+                .result_url
+                .as_deref(),
+            Some("http://h/c")
+        );
     }
 
     #[test]
     fn wrapped_data_envelope_is_opened() {
-        let j = job(json!({"code":"success","message":"","data":{"task_id":"t9","status":"IN_PROGRESS","progress":"50%"}}));
+        let j = job(
+            json!({"code":"success","message":"","data":{"task_id":"t9","status":"IN_PROGRESS","progress":"50%"}}),
+        );
         assert_eq!((j.id.as_str(), j.progress), ("t9", Some(50.0)));
     }
 
     #[test]
     fn failure_reason_is_read_from_error_or_fail_reason() {
-        let a = job(json!({"id":"a","status":"failed","error":{"code":"x","message":"upstream quota exhausted"}}));
+        let a = job(
+            json!({"id":"a","status":"failed","error":{"code":"x","message":"upstream quota exhausted"}}),
+        );
         assert!(a.failure.unwrap().contains("upstream quota exhausted"));
         let b = job(json!({"id":"a","status":"FAILURE","fail_reason":"bad prompt"}));
         assert!(b.failure.unwrap().contains("bad prompt"));
@@ -276,16 +363,30 @@ mod tests {
             "raiMediaFilteredReasons":["Unable to generate videos that depict children."]}));
         assert!(j.blocked_by_safety);
         let msg = j.failure.unwrap();
-        assert!(msg.contains("safety filter") && msg.contains("Rephrase the prompt") && msg.contains("children"));
-        let k = job(json!({"id":"a","status":"failed","error":{"message":"raiMediaFilteredReasons: photorealistic child"}}));
+        assert!(
+            msg.contains("safety filter")
+                && msg.contains("Rephrase the prompt")
+                && msg.contains("children")
+        );
+        let k = job(
+            json!({"id":"a","status":"failed","error":{"message":"raiMediaFilteredReasons: photorealistic child"}}),
+        );
         assert!(k.blocked_by_safety && k.failure.unwrap().contains("safety filter"));
-        let m = job(json!({"id":"a","status":"failed","error":{"code":"moderation_blocked","message":"depicts a real person"}}));
+        let m = job(
+            json!({"id":"a","status":"failed","error":{"code":"moderation_blocked","message":"depicts a real person"}}),
+        );
         assert!(m.blocked_by_safety && m.failure.unwrap().contains("depicts a real person"));
     }
 
     #[test]
     fn a_body_without_id_or_json_is_refused() {
-        assert_eq!(VideoJob::parse(br#"{"status":"queued"}"#), Err(WireError::NoId));
-        assert!(matches!(VideoJob::parse(b"{\"id\": "), Err(WireError::NotJson(_))));
+        assert_eq!(
+            VideoJob::parse(br#"{"status":"queued"}"#),
+            Err(WireError::NoId)
+        );
+        assert!(matches!(
+            VideoJob::parse(b"{\"id\": "),
+            Err(WireError::NotJson(_))
+        ));
     }
 }

@@ -20,25 +20,48 @@ pub struct SimBody {
 
 impl SimBody {
     pub fn full(bytes: impl Into<Bytes>) -> SimBody {
-        SimBody { chunks: VecDeque::from([bytes.into()]), pause: None, sleep: None, cut: false }
+        SimBody {
+            chunks: VecDeque::from([bytes.into()]),
+            pause: None,
+            sleep: None,
+            cut: false,
+        }
     }
 
     pub fn empty() -> SimBody {
-        SimBody { chunks: VecDeque::new(), pause: None, sleep: None, cut: false }
+        SimBody {
+            chunks: VecDeque::new(),
+            pause: None,
+            sleep: None,
+            cut: false,
+        }
     }
 
     /// Sends the first `keep` bytes, then breaks the connection.
     pub fn cut_after(bytes: Bytes, keep: usize) -> SimBody {
         let keep = keep.min(bytes.len());
         // The pause lets hyper flush the bytes before the break, as a real network would.
-        SimBody { chunks: VecDeque::from([bytes.slice(..keep)]), pause: Some(Duration::from_millis(50)), sleep: None, cut: true }
+        SimBody {
+            chunks: VecDeque::from([bytes.slice(..keep)]),
+            pause: Some(Duration::from_millis(50)),
+            sleep: None,
+            cut: true,
+        }
     }
 
     /// Sends `chunk`-sized pieces with `pause` between them.
     pub fn trickle(bytes: Bytes, chunk: usize, pause: Duration) -> SimBody {
         let chunk = chunk.max(1);
-        let chunks = (0..bytes.len()).step_by(chunk).map(|i| bytes.slice(i..(i + chunk).min(bytes.len()))).collect();
-        SimBody { chunks, pause: Some(pause), sleep: None, cut: false }
+        let chunks = (0..bytes.len())
+            .step_by(chunk)
+            .map(|i| bytes.slice(i..(i + chunk).min(bytes.len())))
+            .collect();
+        SimBody {
+            chunks,
+            pause: Some(pause),
+            sleep: None,
+            cut: false,
+        }
     }
 }
 
@@ -46,7 +69,10 @@ impl Body for SimBody {
     type Data = Bytes;
     type Error = std::io::Error;
 
-    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
         let this = &mut *self;
         if let Some(sleep) = this.sleep.as_mut() {
             if sleep.as_mut().poll(cx).is_pending() {
@@ -63,7 +89,10 @@ impl Body for SimBody {
             }
             None if this.cut => {
                 this.cut = false;
-                Poll::Ready(Some(Err(std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "simulated drop"))))
+                Poll::Ready(Some(Err(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionAborted,
+                    "simulated drop",
+                ))))
             }
             None => Poll::Ready(None),
         }

@@ -25,7 +25,10 @@ impl Dialect {
             Dialect::OpenAi => format!("video_{noise}"),
             Dialect::NewApi => format!("task_{seq}{noise}"),
             // An encoded upstream operation name: hundreds of characters.
-            Dialect::Reseller => format!("veo3.1:models-veo-3.1-generate-preview-operations-{seq}-{}", noise.repeat(8)),
+            Dialect::Reseller => format!(
+                "veo3.1:models-veo-3.1-generate-preview-operations-{seq}-{}",
+                noise.repeat(8)
+            ),
         }
     }
 
@@ -33,8 +36,10 @@ impl Dialect {
     pub fn submitted(self, job: &Job) -> Value {
         match self {
             Dialect::Reseller => json!({"task_id": job.id, "status": ""}),
-            Dialect::NewApi => json!({"id": job.id, "task_id": job.id, "object": "video", "model": job.model,
-                "status": "queued", "progress": 0, "created_at": job.created, "seconds": job.seconds}),
+            Dialect::NewApi => {
+                json!({"id": job.id, "task_id": job.id, "object": "video", "model": job.model,
+                "status": "queued", "progress": 0, "created_at": job.created, "seconds": job.seconds})
+            }
             Dialect::OpenAi => self.job(job, Phase::Queued, ""),
         }
     }
@@ -51,8 +56,12 @@ impl Dialect {
     /// An error body in this dialect's shape.
     pub fn error(self, code: &str, message: &str) -> Value {
         match self {
-            Dialect::OpenAi => json!({"error": {"message": message, "type": "invalid_request_error", "param": null, "code": code}}),
-            Dialect::NewApi => json!({"error": {"message": message, "type": "new_api_error", "code": code}}),
+            Dialect::OpenAi => {
+                json!({"error": {"message": message, "type": "invalid_request_error", "param": null, "code": code}})
+            }
+            Dialect::NewApi => {
+                json!({"error": {"message": message, "type": "new_api_error", "code": code}})
+            }
             Dialect::Reseller => json!({"code": code, "message": message, "data": null}),
         }
     }
@@ -60,17 +69,41 @@ impl Dialect {
     /// Status and body for "no such job".
     pub fn not_found(self, id: &str) -> (u16, Value) {
         match self {
-            Dialect::OpenAi => (404, self.error("video_not_found", &format!("Video with id '{id}' not found."))),
-            Dialect::NewApi | Dialect::Reseller => (400, json!({"code": "task_not_exist", "message": "task_not_exist", "data": null})),
+            Dialect::OpenAi => (
+                404,
+                self.error(
+                    "video_not_found",
+                    &format!("Video with id '{id}' not found."),
+                ),
+            ),
+            Dialect::NewApi | Dialect::Reseller => (
+                400,
+                json!({"code": "task_not_exist", "message": "task_not_exist", "data": null}),
+            ),
         }
     }
 
     /// Status and body for content requested before the job finished.
     pub fn not_ready(self) -> (u16, Value) {
         match self {
-            Dialect::OpenAi => (400, self.error("video_not_ready", "Video is not ready yet, poll until its status is completed.")),
-            Dialect::NewApi => (400, self.error("task_not_completed", "Task is not completed yet")),
-            Dialect::Reseller => (400, self.error("task_not_completed", "任务未完成 (task is not completed yet)")),
+            Dialect::OpenAi => (
+                400,
+                self.error(
+                    "video_not_ready",
+                    "Video is not ready yet, poll until its status is completed.",
+                ),
+            ),
+            Dialect::NewApi => (
+                400,
+                self.error("task_not_completed", "Task is not completed yet"),
+            ),
+            Dialect::Reseller => (
+                400,
+                self.error(
+                    "task_not_completed",
+                    "任务未完成 (task is not completed yet)",
+                ),
+            ),
         }
     }
 }
@@ -94,7 +127,9 @@ fn openai_job(job: &Job, phase: Phase) -> Value {
         v["expires_at"] = json!(job.created + 3600);
         match &job.outcome {
             Outcome::Fail(m) => v["error"] = json!({"code": "generation_failed", "message": m}),
-            Outcome::SafetyBlock(m) => v["error"] = json!({"code": "moderation_blocked", "message": m}),
+            Outcome::SafetyBlock(m) => {
+                v["error"] = json!({"code": "moderation_blocked", "message": m})
+            }
             _ => {}
         }
     }
@@ -121,7 +156,9 @@ fn new_api_job(job: &Job, phase: Phase, file_url: &str) -> Value {
         match &job.outcome {
             Outcome::Complete => v["metadata"] = json!({"url": file_url}),
             Outcome::Fail(m) => v["error"] = json!({"code": "task_failed", "message": m}),
-            Outcome::SafetyBlock(m) => v["error"] = json!({"code": "task_failed", "message": format!("raiMediaFilteredReasons: {m}")}),
+            Outcome::SafetyBlock(m) => {
+                v["error"] = json!({"code": "task_failed", "message": format!("raiMediaFilteredReasons: {m}")})
+            }
             Outcome::Expire => {}
         }
     }

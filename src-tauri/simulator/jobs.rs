@@ -65,11 +65,23 @@ mod tests {
     #[test]
     fn jobs_move_from_queued_through_running_to_done() {
         let start = Instant::now();
-        let job = Job { id: "a".into(), model: "m".into(), prompt: "p".into(), seconds: "8".into(), size: "16:9".into(),
-            created: 0, started: start, outcome: Outcome::Complete, deleted: false };
+        let job = Job {
+            id: "a".into(),
+            model: "m".into(),
+            prompt: "p".into(),
+            seconds: "8".into(),
+            size: "16:9".into(),
+            created: 0,
+            started: start,
+            outcome: Outcome::Complete,
+            deleted: false,
+        };
         let d = Duration::from_secs(10);
         assert_eq!(job.phase(start, d), Phase::Queued);
-        assert_eq!(job.phase(start + Duration::from_secs(5), d), Phase::Running(50));
+        assert_eq!(
+            job.phase(start + Duration::from_secs(5), d),
+            Phase::Running(50)
+        );
         assert_eq!(job.phase(start + d, d), Phase::Done);
         assert_eq!(job.phase(start, Duration::ZERO), Phase::Done);
     }

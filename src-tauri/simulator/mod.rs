@@ -93,11 +93,17 @@ pub struct RecordedRequest {
 impl RecordedRequest {
     pub fn header(&self, name: &str) -> Option<&str> {
         let name = name.to_ascii_lowercase();
-        self.headers.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn field(&self, name: &str) -> Option<&str> {
-        self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -131,7 +137,12 @@ impl Simulator {
         let disabled = match dialect {
             Dialect::OpenAi => HashSet::new(),
             Dialect::NewApi => HashSet::from([Endpoint::List, Endpoint::Delete, Endpoint::Remix]),
-            Dialect::Reseller => HashSet::from([Endpoint::Content, Endpoint::List, Endpoint::Delete, Endpoint::Remix]),
+            Dialect::Reseller => HashSet::from([
+                Endpoint::Content,
+                Endpoint::List,
+                Endpoint::Delete,
+                Endpoint::Remix,
+            ]),
         };
         let state = Arc::new(Mutex::new(State {
             dialect,
@@ -148,7 +159,12 @@ impl Simulator {
         }));
         let (shutdown, stopped) = oneshot::channel();
         let task = tokio::spawn(server::serve(listener, state.clone(), stopped));
-        Ok(Simulator { base_url, state, shutdown: Some(shutdown), task })
+        Ok(Simulator {
+            base_url,
+            state,
+            shutdown: Some(shutdown),
+            task,
+        })
     }
 
     /// `http://127.0.0.1:PORT` (without `/v1`, like most users paste it).
@@ -196,7 +212,10 @@ impl Simulator {
 
     /// Requests with this method whose path is `path` exactly.
     pub fn requests_to(&self, method: &str, path: &str) -> Vec<RecordedRequest> {
-        self.requests().into_iter().filter(|r| r.method == method && r.path == path).collect()
+        self.requests()
+            .into_iter()
+            .filter(|r| r.method == method && r.path == path)
+            .collect()
     }
 
     /// How many video requests (`POST /v1/videos`) arrived.
@@ -228,5 +247,7 @@ impl Drop for Simulator {
 
 /// A panic in a handler must not make every later request fail.
 pub(crate) fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
-    state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    state
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

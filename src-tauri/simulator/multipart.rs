@@ -16,7 +16,10 @@ pub struct FilePart {
 
 /// `None` when the body is not multipart or has no boundary.
 pub fn parse(content_type: &str, body: &[u8]) -> Option<Form> {
-    if !content_type.to_ascii_lowercase().starts_with("multipart/form-data") {
+    if !content_type
+        .to_ascii_lowercase()
+        .starts_with("multipart/form-data")
+    {
         return None;
     }
     let boundary = content_type
@@ -35,7 +38,9 @@ pub fn parse(content_type: &str, body: &[u8]) -> Option<Form> {
 }
 
 fn add_part(form: &mut Form, part: &[u8]) {
-    let Some(split) = find(part, b"\r\n\r\n") else { return };
+    let Some(split) = find(part, b"\r\n\r\n") else {
+        return;
+    };
     let headers = String::from_utf8_lossy(&part[..split]);
     let content = &part[split + 4..];
     let mut name = None;
@@ -52,8 +57,15 @@ fn add_part(form: &mut Form, part: &[u8]) {
     }
     let Some(name) = name else { return };
     match file_name {
-        Some(file_name) => form.files.push(FilePart { name, file_name, content_type, bytes: content.to_vec() }),
-        None => form.fields.push((name, String::from_utf8_lossy(content).into_owned())),
+        Some(file_name) => form.files.push(FilePart {
+            name,
+            file_name,
+            content_type,
+            bytes: content.to_vec(),
+        }),
+        None => form
+            .fields
+            .push((name, String::from_utf8_lossy(content).into_owned())),
     }
 }
 
@@ -83,7 +95,10 @@ mod tests {
         let body = b"--XX\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\na cat\r\n\
 --XX\r\nContent-Disposition: form-data; name=\"input_reference\"; filename=\"c.png\"\r\nContent-Type: image/png\r\n\r\n\x89PNG\r\n\x00\r\n--XX--\r\n";
         let form = parse("multipart/form-data; boundary=XX", body).unwrap();
-        assert_eq!(form.fields, vec![("prompt".to_string(), "a cat".to_string())]);
+        assert_eq!(
+            form.fields,
+            vec![("prompt".to_string(), "a cat".to_string())]
+        );
         assert_eq!(form.files[0].file_name, "c.png");
         assert_eq!(form.files[0].content_type.as_deref(), Some("image/png"));
         assert_eq!(form.files[0].bytes, b"\x89PNG\r\n\x00");

@@ -22,7 +22,11 @@ use super::{lock, multipart, Endpoint, Fault, RecordedRequest, Route, State, SAM
 
 type Reply = Response<SimBody>;
 
-pub(crate) async fn serve(listener: TcpListener, state: Arc<Mutex<State>>, mut stopped: oneshot::Receiver<()>) {
+pub(crate) async fn serve(
+    listener: TcpListener,
+    state: Arc<Mutex<State>>,
+    mut stopped: oneshot::Receiver<()>,
+) {
     loop {
         tokio::select! {
             _ = &mut stopped => break,
@@ -66,7 +70,11 @@ impl Target {
 }
 
 fn target(method: &Method, path: &str) -> Target {
-    let segments: Vec<String> = path.trim_matches('/').split('/').map(percent_decode).collect();
+    let segments: Vec<String> = path
+        .trim_matches('/')
+        .split('/')
+        .map(percent_decode)
+        .collect();
     let s: Vec<&str> = segments.iter().map(String::as_str).collect();
     match (method.as_str(), s.as_slice()) {
         ("POST", ["v1", "videos"]) => Target::Submit,
@@ -75,16 +83,26 @@ fn target(method: &Method, path: &str) -> Target {
         ("DELETE", ["v1", "videos", id]) => Target::Delete(id.to_string()),
         ("GET", ["v1", "videos", id, "content"]) => Target::Content(id.to_string()),
         ("POST", ["v1", "videos", id, "remix"]) => Target::Remix(id.to_string()),
-        ("GET", ["files", file]) => file.strip_suffix(".mp4").map_or(Target::Unknown, |id| Target::File(id.to_string())),
+        ("GET", ["files", file]) => file
+            .strip_suffix(".mp4")
+            .map_or(Target::Unknown, |id| Target::File(id.to_string())),
         _ => Target::Unknown,
     }
 }
 
 async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Reply, Infallible> {
     let (parts, body) = req.into_parts();
-    let body = body.collect().await.map(|c| c.to_bytes()).unwrap_or_default();
+    let body = body
+        .collect()
+        .await
+        .map(|c| c.to_bytes())
+        .unwrap_or_default();
     let target = target(&parts.method, parts.uri.path());
-    let range = parts.headers.get("range").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let range = parts
+        .headers
+        .get("range")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let fault = {
         let mut st = lock(&state);
         record(&mut st, &parts, &body);
@@ -98,22 +116,41 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Repl
         other => other,
     };
     let mut st = lock(&state);
-    if let Some(reply) = fault.as_ref().and_then(|f| fault_reply(&st, f, &parts.headers)) {
+    if let Some(reply) = fault
+        .as_ref()
+        .and_then(|f| fault_reply(&st, f, &parts.headers))
+    {
         return Ok(reply);
     }
-    let authorized = parts.headers.get("authorization").and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.strip_prefix("Bearer ").is_some_and(|k| !k.trim().is_empty()));
+    let authorized = parts
+        .headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.strip_prefix("Bearer ")
+                .is_some_and(|k| !k.trim().is_empty())
+        });
     if !authorized && !matches!(target, Target::File(_) | Target::Unknown) {
-        return Ok(json_reply(401, st.dialect.error("invalid_api_key", "未提供令牌 (no token provided)")));
+        return Ok(json_reply(
+            401,
+            st.dialect
+                .error("invalid_api_key", "未提供令牌 (no token provided)"),
+        ));
     }
-    let content_type = parts.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let content_type = parts
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     Ok(match target {
         Target::Submit => submit(&mut st, content_type, &body),
         Target::Poll(id) => poll(&st, &id),
         Target::List if !st.disabled.contains(&Endpoint::List) => list(&st),
         Target::Delete(id) if !st.disabled.contains(&Endpoint::Delete) => delete(&mut st, &id),
         Target::Delete(_) => text_reply(405, "405 method not allowed"),
-        Target::Content(id) if !st.disabled.contains(&Endpoint::Content) => content(&st, &id, range, fault),
+        Target::Content(id) if !st.disabled.contains(&Endpoint::Content) => {
+            content(&st, &id, range, fault)
+        }
         Target::Remix(id) if !st.disabled.contains(&Endpoint::Remix) => remix(&mut st, &id, &body),
         Target::File(id) => file(&st, &id, range, fault),
         _ => text_reply(404, "404 page not found"),
@@ -121,10 +158,21 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Repl
 }
 
 fn record(st: &mut State, parts: &hyper::http::request::Parts, body: &Bytes) {
-    let headers = parts.headers.iter()
-        .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+    let headers = parts
+        .headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
         .collect();
-    let content_type = parts.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let content_type = parts
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     let form = multipart::parse(content_type, body).unwrap_or_default();
     st.requests.push(RecordedRequest {
         method: parts.method.to_string(),
@@ -175,14 +223,37 @@ fn fault_reply(st: &State, fault: &Fault, headers: &hyper::HeaderMap) -> Option<
 fn submit(st: &mut State, content_type: &str, body: &[u8]) -> Reply {
     let d = st.dialect;
     let Some(form) = multipart::parse(content_type, body) else {
-        return json_reply(400, d.error("invalid_request", "the request body must be multipart/form-data"));
+        return json_reply(
+            400,
+            d.error(
+                "invalid_request",
+                "the request body must be multipart/form-data",
+            ),
+        );
     };
-    let field = |name: &str| form.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_string());
+    let field = |name: &str| {
+        form.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_string())
+    };
     if form.fields.iter().any(|(k, _)| k == "input_reference") {
-        return json_reply(400, d.error("invalid_request", "input_reference must be a file upload, not a string"));
+        return json_reply(
+            400,
+            d.error(
+                "invalid_request",
+                "input_reference must be a file upload, not a string",
+            ),
+        );
     }
-    let (Some(prompt), Some(model)) = (field("prompt").filter(|p| !p.is_empty()), field("model").filter(|m| !m.is_empty())) else {
-        return json_reply(400, d.error("invalid_request", "prompt and model are required"));
+    let (Some(prompt), Some(model)) = (
+        field("prompt").filter(|p| !p.is_empty()),
+        field("model").filter(|m| !m.is_empty()),
+    ) else {
+        return json_reply(
+            400,
+            d.error("invalid_request", "prompt and model are required"),
+        );
     };
     st.seq += 1;
     let job = Job {
@@ -206,40 +277,66 @@ fn find_job<'a>(st: &'a State, id: &str) -> Option<&'a Job> {
 }
 
 fn poll(st: &State, id: &str) -> Reply {
-    let Some(job) = find_job(st, id) else { return not_found(st, id) };
+    let Some(job) = find_job(st, id) else {
+        return not_found(st, id);
+    };
     let phase = job.phase(Instant::now(), st.job_duration);
     let mut reply = json_reply(200, st.dialect.job(job, phase, &file_url(st, id)));
     if let Some(wait) = st.poll_after {
-        reply.headers_mut().insert("openai-poll-after-ms", HeaderValue::from(wait.as_millis() as u64));
+        reply.headers_mut().insert(
+            "openai-poll-after-ms",
+            HeaderValue::from(wait.as_millis() as u64),
+        );
     }
     reply
 }
 
 fn list(st: &State) -> Reply {
     let now = Instant::now();
-    let data: Vec<Value> = st.jobs.iter().filter(|j| !j.deleted)
-        .map(|j| st.dialect.job(j, j.phase(now, st.job_duration), &file_url(st, &j.id)))
+    let data: Vec<Value> = st
+        .jobs
+        .iter()
+        .filter(|j| !j.deleted)
+        .map(|j| {
+            st.dialect
+                .job(j, j.phase(now, st.job_duration), &file_url(st, &j.id))
+        })
         .collect();
-    json_reply(200, json!({"object": "list", "data": data, "has_more": false}))
+    json_reply(
+        200,
+        json!({"object": "list", "data": data, "has_more": false}),
+    )
 }
 
 fn delete(st: &mut State, id: &str) -> Reply {
     match st.jobs.iter_mut().find(|j| j.id == id && !j.deleted) {
         Some(job) => {
             job.deleted = true;
-            json_reply(200, json!({"id": id, "object": "video.deleted", "deleted": true}))
+            json_reply(
+                200,
+                json!({"id": id, "object": "video.deleted", "deleted": true}),
+            )
         }
         None => not_found(st, id),
     }
 }
 
 fn remix(st: &mut State, id: &str, body: &[u8]) -> Reply {
-    let Some(original) = find_job(st, id).cloned() else { return not_found(st, id) };
-    let prompt = serde_json::from_slice::<Value>(body).ok()
+    let Some(original) = find_job(st, id).cloned() else {
+        return not_found(st, id);
+    };
+    let prompt = serde_json::from_slice::<Value>(body)
+        .ok()
         .and_then(|v| v.get("prompt").and_then(Value::as_str).map(str::to_string))
         .unwrap_or_default();
     st.seq += 1;
-    let job = Job { id: st.dialect.job_id(st.seq), prompt, started: Instant::now(), created: unix_now(), ..original };
+    let job = Job {
+        id: st.dialect.job_id(st.seq),
+        prompt,
+        started: Instant::now(),
+        created: unix_now(),
+        ..original
+    };
     let reply = st.dialect.job(&job, Phase::Queued, "");
     st.jobs.push(job);
     json_reply(200, reply)
@@ -247,11 +344,17 @@ fn remix(st: &mut State, id: &str, body: &[u8]) -> Reply {
 
 /// `/content`: the MP4 once the job completed; the dialect's refusal before that.
 fn content(st: &State, id: &str, range: Option<String>, fault: Option<Fault>) -> Reply {
-    let Some(job) = find_job(st, id) else { return not_found(st, id) };
+    let Some(job) = find_job(st, id) else {
+        return not_found(st, id);
+    };
     match (job.phase(Instant::now(), st.job_duration), &job.outcome) {
         (Phase::Done, Outcome::Complete) => video(st, range, fault),
         (Phase::Done, Outcome::Expire) => not_found(st, id),
-        (Phase::Done, _) => json_reply(400, st.dialect.error("task_failed", "the task failed and has no video")),
+        (Phase::Done, _) => json_reply(
+            400,
+            st.dialect
+                .error("task_failed", "the task failed and has no video"),
+        ),
         _ => {
             let (status, body) = st.dialect.not_ready();
             json_reply(status, body)
@@ -262,7 +365,12 @@ fn content(st: &State, id: &str, range: Option<String>, fault: Option<Fault>) ->
 /// The direct link: no key needed, like a CDN.
 fn file(st: &State, id: &str, range: Option<String>, fault: Option<Fault>) -> Reply {
     match find_job(st, id) {
-        Some(job) if job.phase(Instant::now(), st.job_duration) == Phase::Done && job.outcome == Outcome::Complete => video(st, range, fault),
+        Some(job)
+            if job.phase(Instant::now(), st.job_duration) == Phase::Done
+                && job.outcome == Outcome::Complete =>
+        {
+            video(st, range, fault)
+        }
         _ => text_reply(404, "404 page not found"),
     }
 }
@@ -270,10 +378,14 @@ fn file(st: &State, id: &str, range: Option<String>, fault: Option<Fault>) -> Re
 fn video(st: &State, range: Option<String>, fault: Option<Fault>) -> Reply {
     let all = Bytes::from_static(SAMPLE_MP4);
     let len = all.len();
-    let start = range.filter(|_| st.range_support).and_then(|r| range_start(&r));
+    let start = range
+        .filter(|_| st.range_support)
+        .and_then(|r| range_start(&r));
     if start.is_some_and(|s| s >= len) {
         let mut reply = with_status(416, SimBody::empty());
-        reply.headers_mut().insert("content-range", header(&format!("bytes */{len}")));
+        reply
+            .headers_mut()
+            .insert("content-range", header(&format!("bytes */{len}")));
         return reply;
     }
     let start = start.unwrap_or(0);
@@ -292,7 +404,10 @@ fn video(st: &State, range: Option<String>, fault: Option<Fault>) -> Reply {
         h.insert("accept-ranges", HeaderValue::from_static("bytes"));
     }
     if start > 0 {
-        h.insert("content-range", header(&format!("bytes {start}-{}/{len}", len - 1)));
+        h.insert(
+            "content-range",
+            header(&format!("bytes {start}-{}/{len}", len - 1)),
+        );
     }
     reply
 }
@@ -314,19 +429,26 @@ fn file_url(st: &State, id: &str) -> String {
 
 fn json_reply(status: u16, body: Value) -> Reply {
     let mut reply = with_status(status, SimBody::full(body.to_string()));
-    reply.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    reply
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     reply
 }
 
 fn text_reply(status: u16, text: &str) -> Reply {
     let mut reply = with_status(status, SimBody::full(text.to_string()));
-    reply.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    reply.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
     reply
 }
 
 fn html_reply(status: u16, html: &'static str) -> Reply {
     let mut reply = with_status(status, SimBody::full(html));
-    reply.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("text/html"));
+    reply
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("text/html"));
     reply
 }
 
@@ -345,7 +467,10 @@ fn percent_decode(segment: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
         match (bytes[i], hex) {
             (b'%', Some(b)) => {
                 out.push(b);
@@ -361,10 +486,15 @@ fn percent_decode(segment: &str) -> String {
 }
 
 fn percent_encode(segment: &str) -> String {
-    segment.bytes().map(|b| match b {
-        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b':' => (b as char).to_string(),
-        _ => format!("%{b:02X}"),
-    }).collect()
+    segment
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b':' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -379,9 +509,14 @@ mod tests {
 
     #[test]
     fn routes_are_recognised() {
-        assert!(matches!(target(&Method::GET, "/v1/videos/a%2Fb/content"), Target::Content(id) if id == "a/b"));
+        assert!(
+            matches!(target(&Method::GET, "/v1/videos/a%2Fb/content"), Target::Content(id) if id == "a/b")
+        );
         assert!(matches!(target(&Method::GET, "/files/x.mp4"), Target::File(id) if id == "x"));
-        assert!(matches!(target(&Method::PUT, "/v1/videos"), Target::Unknown));
+        assert!(matches!(
+            target(&Method::PUT, "/v1/videos"),
+            Target::Unknown
+        ));
     }
 
     #[test]
