@@ -266,22 +266,24 @@ async fn a_forbidden_model_shows_the_gateways_chinese_text() {
 
 #[tokio::test]
 async fn a_rate_limited_submit_is_reported_with_the_wait_not_retried() {
-    let sim = start(Dialect::NewApi).await;
-    sim.inject(
-        Route::Submit,
-        Fault::RateLimited {
-            retry_after_secs: 30,
-        },
-    );
-    let e = client(&sim).submit(&request()).await.unwrap_err();
-    assert_eq!(e.code(), "rate_limited");
-    assert!(
-        e.message.contains("当前分组上游负载已饱和，请稍后再试"),
-        "{}",
-        e.message
-    );
-    assert_eq!(e.retry_after, Some(Duration::from_secs(30)));
-    assert_eq!(sim.submit_count(), 1);
+    for dialect in DIALECTS {
+        let sim = start(dialect).await;
+        sim.inject(
+            Route::Submit,
+            Fault::RateLimited {
+                retry_after_secs: 30,
+            },
+        );
+        let e = client(&sim).submit(&request()).await.unwrap_err();
+        assert_eq!(e.code(), "rate_limited");
+        assert!(
+            e.message.contains("当前分组上游负载已饱和，请稍后再试"),
+            "{dialect:?}: {}",
+            e.message
+        );
+        assert_eq!(e.retry_after, Some(Duration::from_secs(30)));
+        assert_eq!(sim.submit_count(), 1);
+    }
 }
 
 #[tokio::test]
@@ -313,6 +315,34 @@ async fn a_submit_whose_answer_never_comes_may_have_made_a_job() {
         e.message
     );
     assert_eq!(sim.submit_count(), 1);
+}
+
+#[tokio::test]
+async fn a_submit_answer_cut_off_midway_may_have_made_a_job() {
+    let sim = start(Dialect::NewApi).await;
+    sim.inject(Route::Submit, Fault::DropAfter(10));
+    let e = client(&sim).submit(&request()).await.unwrap_err();
+    assert_eq!(e.code(), "submit_uncertain");
+    assert!(
+        e.message.contains("check the gateway's task list"),
+        "{}",
+        e.message
+    );
+    assert_eq!(sim.submit_count(), 1);
+}
+
+#[tokio::test]
+async fn a_poll_answer_cut_off_midway_is_retried() {
+    for dialect in DIALECTS {
+        let sim = start(dialect).await;
+        let c = client(&sim);
+        let job = c.submit(&request()).await.unwrap();
+        sim.inject(Route::Poll, Fault::DropAfter(10));
+        sim.inject(Route::Poll, Fault::DropAfter(0));
+        let done = c.wait_until_done(&job.id, |_| {}).await.unwrap();
+        assert_eq!(done.state, JobState::Completed, "{dialect:?}");
+        assert!(polls(&sim).len() >= 3);
+    }
 }
 
 #[tokio::test]
