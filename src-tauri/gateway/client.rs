@@ -181,10 +181,7 @@ impl GatewayClient {
         let first = self.fetch(&content, dest, &mut on_progress).await;
         let first_err = match (first, &fallback) {
             (Ok(n), _) => return Ok(n),
-            (Err(e), None) if e.kind == ErrorKind::NotSupported => return Err(GatewayError::new(
-                ErrorKind::NotSupported,
-                "The gateway has no download endpoint for this job and sent no link to the video.",
-            )),
+            (Err(e), None) if e.kind == ErrorKind::NotSupported => return Err(no_source(job)),
             (Err(e), None) => return self.hide_key(Err(e)),
             (Err(e), Some(_)) if e.kind == ErrorKind::LocalFile => return Err(e),
             (Err(e), Some(_)) => e,
@@ -360,6 +357,21 @@ fn build_form(request: &SubmitRequest) -> Result<Form, GatewayError> {
         form = form.part("input_reference", part);
     }
     Ok(form)
+}
+
+/// Neither `/content` nor a result link: either the job is not done or the gateway
+/// only hands out links, and this job has none.
+fn no_source(job: &VideoJob) -> GatewayError {
+    if job.state == JobState::Running {
+        return GatewayError::new(
+            ErrorKind::JobNotReady,
+            "The video is not ready yet. Wait until the job has finished.",
+        );
+    }
+    GatewayError::new(
+        ErrorKind::NotSupported,
+        "The gateway has no download endpoint for this job and sent no link to the video.",
+    )
 }
 
 fn unreadable_job(action: Action, err: WireError) -> GatewayError {
