@@ -389,29 +389,37 @@ fn is_not_ready(hay: &str) -> bool {
 
 /// Maps a failure to talk to the gateway at all (DNS, refused, timeout, dropped).
 pub(crate) fn from_transport(action: Action, host: &str, err: &reqwest::Error) -> GatewayError {
-    let chain = source_chain(err);
-    let (kind, message) = if err.is_connect() {
-        (ErrorKind::Unreachable, unreachable_message(host, &chain))
-    } else if action == Action::Submit {
+    if err.is_connect() {
+        return GatewayError::new(
+            ErrorKind::Unreachable,
+            unreachable_message(host, &source_chain(err)),
+        );
+    }
+    broken_off(action, host, err.is_timeout())
+}
+
+/// The gateway went silent for longer than we wait.
+pub(crate) fn timed_out(action: Action, host: &str) -> GatewayError {
+    broken_off(action, host, true)
+}
+
+/// An exchange that started but did not finish: silence or a dropped connection.
+fn broken_off(action: Action, host: &str, silent: bool) -> GatewayError {
+    let doing = action.doing();
+    let (kind, message) = if action == Action::Submit {
         (
             ErrorKind::SubmitUncertain,
             "The video request was sent, but the gateway's answer was lost. A job may have been created (and billed): check the gateway's task list or usage page before trying again.".into(),
         )
-    } else if err.is_timeout() {
+    } else if silent {
         (
             ErrorKind::Timeout,
-            format!(
-                "The gateway at {host} stopped answering while {}.",
-                action.doing()
-            ),
+            format!("The gateway at {host} stopped answering while {doing}."),
         )
     } else {
         (
             ErrorKind::ConnectionLost,
-            format!(
-                "The connection to {host} was lost while {}.",
-                action.doing()
-            ),
+            format!("The connection to {host} was lost while {doing}."),
         )
     };
     GatewayError::new(kind, message)
