@@ -346,6 +346,28 @@ async fn a_poll_answer_cut_off_midway_is_retried() {
 }
 
 #[tokio::test]
+async fn a_big_reference_image_gets_time_to_upload() {
+    let sim = start(Dialect::OpenAi).await;
+    // Answers later than the 400 ms idle limit, but a 320 KB image earns ~20 s more.
+    sim.inject(Route::Submit, Fault::Slow(Duration::from_millis(1000)));
+    let image = vec![7u8; 320 * 1024];
+    let req = SubmitRequest {
+        input_reference: Some(ReferenceImage {
+            bytes: image.clone(),
+            file_name: "big.jpg".into(),
+            mime: "image/jpeg".into(),
+        }),
+        ..request()
+    };
+    let job = client(&sim).submit(&req).await.unwrap();
+    assert_eq!(job.state, JobState::Running);
+    assert_eq!(
+        sim.requests_to("POST", "/v1/videos")[0].files[0].bytes,
+        image
+    );
+}
+
+#[tokio::test]
 async fn malformed_json_on_submit_warns_that_a_job_may_exist() {
     let sim = start(Dialect::OpenAi).await;
     sim.inject(Route::Submit, Fault::MalformedJson);
