@@ -150,12 +150,26 @@ async fn reseller_dialect_makes_a_byte_identical_video_through_the_result_link()
 #[tokio::test]
 async fn new_api_completed_at_while_running_does_not_end_the_wait() {
     let sim = start(Dialect::NewApi).await;
+    sim.set_job_duration(Duration::from_secs(30));
     let c = client(&sim);
     let job = c.submit(&request()).await.unwrap();
+    // Every new-api-like answer carries `completed_at`; only `status` may end the job.
     let first = c.status(&job.id).await.unwrap();
     assert_eq!(first.state, JobState::Running);
+    assert_eq!(first.raw_status, "queued");
+}
+
+#[tokio::test]
+async fn new_api_result_link_in_metadata_is_read() {
+    let sim = start(Dialect::NewApi).await;
+    let c = client(&sim);
+    let job = c.submit(&request()).await.unwrap();
     let done = c.wait_until_done(&job.id, |_| {}).await.unwrap();
-    assert!(done.result_url.is_some(), "metadata.url is read");
+    let link = done.result_url.expect("metadata.url is read");
+    assert!(
+        link.starts_with(sim.base_url()) && link.ends_with(".mp4"),
+        "{link}"
+    );
 }
 
 #[tokio::test]

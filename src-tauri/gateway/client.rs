@@ -179,20 +179,21 @@ impl GatewayClient {
         mut on_progress: impl FnMut(DownloadProgress) + Send,
     ) -> Result<u64, GatewayError> {
         let content = self.base.endpoint(&["videos", &job.id, "content"]);
-        let fallback = job.result_url.as_deref().and_then(|u| Url::parse(u).ok());
-        let first = self.fetch(&content, dest, &mut on_progress).await;
-        let first_err = match (first, &fallback) {
-            (Ok(n), _) => return Ok(n),
-            (Err(e), None) if e.kind == ErrorKind::NotSupported => return Err(no_source(job)),
-            (Err(e), None) => return self.hide_key(Err(e)),
-            (Err(e), Some(_)) if e.kind == ErrorKind::LocalFile => return Err(e),
-            (Err(e), Some(_)) => e,
+        let first_err = match self.fetch(&content, dest, &mut on_progress).await {
+            Ok(written) => return Ok(written),
+            Err(e) => e,
         };
-        let Some(link) = fallback else {
-            return Err(first_err);
+        let link = job.result_url.as_deref().and_then(|u| Url::parse(u).ok());
+        let Some(link) = link.filter(|_| first_err.kind != ErrorKind::LocalFile) else {
+            let err = match first_err.kind {
+                ErrorKind::NotSupported => no_source(job),
+                _ => first_err,
+            };
+            return self.hide_key(Err(err));
         };
         match self.fetch(&link, dest, &mut on_progress).await {
-            Ok(n) => Ok(n),
+            Ok(written) => Ok(written),
+            // `/content` is missing or forgot the job: the link's own failure says more.
             Err(e)
                 if matches!(
                     first_err.kind,
