@@ -826,3 +826,31 @@ async fn missing_list_and_delete_do_not_break_anything() {
     c.download(&done, &dest(&dir), |_| {}).await.unwrap();
     assert_eq!(std::fs::read(dest(&dir)).unwrap(), SAMPLE_MP4);
 }
+
+#[tokio::test]
+async fn the_simulator_remixes_where_offered_and_404s_elsewhere() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = reqwest::Client::new();
+    for (dialect, expected) in [(Dialect::OpenAi, 200), (Dialect::NewApi, 404)] {
+        let sim = start(dialect).await;
+        sim.set_job_duration(Duration::from_secs(30));
+        let job = client(&sim).submit(&request()).await.unwrap();
+        let url = format!("{}/v1/videos/{}/remix", sim.base_url(), job.id);
+        let answer = http
+            .post(url)
+            .bearer_auth(KEY)
+            .body(r#"{"prompt":"same, at dusk"}"#)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status().as_u16(), expected, "{dialect:?}");
+        if expected == 200 {
+            let remixed = VideoJob::parse(&answer.bytes().await.unwrap()).unwrap();
+            assert_ne!(remixed.id, job.id);
+            assert_eq!(
+                client(&sim).status(&remixed.id).await.unwrap().state,
+                JobState::Running
+            );
+        }
+    }
+}
