@@ -150,12 +150,26 @@ async fn reseller_dialect_makes_a_byte_identical_video_through_the_result_link()
 #[tokio::test]
 async fn new_api_completed_at_while_running_does_not_end_the_wait() {
     let sim = start(Dialect::NewApi).await;
+    sim.set_job_duration(Duration::from_secs(30));
     let c = client(&sim);
     let job = c.submit(&request()).await.unwrap();
+    // Every new-api-like answer carries `completed_at`; only `status` may end the job.
     let first = c.status(&job.id).await.unwrap();
     assert_eq!(first.state, JobState::Running);
+    assert_eq!(first.raw_status, "queued");
+}
+
+#[tokio::test]
+async fn new_api_result_link_in_metadata_is_read() {
+    let sim = start(Dialect::NewApi).await;
+    let c = client(&sim);
+    let job = c.submit(&request()).await.unwrap();
     let done = c.wait_until_done(&job.id, |_| {}).await.unwrap();
-    assert!(done.result_url.is_some(), "metadata.url is read");
+    let link = done.result_url.expect("metadata.url is read");
+    assert!(
+        link.starts_with(sim.base_url()) && link.ends_with(".mp4"),
+        "{link}"
+    );
 }
 
 #[tokio::test]
@@ -266,22 +280,24 @@ async fn a_forbidden_model_shows_the_gateways_chinese_text() {
 
 #[tokio::test]
 async fn a_rate_limited_submit_is_reported_with_the_wait_not_retried() {
-    let sim = start(Dialect::NewApi).await;
-    sim.inject(
-        Route::Submit,
-        Fault::RateLimited {
-            retry_after_secs: 30,
-        },
-    );
-    let e = client(&sim).submit(&request()).await.unwrap_err();
-    assert_eq!(e.code(), "rate_limited");
-    assert!(
-        e.message.contains("当前分组上游负载已饱和，请稍后再试"),
-        "{}",
-        e.message
-    );
-    assert_eq!(e.retry_after, Some(Duration::from_secs(30)));
-    assert_eq!(sim.submit_count(), 1);
+    for dialect in DIALECTS {
+        let sim = start(dialect).await;
+        sim.inject(
+            Route::Submit,
+            Fault::RateLimited {
+                retry_after_secs: 30,
+            },
+        );
+        let e = client(&sim).submit(&request()).await.unwrap_err();
+        assert_eq!(e.code(), "rate_limited");
+        assert!(
+            e.message.contains("当前分组上游负载已饱和，请稍后再试"),
+            "{dialect:?}: {}",
+            e.message
+        );
+        assert_eq!(e.retry_after, Some(Duration::from_secs(30)));
+        assert_eq!(sim.submit_count(), 1);
+    }
 }
 
 #[tokio::test]
@@ -313,6 +329,56 @@ async fn a_submit_whose_answer_never_comes_may_have_made_a_job() {
         e.message
     );
     assert_eq!(sim.submit_count(), 1);
+}
+
+#[tokio::test]
+async fn a_submit_answer_cut_off_midway_may_have_made_a_job() {
+    let sim = start(Dialect::NewApi).await;
+    sim.inject(Route::Submit, Fault::DropAfter(10));
+    let e = client(&sim).submit(&request()).await.unwrap_err();
+    assert_eq!(e.code(), "submit_uncertain");
+    assert!(
+        e.message.contains("check the gateway's task list"),
+        "{}",
+        e.message
+    );
+    assert_eq!(sim.submit_count(), 1);
+}
+
+#[tokio::test]
+async fn a_poll_answer_cut_off_midway_is_retried() {
+    for dialect in DIALECTS {
+        let sim = start(dialect).await;
+        let c = client(&sim);
+        let job = c.submit(&request()).await.unwrap();
+        sim.inject(Route::Poll, Fault::DropAfter(10));
+        sim.inject(Route::Poll, Fault::DropAfter(0));
+        let done = c.wait_until_done(&job.id, |_| {}).await.unwrap();
+        assert_eq!(done.state, JobState::Completed, "{dialect:?}");
+        assert!(polls(&sim).len() >= 3);
+    }
+}
+
+#[tokio::test]
+async fn a_big_reference_image_gets_time_to_upload() {
+    let sim = start(Dialect::OpenAi).await;
+    // Answers later than the 400 ms idle limit, but a 320 KB image earns ~20 s more.
+    sim.inject(Route::Submit, Fault::Slow(Duration::from_millis(1000)));
+    let image = vec![7u8; 320 * 1024];
+    let req = SubmitRequest {
+        input_reference: Some(ReferenceImage {
+            bytes: image.clone(),
+            file_name: "big.jpg".into(),
+            mime: "image/jpeg".into(),
+        }),
+        ..request()
+    };
+    let job = client(&sim).submit(&req).await.unwrap();
+    assert_eq!(job.state, JobState::Running);
+    assert_eq!(
+        sim.requests_to("POST", "/v1/videos")[0].files[0].bytes,
+        image
+    );
 }
 
 #[tokio::test]
@@ -566,7 +632,8 @@ async fn an_expired_job_is_final() {
 
 #[tokio::test]
 async fn content_asked_for_too_early_is_not_ready() {
-    for dialect in [Dialect::OpenAi, Dialect::NewApi] {
+    // The reseller has no `/content`: a running job there has no link yet either.
+    for dialect in DIALECTS {
         let sim = start(dialect).await;
         sim.set_job_duration(Duration::from_secs(30));
         let dir = tempfile::tempdir().unwrap();
@@ -758,4 +825,32 @@ async fn missing_list_and_delete_do_not_break_anything() {
     let done = c.wait_until_done(&job.id, |_| {}).await.unwrap();
     c.download(&done, &dest(&dir), |_| {}).await.unwrap();
     assert_eq!(std::fs::read(dest(&dir)).unwrap(), SAMPLE_MP4);
+}
+
+#[tokio::test]
+async fn the_simulator_remixes_where_offered_and_404s_elsewhere() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = reqwest::Client::new();
+    for (dialect, expected) in [(Dialect::OpenAi, 200), (Dialect::NewApi, 404)] {
+        let sim = start(dialect).await;
+        sim.set_job_duration(Duration::from_secs(30));
+        let job = client(&sim).submit(&request()).await.unwrap();
+        let url = format!("{}/v1/videos/{}/remix", sim.base_url(), job.id);
+        let answer = http
+            .post(url)
+            .bearer_auth(KEY)
+            .body(r#"{"prompt":"same, at dusk"}"#)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status().as_u16(), expected, "{dialect:?}");
+        if expected == 200 {
+            let remixed = VideoJob::parse(&answer.bytes().await.unwrap()).unwrap();
+            assert_ne!(remixed.id, job.id);
+            assert_eq!(
+                client(&sim).status(&remixed.id).await.unwrap().state,
+                JobState::Running
+            );
+        }
+    }
 }

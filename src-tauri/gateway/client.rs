@@ -10,7 +10,8 @@ use reqwest::multipart::{Form, Part};
 use reqwest::{Response, Url};
 
 use super::download::{self, DownloadProgress};
-use super::errors::{from_response, from_transport, Action, ErrorKind, GatewayError};
+use super::errors::{from_response, Action, ErrorKind, GatewayError};
+use super::http::{upload_limit, within};
 use super::poll::{server_wait_hint, PollPolicy, RetryPolicy};
 use super::url::BaseUrl;
 use super::wire::{JobState, VideoJob, WireError};
@@ -18,7 +19,8 @@ use super::wire::{JobState, VideoJob, WireError};
 #[derive(Debug, Clone, Copy)]
 pub struct ClientOptions {
     pub connect_timeout: Duration,
-    /// Longest silence tolerated while waiting for or reading an answer.
+    /// Longest silence tolerated while waiting for an answer or between two pieces of a
+    /// download. A submit also gets time to upload its image at a slow but steady rate.
     pub read_timeout: Duration,
     pub poll: PollPolicy,
     pub retry: RetryPolicy,
@@ -106,7 +108,7 @@ impl GatewayClient {
             ));
         }
         Ok(GatewayClient {
-            http: super::http::build(options.connect_timeout, options.read_timeout)?,
+            http: super::http::build(options.connect_timeout)?,
             base,
             key: ApiKey(key.to_string()),
             options,
@@ -122,14 +124,14 @@ impl GatewayClient {
     pub async fn submit(&self, request: &SubmitRequest) -> Result<VideoJob, GatewayError> {
         let result = async {
             let form = build_form(request)?;
-            let response = self
+            let send = self
                 .http
                 .post(self.base.endpoint(&["videos"]))
                 .bearer_auth(&self.key.0)
                 .multipart(form)
-                .send()
-                .await
-                .map_err(|e| from_transport(Action::Submit, &self.base.host(), &e))?;
+                .send();
+            let limit = upload_limit(self.options.read_timeout, upload_size(request));
+            let response = within(Action::Submit, &self.base.host(), limit, send).await?;
             self.read_job(Action::Submit, response)
                 .await
                 .map(|(job, _)| job)
@@ -177,23 +179,21 @@ impl GatewayClient {
         mut on_progress: impl FnMut(DownloadProgress) + Send,
     ) -> Result<u64, GatewayError> {
         let content = self.base.endpoint(&["videos", &job.id, "content"]);
-        let fallback = job.result_url.as_deref().and_then(|u| Url::parse(u).ok());
-        let first = self.fetch(&content, dest, &mut on_progress).await;
-        let first_err = match (first, &fallback) {
-            (Ok(n), _) => return Ok(n),
-            (Err(e), None) if e.kind == ErrorKind::NotSupported => return Err(GatewayError::new(
-                ErrorKind::NotSupported,
-                "The gateway has no download endpoint for this job and sent no link to the video.",
-            )),
-            (Err(e), None) => return self.hide_key(Err(e)),
-            (Err(e), Some(_)) if e.kind == ErrorKind::LocalFile => return Err(e),
-            (Err(e), Some(_)) => e,
+        let first_err = match self.fetch(&content, dest, &mut on_progress).await {
+            Ok(written) => return Ok(written),
+            Err(e) => e,
         };
-        let Some(link) = fallback else {
-            return Err(first_err);
+        let link = job.result_url.as_deref().and_then(|u| Url::parse(u).ok());
+        let Some(link) = link.filter(|_| first_err.kind != ErrorKind::LocalFile) else {
+            let err = match first_err.kind {
+                ErrorKind::NotSupported => no_source(job),
+                _ => first_err,
+            };
+            return self.hide_key(Err(err));
         };
         match self.fetch(&link, dest, &mut on_progress).await {
-            Ok(n) => Ok(n),
+            Ok(written) => Ok(written),
+            // `/content` is missing or forgot the job: the link's own failure says more.
             Err(e)
                 if matches!(
                     first_err.kind,
@@ -223,13 +223,12 @@ impl GatewayClient {
     /// Deletes a job on the gateway. `not_supported` (404/405) is safe to ignore.
     pub async fn delete(&self, id: &str) -> Result<(), GatewayError> {
         let result = async {
-            let response = self
+            let send = self
                 .http
                 .delete(self.base.endpoint(&["videos", id]))
                 .bearer_auth(&self.key.0)
-                .send()
-                .await
-                .map_err(|e| from_transport(Action::Delete, &self.base.host(), &e))?;
+                .send();
+            let response = self.within(Action::Delete, send).await?;
             self.read_ok(Action::Delete, response).await.map(|_| ())
         }
         .await;
@@ -244,15 +243,13 @@ impl GatewayClient {
     ) -> Result<u64, GatewayError> {
         // A result link on another host (a CDN) must not receive the key.
         let bearer = self.base.same_origin(url).then_some(self.key.0.as_str());
-        download::fetch_to(
-            &self.http,
+        let source = download::Source {
+            http: &self.http,
             url,
             bearer,
-            dest,
-            self.options.retry,
-            on_progress,
-        )
-        .await
+            idle: self.options.read_timeout,
+        };
+        download::fetch_to(&source, dest, self.options.retry, on_progress).await
     }
 
     async fn poll_once(&self, id: &str) -> Result<(VideoJob, Option<Duration>), GatewayError> {
@@ -267,12 +264,16 @@ impl GatewayClient {
     }
 
     async fn send_get(&self, action: Action, url: Url) -> Result<Response, GatewayError> {
-        self.http
-            .get(url)
-            .bearer_auth(&self.key.0)
-            .send()
-            .await
-            .map_err(|e| from_transport(action, &self.base.host(), &e))
+        let send = self.http.get(url).bearer_auth(&self.key.0).send();
+        self.within(action, send).await
+    }
+
+    async fn within<T>(
+        &self,
+        action: Action,
+        step: impl Future<Output = Result<T, reqwest::Error>>,
+    ) -> Result<T, GatewayError> {
+        within(action, &self.base.host(), self.options.read_timeout, step).await
     }
 
     /// Runs a GET again after timeouts, 5xx, 429 and dropped connections, with jittered backoff.
@@ -308,10 +309,7 @@ impl GatewayClient {
     ) -> Result<(Vec<u8>, HeaderMap), GatewayError> {
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| from_transport(action, &self.base.host(), &e))?;
+        let body = self.within(action, response.bytes()).await?;
         if !status.is_success() {
             return Err(from_response(action, status, &headers, &body));
         }
@@ -331,6 +329,15 @@ impl GatewayClient {
     fn hide_key<T>(&self, result: Result<T, GatewayError>) -> Result<T, GatewayError> {
         result.map_err(|e| e.redact(&self.key.0))
     }
+}
+
+/// Roughly the bytes a submit uploads; the image dominates.
+fn upload_size(request: &SubmitRequest) -> u64 {
+    let image = request
+        .input_reference
+        .as_ref()
+        .map_or(0, |i| i.bytes.len());
+    (image + request.prompt.len()) as u64
 }
 
 fn build_form(request: &SubmitRequest) -> Result<Form, GatewayError> {
@@ -360,6 +367,21 @@ fn build_form(request: &SubmitRequest) -> Result<Form, GatewayError> {
         form = form.part("input_reference", part);
     }
     Ok(form)
+}
+
+/// Neither `/content` nor a result link: either the job is not done or the gateway
+/// only hands out links, and this job has none.
+fn no_source(job: &VideoJob) -> GatewayError {
+    if job.state == JobState::Running {
+        return GatewayError::new(
+            ErrorKind::JobNotReady,
+            "The video is not ready yet. Wait until the job has finished.",
+        );
+    }
+    GatewayError::new(
+        ErrorKind::NotSupported,
+        "The gateway has no download endpoint for this job and sent no link to the video.",
+    )
 }
 
 fn unreadable_job(action: Action, err: WireError) -> GatewayError {

@@ -4,6 +4,7 @@
 
 use std::io::SeekFrom;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use reqwest::header::{HeaderMap, CONTENT_RANGE, RANGE};
 use reqwest::{StatusCode, Url};
@@ -11,9 +12,8 @@ use serde::Serialize;
 use tokio::fs::File;
 use tokio::io::{AsyncSeekExt, AsyncWriteExt};
 
-use super::errors::{
-    from_response, from_transport, looks_like_html, Action, ErrorKind, GatewayError, ServerText,
-};
+use super::errors::{from_response, looks_like_html, Action, ErrorKind, GatewayError, ServerText};
+use super::http::within;
 use super::poll::RetryPolicy;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -28,6 +28,16 @@ const SNIFF_LEN: usize = 12;
 /// How much of a non-video body to read for its error message.
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
+/// Where the bytes come from.
+pub(crate) struct Source<'a> {
+    pub http: &'a reqwest::Client,
+    pub url: &'a Url,
+    /// The API key, only for the gateway's own host.
+    pub bearer: Option<&'a str>,
+    /// Longest silence tolerated between two pieces of the video.
+    pub idle: Duration,
+}
+
 /// The transfer state that survives a dropped connection.
 struct Transfer<'a> {
     file: File,
@@ -37,9 +47,7 @@ struct Transfer<'a> {
 }
 
 pub(crate) async fn fetch_to(
-    http: &reqwest::Client,
-    url: &Url,
-    bearer: Option<&str>,
+    src: &Source<'_>,
     dest: &Path,
     retry: RetryPolicy,
     on_progress: &mut (dyn FnMut(DownloadProgress) + Send),
@@ -54,7 +62,7 @@ pub(crate) async fn fetch_to(
         received: 0,
         total: None,
     };
-    let result = fetch_with_resume(http, url, bearer, &mut transfer, retry, on_progress).await;
+    let result = fetch_with_resume(src, &mut transfer, retry, on_progress).await;
     let result = match result {
         Ok(()) => finish(transfer, dest).await,
         Err(e) => Err(e),
@@ -66,16 +74,14 @@ pub(crate) async fn fetch_to(
 }
 
 async fn fetch_with_resume(
-    http: &reqwest::Client,
-    url: &Url,
-    bearer: Option<&str>,
+    src: &Source<'_>,
     t: &mut Transfer<'_>,
     policy: RetryPolicy,
     on_progress: &mut (dyn FnMut(DownloadProgress) + Send),
 ) -> Result<(), GatewayError> {
     let mut retry = 0;
     loop {
-        match fetch_once(http, url, bearer, t, on_progress).await {
+        match fetch_once(src, t, on_progress).await {
             Ok(()) => return Ok(()),
             Err(e) if e.kind.is_transient() => {
                 retry += 1;
@@ -91,24 +97,19 @@ async fn fetch_with_resume(
 
 /// One request: from byte 0, or from `received` when resuming.
 async fn fetch_once(
-    http: &reqwest::Client,
-    url: &Url,
-    bearer: Option<&str>,
+    src: &Source<'_>,
     t: &mut Transfer<'_>,
     on_progress: &mut (dyn FnMut(DownloadProgress) + Send),
 ) -> Result<(), GatewayError> {
-    let host = url.host_str().unwrap_or_default().to_string();
-    let mut request = http.get(url.clone());
-    if let Some(key) = bearer {
+    let host = src.url.host_str().unwrap_or_default().to_string();
+    let mut request = src.http.get(src.url.clone());
+    if let Some(key) = src.bearer {
         request = request.bearer_auth(key);
     }
     if t.received > 0 {
         request = request.header(RANGE, format!("bytes={}-", t.received));
     }
-    let mut response = request
-        .send()
-        .await
-        .map_err(|e| from_transport(Action::Download, &host, &e))?;
+    let mut response = within(Action::Download, &host, src.idle, request.send()).await?;
     let status = response.status();
     match status {
         StatusCode::PARTIAL_CONTENT => match content_range(response.headers()) {
@@ -129,24 +130,22 @@ async fn fetch_once(
         }
         _ => {
             let headers = response.headers().clone();
-            let body = response.bytes().await.unwrap_or_default();
+            let body = within(Action::Download, &host, src.idle, response.bytes())
+                .await
+                .unwrap_or_default();
             return Err(from_response(Action::Download, status, &headers, &body));
         }
     }
     let mut head: Vec<u8> = Vec::new();
     let mut checked = t.received > 0;
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|e| from_transport(Action::Download, &host, &e))?
-    {
+    while let Some(chunk) = within(Action::Download, &host, src.idle, response.chunk()).await? {
         if !checked {
             head.extend_from_slice(&chunk);
             if head.len() < SNIFF_LEN {
                 continue;
             }
             if !is_mp4(&head) {
-                return Err(not_a_video(response, head).await);
+                return Err(not_a_video(response, head, src.idle).await);
             }
             checked = true;
             write(t, &std::mem::take(&mut head)).await?;
@@ -159,7 +158,7 @@ async fn fetch_once(
         });
     }
     if !checked {
-        return Err(not_a_video(response, head).await);
+        return Err(not_a_video(response, head, src.idle).await);
     }
     match t.total {
         Some(total) if t.received < total => Err(lost(&host, "the download ended early")),
@@ -246,10 +245,14 @@ fn content_range(headers: &HeaderMap) -> Option<(u64, Option<u64>)> {
 }
 
 /// Reads a little more of a body that is not a video, to say what it was instead.
-async fn not_a_video(mut response: reqwest::Response, mut head: Vec<u8>) -> GatewayError {
+async fn not_a_video(
+    mut response: reqwest::Response,
+    mut head: Vec<u8>,
+    idle: Duration,
+) -> GatewayError {
     while head.len() < ERROR_BODY_LIMIT {
-        match response.chunk().await {
-            Ok(Some(chunk)) => head.extend_from_slice(&chunk),
+        match tokio::time::timeout(idle, response.chunk()).await {
+            Ok(Ok(Some(chunk))) => head.extend_from_slice(&chunk),
             _ => break,
         }
     }

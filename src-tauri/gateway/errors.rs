@@ -299,24 +299,27 @@ fn classify(
     if action == Action::Download && is_not_ready(&hay) {
         return (
             ErrorKind::JobNotReady,
-            said("The video is not ready yet; wait until the job has finished".into()),
+            then(
+                said("The video is not ready yet. The gateway said".into()),
+                "Wait until the job has finished.",
+            ),
         );
     }
     if code == 401 || code == 403 {
         return (
             ErrorKind::KeyRejected,
-            format!(
-                "{}. Check the API key in Settings, and that it has credit for this model.",
-                said(format!("The gateway rejected the API key ({words})"))
+            then(
+                said(format!("The gateway rejected the API key ({words})")),
+                "Check the API key in Settings, and that it has credit for this model.",
             ),
         );
     }
     if code == 429 {
         return (
             ErrorKind::RateLimited,
-            format!(
-                "{}. Wait a little and try again.",
-                said(format!("The gateway is limiting requests ({words})"))
+            then(
+                said(format!("The gateway is limiting requests ({words})")),
+                "Wait a little and try again.",
             ),
         );
     }
@@ -336,7 +339,17 @@ fn classify(
         let lead = if server.is_html { lead } else { said(lead) };
         return (
             ErrorKind::ServerError,
-            format!("{lead}. It or the service behind it is having trouble; try again in a few minutes."),
+            then(
+                lead,
+                "It or the service behind it is having trouble; try again in a few minutes.",
+            ),
+        );
+    }
+    // No JSON answer at all: the address is not a video API (wrong base URL or path).
+    if (code == 404 || code == 405) && action == Action::Submit && !server.is_json {
+        return (
+            ErrorKind::NotSupported,
+            format!("The gateway has no video endpoint at this address ({words}). Check the base URL: use the address your provider gave, such as https://api.example.com."),
         );
     }
     if server.is_html {
@@ -349,6 +362,14 @@ fn classify(
         ErrorKind::Rejected,
         said(format!("The gateway refused the request ({words})")),
     )
+}
+
+/// Joins two sentences without doubling the full stop a server may have put at the end.
+fn then(first: String, next: &str) -> String {
+    let ends = first
+        .trim_end()
+        .ends_with(['.', '!', '?', '。', '！', '？']);
+    format!("{first}{} {next}", if ends { "" } else { "." })
 }
 
 fn is_not_ready(hay: &str) -> bool {
@@ -368,29 +389,37 @@ fn is_not_ready(hay: &str) -> bool {
 
 /// Maps a failure to talk to the gateway at all (DNS, refused, timeout, dropped).
 pub(crate) fn from_transport(action: Action, host: &str, err: &reqwest::Error) -> GatewayError {
-    let chain = source_chain(err);
-    let (kind, message) = if err.is_connect() {
-        (ErrorKind::Unreachable, unreachable_message(host, &chain))
-    } else if action == Action::Submit {
+    if err.is_connect() {
+        return GatewayError::new(
+            ErrorKind::Unreachable,
+            unreachable_message(host, &source_chain(err)),
+        );
+    }
+    broken_off(action, host, err.is_timeout())
+}
+
+/// The gateway went silent for longer than we wait.
+pub(crate) fn timed_out(action: Action, host: &str) -> GatewayError {
+    broken_off(action, host, true)
+}
+
+/// An exchange that started but did not finish: silence or a dropped connection.
+fn broken_off(action: Action, host: &str, silent: bool) -> GatewayError {
+    let doing = action.doing();
+    let (kind, message) = if action == Action::Submit {
         (
             ErrorKind::SubmitUncertain,
             "The video request was sent, but the gateway's answer was lost. A job may have been created (and billed): check the gateway's task list or usage page before trying again.".into(),
         )
-    } else if err.is_timeout() {
+    } else if silent {
         (
             ErrorKind::Timeout,
-            format!(
-                "The gateway at {host} stopped answering while {}.",
-                action.doing()
-            ),
+            format!("The gateway at {host} stopped answering while {doing}."),
         )
     } else {
         (
             ErrorKind::ConnectionLost,
-            format!(
-                "The connection to {host} was lost while {}.",
-                action.doing()
-            ),
+            format!("The connection to {host} was lost while {doing}."),
         )
     };
     GatewayError::new(kind, message)
@@ -545,6 +574,32 @@ mod tests {
             map(Action::List, 404, "404 page not found").kind,
             ErrorKind::NotSupported
         );
+    }
+
+    #[test]
+    fn sentences_do_not_get_two_full_stops() {
+        let e = map(
+            Action::Submit,
+            401,
+            r#"{"error":{"message":"Incorrect API key provided."}}"#,
+        );
+        assert!(e.message.contains("provided. Check"), "{}", e.message);
+        let e = map(Action::Submit, 429, r#"{"message":"请稍后再试。"}"#);
+        assert!(e.message.contains("请稍后再试。 Wait"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_404_without_json_on_submit_points_at_the_base_url() {
+        let e = map(Action::Submit, 404, "404 page not found");
+        assert_eq!(e.kind, ErrorKind::NotSupported);
+        assert!(e.message.contains("Check the base URL"), "{}", e.message);
+        let model = map(
+            Action::Submit,
+            404,
+            r#"{"error":{"message":"The model veo9 does not exist","code":"model_not_found"}}"#,
+        );
+        assert_eq!(model.kind, ErrorKind::Rejected);
+        assert!(model.message.contains("veo9 does not exist"));
     }
 
     #[test]

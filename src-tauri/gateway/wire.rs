@@ -223,6 +223,13 @@ fn mentions_safety(text: &str) -> bool {
 }
 
 fn blocked_message(reason: &str) -> String {
+    // "raiMediaFilteredReasons: [\"...\"]" → just the reason.
+    let reason = match reason.split_once("raiMediaFilteredReasons") {
+        Some((_, rest)) => rest
+            .trim_start_matches([':', ' ', '='])
+            .trim_matches(['[', ']', '"', ' ']),
+        None => reason,
+    };
     format!(
         "The video was blocked by the model's safety filter ({}). Rephrase the prompt or change the reference image, then try again.",
         super::errors::shorten(reason)
@@ -371,6 +378,11 @@ mod tests {
         let k = job(
             json!({"id":"a","status":"failed","error":{"message":"raiMediaFilteredReasons: photorealistic child"}}),
         );
+        assert!(k
+            .failure
+            .as_deref()
+            .unwrap()
+            .contains("filter (photorealistic child)"));
         assert!(k.blocked_by_safety && k.failure.unwrap().contains("safety filter"));
         let m = job(
             json!({"id":"a","status":"failed","error":{"code":"moderation_blocked","message":"depicts a real person"}}),

@@ -49,6 +49,15 @@ impl SimBody {
         }
     }
 
+    /// Everything this body would send, in one piece.
+    pub fn into_bytes(self) -> Bytes {
+        let mut all = Vec::new();
+        for chunk in self.chunks {
+            all.extend_from_slice(&chunk);
+        }
+        Bytes::from(all)
+    }
+
     /// Sends `chunk`-sized pieces with `pause` between them.
     pub fn trickle(bytes: Bytes, chunk: usize, pause: Duration) -> SimBody {
         let chunk = chunk.max(1);

@@ -70,7 +70,7 @@ pub enum Fault {
     TaskNotExist,
     /// Any status with a plain-text body.
     PlainText { status: u16, text: String },
-    /// Video routes: send this many bytes, then break the connection.
+    /// Send the headers and this many bytes of the answer, then break the connection.
     DropAfter(usize),
     /// Video routes: send the file in pieces with a pause between them.
     Trickle { chunk: usize, pause: Duration },

@@ -142,7 +142,12 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Repl
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    Ok(match target {
+    let is_video = matches!(target, Target::Content(_) | Target::File(_));
+    let cut = match &fault {
+        Some(Fault::DropAfter(keep)) if !is_video => Some(*keep),
+        _ => None,
+    };
+    let reply = match target {
         Target::Submit => submit(&mut st, content_type, &body),
         Target::Poll(id) => poll(&st, &id),
         Target::List if !st.disabled.contains(&Endpoint::List) => list(&st),
@@ -154,7 +159,21 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Repl
         Target::Remix(id) if !st.disabled.contains(&Endpoint::Remix) => remix(&mut st, &id, &body),
         Target::File(id) => file(&st, &id, range, fault),
         _ => text_reply(404, "404 page not found"),
+    };
+    Ok(match cut {
+        Some(keep) => cut_reply(reply, keep),
+        None => reply,
     })
+}
+
+/// The answer's headers and first `keep` bytes, then a broken connection.
+fn cut_reply(reply: Reply, keep: usize) -> Reply {
+    let (mut parts, body) = reply.into_parts();
+    let whole = body.into_bytes();
+    parts
+        .headers
+        .insert("content-length", HeaderValue::from(whole.len() as u64));
+    Response::from_parts(parts, SimBody::cut_after(whole, keep))
 }
 
 fn record(st: &mut State, parts: &hyper::http::request::Parts, body: &Bytes) {
