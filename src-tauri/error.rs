@@ -127,13 +127,13 @@ mod tests {
         use crate::gateway::{ErrorKind, GatewayError};
         let e = Error::from(GatewayError::new(
             ErrorKind::KeyRejected,
-            "The gateway rejected the API key (401 Unauthorized). Check the API key in Settings.",
+            "The gateway rejected the API key (401 Unauthorized). Check the API key (Edit gateway).",
         ));
         assert_eq!(
             wire(e),
             json!({
                 "code": "key_rejected",
-                "message": "The gateway rejected the API key (401 Unauthorized). Check the API key in Settings."
+                "message": "The gateway rejected the API key (401 Unauthorized). Check the API key (Edit gateway)."
             })
         );
     }
@@ -187,6 +187,7 @@ mod tests {
                 "download_incomplete",
                 "not_supported",
                 "io",
+                "not_a_gateway",
             ]
         );
     }

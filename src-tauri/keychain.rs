@@ -111,7 +111,7 @@ pub enum KeySource {
 }
 
 /// What the UI may know about a key: never the key, at most its last four characters.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KeyStatus {
     pub saved: bool,

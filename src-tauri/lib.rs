@@ -30,6 +30,8 @@ pub fn run() {
             commands::profiles::save_profile,
             commands::profiles::delete_profile,
             commands::profiles::set_active_profile,
+            commands::profiles::test_connection,
+            commands::profiles::use_demo_gateway,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| fail_to_start(&e.to_string()));

@@ -20,7 +20,13 @@ pub struct Profile {
     /// Normalised API root, e.g. `https://api.example.com/v1`.
     pub base_url: String,
     pub default_model: String,
+    /// The built-in demo gateway: its address is wherever it runs this time.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub demo: bool,
 }
+
+/// The name the built-in demo gateway is listed under.
+pub const DEMO_NAME: &str = "Demo (no real videos)";
 
 impl Profile {
     /// Plain http to another machine sends the key unencrypted; the UI shows this.
@@ -114,6 +120,22 @@ impl Profiles {
         self.save()
     }
 
+    /// The demo gateway's profile, created on first use, made active.
+    pub fn use_demo(&mut self) -> Result<Profile> {
+        let profile = match self.file.profiles.iter().find(|p| p.demo) {
+            Some(existing) => existing.clone(),
+            None => Profile {
+                id: uuid::Uuid::new_v4().to_string(),
+                name: DEMO_NAME.to_string(),
+                base_url: "http://127.0.0.1/v1".to_string(),
+                default_model: DEFAULT_MODEL.to_string(),
+                demo: true,
+            },
+        };
+        self.put(profile.clone())?;
+        Ok(profile)
+    }
+
     /// `prepare` and `put` in one step, for callers with no key to store.
     pub fn add(&mut self, draft: &ProfileDraft) -> Result<Profile> {
         let profile = self.prepare(draft, None)?;
@@ -169,6 +191,7 @@ impl Profiles {
             name,
             base_url: base.as_str().to_string(),
             default_model,
+            demo: false,
         })
     }
 
@@ -275,6 +298,21 @@ mod tests {
         assert!(remote.warning().unwrap().contains("unencrypted"));
         assert_eq!(local.warning(), None);
         assert_eq!(secure.warning(), None);
+    }
+
+    #[test]
+    fn the_demo_gateway_is_created_once_and_made_active() {
+        let (_root, dirs) = fresh();
+        let mut profiles = Profiles::open(&dirs).unwrap();
+        profiles
+            .add(&draft("Work", "https://work.example.com"))
+            .unwrap();
+        let demo = profiles.use_demo().unwrap();
+        let again = profiles.use_demo().unwrap();
+        assert_eq!(demo.id, again.id);
+        assert_eq!(profiles.list().len(), 2);
+        assert_eq!(profiles.active().unwrap().name, DEMO_NAME);
+        assert!(Profiles::open(&dirs).unwrap().active().unwrap().demo);
     }
 
     #[test]

@@ -1,17 +1,24 @@
-//! What the running app holds: its folders, the gateway profiles and the keys.
-//! Plain Rust; the Tauri side manages one `Arc<AppState>`.
+//! What the running app holds: its folders, the gateway profiles, the keys and,
+//! once asked for, the built-in demo gateway. Plain Rust; the Tauri side manages
+//! one `Arc<AppState>`.
 
 use std::sync::{Mutex, MutexGuard};
 
 use crate::error::{Error, Result};
+use crate::gateway::{ClientOptions, GatewayClient};
 use crate::keychain::{KeyStore, Keys};
 use crate::paths::AppDirs;
-use crate::profiles::Profiles;
+use crate::profiles::{Profile, Profiles};
+use crate::simulator::{Dialect, Simulator};
+
+/// The demo gateway accepts any key; this one is never stored anywhere.
+const DEMO_KEY: &str = "sk-demo";
 
 pub struct AppState {
     pub dirs: AppDirs,
     pub keys: Keys,
     profiles: Mutex<Profiles>,
+    demo: tokio::sync::Mutex<Option<Simulator>>,
 }
 
 impl AppState {
@@ -21,6 +28,7 @@ impl AppState {
             dirs,
             keys: Keys::new(keychain),
             profiles: Mutex::new(profiles),
+            demo: tokio::sync::Mutex::new(None),
         })
     }
 
@@ -28,5 +36,42 @@ impl AppState {
         self.profiles
             .lock()
             .map_err(|_| Error::internal("the profile list was poisoned"))
+    }
+
+    /// A client for a saved profile, with its stored key.
+    pub async fn client_for(&self, profile: &Profile) -> Result<GatewayClient> {
+        if profile.demo {
+            let base = self.demo_gateway().await?;
+            return Ok(GatewayClient::new(
+                &base,
+                DEMO_KEY,
+                ClientOptions::default(),
+            )?);
+        }
+        let (key, _) = self.keys.get(&profile.id)?.ok_or_else(|| {
+            Error::invalid_input(format!(
+                "No API key is saved for \"{}\". Choose Edit gateway and paste your key.",
+                profile.name
+            ))
+        })?;
+        Ok(GatewayClient::new(
+            &profile.base_url,
+            key.expose(),
+            ClientOptions::default(),
+        )?)
+    }
+
+    /// The address of the built-in demo gateway, started on first use (127.0.0.1 only).
+    pub async fn demo_gateway(&self) -> Result<String> {
+        let mut demo = self.demo.lock().await;
+        if let Some(running) = demo.as_ref() {
+            return Ok(running.base_url().to_string());
+        }
+        let started = Simulator::start(Dialect::OpenAi)
+            .await
+            .map_err(|e| Error::io("start the demo gateway", e))?;
+        let base = started.base_url().to_string();
+        *demo = Some(started);
+        Ok(base)
     }
 }

@@ -23,3 +23,6 @@ export const saveProfile = ({ id = null, draft, apiKey, sessionOnly = false }) =
   call('save_profile', { id, draft, apiKey, sessionOnly });
 export const deleteProfile = (id) => call('delete_profile', { id });
 export const setActiveProfile = (id) => call('set_active_profile', { id });
+export const testConnection = ({ id = null, draft, apiKey }) =>
+  call('test_connection', { id, draft, apiKey });
+export const useDemoGateway = () => call('use_demo_gateway');

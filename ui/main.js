@@ -14,6 +14,8 @@ function show(view) {
   $('#setup-view').hidden = view !== 'setup';
   $('#main-view').hidden = view !== 'main';
   $('#gateway-bar').hidden = view !== 'main';
+  const warning = $('#gateway-warning');
+  warning.hidden = view !== 'main' || warning.textContent === '';
 }
 
 function showProfiles(list) {
@@ -30,6 +32,8 @@ function showProfiles(list) {
 const setup = mountSetup({
   save: api.saveProfile,
   remove: api.deleteProfile,
+  test: api.testConnection,
+  useDemo: api.useDemoGateway,
   onDone(list) { showProfiles(list ?? profiles); },
 });
 

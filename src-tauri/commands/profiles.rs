@@ -5,6 +5,7 @@ use tauri::State;
 
 use super::blocking;
 use crate::error::{Error, Result};
+use crate::gateway::{ClientOptions, GatewayClient};
 use crate::keychain::{KeyStatus, KeychainProblem};
 use crate::profiles::{Profile, ProfileDraft};
 use crate::secret::ApiKey;
@@ -19,6 +20,7 @@ pub struct ProfileView {
     base_url: String,
     default_model: String,
     active: bool,
+    demo: bool,
     warning: Option<&'static str>,
     key: KeyStatus,
 }
@@ -30,8 +32,13 @@ fn view(state: &AppState, profile: &Profile, active_id: Option<&str>) -> Profile
         base_url: profile.base_url.clone(),
         default_model: profile.default_model.clone(),
         active: active_id == Some(profile.id.as_str()),
+        demo: profile.demo,
         warning: profile.warning(),
-        key: state.keys.status(&profile.id),
+        key: if profile.demo {
+            KeyStatus::default()
+        } else {
+            state.keys.status(&profile.id)
+        },
     }
 }
 
@@ -100,6 +107,60 @@ pub async fn delete_profile(
         all_views(&state)
     })
     .await
+}
+
+/// Switches to the built-in demo gateway (created on first use).
+#[tauri::command]
+pub async fn use_demo_gateway(state: State<'_, Arc<AppState>>) -> Result<Vec<ProfileView>> {
+    state.demo_gateway().await?;
+    let state = Arc::clone(&state);
+    blocking(move || {
+        state.profiles()?.use_demo()?;
+        all_views(&state)
+    })
+    .await
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionReport {
+    host: String,
+    latency_ms: u64,
+}
+
+/// Checks an address and key before they are saved (or a saved profile when the key
+/// field is left empty). Free: no video is requested.
+#[tauri::command]
+pub async fn test_connection(
+    state: State<'_, Arc<AppState>>,
+    id: Option<String>,
+    draft: ProfileDraft,
+    api_key: Option<String>,
+) -> Result<ConnectionReport> {
+    let typed = api_key.as_deref().map(str::trim).filter(|k| !k.is_empty());
+    let key = match (typed, id) {
+        (Some(key), _) => ApiKey::new(key).ok_or_else(|| {
+            Error::invalid_input("The API key cannot contain spaces. Paste it again.")
+        })?,
+        (None, Some(id)) => {
+            let state = Arc::clone(&state);
+            blocking(move || state.keys.get(&id))
+                .await?
+                .map(|(key, _)| key)
+                .ok_or_else(|| Error::invalid_input("Paste your API key to test the connection."))?
+        }
+        (None, None) => {
+            return Err(Error::invalid_input(
+                "Paste your API key to test the connection.",
+            ))
+        }
+    };
+    let client = GatewayClient::new(&draft.base_url, key.expose(), ClientOptions::default())?;
+    let took = client.check_connection().await?;
+    Ok(ConnectionReport {
+        host: client.base_url().host(),
+        latency_ms: took.as_millis().try_into().unwrap_or(u64::MAX),
+    })
 }
 
 #[tauri::command]

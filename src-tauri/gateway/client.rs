@@ -10,11 +10,12 @@ use reqwest::multipart::{Form, Part};
 use reqwest::{Response, Url};
 
 use super::download::{self, DownloadProgress};
-use super::errors::{from_response, Action, ErrorKind, GatewayError};
+use super::errors::{from_response, Action, ErrorKind, GatewayError, ServerText};
 use super::http::{upload_limit, within};
 use super::poll::{server_wait_hint, PollPolicy, RetryPolicy};
 use super::url::BaseUrl;
 use super::wire::{JobState, VideoJob, WireError};
+use crate::secret::ApiKey;
 
 #[derive(Debug, Clone, Copy)]
 pub struct ClientOptions {
@@ -71,16 +72,6 @@ impl fmt::Debug for ReferenceImage {
     }
 }
 
-/// The key, kept out of every Debug output.
-#[derive(Clone)]
-struct ApiKey(String);
-
-impl fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ApiKey(hidden)")
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct GatewayClient {
     http: reqwest::Client,
@@ -88,6 +79,9 @@ pub struct GatewayClient {
     key: ApiKey,
     options: ClientOptions,
 }
+
+/// A job id no gateway hands out, for `check_connection`.
+const CONNECTION_PROBE_ID: &str = "veo-desk-connection-check";
 
 const CORE_FIELDS: [&str; 5] = ["prompt", "model", "seconds", "size", "input_reference"];
 
@@ -98,19 +92,16 @@ impl GatewayClient {
         options: ClientOptions,
     ) -> Result<GatewayClient, GatewayError> {
         let base = BaseUrl::parse(base_url)?;
-        let key = api_key.trim();
-        // People paste the whole header value sometimes.
-        let key = key.strip_prefix("Bearer ").unwrap_or(key).trim();
-        if key.is_empty() {
-            return Err(GatewayError::new(
+        let key = ApiKey::new(api_key).ok_or_else(|| {
+            GatewayError::new(
                 ErrorKind::InvalidInput,
                 "Paste the API key your gateway gave you (it often starts with sk-).",
-            ));
-        }
+            )
+        })?;
         Ok(GatewayClient {
             http: super::http::build(options.connect_timeout)?,
             base,
-            key: ApiKey(key.to_string()),
+            key,
             options,
         })
     }
@@ -127,7 +118,7 @@ impl GatewayClient {
             let send = self
                 .http
                 .post(self.base.endpoint(&["videos"]))
-                .bearer_auth(&self.key.0)
+                .bearer_auth(self.key.expose())
                 .multipart(form)
                 .send();
             let limit = upload_limit(self.options.read_timeout, upload_size(request));
@@ -206,6 +197,38 @@ impl GatewayClient {
         }
     }
 
+    /// One free request that tells apart: gateway unreachable (DNS, refused, TLS),
+    /// not a video gateway, key rejected, or fine. Returns how long the answer took.
+    ///
+    /// It asks for the status of a job that cannot exist: a video API answers that in
+    /// JSON (404 or `task_not_exist`) after checking the key, and nothing is billed.
+    pub async fn check_connection(&self) -> Result<Duration, GatewayError> {
+        let started = std::time::Instant::now();
+        let probe = self.base.endpoint(&["videos", CONNECTION_PROBE_ID]);
+        let result = async {
+            let response = self.send_get(Action::Check, probe).await?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = self.within(Action::Check, response.bytes()).await?;
+            if matches!(status.as_u16(), 401 | 403) {
+                return Err(from_response(Action::Check, status, &headers, &body));
+            }
+            if ServerText::parse(&body).is_json {
+                return Ok(started.elapsed());
+            }
+            Err(GatewayError::new(
+                ErrorKind::NotAGateway,
+                format!(
+                    "{} answered, but not like a video gateway (HTTP {}). Check the address: use the API address your provider gave you, such as https://api.example.com/v1.",
+                    self.base.host(),
+                    status.as_u16()
+                ),
+            ))
+        }
+        .await;
+        self.hide_key(result)
+    }
+
     /// Jobs the gateway lists (OpenAI `GET /videos`). `not_supported` when it has no list.
     pub async fn list(&self) -> Result<Vec<VideoJob>, GatewayError> {
         let result = self
@@ -226,7 +249,7 @@ impl GatewayClient {
             let send = self
                 .http
                 .delete(self.base.endpoint(&["videos", id]))
-                .bearer_auth(&self.key.0)
+                .bearer_auth(self.key.expose())
                 .send();
             let response = self.within(Action::Delete, send).await?;
             self.read_ok(Action::Delete, response).await.map(|_| ())
@@ -242,7 +265,7 @@ impl GatewayClient {
         on_progress: &mut (dyn FnMut(DownloadProgress) + Send),
     ) -> Result<u64, GatewayError> {
         // A result link on another host (a CDN) must not receive the key.
-        let bearer = self.base.same_origin(url).then_some(self.key.0.as_str());
+        let bearer = self.base.same_origin(url).then_some(self.key.expose());
         let source = download::Source {
             http: &self.http,
             url,
@@ -264,7 +287,7 @@ impl GatewayClient {
     }
 
     async fn send_get(&self, action: Action, url: Url) -> Result<Response, GatewayError> {
-        let send = self.http.get(url).bearer_auth(&self.key.0).send();
+        let send = self.http.get(url).bearer_auth(self.key.expose()).send();
         self.within(action, send).await
     }
 
@@ -327,7 +350,7 @@ impl GatewayClient {
     }
 
     fn hide_key<T>(&self, result: Result<T, GatewayError>) -> Result<T, GatewayError> {
-        result.map_err(|e| e.redact(&self.key.0))
+        result.map_err(|e| e.redact(self.key.expose()))
     }
 }
 
@@ -463,7 +486,7 @@ mod tests {
             ClientOptions::default(),
         )
         .unwrap();
-        assert_eq!(client.key.0, "sk-1");
+        assert_eq!(client.key.expose(), "sk-1");
         assert_eq!(
             GatewayClient::new("https://h.example", "  ", ClientOptions::default())
                 .unwrap_err()

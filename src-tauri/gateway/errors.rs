@@ -50,6 +50,8 @@ pub enum ErrorKind {
     NotSupported,
     /// The video could not be written to disk.
     LocalFile,
+    /// Something answers at this address, but not a video API.
+    NotAGateway,
 }
 
 impl ErrorKind {
@@ -74,6 +76,7 @@ impl ErrorKind {
             ErrorKind::DownloadIncomplete => "download_incomplete",
             ErrorKind::NotSupported => "not_supported",
             ErrorKind::LocalFile => "io",
+            ErrorKind::NotAGateway => "not_a_gateway",
         }
     }
 
@@ -138,6 +141,8 @@ pub enum Action {
     Download,
     List,
     Delete,
+    /// The free "Test connection" request.
+    Check,
 }
 
 impl Action {
@@ -148,6 +153,7 @@ impl Action {
             Action::Download => "downloading the video",
             Action::List => "listing jobs",
             Action::Delete => "deleting the job",
+            Action::Check => "testing the connection",
         }
     }
 }
@@ -310,7 +316,7 @@ fn classify(
             ErrorKind::KeyRejected,
             then(
                 said(format!("The gateway rejected the API key ({words})")),
-                "Check the API key in Settings, and that it has credit for this model.",
+                "Check the API key (Edit gateway), and that it has credit for this model.",
             ),
         );
     }

@@ -1,3 +1,5 @@
+use veo_desk::simulator::{Dialect, Fault, Route, Simulator};
+
 use crate::harness::{App, Launch};
 
 #[tokio::test]
@@ -69,5 +71,43 @@ async fn without_a_keychain_the_key_can_be_kept_for_this_session() {
     app.click("Keep the key for this session only").await;
     app.wait_for_visible("#compose-form").await;
     app.wait_for_text("Key …5150 (this session only)").await;
+    app.close().await;
+}
+
+#[tokio::test]
+async fn test_connection_names_the_gateway_or_the_problem() {
+    let sim = Simulator::start(Dialect::NewApi).await.unwrap();
+    let app = App::start("test-connection").await;
+    app.type_into("Gateway address", sim.base_url()).await;
+    app.type_into("API key", "sk-connection-check-2468").await;
+    app.click("Test connection").await;
+    app.wait_for_text("The key was accepted").await;
+    app.screenshot("ok").await;
+    assert_eq!(
+        sim.submit_count(),
+        0,
+        "testing must not make (and bill) a video"
+    );
+
+    sim.inject(Route::Poll, Fault::Unauthorized);
+    app.click("Test connection").await;
+    app.wait_for_text("rejected the API key").await;
+    app.screenshot("key-rejected").await;
+    app.close().await;
+}
+
+#[tokio::test]
+async fn the_demo_gateway_needs_no_key() {
+    let app = App::start("demo").await;
+    app.click("Try without a key").await;
+    app.wait_for_visible("#compose-form").await;
+    app.wait_for_text("Demo: makes a sample clip").await;
+    let gateway = app.control("Gateway").await;
+    let chosen = gateway
+        .find(fantoccini::Locator::Css("option:checked"))
+        .await
+        .unwrap();
+    assert_eq!(chosen.text().await.unwrap(), "Demo (no real videos)");
+    app.screenshot("form").await;
     app.close().await;
 }

@@ -8,9 +8,11 @@ export function renderGatewayBar(profiles) {
     el('option', { value: p.id, selected: p.active, text: p.name })));
   const active = profiles.find((p) => p.active);
   const keyStatus = $('#key-status');
-  keyStatus.textContent = describeKey(active);
-  keyStatus.dataset.tone = active?.key.saved ? 'info' : 'error';
-  keyStatus.title = active?.warning ?? '';
+  keyStatus.textContent = active?.demo ? 'Demo: makes a sample clip, nothing is sent' : describeKey(active);
+  keyStatus.dataset.tone = active?.key.saved || active?.demo ? 'info' : 'error';
+  const warning = $('#gateway-warning');
+  warning.textContent = active?.warning ?? '';
+  $('#edit-gateway').hidden = Boolean(active?.demo);
 }
 
 function describeKey(profile) {

@@ -5,7 +5,7 @@ import { $ } from '../dom.js';
 
 const KEYCHAIN_PROBLEMS = new Set(['keychain_unavailable', 'keychain_locked']);
 
-export function mountSetup({ save, remove, onDone }) {
+export function mountSetup({ save, remove, test, useDemo, onDone }) {
   const form = $('#setup-form');
   const status = $('#setup-status');
   const sessionOnly = $('#setup-session-only');
@@ -18,17 +18,18 @@ export function mountSetup({ save, remove, onDone }) {
     status.dataset.tone = tone;
   };
 
+  const draft = () => ({
+    name: $('#setup-name').value,
+    baseUrl: $('#setup-url').value,
+    defaultModel: editing?.defaultModel ?? '',
+  });
+
   const submit = async (keepForSessionOnly) => {
-    const draft = {
-      name: $('#setup-name').value,
-      baseUrl: $('#setup-url').value,
-      defaultModel: editing?.defaultModel ?? '',
-    };
     say('Saving…');
     try {
       const profiles = await save({
         id: editing?.id ?? null,
-        draft,
+        draft: draft(),
         apiKey: $('#setup-key').value,
         sessionOnly: keepForSessionOnly,
       });
@@ -45,6 +46,23 @@ export function mountSetup({ save, remove, onDone }) {
     submit(false);
   });
   sessionOnly.addEventListener('click', () => submit(true));
+  $('#setup-test').addEventListener('click', async () => {
+    say('Testing the connection…');
+    try {
+      const report = await test({ id: editing?.id ?? null, draft: draft(), apiKey: $('#setup-key').value });
+      say(`Connected to ${report.host} in ${report.latencyMs} ms. The key was accepted.`, 'ok');
+    } catch (error) {
+      say(error.message, 'error');
+    }
+  });
+  $('#use-demo').addEventListener('click', async () => {
+    say('Starting the demo gateway…');
+    try {
+      onDone(await useDemo());
+    } catch (error) {
+      say(error.message, 'error');
+    }
+  });
   cancel.addEventListener('click', () => onDone(null));
   del.addEventListener('click', async () => {
     try {
@@ -65,6 +83,7 @@ export function mountSetup({ save, remove, onDone }) {
       del.hidden = !profile;
       $('#setup-title').textContent = profile ? `Edit “${profile.name}”` : (firstRun ? 'Connect to your video gateway' : 'Add a gateway');
       $('#setup-intro').hidden = !firstRun;
+      $('#demo-offer').hidden = Boolean(profile);
       $('#setup-save').textContent = firstRun ? 'Save and continue' : 'Save';
       if (profile) {
         $('#setup-url').value = profile.baseUrl;

@@ -1,0 +1,95 @@
+//! "Test connection": one free request that tells the user what is wrong, if anything.
+
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use veo_desk::gateway::{ClientOptions, GatewayClient};
+use veo_desk::simulator::{Dialect, Fault, Route, Simulator};
+
+const KEY: &str = "sk-connection-test-31337";
+
+fn quick() -> ClientOptions {
+    ClientOptions {
+        connect_timeout: Duration::from_secs(2),
+        read_timeout: Duration::from_secs(2),
+        ..Default::default()
+    }
+}
+
+fn client(base_url: &str) -> GatewayClient {
+    GatewayClient::new(base_url, KEY, quick()).expect("valid client")
+}
+
+#[tokio::test]
+async fn a_working_gateway_passes_in_every_dialect_and_nothing_is_submitted() {
+    for dialect in [Dialect::OpenAi, Dialect::NewApi, Dialect::Reseller] {
+        let sim = Simulator::start(dialect).await.unwrap();
+        let took = client(sim.base_url()).check_connection().await;
+        assert!(took.is_ok(), "{dialect:?}: {took:?}");
+        assert_eq!(
+            sim.submit_count(),
+            0,
+            "{dialect:?}: a check must not make a video"
+        );
+        let sent = sim.requests();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].method, "GET");
+        assert_eq!(
+            sent[0].header("authorization"),
+            Some(format!("Bearer {KEY}").as_str())
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_rejected_key_is_named() {
+    let sim = Simulator::start(Dialect::OpenAi).await.unwrap();
+    sim.inject(Route::Poll, Fault::Unauthorized);
+    let e = client(sim.base_url()).check_connection().await.unwrap_err();
+    assert_eq!(e.code(), "key_rejected");
+    assert!(e.message.contains("API key"), "{}", e.message);
+    assert!(!e.message.contains(KEY), "{}", e.message);
+}
+
+#[tokio::test]
+async fn a_web_site_at_the_address_is_not_a_video_gateway() {
+    let site = serve_once(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n<!doctype html><html><body><h1>Welcome to our shop</h1></body></html>",
+    )
+    .await;
+    let e = client(&site).check_connection().await.unwrap_err();
+    assert_eq!(e.code(), "not_a_gateway");
+    assert!(
+        e.message.contains("not like a video gateway"),
+        "{}",
+        e.message
+    );
+    assert!(!e.message.contains('<'), "{}", e.message);
+}
+
+#[tokio::test]
+async fn nothing_listening_reads_as_unreachable() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let e = client(&format!("http://127.0.0.1:{port}"))
+        .check_connection()
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "gateway_unreachable");
+}
+
+/// A one-request web server that answers `reply` verbatim.
+async fn serve_once(reply: &'static str) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        if let Ok((mut socket, _)) = listener.accept().await {
+            let mut buf = [0u8; 4096];
+            let _ = socket.read(&mut buf).await;
+            let _ = socket.write_all(reply.as_bytes()).await;
+        }
+    });
+    base
+}
