@@ -1,0 +1,107 @@
+//! The key is money: after saving it and running into every kind of gateway
+//! failure, it must not appear in any file of the app, any error text or any
+//! reply the UI gets. Runs against the real keychain (scripts/test provides one).
+
+use std::path::Path;
+
+use veo_desk::gateway::SubmitRequest;
+use veo_desk::keychain::OsKeychain;
+use veo_desk::paths::AppDirs;
+use veo_desk::profiles::ProfileDraft;
+use veo_desk::simulator::{Dialect, Fault, Route, Simulator};
+use veo_desk::state::AppState;
+
+const KEY: &str = "sk-leak-canary-6c1f0e9d2b";
+
+#[tokio::test]
+async fn the_key_appears_in_no_file_no_error_and_no_reply() {
+    let root = tempfile::tempdir().unwrap();
+    let dirs = AppDirs::under(root.path());
+    let keychain = OsKeychain::with_service("com.veodesk.desktop.tests.leak");
+    let state = AppState::open(dirs, Box::new(keychain)).unwrap();
+    let sim = Simulator::start(Dialect::NewApi).await.unwrap();
+
+    let profile = {
+        let mut profiles = state.profiles().unwrap();
+        let draft = ProfileDraft {
+            name: "Leak test".into(),
+            base_url: sim.base_url().into(),
+            default_model: String::new(),
+        };
+        let profile = profiles.prepare(&draft, None).unwrap();
+        let key = veo_desk::secret::ApiKey::new(KEY).unwrap();
+        state.keys.save(&profile.id, &key, false).unwrap();
+        profiles.put(profile.clone()).unwrap();
+        profile
+    };
+
+    let mut said = Vec::new();
+    let faults = [
+        Fault::Unauthorized, // echoes the key back, like some gateways do
+        Fault::HtmlBadGateway,
+        Fault::RateLimited {
+            retry_after_secs: 1,
+        },
+        Fault::ServerError,
+        Fault::MalformedJson,
+    ];
+    for fault in &faults {
+        sim.inject(Route::Submit, fault.clone());
+        let client = state.client_for(&profile).await.unwrap();
+        let error = veo_desk::Error::from(client.submit(&request()).await.unwrap_err());
+        said.push(error.to_string());
+        said.push(format!("{error:?}"));
+        said.push(serde_json::to_string(&error).unwrap());
+    }
+    let status = state.keys.status(&profile.id);
+    said.push(serde_json::to_string(&status).unwrap());
+    said.push(format!("{:?}", state.client_for(&profile).await.unwrap()));
+
+    assert!(
+        sim.submit_count() >= faults.len(),
+        "the faults were exercised"
+    );
+    for text in &said {
+        assert!(!text.contains(KEY), "the key leaked into: {text}");
+    }
+    assert_eq!(status.last4.as_deref(), Some("9d2b"));
+    assert_no_file_contains(root.path(), KEY);
+    state.keys.forget(&profile.id).unwrap();
+}
+
+fn request() -> SubmitRequest {
+    SubmitRequest {
+        prompt: "A canary in a coal mine".into(),
+        model: "veo3.1".into(),
+        seconds: "4".into(),
+        size: "16:9".into(),
+        ..Default::default()
+    }
+}
+
+fn assert_no_file_contains(dir: &Path, needle: &str) {
+    let mut checked = 0;
+    for entry in walk(dir) {
+        let bytes = std::fs::read(&entry).unwrap();
+        let found = bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+        assert!(!found, "the key was written to {}", entry.display());
+        checked += 1;
+    }
+    assert!(
+        checked > 0,
+        "the app wrote no files at all, so nothing was checked"
+    );
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
