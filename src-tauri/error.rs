@@ -19,6 +19,24 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// The chosen file is not a picture at all (text, a video, an empty file…),
+    /// whatever its name says.
+    #[error("{0}")]
+    NotAnImage(String),
+
+    /// A picture in a format we do not take (HEIC, AVIF, GIF…). The message says how to convert it.
+    #[error("{0}")]
+    UnsupportedImage(String),
+
+    /// Too many pixels or too many bytes to handle safely (this is also how
+    /// decompression bombs are refused).
+    #[error("{0}")]
+    ImageTooLarge(String),
+
+    /// Starts like a JPEG, PNG or WebP but cannot be read to the end.
+    #[error("{0}")]
+    CorruptImage(String),
+
     /// A bug on our side. The message says so plainly instead of crashing the window.
     #[error("Something went wrong inside Veo Desk ({0}). Please try again; if it keeps happening, restart the app.")]
     Internal(String),
@@ -46,6 +64,10 @@ impl Error {
             Error::InvalidInput(_) => "invalid_input",
             Error::Io { .. } => "io",
             Error::Internal(_) => "internal",
+            Error::NotAnImage(_) => "not_an_image",
+            Error::UnsupportedImage(_) => "unsupported_image",
+            Error::ImageTooLarge(_) => "image_too_large",
+            Error::CorruptImage(_) => "corrupt_image",
         }
     }
 }
@@ -96,6 +118,33 @@ mod tests {
             json!({
                 "code": "internal",
                 "message": "Something went wrong inside Veo Desk (worker stopped). Please try again; if it keeps happening, restart the app."
+            })
+        );
+    }
+
+    #[test]
+    fn image_problems_cross_ipc_with_stable_codes() {
+        let cases = [
+            (Error::NotAnImage("not a picture".into()), "not_an_image"),
+            (Error::UnsupportedImage("export it as JPEG".into()), "unsupported_image"),
+            (Error::ImageTooLarge("too many pixels".into()), "image_too_large"),
+            (Error::CorruptImage("damaged".into()), "corrupt_image"),
+        ];
+        for (error, code) in cases {
+            let message = error.to_string();
+            assert_eq!(wire(error), json!({"code": code, "message": message}));
+        }
+    }
+
+    #[test]
+    fn unsupported_image_keeps_its_conversion_hint_verbatim() {
+        assert_eq!(
+            wire(Error::UnsupportedImage(
+                "“IMG_1.HEIC” is a HEIC photo. Export it as JPEG from Photos first.".into()
+            )),
+            json!({
+                "code": "unsupported_image",
+                "message": "“IMG_1.HEIC” is a HEIC photo. Export it as JPEG from Photos first."
             })
         );
     }
