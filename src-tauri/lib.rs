@@ -2,12 +2,18 @@
 
 pub mod commands;
 pub mod error;
+pub mod images;
 
 pub use error::{Error, Result};
 
 pub fn run() {
     tauri::Builder::default()
-        .invoke_handler(tauri::generate_handler![commands::app::app_info])
+        .invoke_handler(tauri::generate_handler![
+            commands::app::app_info,
+            commands::images::probe_image,
+            commands::images::image_thumbnail,
+            commands::images::prepare_reference,
+        ])
         .run(tauri::generate_context!())
         .expect("the Veo Desk window could not be started");
 }
