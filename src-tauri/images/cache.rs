@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use super::probe::display_name;
 use crate::error::{Error, Result};
 
 /// Bump when the thumbnail's look changes so old entries are ignored.
@@ -15,7 +16,7 @@ const VERSION: &str = "thumb-v1";
 
 /// Hex key from the file's contents, its length and the output settings.
 pub(crate) fn key(path: &Path, settings: &str) -> Result<String> {
-    let read_err = |e| Error::io(format!("read “{}”", path.display()), e);
+    let read_err = |e| Error::io(format!("read “{}”", display_name(path)), e);
     let mut file = File::open(path).map_err(read_err)?;
     let mut hasher = Sha256::new();
     // Streamed in small blocks: hashing never holds the whole file.
