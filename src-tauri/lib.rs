@@ -13,6 +13,7 @@ pub fn run() {
             commands::images::probe_image,
             commands::images::image_thumbnail,
             commands::images::prepare_reference,
+            commands::images::save_pasted_image,
         ])
         .run(tauri::generate_context!())
         .expect("the Veo Desk window could not be started");

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use tauri::ipc::{InvokeBody, Request};
 use tauri::{AppHandle, Manager, Runtime};
 
 use super::blocking;
@@ -39,10 +40,24 @@ pub async fn prepare_reference(
     blocking(move || Ok(images::prepare_reference(&path, &options)?.to_preview())).await
 }
 
+/// Keeps a pasted picture as a file and returns its path for the commands above.
+/// The UI sends the bytes as the raw body: `invoke('save_pasted_image', uint8Array)`.
+#[tauri::command]
+pub async fn save_pasted_image<R: Runtime>(app: AppHandle<R>, request: Request<'_>) -> Result<PathBuf> {
+    let InvokeBody::Raw(bytes) = request.body() else {
+        return Err(Error::invalid_input("The paste carried no picture. Copy an image and paste again."));
+    };
+    let bytes = bytes.clone();
+    let dir = app_cache_dir(&app)?.join("pasted");
+    blocking(move || images::save_pasted(&bytes, &dir)).await
+}
+
 fn thumbnail_cache_dir<R: Runtime>(app: &AppHandle<R>) -> Result<PathBuf> {
-    let base = app
-        .path()
+    Ok(app_cache_dir(app)?.join("thumbnails"))
+}
+
+fn app_cache_dir<R: Runtime>(app: &AppHandle<R>) -> Result<PathBuf> {
+    app.path()
         .app_cache_dir()
-        .map_err(|e| Error::internal(format!("no cache folder: {e}")))?;
-    Ok(base.join("thumbnails"))
+        .map_err(|e| Error::internal(format!("no cache folder: {e}")))
 }

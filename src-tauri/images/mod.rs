@@ -11,6 +11,7 @@ mod decode;
 mod encode;
 mod geometry;
 mod orient;
+mod paste;
 mod prepare;
 mod probe;
 mod render;
@@ -19,6 +20,7 @@ mod thumbnail;
 
 pub use encode::data_url;
 pub use geometry::{Aspect, CropRect, Fit, Focus};
+pub use paste::save_pasted;
 pub use prepare::{prepare_reference, PrepareOptions, PreparedImage, PreparedPreview};
 pub use probe::{probe, Format, Probe};
 pub use thumbnail::{render_thumbnail, thumbnail, Thumbnail, ThumbnailPreview};
