@@ -26,6 +26,23 @@ pub enum Error {
     /// A video gateway failed, refused, or sent something unusable; its code says which.
     #[error(transparent)]
     Gateway(#[from] crate::gateway::GatewayError),
+    /// The chosen file is not a picture at all (text, a video, an empty file…),
+    /// whatever its name says.
+    #[error("{0}")]
+    NotAnImage(String),
+
+    /// A picture in a format we do not take (HEIC, AVIF, GIF…). The message says how to convert it.
+    #[error("{0}")]
+    UnsupportedImage(String),
+
+    /// Too many pixels or too many bytes to handle safely (this is also how
+    /// decompression bombs are refused).
+    #[error("{0}")]
+    ImageTooLarge(String),
+
+    /// Starts like a JPEG, PNG or WebP but cannot be read to the end.
+    #[error("{0}")]
+    CorruptImage(String),
 
     /// A bug on our side. The message says so plainly instead of crashing the window.
     #[error("Something went wrong inside Veo Desk ({0}). Please try again; if it keeps happening, restart the app.")]
@@ -56,6 +73,10 @@ impl Error {
             Error::Keychain(problem) => problem.code(),
             Error::Internal(_) => "internal",
             Error::Gateway(e) => e.code(),
+            Error::NotAnImage(_) => "not_an_image",
+            Error::UnsupportedImage(_) => "unsupported_image",
+            Error::ImageTooLarge(_) => "image_too_large",
+            Error::CorruptImage(_) => "corrupt_image",
         }
     }
 }
@@ -161,6 +182,7 @@ mod tests {
             DownloadIncomplete,
             NotSupported,
             LocalFile,
+            NotAGateway,
         ]
         .into_iter()
         .map(|kind| Error::from(GatewayError::new(kind, "m")).code())
@@ -189,6 +211,39 @@ mod tests {
                 "io",
                 "not_a_gateway",
             ]
+        );
+    }
+
+    #[test]
+    fn image_problems_cross_ipc_with_stable_codes() {
+        let cases = [
+            (Error::NotAnImage("not a picture".into()), "not_an_image"),
+            (
+                Error::UnsupportedImage("export it as JPEG".into()),
+                "unsupported_image",
+            ),
+            (
+                Error::ImageTooLarge("too many pixels".into()),
+                "image_too_large",
+            ),
+            (Error::CorruptImage("damaged".into()), "corrupt_image"),
+        ];
+        for (error, code) in cases {
+            let message = error.to_string();
+            assert_eq!(wire(error), json!({"code": code, "message": message}));
+        }
+    }
+
+    #[test]
+    fn unsupported_image_keeps_its_conversion_hint_verbatim() {
+        assert_eq!(
+            wire(Error::UnsupportedImage(
+                "“IMG_1.HEIC” is a HEIC photo. Export it as JPEG from Photos first.".into()
+            )),
+            json!({
+                "code": "unsupported_image",
+                "message": "“IMG_1.HEIC” is a HEIC photo. Export it as JPEG from Photos first."
+            })
         );
     }
 }

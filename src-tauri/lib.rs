@@ -3,6 +3,7 @@
 pub mod commands;
 pub mod error;
 pub mod gateway;
+pub mod images;
 pub mod keychain;
 pub mod paths;
 pub mod profiles;
@@ -32,6 +33,10 @@ pub fn run() {
             commands::profiles::set_active_profile,
             commands::profiles::test_connection,
             commands::profiles::use_demo_gateway,
+            commands::images::probe_image,
+            commands::images::image_thumbnail,
+            commands::images::prepare_reference,
+            commands::images::save_pasted_image,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| fail_to_start(&e.to_string()));

@@ -1,0 +1,104 @@
+//! Small previews for the form and the job cards: upright, long edge
+//! `THUMBNAIL_LONG_EDGE`, cached by content.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::encode::{data_url, encode};
+use super::geometry::plan_scaled;
+use super::probe::probe;
+use super::render::render;
+use super::{cache, THUMBNAIL_LONG_EDGE};
+use crate::error::Result;
+
+/// Previews need no more; it keeps job-card thumbnails around 30–60 KB.
+const THUMBNAIL_QUALITY: u8 = 82;
+
+#[derive(Debug, Clone)]
+pub struct Thumbnail {
+    pub bytes: Vec<u8>,
+    pub mime: &'static str,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// What the UI gets: ready for an `<img src>`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ThumbnailPreview {
+    pub data_url: String,
+    pub mime: &'static str,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Thumbnail {
+    pub fn to_preview(&self) -> ThumbnailPreview {
+        ThumbnailPreview {
+            data_url: data_url(self.mime, &self.bytes),
+            mime: self.mime,
+            width: self.width,
+            height: self.height,
+        }
+    }
+}
+
+/// Thumbnail of `path`, from `cache_dir` when this exact picture was seen before.
+/// A cache that cannot be written is not an error: the thumbnail is still returned.
+pub fn thumbnail(path: &Path, cache_dir: &Path) -> Result<Thumbnail> {
+    let probed = probe(path)?;
+    let key = cache::key(path, &format!("{THUMBNAIL_LONG_EDGE}q{THUMBNAIL_QUALITY}"))?;
+    if let Some(hit) = cache::load(cache_dir, &key).and_then(|(bytes, ext)| from_cache(bytes, ext))
+    {
+        return Ok(hit);
+    }
+    let made = render_probed(path, &probed)?;
+    let extension = if made.mime == "image/png" {
+        "png"
+    } else {
+        "jpg"
+    };
+    let _ = cache::store(cache_dir, &key, extension, &made.bytes);
+    Ok(made)
+}
+
+/// Thumbnail of `path` without any cache (what the benchmark times).
+pub fn render_thumbnail(path: &Path) -> Result<Thumbnail> {
+    render_probed(path, &probe(path)?)
+}
+
+fn render_probed(path: &Path, probed: &super::Probe) -> Result<Thumbnail> {
+    let plan = plan_scaled((probed.width, probed.height), THUMBNAIL_LONG_EDGE);
+    let pixels = render(path, probed, &plan)?;
+    let (width, height) = (pixels.width(), pixels.height());
+    let encoded = encode(&pixels, THUMBNAIL_QUALITY)?;
+    Ok(Thumbnail {
+        bytes: encoded.bytes,
+        mime: encoded.mime,
+        width,
+        height,
+    })
+}
+
+/// A damaged or unreadable cache entry is simply a miss.
+fn from_cache(bytes: Vec<u8>, extension: &str) -> Option<Thumbnail> {
+    let format = if extension == "png" {
+        image::ImageFormat::Png
+    } else {
+        image::ImageFormat::Jpeg
+    };
+    let (width, height) = image::ImageReader::with_format(std::io::Cursor::new(&bytes), format)
+        .into_dimensions()
+        .ok()?;
+    let mime = if extension == "png" {
+        "image/png"
+    } else {
+        "image/jpeg"
+    };
+    Some(Thumbnail {
+        bytes,
+        mime,
+        width,
+        height,
+    })
+}
