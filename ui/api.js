@@ -26,3 +26,19 @@ export const setActiveProfile = (id) => call('set_active_profile', { id });
 export const testConnection = ({ id = null, draft, apiKey }) =>
   call('test_connection', { id, draft, apiKey });
 export const useDemoGateway = () => call('use_demo_gateway');
+
+export const imageThumbnail = (path) => call('image_thumbnail', { path });
+export const prepareReference = ({ path, size, fit, focusX, focusY }) =>
+  call('prepare_reference', { path, size, fit, focusX, focusY });
+/** Keeps picked or pasted bytes as a file in the app's cache and returns its path. */
+export const savePastedImage = (bytes) => call('save_pasted_image', bytes);
+
+/** Files dropped on the window (Tauri hands over paths, not bytes). */
+export function onFileDrop({ enter, leave, drop }) {
+  return tauri.webviewWindow.getCurrentWebviewWindow().onDragDropEvent((event) => {
+    const { type, paths } = event.payload;
+    if (type === 'enter' || type === 'over') enter();
+    else if (type === 'leave') leave();
+    else if (type === 'drop') drop(paths ?? []);
+  });
+}

@@ -7,6 +7,7 @@ import { mountForm } from './views/form.js';
 import { renderJobs } from './views/cards.js';
 import { mountSetup } from './views/setup.js';
 import { mountGatewayBar, renderGatewayBar } from './views/gateway-bar.js';
+import { mountReference } from './views/reference.js';
 
 let profiles = [];
 
@@ -52,6 +53,13 @@ mountGatewayBar({
     setup.open(null, { firstRun: false });
   },
 });
+
+const reference = mountReference({
+  api,
+  currentSize: () => document.querySelector('input[name="size"]:checked')?.value ?? '16:9',
+});
+document.querySelectorAll('input[name="size"]').forEach((radio) =>
+  radio.addEventListener('change', () => reference.refresh()));
 
 mountForm({
   onSubmit(_request, say) {

@@ -47,7 +47,7 @@ pub async fn prepare_reference(
     blocking(move || Ok(images::prepare_reference(&path, &options)?.to_preview())).await
 }
 
-/// Keeps a pasted picture as a file and returns its path for the commands above.
+/// Keeps a pasted (or picked) picture as a file and returns its path for the commands above.
 /// The UI sends the bytes as the raw body: `invoke('save_pasted_image', uint8Array)`.
 #[tauri::command]
 pub async fn save_pasted_image<R: Runtime>(

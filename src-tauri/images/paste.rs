@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 pub fn save_pasted(bytes: &[u8], dir: &Path) -> Result<PathBuf> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(Error::ImageTooLarge(format!(
-            "The pasted picture is {} MB; Veo Desk reads pictures up to {} MB.",
+            "This picture is {} MB; Veo Desk reads pictures up to {} MB.",
             bytes.len() / (1024 * 1024),
             MAX_FILE_BYTES / (1024 * 1024)
         )));
@@ -27,12 +27,12 @@ pub fn save_pasted(bytes: &[u8], dir: &Path) -> Result<PathBuf> {
         Sniffed::Accepted(Format::WebP) => "webp",
         Sniffed::Unsupported { what, how } => {
             return Err(Error::UnsupportedImage(format!(
-                "The pasted picture is {what}, which the video service does not accept. {how}"
+                "This picture is {what}, which the video service does not accept. {how}"
             )))
         }
         Sniffed::NotAnImage { what } => {
             return Err(Error::NotAnImage(format!(
-                "The clipboard holds {what}, not a picture. Copy an image and paste again."
+                "This is {what}, not a picture. Choose or paste a JPEG, PNG or WebP image."
             )))
         }
     };

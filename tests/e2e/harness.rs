@@ -132,7 +132,20 @@ impl App {
     }
 
     pub async fn click(&self, button: &str) {
-        self.button(button).await.click().await.expect("click");
+        let button = self.button(button).await;
+        self.bring_into_view(&button).await;
+        button.click().await.expect("click");
+    }
+
+    /// Centres an element in its scroll area, clear of sticky bars, as a user would
+    /// scroll before clicking.
+    pub async fn bring_into_view(&self, element: &Element) {
+        let arg = serde_json::to_value(element).expect("element reference");
+        self.script(
+            "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});",
+            vec![arg],
+        )
+        .await;
     }
 
     /// Clicks the `<label>` with this text: how a user picks a radio option.
@@ -141,6 +154,7 @@ impl App {
         let label = self
             .wait_for(Locator::XPath(&xpath), &format!("an option {option:?}"))
             .await;
+        self.bring_into_view(&label).await;
         label.click().await.expect("choose option");
     }
 

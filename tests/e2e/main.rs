@@ -5,4 +5,5 @@
 #[allow(dead_code)]
 mod harness;
 mod main_window;
+mod reference;
 mod setup;
