@@ -3,6 +3,7 @@
 pub mod commands;
 pub mod error;
 pub mod gateway;
+pub mod jobs;
 pub mod keychain;
 pub mod paths;
 pub mod profiles;
