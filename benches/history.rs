@@ -34,7 +34,7 @@ fn main() {
         assert!(!found.jobs.is_empty());
     }
     println!(
-        "{JOBS} jobs: open + first page of 50: median {:?} (min {:?}, max {:?}) over {RUNS} cold opens",
+        "{JOBS} jobs: open + first page of 50: median {:?} (min {:?}, max {:?}) over {RUNS} fresh opens (OS file cache warm)",
         median(&mut open_and_page),
         open_and_page[0],
         open_and_page[RUNS - 1]

@@ -572,6 +572,32 @@ async fn a_job_without_progress_for_too_long_is_flagged_once() {
     assert_eq!(flagged, 1, "warned once, not at every poll");
 }
 
+#[tokio::test]
+async fn a_rejected_key_while_polling_is_shown_but_the_key_never_reaches_the_history() {
+    let setup = Setup::new(Dialect::OpenAi).await;
+    // This gateway echoes the key in its refusal.
+    setup.sim.inject(Route::Poll, Fault::Unauthorized);
+    let jobs = setup.start();
+    let row = jobs.submit(PROFILE, request(), None).await.unwrap();
+    let row = wait_status(jobs.store(), &row.id, JobStatus::Downloaded).await;
+    let shown = setup
+        .events
+        .lock()
+        .unwrap()
+        .iter()
+        .find(|r| r.error_code.as_deref() == Some("key_rejected"))
+        .cloned()
+        .expect("the rejection reached the card");
+    assert!(shown.error_message.unwrap().contains("[your key]"));
+    assert_eq!(row.error_code, None);
+    drop(jobs);
+    for file in files_in(setup.db().parent().unwrap()) {
+        let bytes = std::fs::read(&file).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains(KEY), "the key is in {}", file.display());
+    }
+}
+
 // ---- History ----
 
 #[tokio::test]

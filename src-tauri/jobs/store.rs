@@ -440,40 +440,12 @@ impl JobStore {
 
     /// Newest first, filtered, one page at a time (keyset: no OFFSET scans).
     pub fn list(&self, query: &ListQuery) -> Result<Page> {
-        let limit = if query.limit == 0 { 50 } else { query.limit };
-        let mut clauses: Vec<String> = Vec::new();
-        let mut values: Vec<rusqlite::types::Value> = Vec::new();
-        if !query.statuses.is_empty() {
-            let marks = vec!["?"; query.statuses.len()].join(", ");
-            clauses.push(format!("status IN ({marks})"));
-            values.extend(query.statuses.iter().map(|s| s.as_str().to_string().into()));
-        }
-        if let Some(text) = query
-            .text
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-        {
-            clauses.push("prompt LIKE ? ESCAPE '\\'".into());
-            values.push(format!("%{}%", escape_like(text)).into());
-        }
-        if let Some(after) = &query.after {
-            clauses.push("(created_at, id) < (?, ?)".into());
-            values.push(after.created_at.into());
-            values.push(after.id.clone().into());
-        }
-        let filter = match clauses.is_empty() {
-            true => String::new(),
-            false => format!("WHERE {}", clauses.join(" AND ")),
-        };
-        let sql = format!(
-            "SELECT {COLUMNS} FROM jobs {filter} ORDER BY created_at DESC, id DESC LIMIT {}",
-            limit + 1
-        );
+        let limit = page_size(query);
+        let (sql, values) = list_sql(query);
         let mut jobs = self.query(&sql, rusqlite::params_from_iter(values))?;
-        let next = match jobs.len() > limit as usize {
+        let next = match jobs.len() > limit {
             true => {
-                jobs.truncate(limit as usize);
+                jobs.truncate(limit);
                 jobs.last().map(|j| Cursor {
                     created_at: j.created_at,
                     id: j.id.clone(),
@@ -588,6 +560,48 @@ impl JobStore {
     }
 }
 
+/// 50 by default; at most 500 rows at once.
+fn page_size(query: &ListQuery) -> usize {
+    match query.limit {
+        0 => 50,
+        n => n.min(500) as usize,
+    }
+}
+
+/// The page query: one more row than the page, to know whether another page follows.
+fn list_sql(query: &ListQuery) -> (String, Vec<rusqlite::types::Value>) {
+    let mut clauses: Vec<String> = Vec::new();
+    let mut values: Vec<rusqlite::types::Value> = Vec::new();
+    if !query.statuses.is_empty() {
+        let marks = vec!["?"; query.statuses.len()].join(", ");
+        clauses.push(format!("status IN ({marks})"));
+        values.extend(query.statuses.iter().map(|s| s.as_str().to_string().into()));
+    }
+    let text = query
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    if let Some(text) = text {
+        clauses.push("prompt LIKE ? ESCAPE '\\'".into());
+        values.push(format!("%{}%", escape_like(text)).into());
+    }
+    if let Some(after) = &query.after {
+        clauses.push("(created_at, id) < (?, ?)".into());
+        values.push(after.created_at.into());
+        values.push(after.id.clone().into());
+    }
+    let filter = match clauses.is_empty() {
+        true => String::new(),
+        false => format!("WHERE {}", clauses.join(" AND ")),
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM jobs {filter} ORDER BY created_at DESC, id DESC LIMIT {}",
+        page_size(query) + 1
+    );
+    (sql, values)
+}
+
 fn migrate(conn: &mut Connection) -> Result<()> {
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
@@ -691,6 +705,56 @@ mod tests {
             size: "16:9".into(),
             reference_thumb: None,
         }
+    }
+
+    fn plan(s: &JobStore, sql: &str, values: Vec<rusqlite::types::Value>) -> String {
+        let conn = s.lock().unwrap();
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let details = stmt
+            .query_map(rusqlite::params_from_iter(values), |r| {
+                r.get::<_, String>(3)
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .unwrap();
+        details.join(" | ")
+    }
+
+    #[test]
+    fn pages_and_the_resume_read_indexes_instead_of_sorting_the_table() {
+        let (_d, s) = store();
+        let after = Some(Cursor {
+            created_at: 5,
+            id: "x".into(),
+        });
+        for query in [
+            ListQuery::default(),
+            ListQuery {
+                after,
+                text: Some("boat".into()),
+                ..Default::default()
+            },
+        ] {
+            let (sql, values) = list_sql(&query);
+            let plan = plan(&s, &sql, values);
+            assert!(plan.contains("jobs_newest"), "{plan}");
+            assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+        }
+        let unfinished = format!("SELECT {COLUMNS} FROM jobs WHERE {UNFINISHED}");
+        let plan = plan(&s, &unfinished, vec![]);
+        assert!(plan.contains("jobs_by_status"), "{plan}");
+        assert!(!plan.contains("SCAN jobs"), "{plan}");
+    }
+
+    #[test]
+    fn page_sizes_are_bounded() {
+        let size = |limit| {
+            page_size(&ListQuery {
+                limit,
+                ..Default::default()
+            })
+        };
+        assert_eq!((size(0), size(20), size(u32::MAX)), (50, 20, 500));
     }
 
     #[test]
