@@ -427,6 +427,46 @@ async fn a_rate_limited_poll_waits_as_the_gateway_asks_then_finishes() {
 }
 
 #[tokio::test]
+async fn status_requests_in_flight_never_exceed_the_cap() {
+    let setup = Setup::new(Dialect::OpenAi).await;
+    setup.sim.set_job_duration(Duration::from_secs(30));
+    // The first three polls hang for a while: with a cap of one, each of them must be
+    // answered before the next request leaves, whichever job it is for.
+    for _ in 0..3 {
+        setup
+            .sim
+            .inject(Route::Poll, Fault::Slow(Duration::from_millis(300)));
+    }
+    let jobs = Jobs::start(
+        setup.store(),
+        client_for(setup.sim.base_url(), fast()),
+        setup.sink(),
+        JobsOptions {
+            max_concurrent_polls: 1,
+            ..job_options(&setup.videos())
+        },
+    )
+    .unwrap();
+    for _ in 0..3 {
+        jobs.submit(PROFILE, request(), None).await.unwrap();
+    }
+    wait_until("four polls", || poll_count(&setup.sim) >= 4).await;
+    let polls: Vec<_> = setup
+        .sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "GET")
+        .collect();
+    for pair in polls.windows(2).take(3) {
+        let gap = pair[1].at.duration_since(pair[0].at);
+        assert!(
+            gap >= Duration::from_millis(280),
+            "two polls in flight: {gap:?} apart"
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_dropped_download_resumes_to_an_identical_file() {
     let setup = Setup::new(Dialect::OpenAi).await;
     setup.sim.inject(Route::Content, Fault::DropAfter(3000));
@@ -546,7 +586,7 @@ async fn an_ordinary_failure_keeps_the_gateways_reason() {
 async fn a_job_without_progress_for_too_long_is_flagged_once() {
     let setup = Setup::new(Dialect::Reseller).await;
     // The reseller says NOT_START for the first fifth, then "50%" until the end.
-    setup.sim.set_job_duration(Duration::from_secs(20));
+    setup.sim.set_job_duration(Duration::from_secs(60));
     let jobs = Jobs::start(
         setup.store(),
         client_for(setup.sim.base_url(), fast()),

@@ -195,3 +195,33 @@ impl Jobs {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Tauri runs async commands on a multi-threaded runtime and keeps `Jobs` in shared state.
+    #[test]
+    fn jobs_can_be_shared_and_their_futures_moved_between_threads() {
+        fn assert_send<T: Send>(_: &T) {}
+        fn assert_shared<T: Send + Sync>() {}
+        assert_shared::<Jobs>();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let _guard = runtime.enter();
+        let dir = tempfile::tempdir().unwrap();
+        let store = JobStore::open_at(&dir.path().join("h.sqlite3")).unwrap();
+        let client_for: ClientFor = Arc::new(|_| Err(Error::invalid_input("none")));
+        let jobs = Jobs::start(
+            store,
+            client_for,
+            Arc::new(|_| {}),
+            JobsOptions::new(dir.path().into()),
+        )
+        .unwrap();
+        assert_send(&jobs.submit("p", SubmitRequest::default(), None));
+        assert_send(&jobs.delete("x", true));
+    }
+}
