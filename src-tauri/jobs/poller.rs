@@ -63,7 +63,7 @@ struct Turn {
 struct Schedule {
     turns: HashMap<String, Turn>,
     busy: HashSet<String>,
-    work: JoinSet<(String, Next)>,
+    work: JoinSet<Next>,
     /// Which job each piece of work is for, to free it even when the work panicked.
     tasks: HashMap<tokio::task::Id, String>,
     polls: Arc<Semaphore>,
@@ -80,14 +80,17 @@ async fn run(ctx: Arc<Ctx>, wake: Arc<Notify>) {
         downloads: Arc::new(Semaphore::new(ctx.options.max_concurrent_downloads.max(1))),
     };
     loop {
-        start_due_work(&ctx, &mut s);
-        let next_due = s
-            .turns
-            .iter()
-            .filter(|(id, _)| !s.busy.contains(*id))
-            .map(|(_, t)| t.due)
-            .min()
-            .unwrap_or_else(|| Instant::now() + IDLE);
+        let next_due = match start_due_work(&ctx, &mut s) {
+            true => s
+                .turns
+                .iter()
+                .filter(|(id, _)| !s.busy.contains(*id))
+                .map(|(_, t)| t.due)
+                .min()
+                .unwrap_or_else(|| Instant::now() + IDLE),
+            // Unreadable history: wait instead of spinning on jobs that look due.
+            false => Instant::now() + ctx.options.problem_retry,
+        };
         tokio::select! {
             _ = wake.notified() => {}
             Some(done) = s.work.join_next_with_id(), if !s.work.is_empty() => finish(&ctx, &mut s, done),
@@ -96,14 +99,10 @@ async fn run(ctx: Arc<Ctx>, wake: Arc<Notify>) {
     }
 }
 
-fn start_due_work(ctx: &Arc<Ctx>, s: &mut Schedule) {
-    let rows = match ctx.store.unfinished() {
-        Ok(rows) => rows,
-        Err(e) => {
-            // The next round tries again; the history may be busy or the disk full.
-            eprintln!("Veo Desk jobs: {e}");
-            return;
-        }
+/// Starts every job whose turn has come; `false` when the history could not be read.
+fn start_due_work(ctx: &Arc<Ctx>, s: &mut Schedule) -> bool {
+    let Some(rows) = stored(ctx.store.unfinished()) else {
+        return false;
     };
     let live: HashSet<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     s.turns.retain(|id, _| live.contains(id.as_str()));
@@ -121,25 +120,25 @@ fn start_due_work(ctx: &Arc<Ctx>, s: &mut Schedule) {
         }
         s.busy.insert(row.id.clone());
         let (ctx, polls, downloads) = (ctx.clone(), s.polls.clone(), s.downloads.clone());
-        let (id, row_id) = (row.id.clone(), row.id.clone());
+        let id = row.id.clone();
         let task = s.work.spawn(async move {
-            let next = match row.status {
+            match row.status {
                 JobStatus::Running => poll_job(&ctx, &polls, &downloads, row).await,
                 _ => downloader::resume(&ctx, &downloads, row).await,
-            };
-            (id, next)
+            }
         });
-        s.tasks.insert(task.id(), row_id);
+        s.tasks.insert(task.id(), id);
     }
+    true
 }
 
 fn finish(
     ctx: &Ctx,
     s: &mut Schedule,
-    done: Result<(tokio::task::Id, (String, Next)), tokio::task::JoinError>,
+    done: Result<(tokio::task::Id, Next), tokio::task::JoinError>,
 ) {
     let (task, next) = match done {
-        Ok((task, (_, next))) => (task, next),
+        Ok((task, next)) => (task, next),
         // A panicked piece of work: its job comes round again later.
         Err(e) => (e.id(), Next::Done),
     };
