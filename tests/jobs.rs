@@ -237,6 +237,18 @@ async fn every_dialect_goes_from_submit_to_a_saved_byte_identical_video() {
             ],
             "{dialect:?}"
         );
+        let first_completed = setup
+            .events
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|r| r.status == JobStatus::Completed)
+            .cloned()
+            .unwrap();
+        assert_eq!(
+            first_completed.download_target, None,
+            "completion is announced before the download starts"
+        );
         assert_eq!(setup.sim.submit_count(), 1);
         assert_eq!(jobs.store().count().unwrap(), 1);
     }

@@ -9,7 +9,7 @@ use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
 use super::file_name::{free_path, video_file_name};
-use super::poller::{stored, Next};
+use super::poller::Next;
 use super::store::{now_ms, JobRow};
 use super::Ctx;
 use crate::error::{Error, Result};
@@ -59,22 +59,19 @@ pub(crate) async fn download(
         Ok(target) => target,
         Err(e) => return failed(ctx, &row, e.code(), &e.to_string()),
     };
-    let Some(row) = stored(ctx.store.set_download_target(&row.id, &target)) else {
+    let Some(row) = ctx.announce(ctx.store.set_download_target(&row.id, &target)) else {
         return Next::Done;
     };
-    ctx.emit(row.clone());
     let mut last = Instant::now();
     let on_progress = |p: DownloadProgress| {
         if last.elapsed() < PROGRESS_EVERY {
             return;
         }
         last = Instant::now();
-        if let Some(row) = stored(
+        ctx.announce(
             ctx.store
                 .record_download_progress(&row.id, p.received, p.total),
-        ) {
-            ctx.emit(row);
-        }
+        );
     };
     match client.download(job, &target, on_progress).await {
         Ok(bytes) => saved(ctx, &row, &target, bytes),
@@ -108,9 +105,7 @@ fn plan_target(ctx: &Ctx, row: &JobRow) -> Result<PathBuf> {
 }
 
 fn saved(ctx: &Ctx, row: &JobRow, path: &Path, bytes: u64) -> Next {
-    if let Some(row) = stored(ctx.store.mark_downloaded(&row.id, path, bytes)) {
-        ctx.emit(row);
-    }
+    ctx.announce(ctx.store.mark_downloaded(&row.id, path, bytes));
     Next::Done
 }
 
@@ -124,19 +119,15 @@ fn failed_download(ctx: &Ctx, row: &JobRow, e: &GatewayError) -> Next {
 
 /// The job stays completed; the card shows why and offers a retry.
 fn failed(ctx: &Ctx, row: &JobRow, code: &str, message: &str) -> Next {
-    if let Some(row) = stored(ctx.store.record_download_error(&row.id, code, message)) {
-        ctx.emit(row);
-    }
+    ctx.announce(ctx.store.record_download_error(&row.id, code, message));
     Next::Done
 }
 
 fn gone(ctx: &Ctx, row: &JobRow) -> Next {
     let message = "The video was made, but the gateway no longer keeps it (it expired before it could be saved). Make the video again.";
-    if let Some(row) = stored(
+    ctx.announce(
         ctx.store
             .mark_expired(&row.id, "job_expired", message, now_ms()),
-    ) {
-        ctx.emit(row);
-    }
+    );
     Next::Done
 }

@@ -108,6 +108,21 @@ impl Ctx {
     pub fn emit(&self, job: JobRow) {
         (self.events)(JobEvent { job });
     }
+
+    /// Tells the app about a stored change. A failed write is reported and skipped: the
+    /// job is still unfinished in the store, so a later round tries again.
+    pub fn announce(&self, change: Result<JobRow>) -> Option<JobRow> {
+        let row = poller::stored(change)?;
+        self.emit(row.clone());
+        Some(row)
+    }
+
+    /// Like `announce`, for writes that report `None` when nothing changed.
+    pub fn announce_if_changed(&self, change: Result<Option<JobRow>>) {
+        if let Some(Some(row)) = poller::stored(change) {
+            self.emit(row);
+        }
+    }
 }
 
 /// The running job machinery. Dropping it stops the poller.

@@ -180,7 +180,7 @@ async fn poll_job(ctx: &Ctx, polls: &Semaphore, downloads: &Semaphore, row: JobR
         Ok(job) => match job.state {
             JobState::Running => still_running(ctx, &row, &job),
             JobState::Completed => {
-                let Some(row) = stored(ctx.store.mark_completed(
+                let Some(row) = ctx.announce(ctx.store.mark_completed(
                     &row.id,
                     &job.raw_status,
                     job.result_url.as_deref(),
@@ -207,9 +207,7 @@ fn still_running(ctx: &Ctx, row: &JobRow, job: &VideoJob) -> Next {
         Some(Some(changed)) => ctx.emit(changed),
         // No news: after a long silence, warn once.
         Some(None) if stalled(ctx, row, now) => {
-            if let Some(Some(flagged)) = stored(ctx.store.flag_slow(&row.id)) {
-                ctx.emit(flagged);
-            }
+            ctx.announce_if_changed(ctx.store.flag_slow(&row.id));
         }
         _ => {}
     }
@@ -245,20 +243,16 @@ fn poll_failed(ctx: &Ctx, row: &JobRow, e: &GatewayError) -> Next {
 }
 
 fn ended(ctx: &Ctx, row: &JobRow, code: &str, message: &str) -> Next {
-    if let Some(row) = stored(ctx.store.mark_failed(&row.id, code, message, now_ms())) {
-        ctx.emit(row);
-    }
+    ctx.announce(ctx.store.mark_failed(&row.id, code, message, now_ms()));
     Next::Done
 }
 
 fn ended_expired(ctx: &Ctx, row: &JobRow) -> Next {
     let message = "The job finished, but the gateway no longer keeps its video (it expired). Make the video again.";
-    if let Some(row) = stored(
+    ctx.announce(
         ctx.store
             .mark_expired(&row.id, "job_expired", message, now_ms()),
-    ) {
-        ctx.emit(row);
-    }
+    );
     Next::Done
 }
 
@@ -277,9 +271,7 @@ fn failure(job: &VideoJob) -> &str {
 }
 
 fn note(ctx: &Ctx, id: &str, code: &str, message: &str) {
-    if let Some(Some(row)) = stored(ctx.store.note_problem(id, code, message)) {
-        ctx.emit(row);
-    }
+    ctx.announce_if_changed(ctx.store.note_problem(id, code, message));
 }
 
 /// A store write that failed is reported and skipped: the next round tries again.
