@@ -768,6 +768,8 @@ const CHILD_DB: &str = "VEO_JOBS_CHILD_DB";
 const CHILD_BASE: &str = "VEO_JOBS_CHILD_BASE";
 const CHILD_VIDEOS: &str = "VEO_JOBS_CHILD_VIDEOS";
 const CHILD_SUBMIT: &str = "VEO_JOBS_CHILD_SUBMIT";
+/// Wait long for answers, so a slow submit is still in flight when it is killed.
+const CHILD_PATIENT: &str = "VEO_JOBS_CHILD_PATIENT";
 
 /// The app in miniature, run as a child process by the crash test: opens the history,
 /// submits once if asked, and exits when nothing is left to do.
@@ -782,9 +784,16 @@ async fn job_runner_child() {
         return;
     };
     let store = JobStore::open_at(Path::new(&db)).unwrap();
+    let client = match std::env::var(CHILD_PATIENT) {
+        Ok(_) => ClientOptions {
+            read_timeout: Duration::from_secs(30),
+            ..fast()
+        },
+        Err(_) => fast(),
+    };
     let jobs = Jobs::start(
         store,
-        client_for(&base, fast()),
+        client_for(&base, client),
         Arc::new(|_| {}),
         job_options(Path::new(&videos)),
     )
@@ -798,6 +807,12 @@ async fn job_runner_child() {
 }
 
 fn spawn_runner(setup: &Setup, submit: bool) -> std::process::Child {
+    runner_command(setup, submit)
+        .spawn()
+        .expect("the runner starts")
+}
+
+fn runner_command(setup: &Setup, submit: bool) -> std::process::Command {
     let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
     cmd.args(["job_runner_child", "--exact", "--ignored", "--nocapture"])
         .env(CHILD_DB, setup.db())
@@ -807,13 +822,25 @@ fn spawn_runner(setup: &Setup, submit: bool) -> std::process::Child {
     if submit {
         cmd.env(CHILD_SUBMIT, "1");
     }
-    cmd.spawn().expect("the runner starts")
+    cmd
 }
 
 /// SIGKILL, the way a crash or a force-quit ends the app.
 fn kill(mut child: std::process::Child) {
     child.kill().expect("SIGKILL");
     child.wait().unwrap();
+}
+
+async fn run_to_the_end(mut runner: std::process::Child) {
+    let deadline = tokio::time::Instant::now() + GIVE_UP;
+    let status = loop {
+        if let Some(status) = runner.try_wait().unwrap() {
+            break status;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the runner hangs");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(status.success());
 }
 
 fn only_row(setup: &Setup) -> Option<JobRow> {
@@ -859,16 +886,7 @@ async fn crash_at_each_stage_loses_nothing_and_duplicates_nothing() {
     assert_eq!(row.file_path, None);
 
     // 3. Runs to the end.
-    let mut runner = spawn_runner(&setup, false);
-    let deadline = tokio::time::Instant::now() + GIVE_UP;
-    let status = loop {
-        if let Some(status) = runner.try_wait().unwrap() {
-            break status;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "the runner hangs");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
-    assert!(status.success());
+    run_to_the_end(spawn_runner(&setup, false)).await;
     let row = only_row(&setup).unwrap();
     assert_eq!(row.status, JobStatus::Downloaded);
     let path = PathBuf::from(row.file_path.unwrap());
@@ -879,4 +897,30 @@ async fn crash_at_each_stage_loses_nothing_and_duplicates_nothing() {
         "no temp or duplicate files"
     );
     assert_eq!(setup.sim.submit_count(), 1, "the POST was never repeated");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crash_during_the_post_shows_as_may_have_been_created_and_is_not_resent() {
+    let setup = Setup::new(Dialect::NewApi).await;
+    setup
+        .sim
+        .inject(Route::Submit, Fault::Slow(Duration::from_secs(20)));
+    let runner = runner_command(&setup, true)
+        .env(CHILD_PATIENT, "1")
+        .spawn()
+        .unwrap();
+    wait_until("the POST to arrive", || setup.sim.submit_count() == 1).await;
+    kill(runner);
+    let row = only_row(&setup).expect("the row was written before the POST");
+    assert_eq!(row.status, JobStatus::Submitting);
+
+    run_to_the_end(spawn_runner(&setup, false)).await;
+    let row = only_row(&setup).unwrap();
+    assert_eq!(row.status, JobStatus::Uncertain);
+    assert_eq!(row.error_code.as_deref(), Some("submit_uncertain"));
+    assert!(row
+        .error_message
+        .unwrap()
+        .contains("may have created the video"));
+    assert_eq!(setup.sim.submit_count(), 1, "the POST is not sent again");
 }
