@@ -44,6 +44,10 @@ pub enum Error {
     #[error("{0}")]
     CorruptImage(String),
 
+    /// The job history (SQLite) cannot be opened, read or written.
+    #[error("The job history could not be read or saved ({0}). Check that the disk has free space and is writable, then restart Veo Desk.")]
+    Store(String),
+
     /// A bug on our side. The message says so plainly instead of crashing the window.
     #[error("Something went wrong inside Veo Desk ({0}). Please try again; if it keeps happening, restart the app.")]
     Internal(String),
@@ -72,6 +76,7 @@ impl Error {
             Error::Io { .. } => "io",
             Error::Keychain(problem) => problem.code(),
             Error::Internal(_) => "internal",
+            Error::Store(_) => "history_unavailable",
             Error::Gateway(e) => e.code(),
             Error::NotAnImage(_) => "not_an_image",
             Error::UnsupportedImage(_) => "unsupported_image",
@@ -139,6 +144,17 @@ mod tests {
             json!({
                 "code": "internal",
                 "message": "Something went wrong inside Veo Desk (worker stopped). Please try again; if it keeps happening, restart the app."
+            })
+        );
+    }
+
+    #[test]
+    fn history_errors_cross_ipc_as_history_unavailable() {
+        assert_eq!(
+            wire(Error::Store("database is locked".into())),
+            json!({
+                "code": "history_unavailable",
+                "message": "The job history could not be read or saved (database is locked). Check that the disk has free space and is writable, then restart Veo Desk."
             })
         );
     }

@@ -4,6 +4,7 @@ pub mod commands;
 pub mod error;
 pub mod gateway;
 pub mod images;
+pub mod jobs;
 pub mod keychain;
 pub mod paths;
 pub mod profiles;

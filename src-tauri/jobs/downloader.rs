@@ -1,0 +1,133 @@
+//! Saves a completed job's video into the videos folder. The gateway client streams to a
+//! temp file, resumes, checks the MP4 and renames it into place; here the file gets its
+//! name, the row its progress, and a failure is kept on the row for a retry.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use tokio::sync::Semaphore;
+use tokio::time::Instant;
+
+use super::file_name::{free_path, video_file_name};
+use super::poller::Next;
+use super::store::{now_ms, JobRow};
+use super::Ctx;
+use crate::error::{Error, Result};
+use crate::gateway::{
+    DownloadProgress, ErrorKind, GatewayClient, GatewayError, JobState, VideoJob,
+};
+
+/// How often download progress is written and announced.
+const PROGRESS_EVERY: Duration = Duration::from_millis(250);
+
+/// A completed row found in the store (after a restart or a retry): adopt a file that
+/// finished before the app stopped, or ask the gateway for a fresh link and download.
+pub(crate) async fn resume(ctx: &Ctx, downloads: &Semaphore, row: JobRow) -> Next {
+    if let Some(done) = finished_file(&row) {
+        return adopt(ctx, &row, &done);
+    }
+    let Some(remote_id) = row.remote_id.clone() else {
+        return Next::Done;
+    };
+    let client = match (ctx.client_for)(&row.profile_id) {
+        Ok(client) => client,
+        Err(e) => return failed(ctx, &row, e.code(), &e.to_string()),
+    };
+    match client.status(&remote_id).await {
+        Ok(job) if job.state == JobState::Expired => gone(ctx, &row),
+        Ok(job) => download(ctx, downloads, &client, row, &job).await,
+        Err(e) if matches!(e.kind, ErrorKind::JobNotFound | ErrorKind::JobExpired) => {
+            gone(ctx, &row)
+        }
+        Err(e) if e.kind.is_transient() => Next::Poll(e.retry_after),
+        Err(e) => failed(ctx, &row, e.code(), &e.message),
+    }
+}
+
+/// Downloads `job` (the gateway's latest word on it) for `row`.
+pub(crate) async fn download(
+    ctx: &Ctx,
+    downloads: &Semaphore,
+    client: &GatewayClient,
+    row: JobRow,
+    job: &VideoJob,
+) -> Next {
+    let Ok(_permit) = downloads.acquire().await else {
+        return Next::Done;
+    };
+    let target = match plan_target(ctx, &row) {
+        Ok(target) => target,
+        Err(e) => return failed(ctx, &row, e.code(), &e.to_string()),
+    };
+    let Some(row) = ctx.announce(ctx.store.set_download_target(&row.id, &target)) else {
+        return Next::Done;
+    };
+    let mut last = Instant::now();
+    let on_progress = |p: DownloadProgress| {
+        if last.elapsed() < PROGRESS_EVERY {
+            return;
+        }
+        last = Instant::now();
+        ctx.announce(
+            ctx.store
+                .record_download_progress(&row.id, p.received, p.total),
+        );
+    };
+    match client.download(job, &target, on_progress).await {
+        Ok(bytes) => saved(ctx, &row, &target, bytes),
+        Err(e) => failed_download(ctx, &row, &e),
+    }
+}
+
+/// The file chosen earlier, when the download already finished (the rename is the
+/// last step, so an existing file is a complete one).
+fn finished_file(row: &JobRow) -> Option<PathBuf> {
+    let target = PathBuf::from(row.download_target.as_deref()?);
+    target.is_file().then_some(target)
+}
+
+fn adopt(ctx: &Ctx, row: &JobRow, path: &Path) -> Next {
+    let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    saved(ctx, row, path, bytes)
+}
+
+/// The earlier choice when there is one (a restart overwrites its own temp file),
+/// else a new free name in the videos folder.
+fn plan_target(ctx: &Ctx, row: &JobRow) -> Result<PathBuf> {
+    if let Some(target) = &row.download_target {
+        return Ok(PathBuf::from(target));
+    }
+    let dir = &ctx.options.video_dir;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::io(format!("create the videos folder {}", dir.display()), e))?;
+    let name = video_file_name(row.created_at, &row.prompt, &row.id);
+    Ok(free_path(dir, &name))
+}
+
+fn saved(ctx: &Ctx, row: &JobRow, path: &Path, bytes: u64) -> Next {
+    ctx.announce(ctx.store.mark_downloaded(&row.id, path, bytes));
+    Next::Done
+}
+
+fn failed_download(ctx: &Ctx, row: &JobRow, e: &GatewayError) -> Next {
+    match e.kind {
+        // The gateway lost the result: nothing to retry.
+        ErrorKind::JobExpired => gone(ctx, row),
+        _ => failed(ctx, row, e.code(), &e.message),
+    }
+}
+
+/// The job stays completed; the card shows why and offers a retry.
+fn failed(ctx: &Ctx, row: &JobRow, code: &str, message: &str) -> Next {
+    ctx.announce(ctx.store.record_download_error(&row.id, code, message));
+    Next::Done
+}
+
+fn gone(ctx: &Ctx, row: &JobRow) -> Next {
+    let message = "The video was made, but the gateway no longer keeps it (it expired before it could be saved). Make the video again.";
+    ctx.announce(
+        ctx.store
+            .mark_expired(&row.id, "job_expired", message, now_ms()),
+    );
+    Next::Done
+}

@@ -1,0 +1,286 @@
+//! One task follows every unfinished job: it reads them from the store, asks the gateway
+//! about each when its turn comes (the gateway's polling policy, a cap on requests in
+//! flight), stores what changed, tells the app, and starts the download on completion.
+//!
+//! The store is the schedule's source of truth: a job submitted, retried or deleted is
+//! picked up (or dropped) at the next round, and a restarted app resumes them all.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{Notify, Semaphore};
+use tokio::task::{JoinHandle, JoinSet};
+use tokio::time::Instant;
+
+use super::downloader;
+use super::store::{now_ms, JobRow, JobStatus};
+use super::Ctx;
+use crate::gateway::{ErrorKind, GatewayError, JobState, VideoJob};
+
+/// How long the poller sleeps when no job is due (it is woken for new work anyway).
+const IDLE: Duration = Duration::from_secs(30);
+
+pub(crate) struct PollerHandle {
+    wake: Arc<Notify>,
+    task: JoinHandle<()>,
+}
+
+impl PollerHandle {
+    pub fn spawn(runtime: &tokio::runtime::Handle, ctx: Arc<Ctx>) -> PollerHandle {
+        let wake = Arc::new(Notify::new());
+        let task = runtime.spawn(run(ctx, wake.clone()));
+        PollerHandle { wake, task }
+    }
+
+    /// Look at the store again now (a job was submitted or a download retried).
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+}
+
+impl Drop for PollerHandle {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// What a finished piece of work asks of the schedule.
+#[derive(Debug)]
+pub(crate) enum Next {
+    /// Poll again after the policy's delay (or the server's, when it named one).
+    Poll(Option<Duration>),
+    /// Nothing more to do unless the store says otherwise.
+    Done,
+}
+
+#[derive(Debug)]
+struct Turn {
+    due: Instant,
+    polls: u32,
+}
+
+struct Schedule {
+    turns: HashMap<String, Turn>,
+    busy: HashSet<String>,
+    work: JoinSet<Next>,
+    /// Which job each piece of work is for, to free it even when the work panicked.
+    tasks: HashMap<tokio::task::Id, String>,
+    polls: Arc<Semaphore>,
+    downloads: Arc<Semaphore>,
+}
+
+async fn run(ctx: Arc<Ctx>, wake: Arc<Notify>) {
+    let mut s = Schedule {
+        turns: HashMap::new(),
+        busy: HashSet::new(),
+        work: JoinSet::new(),
+        tasks: HashMap::new(),
+        polls: Arc::new(Semaphore::new(ctx.options.max_concurrent_polls.max(1))),
+        downloads: Arc::new(Semaphore::new(ctx.options.max_concurrent_downloads.max(1))),
+    };
+    loop {
+        let next_due = match start_due_work(&ctx, &mut s) {
+            true => s
+                .turns
+                .iter()
+                .filter(|(id, _)| !s.busy.contains(*id))
+                .map(|(_, t)| t.due)
+                .min()
+                .unwrap_or_else(|| Instant::now() + IDLE),
+            // Unreadable history: wait instead of spinning on jobs that look due.
+            false => Instant::now() + ctx.options.problem_retry,
+        };
+        tokio::select! {
+            _ = wake.notified() => {}
+            Some(done) = s.work.join_next_with_id(), if !s.work.is_empty() => finish(&ctx, &mut s, done),
+            _ = tokio::time::sleep_until(next_due) => {}
+        }
+    }
+}
+
+/// Starts every job whose turn has come; `false` when the history could not be read.
+fn start_due_work(ctx: &Arc<Ctx>, s: &mut Schedule) -> bool {
+    let Some(rows) = stored(ctx.store.unfinished()) else {
+        return false;
+    };
+    let live: HashSet<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    s.turns.retain(|id, _| live.contains(id.as_str()));
+    let now = Instant::now();
+    for row in rows {
+        if s.busy.contains(&row.id) {
+            continue;
+        }
+        let turn = s
+            .turns
+            .entry(row.id.clone())
+            .or_insert(Turn { due: now, polls: 0 });
+        if turn.due > now {
+            continue;
+        }
+        s.busy.insert(row.id.clone());
+        let (ctx, polls, downloads) = (ctx.clone(), s.polls.clone(), s.downloads.clone());
+        let id = row.id.clone();
+        let task = s.work.spawn(async move {
+            match row.status {
+                JobStatus::Running => poll_job(&ctx, &polls, &downloads, row).await,
+                _ => downloader::resume(&ctx, &downloads, row).await,
+            }
+        });
+        s.tasks.insert(task.id(), id);
+    }
+    true
+}
+
+fn finish(
+    ctx: &Ctx,
+    s: &mut Schedule,
+    done: Result<(tokio::task::Id, Next), tokio::task::JoinError>,
+) {
+    let (task, next) = match done {
+        Ok((task, next)) => (task, next),
+        // A panicked piece of work: its job comes round again later.
+        Err(e) => (e.id(), Next::Done),
+    };
+    let Some(id) = s.tasks.remove(&task) else {
+        return;
+    };
+    s.busy.remove(&id);
+    let Some(turn) = s.turns.get_mut(&id) else {
+        return;
+    };
+    let wait = match next {
+        Next::Poll(hint) => ctx.options.poll.delay(turn.polls, hint),
+        // Still unfinished after "done" means storing failed: try again later.
+        Next::Done => ctx.options.problem_retry,
+    };
+    turn.polls = turn.polls.saturating_add(1);
+    turn.due = Instant::now() + wait;
+}
+
+/// One status request for a running job, and what follows from the answer.
+async fn poll_job(ctx: &Ctx, polls: &Semaphore, downloads: &Semaphore, row: JobRow) -> Next {
+    let Some(remote_id) = row.remote_id.clone() else {
+        return Next::Done;
+    };
+    let client = match (ctx.client_for)(&row.profile_id) {
+        Ok(client) => client,
+        Err(e) => {
+            note(ctx, &row.id, e.code(), &e.to_string());
+            return Next::Poll(Some(ctx.options.problem_retry));
+        }
+    };
+    let answer = {
+        let Ok(_permit) = polls.acquire().await else {
+            return Next::Done;
+        };
+        client.status(&remote_id).await
+    };
+    match answer {
+        Ok(job) => match job.state {
+            JobState::Running => still_running(ctx, &row, &job),
+            JobState::Completed => {
+                let Some(row) = ctx.announce(ctx.store.mark_completed(
+                    &row.id,
+                    &job.raw_status,
+                    job.result_url.as_deref(),
+                    now_ms(),
+                    now_ms() + ctx.options.retention.as_millis() as i64,
+                )) else {
+                    return Next::Done;
+                };
+                downloader::download(ctx, downloads, &client, row, &job).await
+            }
+            JobState::Failed => ended(ctx, &row, failed_code(&job), failure(&job)),
+            JobState::Expired => ended_expired(ctx, &row),
+        },
+        Err(e) => poll_failed(ctx, &row, &e),
+    }
+}
+
+fn still_running(ctx: &Ctx, row: &JobRow, job: &VideoJob) -> Next {
+    let now = now_ms();
+    match stored(
+        ctx.store
+            .record_progress(&row.id, &job.raw_status, job.progress, now),
+    ) {
+        Some(Some(changed)) => ctx.emit(changed),
+        // No news: after a long silence, warn once.
+        Some(None) if stalled(ctx, row, now) => {
+            ctx.announce_if_changed(ctx.store.flag_slow(&row.id));
+        }
+        _ => {}
+    }
+    Next::Poll(None)
+}
+
+fn stalled(ctx: &Ctx, row: &JobRow, now: i64) -> bool {
+    let since = row
+        .progress_at
+        .or(row.submitted_at)
+        .unwrap_or(row.created_at);
+    now.saturating_sub(since) > ctx.options.slow_after.as_millis() as i64
+}
+
+fn poll_failed(ctx: &Ctx, row: &JobRow, e: &GatewayError) -> Next {
+    match e.kind {
+        ErrorKind::JobNotFound => ended(ctx, row, e.code(), &format!(
+            "{} It may have expired or been deleted there; make the video again if you still need it.",
+            e.message
+        )),
+        ErrorKind::JobExpired => ended_expired(ctx, row),
+        // The client already retried; a rate limit names its own wait.
+        kind if kind.is_transient() => {
+            note(ctx, &row.id, e.code(), &e.message);
+            Next::Poll(e.retry_after)
+        }
+        // A rejected key, an unreadable answer...: keep the job, say why, ask less often.
+        _ => {
+            note(ctx, &row.id, e.code(), &e.message);
+            Next::Poll(Some(ctx.options.problem_retry))
+        }
+    }
+}
+
+fn ended(ctx: &Ctx, row: &JobRow, code: &str, message: &str) -> Next {
+    ctx.announce(ctx.store.mark_failed(&row.id, code, message, now_ms()));
+    Next::Done
+}
+
+fn ended_expired(ctx: &Ctx, row: &JobRow) -> Next {
+    let message = "The job finished, but the gateway no longer keeps its video (it expired). Make the video again.";
+    ctx.announce(
+        ctx.store
+            .mark_expired(&row.id, "job_expired", message, now_ms()),
+    );
+    Next::Done
+}
+
+fn failed_code(job: &VideoJob) -> &'static str {
+    if job.blocked_by_safety {
+        ErrorKind::ContentBlocked.code()
+    } else {
+        ErrorKind::JobFailed.code()
+    }
+}
+
+fn failure(job: &VideoJob) -> &str {
+    job.failure
+        .as_deref()
+        .unwrap_or("The gateway reported that the job failed.")
+}
+
+fn note(ctx: &Ctx, id: &str, code: &str, message: &str) {
+    ctx.announce_if_changed(ctx.store.note_problem(id, code, message));
+}
+
+/// A store write that failed is reported and skipped: the next round tries again.
+pub(crate) fn stored<T>(result: crate::Result<T>) -> Option<T> {
+    match result {
+        Ok(value) => Some(value),
+        Err(e) => {
+            eprintln!("Veo Desk jobs: {e}");
+            None
+        }
+    }
+}

@@ -1,0 +1,923 @@
+//! The job history: one SQLite file, and the only module that speaks SQL.
+//!
+//! Every state change is one short statement, committed before anyone else hears of it,
+//! so a crash at any moment leaves a row that says how far the job got.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::paths::AppDirs;
+
+pub const FILE_NAME: &str = "history.sqlite3";
+
+/// Where a job is, from the user's point of view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobStatus {
+    /// Written, not sent (reserved for the form's drafts).
+    Draft,
+    /// The POST is on its way; the row exists so a crash cannot lose the job.
+    Submitting,
+    /// The gateway accepted the job; the poller follows it.
+    Running,
+    /// Finished on the gateway; the video is not (yet) on disk.
+    Completed,
+    /// The video is saved locally.
+    Downloaded,
+    Failed,
+    /// The request may or may not have created a job: the answer was lost.
+    Uncertain,
+    /// The gateway no longer has the result.
+    Expired,
+}
+
+impl JobStatus {
+    pub const ALL: [JobStatus; 8] = [
+        JobStatus::Draft,
+        JobStatus::Submitting,
+        JobStatus::Running,
+        JobStatus::Completed,
+        JobStatus::Downloaded,
+        JobStatus::Failed,
+        JobStatus::Uncertain,
+        JobStatus::Expired,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobStatus::Draft => "draft",
+            JobStatus::Submitting => "submitting",
+            JobStatus::Running => "running",
+            JobStatus::Completed => "completed",
+            JobStatus::Downloaded => "downloaded",
+            JobStatus::Failed => "failed",
+            JobStatus::Uncertain => "uncertain",
+            JobStatus::Expired => "expired",
+        }
+    }
+
+    fn parse(text: &str) -> JobStatus {
+        JobStatus::ALL
+            .into_iter()
+            .find(|s| s.as_str() == text)
+            // A status written by a newer version: show it as needing attention.
+            .unwrap_or(JobStatus::Uncertain)
+    }
+}
+
+/// Something the user should know about a job that is not an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobWarning {
+    /// Running far longer than usual without any progress.
+    TakingUnusuallyLong,
+    /// Past the time the gateway keeps results, and the video is not saved.
+    ExpiredWithoutFile,
+}
+
+/// One job as stored. Times are Unix milliseconds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JobRow {
+    pub id: String,
+    pub profile_id: String,
+    pub remote_id: Option<String>,
+    pub prompt: String,
+    pub model: String,
+    pub seconds: String,
+    pub size: String,
+    /// A small local copy of the reference image, when there was one.
+    pub reference_thumb: Option<String>,
+    pub status: JobStatus,
+    pub progress: Option<f32>,
+    /// The status text exactly as the gateway sent it.
+    pub server_status: Option<String>,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub created_at: i64,
+    pub submitted_at: Option<i64>,
+    pub completed_at: Option<i64>,
+    /// Estimated when the gateway does not say: see `JobsOptions::retention`.
+    pub expires_at: Option<i64>,
+    /// The last time the status or progress changed.
+    pub progress_at: Option<i64>,
+    pub result_url: Option<String>,
+    /// Where the video is saved; set once the file is complete.
+    pub file_path: Option<String>,
+    /// Where the download goes; set before it starts so a restart finds a finished file.
+    pub download_target: Option<String>,
+    pub download_bytes: Option<i64>,
+    pub download_total: Option<i64>,
+    pub download_error_code: Option<String>,
+    pub download_error_message: Option<String>,
+    pub slow: bool,
+    /// Computed when read, not stored.
+    pub warning: Option<JobWarning>,
+}
+
+/// What the form hands over before the POST.
+#[derive(Debug, Clone, Default)]
+pub struct NewJob {
+    pub profile_id: String,
+    pub prompt: String,
+    pub model: String,
+    pub seconds: String,
+    pub size: String,
+    pub reference_thumb: Option<String>,
+}
+
+/// Position in the newest-first list: the last row of the previous page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Cursor {
+    pub created_at: i64,
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    /// Only these statuses (all when empty).
+    pub statuses: Vec<JobStatus>,
+    /// Prompt contains this text (case-insensitive for ASCII).
+    pub text: Option<String>,
+    /// Rows after this one (the previous page's `next`).
+    pub after: Option<Cursor>,
+    /// Page size; 0 means 50.
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    pub jobs: Vec<JobRow>,
+    /// Pass back as `ListQuery::after` for the next page; `None` at the end.
+    pub next: Option<Cursor>,
+}
+
+/// The history file, shared by the app's tasks (one connection behind a mutex: every
+/// statement is short, and SQLite serialises writers anyway).
+#[derive(Clone)]
+pub struct JobStore {
+    conn: Arc<Mutex<Connection>>,
+    path: PathBuf,
+}
+
+const MIGRATIONS: &[&str] = &[
+    // 1: the jobs table and the indexes the list, the filters and the resume use.
+    "CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        profile_id TEXT NOT NULL,
+        remote_id TEXT,
+        prompt TEXT NOT NULL,
+        model TEXT NOT NULL,
+        seconds TEXT NOT NULL,
+        size TEXT NOT NULL,
+        reference_thumb TEXT,
+        status TEXT NOT NULL,
+        progress REAL,
+        server_status TEXT,
+        error_code TEXT,
+        error_message TEXT,
+        created_at INTEGER NOT NULL,
+        submitted_at INTEGER,
+        completed_at INTEGER,
+        expires_at INTEGER,
+        progress_at INTEGER,
+        result_url TEXT,
+        file_path TEXT,
+        download_target TEXT,
+        download_bytes INTEGER,
+        download_total INTEGER,
+        download_error_code TEXT,
+        download_error_message TEXT,
+        slow INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX jobs_newest ON jobs (created_at DESC, id DESC);
+    CREATE INDEX jobs_by_status ON jobs (status, created_at DESC, id DESC);",
+];
+
+const COLUMNS: &str = "id, profile_id, remote_id, prompt, model, seconds, size, reference_thumb,
+    status, progress, server_status, error_code, error_message, created_at, submitted_at,
+    completed_at, expires_at, progress_at, result_url, file_path, download_target,
+    download_bytes, download_total, download_error_code, download_error_message, slow";
+
+/// Rows the poller must still act on: follow on the gateway, or download.
+const UNFINISHED: &str =
+    "status = 'running' OR (status = 'completed' AND download_error_code IS NULL)";
+
+impl JobStore {
+    /// `history.sqlite3` in the app's data folder.
+    pub fn open(dirs: &AppDirs) -> Result<JobStore> {
+        JobStore::open_at(&dirs.data.join(FILE_NAME))
+    }
+
+    pub fn open_at(path: &Path) -> Result<JobStore> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Error::io(format!("create {}", dir.display()), e))?;
+        }
+        let mut conn = Connection::open(path).map_err(db)?;
+        // Another process (the app and its command-line companion) may be writing.
+        conn.busy_timeout(Duration::from_secs(5)).map_err(db)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(db)?;
+        // With WAL, NORMAL is durable against app crashes; only power loss can undo
+        // the very last commits.
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(db)?;
+        migrate(&mut conn)?;
+        Ok(JobStore {
+            conn: Arc::new(Mutex::new(conn)),
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The row the submission starts with, written before the POST.
+    pub fn insert_submitting(&self, job: &NewJob, now: i64) -> Result<JobRow> {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        self.lock()?
+            .execute(
+                "INSERT INTO jobs (id, profile_id, prompt, model, seconds, size, reference_thumb,
+                    status, created_at, progress_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'submitting', ?8, ?8)",
+                params![
+                    id,
+                    job.profile_id,
+                    job.prompt,
+                    job.model,
+                    job.seconds,
+                    job.size,
+                    job.reference_thumb,
+                    now
+                ],
+            )
+            .map_err(db)?;
+        self.require(&id)
+    }
+
+    /// The gateway's answer arrived: keep its id before anything else happens.
+    pub fn mark_running(
+        &self,
+        id: &str,
+        remote_id: &str,
+        server_status: &str,
+        progress: Option<f32>,
+        now: i64,
+    ) -> Result<JobRow> {
+        self.change(
+            id,
+            "status = 'running', remote_id = ?2, server_status = ?3, progress = ?4,
+             submitted_at = ?5, progress_at = ?5, error_code = NULL, error_message = NULL",
+            params![id, remote_id, server_status, progress, now],
+        )
+    }
+
+    pub fn mark_failed(&self, id: &str, code: &str, message: &str, now: i64) -> Result<JobRow> {
+        self.end_with(id, JobStatus::Failed, code, message, now)
+    }
+
+    pub fn mark_uncertain(&self, id: &str, code: &str, message: &str, now: i64) -> Result<JobRow> {
+        self.end_with(id, JobStatus::Uncertain, code, message, now)
+    }
+
+    pub fn mark_expired(&self, id: &str, code: &str, message: &str, now: i64) -> Result<JobRow> {
+        self.end_with(id, JobStatus::Expired, code, message, now)
+    }
+
+    /// Rows left `submitting` by a crash mid-POST: nobody knows whether the gateway got it.
+    pub fn mark_interrupted_submissions(&self, message: &str, now: i64) -> Result<Vec<JobRow>> {
+        let ids = self.ids_where("status = 'submitting'")?;
+        ids.iter()
+            .map(|id| self.mark_uncertain(id, "submit_uncertain", message, now))
+            .collect()
+    }
+
+    /// A poll answer for a running job. `None` when nothing visible changed.
+    pub fn record_progress(
+        &self,
+        id: &str,
+        server_status: &str,
+        progress: Option<f32>,
+        now: i64,
+    ) -> Result<Option<JobRow>> {
+        let changed = self
+            .lock()?
+            .execute(
+                "UPDATE jobs SET server_status = ?2, progress = ?3, progress_at = ?4,
+                    slow = 0, error_code = NULL, error_message = NULL
+                 WHERE id = ?1 AND status = 'running'
+                   AND (server_status IS NOT ?2 OR progress IS NOT ?3 OR error_code IS NOT NULL)",
+                params![id, server_status, progress, now],
+            )
+            .map_err(db)?;
+        match changed {
+            0 => Ok(None),
+            _ => self.get(id),
+        }
+    }
+
+    /// A passing problem while following a job (rate limit, missing key...): shown on
+    /// the card, the job stays as it is.
+    pub fn note_problem(&self, id: &str, code: &str, message: &str) -> Result<Option<JobRow>> {
+        let changed = self
+            .lock()?
+            .execute(
+                "UPDATE jobs SET error_code = ?2, error_message = ?3
+                 WHERE id = ?1 AND (error_code IS NOT ?2 OR error_message IS NOT ?3)",
+                params![id, code, message],
+            )
+            .map_err(db)?;
+        match changed {
+            0 => Ok(None),
+            _ => self.get(id),
+        }
+    }
+
+    /// Sets the "taking unusually long" flag once; `None` when it was already set.
+    pub fn flag_slow(&self, id: &str) -> Result<Option<JobRow>> {
+        let changed = self
+            .lock()?
+            .execute(
+                "UPDATE jobs SET slow = 1 WHERE id = ?1 AND slow = 0 AND status = 'running'",
+                params![id],
+            )
+            .map_err(db)?;
+        match changed {
+            0 => Ok(None),
+            _ => self.get(id),
+        }
+    }
+
+    pub fn mark_completed(
+        &self,
+        id: &str,
+        server_status: &str,
+        result_url: Option<&str>,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<JobRow> {
+        self.change(
+            id,
+            "status = 'completed', server_status = ?2, result_url = ?3, progress = 100,
+             completed_at = ?4, progress_at = ?4, expires_at = ?5, slow = 0,
+             error_code = NULL, error_message = NULL",
+            params![id, server_status, result_url, now, expires_at],
+        )
+    }
+
+    /// Chooses the file before the first byte, so a restart can find a finished one.
+    pub fn set_download_target(&self, id: &str, target: &Path) -> Result<JobRow> {
+        self.change(
+            id,
+            "download_target = ?2",
+            params![id, target.to_string_lossy()],
+        )
+    }
+
+    pub fn record_download_progress(
+        &self,
+        id: &str,
+        bytes: u64,
+        total: Option<u64>,
+    ) -> Result<JobRow> {
+        self.change(
+            id,
+            "download_bytes = ?2, download_total = ?3",
+            params![id, to_i64(bytes), total.map(to_i64)],
+        )
+    }
+
+    pub fn mark_downloaded(&self, id: &str, path: &Path, bytes: u64) -> Result<JobRow> {
+        self.change(
+            id,
+            "status = 'downloaded', file_path = ?2, download_bytes = ?3, download_total = ?3,
+             download_error_code = NULL, download_error_message = NULL",
+            params![id, path.to_string_lossy(), to_i64(bytes)],
+        )
+    }
+
+    /// The job stays `completed`; the card offers to retry.
+    pub fn record_download_error(&self, id: &str, code: &str, message: &str) -> Result<JobRow> {
+        self.change(
+            id,
+            "download_error_code = ?2, download_error_message = ?3",
+            params![id, code, message],
+        )
+    }
+
+    /// Makes a completed job eligible for download again.
+    pub fn clear_download_error(&self, id: &str) -> Result<JobRow> {
+        self.change(
+            id,
+            "download_error_code = NULL, download_error_message = NULL",
+            params![id],
+        )
+    }
+
+    pub fn get(&self, id: &str) -> Result<Option<JobRow>> {
+        let now = now_ms();
+        self.lock()?
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM jobs WHERE id = ?1"),
+                params![id],
+                |r| read_row(r, now),
+            )
+            .optional()
+            .map_err(db)
+    }
+
+    /// Like `get`, for a job that must exist.
+    pub fn require(&self, id: &str) -> Result<JobRow> {
+        self.get(id)?
+            .ok_or_else(|| Error::invalid_input("This job is no longer in the history."))
+    }
+
+    /// Newest first, filtered, one page at a time (keyset: no OFFSET scans).
+    pub fn list(&self, query: &ListQuery) -> Result<Page> {
+        let limit = page_size(query);
+        let (sql, values) = list_sql(query);
+        let mut jobs = self.query(&sql, rusqlite::params_from_iter(values))?;
+        let next = match jobs.len() > limit {
+            true => {
+                jobs.truncate(limit);
+                jobs.last().map(|j| Cursor {
+                    created_at: j.created_at,
+                    id: j.id.clone(),
+                })
+            }
+            false => None,
+        };
+        Ok(Page { jobs, next })
+    }
+
+    /// Jobs to follow on the gateway or to download, oldest first.
+    pub fn unfinished(&self) -> Result<Vec<JobRow>> {
+        self.query(
+            &format!("SELECT {COLUMNS} FROM jobs WHERE {UNFINISHED} ORDER BY created_at, id"),
+            [],
+        )
+    }
+
+    /// Removes the row. The video file, if any, stays: it is the user's copy.
+    pub fn delete(&self, id: &str) -> Result<bool> {
+        let n = self
+            .lock()?
+            .execute("DELETE FROM jobs WHERE id = ?1", params![id])
+            .map_err(db)?;
+        Ok(n > 0)
+    }
+
+    pub fn count(&self) -> Result<u64> {
+        let n: i64 = self
+            .lock()?
+            .query_row("SELECT COUNT(*) FROM jobs", [], |r| r.get(0))
+            .map_err(db)?;
+        Ok(n.max(0) as u64)
+    }
+
+    /// Fills the history in one transaction (benchmarks, imports). Rows keep their times.
+    pub fn import(&self, rows: &[(NewJob, JobStatus, i64)]) -> Result<()> {
+        let mut conn = self.lock()?;
+        let tx = conn.transaction().map_err(db)?;
+        for (job, status, created) in rows {
+            tx.execute(
+                "INSERT INTO jobs (id, profile_id, prompt, model, seconds, size, status, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    uuid::Uuid::new_v4().simple().to_string(),
+                    job.profile_id,
+                    job.prompt,
+                    job.model,
+                    job.seconds,
+                    job.size,
+                    status.as_str(),
+                    created
+                ],
+            )
+            .map_err(db)?;
+        }
+        tx.commit().map_err(db)
+    }
+
+    fn end_with(
+        &self,
+        id: &str,
+        status: JobStatus,
+        code: &str,
+        message: &str,
+        now: i64,
+    ) -> Result<JobRow> {
+        self.change(
+            id,
+            "status = ?2, error_code = ?3, error_message = ?4, progress_at = ?5, slow = 0",
+            params![id, status.as_str(), code, message, now],
+        )
+    }
+
+    /// `UPDATE jobs SET {set} WHERE id = ?1`, then the row as it is now.
+    fn change(&self, id: &str, set: &str, values: impl rusqlite::Params) -> Result<JobRow> {
+        self.lock()?
+            .execute(&format!("UPDATE jobs SET {set} WHERE id = ?1"), values)
+            .map_err(db)?;
+        self.require(id)
+    }
+
+    fn ids_where(&self, filter: &str) -> Result<Vec<String>> {
+        let conn = self.lock()?;
+        let mut stmt = conn
+            .prepare(&format!("SELECT id FROM jobs WHERE {filter}"))
+            .map_err(db)?;
+        let ids = stmt
+            .query_map([], |r| r.get(0))
+            .map_err(db)?
+            .collect::<rusqlite::Result<Vec<String>>>()
+            .map_err(db)?;
+        Ok(ids)
+    }
+
+    fn query(&self, sql: &str, values: impl rusqlite::Params) -> Result<Vec<JobRow>> {
+        let now = now_ms();
+        let conn = self.lock()?;
+        let mut stmt = conn.prepare_cached(sql).map_err(db)?;
+        let rows = stmt
+            .query_map(values, |r| read_row(r, now))
+            .map_err(db)?
+            .collect::<rusqlite::Result<Vec<JobRow>>>()
+            .map_err(db)?;
+        Ok(rows)
+    }
+
+    fn lock(&self) -> Result<MutexGuard<'_, Connection>> {
+        self.conn
+            .lock()
+            .map_err(|_| Error::internal("the job history was poisoned"))
+    }
+}
+
+/// 50 by default; at most 500 rows at once.
+fn page_size(query: &ListQuery) -> usize {
+    match query.limit {
+        0 => 50,
+        n => n.min(500) as usize,
+    }
+}
+
+/// The page query: one more row than the page, to know whether another page follows.
+fn list_sql(query: &ListQuery) -> (String, Vec<rusqlite::types::Value>) {
+    let mut clauses: Vec<String> = Vec::new();
+    let mut values: Vec<rusqlite::types::Value> = Vec::new();
+    if !query.statuses.is_empty() {
+        let marks = vec!["?"; query.statuses.len()].join(", ");
+        clauses.push(format!("status IN ({marks})"));
+        values.extend(query.statuses.iter().map(|s| s.as_str().to_string().into()));
+    }
+    let text = query
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    if let Some(text) = text {
+        clauses.push("prompt LIKE ? ESCAPE '\\'".into());
+        values.push(format!("%{}%", escape_like(text)).into());
+    }
+    if let Some(after) = &query.after {
+        clauses.push("(created_at, id) < (?, ?)".into());
+        values.push(after.created_at.into());
+        values.push(after.id.clone().into());
+    }
+    let filter = match clauses.is_empty() {
+        true => String::new(),
+        false => format!("WHERE {}", clauses.join(" AND ")),
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM jobs {filter} ORDER BY created_at DESC, id DESC LIMIT {}",
+        page_size(query) + 1
+    );
+    (sql, values)
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(db)?;
+    if version > MIGRATIONS.len() as i64 {
+        return Err(Error::Store(
+            "it was written by a newer version of Veo Desk; update the app".into(),
+        ));
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+        // Each step and its version number commit together, or not at all.
+        let tx = conn.transaction().map_err(db)?;
+        tx.execute_batch(sql).map_err(db)?;
+        tx.pragma_update(None, "user_version", (index + 1) as i64)
+            .map_err(db)?;
+        tx.commit().map_err(db)?;
+    }
+    Ok(())
+}
+
+fn read_row(r: &Row<'_>, now: i64) -> rusqlite::Result<JobRow> {
+    let status: String = r.get("status")?;
+    let mut row = JobRow {
+        id: r.get("id")?,
+        profile_id: r.get("profile_id")?,
+        remote_id: r.get("remote_id")?,
+        prompt: r.get("prompt")?,
+        model: r.get("model")?,
+        seconds: r.get("seconds")?,
+        size: r.get("size")?,
+        reference_thumb: r.get("reference_thumb")?,
+        status: JobStatus::parse(&status),
+        progress: r.get::<_, Option<f64>>("progress")?.map(|p| p as f32),
+        server_status: r.get("server_status")?,
+        error_code: r.get("error_code")?,
+        error_message: r.get("error_message")?,
+        created_at: r.get("created_at")?,
+        submitted_at: r.get("submitted_at")?,
+        completed_at: r.get("completed_at")?,
+        expires_at: r.get("expires_at")?,
+        progress_at: r.get("progress_at")?,
+        result_url: r.get("result_url")?,
+        file_path: r.get("file_path")?,
+        download_target: r.get("download_target")?,
+        download_bytes: r.get("download_bytes")?,
+        download_total: r.get("download_total")?,
+        download_error_code: r.get("download_error_code")?,
+        download_error_message: r.get("download_error_message")?,
+        slow: r.get::<_, i64>("slow")? != 0,
+        warning: None,
+    };
+    row.warning = warning(&row, now);
+    Ok(row)
+}
+
+fn warning(row: &JobRow, now: i64) -> Option<JobWarning> {
+    if row.status == JobStatus::Running && row.slow {
+        return Some(JobWarning::TakingUnusuallyLong);
+    }
+    let past_expiry = row.expires_at.is_some_and(|at| now > at);
+    (row.status == JobStatus::Completed && past_expiry).then_some(JobWarning::ExpiredWithoutFile)
+}
+
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+fn to_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn db(e: rusqlite::Error) -> Error {
+    Error::Store(e.to_string())
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> (tempfile::TempDir, JobStore) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = JobStore::open_at(&dir.path().join("h.sqlite3")).unwrap();
+        (dir, store)
+    }
+
+    fn new_job(prompt: &str) -> NewJob {
+        NewJob {
+            profile_id: "p1".into(),
+            prompt: prompt.into(),
+            model: "veo3.1".into(),
+            seconds: "8".into(),
+            size: "16:9".into(),
+            reference_thumb: None,
+        }
+    }
+
+    fn plan(s: &JobStore, sql: &str, values: Vec<rusqlite::types::Value>) -> String {
+        let conn = s.lock().unwrap();
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let details = stmt
+            .query_map(rusqlite::params_from_iter(values), |r| {
+                r.get::<_, String>(3)
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .unwrap();
+        details.join(" | ")
+    }
+
+    #[test]
+    fn pages_and_the_resume_read_indexes_instead_of_sorting_the_table() {
+        let (_d, s) = store();
+        let after = Some(Cursor {
+            created_at: 5,
+            id: "x".into(),
+        });
+        for query in [
+            ListQuery::default(),
+            ListQuery {
+                after,
+                text: Some("boat".into()),
+                ..Default::default()
+            },
+        ] {
+            let (sql, values) = list_sql(&query);
+            let plan = plan(&s, &sql, values);
+            assert!(plan.contains("jobs_newest"), "{plan}");
+            assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+        }
+        let unfinished = format!("SELECT {COLUMNS} FROM jobs WHERE {UNFINISHED}");
+        let plan = plan(&s, &unfinished, vec![]);
+        assert!(plan.contains("jobs_by_status"), "{plan}");
+        assert!(!plan.contains("SCAN jobs"), "{plan}");
+    }
+
+    #[test]
+    fn page_sizes_are_bounded() {
+        let size = |limit| {
+            page_size(&ListQuery {
+                limit,
+                ..Default::default()
+            })
+        };
+        assert_eq!((size(0), size(20), size(u32::MAX)), (50, 20, 500));
+    }
+
+    #[test]
+    fn a_new_row_is_submitting_and_reads_back() {
+        let (_d, s) = store();
+        let row = s.insert_submitting(&new_job("a boat"), 1000).unwrap();
+        assert_eq!(row.status, JobStatus::Submitting);
+        assert_eq!(s.get(&row.id).unwrap().unwrap(), row);
+        assert_eq!(row.remote_id, None);
+    }
+
+    #[test]
+    fn reopening_keeps_rows_and_schema_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.sqlite3");
+        let id = JobStore::open_at(&path)
+            .unwrap()
+            .insert_submitting(&new_job("x"), 1)
+            .unwrap()
+            .id;
+        let again = JobStore::open_at(&path).unwrap();
+        assert!(again.get(&id).unwrap().is_some());
+        let v: i64 = again
+            .lock()
+            .unwrap()
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, MIGRATIONS.len() as i64);
+    }
+
+    #[test]
+    fn a_history_from_a_newer_version_is_refused_with_a_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.sqlite3");
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
+        let e = JobStore::open_at(&path).err().unwrap();
+        assert_eq!(e.code(), "history_unavailable");
+        assert!(e.to_string().contains("newer version"), "{e}");
+    }
+
+    #[test]
+    fn pages_are_newest_first_and_do_not_overlap() {
+        let (_d, s) = store();
+        let rows: Vec<_> = (0..7)
+            .map(|i| {
+                (
+                    new_job(&format!("clip {i}")),
+                    JobStatus::Downloaded,
+                    100 + i / 2,
+                )
+            })
+            .collect();
+        s.import(&rows).unwrap();
+        let mut seen = Vec::new();
+        let mut after = None;
+        loop {
+            let page = s
+                .list(&ListQuery {
+                    after: after.clone(),
+                    limit: 3,
+                    ..Default::default()
+                })
+                .unwrap();
+            seen.extend(page.jobs.iter().map(|j| (j.created_at, j.id.clone())));
+            match page.next {
+                Some(c) => after = Some(c),
+                None => break,
+            }
+        }
+        assert_eq!(seen.len(), 7);
+        let mut sorted = seen.clone();
+        sorted.sort_by(|a, b| b.cmp(a));
+        assert_eq!(seen, sorted, "newest first, ties by id, no repeats");
+    }
+
+    #[test]
+    fn filters_by_status_and_prompt_text_literally() {
+        let (_d, s) = store();
+        s.import(&[
+            (new_job("Paper boat drifting"), JobStatus::Downloaded, 1),
+            (new_job("a paper plane"), JobStatus::Failed, 2),
+            (new_job("100% orange"), JobStatus::Downloaded, 3),
+            (new_job("1000 oranges"), JobStatus::Downloaded, 4),
+        ])
+        .unwrap();
+        let find = |text: &str, statuses: Vec<JobStatus>| {
+            s.list(&ListQuery {
+                text: Some(text.into()),
+                statuses,
+                ..Default::default()
+            })
+            .unwrap()
+            .jobs
+            .into_iter()
+            .map(|j| j.prompt)
+            .collect::<Vec<_>>()
+        };
+        assert_eq!(find("PAPER", vec![]).len(), 2);
+        assert_eq!(
+            find("paper", vec![JobStatus::Failed]),
+            vec!["a paper plane"]
+        );
+        assert_eq!(find("100%", vec![]), vec!["100% orange"]);
+    }
+
+    #[test]
+    fn unfinished_means_running_or_waiting_for_download() {
+        let (_d, s) = store();
+        let a = s.insert_submitting(&new_job("a"), 1).unwrap();
+        let b = s.insert_submitting(&new_job("b"), 2).unwrap();
+        let c = s.insert_submitting(&new_job("c"), 3).unwrap();
+        s.mark_running(&a.id, "r-a", "queued", None, 5).unwrap();
+        s.mark_running(&b.id, "r-b", "queued", None, 5).unwrap();
+        s.mark_completed(&b.id, "completed", None, 6, 7).unwrap();
+        s.mark_failed(&c.id, "gateway_error", "502", 6).unwrap();
+        let ids: Vec<_> = s.unfinished().unwrap().into_iter().map(|j| j.id).collect();
+        assert_eq!(ids, vec![a.id.clone(), b.id.clone()]);
+        s.record_download_error(&b.id, "io", "disk full").unwrap();
+        assert_eq!(s.unfinished().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn unchanged_progress_is_not_reported_twice() {
+        let (_d, s) = store();
+        let a = s.insert_submitting(&new_job("a"), 1).unwrap();
+        s.mark_running(&a.id, "r", "queued", None, 2).unwrap();
+        assert!(s
+            .record_progress(&a.id, "queued", None, 3)
+            .unwrap()
+            .is_none());
+        let row = s
+            .record_progress(&a.id, "in_progress", Some(40.0), 4)
+            .unwrap()
+            .unwrap();
+        assert_eq!((row.progress, row.progress_at), (Some(40.0), Some(4)));
+    }
+
+    #[test]
+    fn a_completed_job_past_expiry_without_file_warns() {
+        let (_d, s) = store();
+        let a = s.insert_submitting(&new_job("a"), 1).unwrap();
+        s.mark_running(&a.id, "r", "queued", None, 2).unwrap();
+        let row = s.mark_completed(&a.id, "completed", None, 3, 4).unwrap();
+        assert_eq!(row.warning, Some(JobWarning::ExpiredWithoutFile));
+        let row = s.mark_downloaded(&a.id, Path::new("/v/a.mp4"), 10).unwrap();
+        assert_eq!(row.warning, None);
+    }
+
+    #[test]
+    fn the_slow_flag_is_set_once_and_cleared_by_progress() {
+        let (_d, s) = store();
+        let a = s.insert_submitting(&new_job("a"), 1).unwrap();
+        s.mark_running(&a.id, "r", "queued", None, 2).unwrap();
+        let row = s.flag_slow(&a.id).unwrap().unwrap();
+        assert_eq!(row.warning, Some(JobWarning::TakingUnusuallyLong));
+        assert!(s.flag_slow(&a.id).unwrap().is_none());
+        let row = s
+            .record_progress(&a.id, "in_progress", Some(5.0), 9)
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.warning, None);
+    }
+}

@@ -1,0 +1,84 @@
+//! The submission order that never loses a job:
+//! 1. the row is written (`submitting`) before the POST leaves;
+//! 2. the remote id is stored the moment the answer arrives, before anyone hears of it;
+//! 3. a refusal marks the row failed with the gateway's words; a lost answer marks it
+//!    uncertain ("may have been created"). The POST is never retried.
+
+use super::store::{now_ms, JobRow, NewJob};
+use super::Ctx;
+use crate::error::{Error, Result};
+use crate::gateway::{ErrorKind, GatewayError, SubmitRequest};
+
+/// What a row left `submitting` by a crash tells the user.
+pub const INTERRUPTED: &str = "Veo Desk closed while this request was being sent, so the gateway may have created the video (and may bill it). Check the gateway's task list or usage page before trying again.";
+
+pub(crate) async fn submit(
+    ctx: &Ctx,
+    profile_id: &str,
+    request: &SubmitRequest,
+    reference_thumb: Option<String>,
+) -> Result<JobRow> {
+    // Nothing is sent without a client, so a missing key needs no row.
+    let client = (ctx.client_for)(profile_id)?;
+    let new = NewJob {
+        profile_id: profile_id.to_string(),
+        prompt: request.prompt.clone(),
+        model: request.model.clone(),
+        seconds: request.seconds.clone(),
+        size: request.size.clone(),
+        reference_thumb,
+    };
+    let row = ctx.store.insert_submitting(&new, now_ms())?;
+    ctx.emit(row.clone());
+    let row = match client.submit(request).await {
+        Ok(job) => ctx
+            .store
+            .mark_running(&row.id, &job.id, &job.raw_status, job.progress, now_ms())
+            .map_err(|e| lost_remote_id(e, &job.id))?,
+        Err(e) => record_refusal(ctx, &row.id, &e)?,
+    };
+    ctx.emit(row.clone());
+    Ok(row)
+}
+
+/// Rows still `submitting` at start: the app died mid-POST.
+pub(crate) fn recover_interrupted(ctx: &Ctx) -> Result<Vec<JobRow>> {
+    ctx.store
+        .mark_interrupted_submissions(INTERRUPTED, now_ms())
+}
+
+fn record_refusal(ctx: &Ctx, id: &str, e: &GatewayError) -> Result<JobRow> {
+    if may_have_created_a_job(e) {
+        ctx.store.mark_uncertain(id, e.code(), &e.message, now_ms())
+    } else {
+        ctx.store.mark_failed(id, e.code(), &e.message, now_ms())
+    }
+}
+
+/// The request left, but its answer was lost or unreadable.
+fn may_have_created_a_job(e: &GatewayError) -> bool {
+    matches!(e.kind, ErrorKind::SubmitUncertain | ErrorKind::BadResponse)
+}
+
+/// The gateway took the job but the history could not keep its id: give the user the id
+/// so the video can still be found on the gateway.
+fn lost_remote_id(e: Error, remote_id: &str) -> Error {
+    Error::Store(format!(
+        "{e}; the gateway accepted the job as \"{remote_id}\" but it could not be recorded"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lost_and_unreadable_answers_may_have_made_a_job_but_refusals_did_not() {
+        let e = |kind| GatewayError::new(kind, "m");
+        assert!(may_have_created_a_job(&e(ErrorKind::SubmitUncertain)));
+        assert!(may_have_created_a_job(&e(ErrorKind::BadResponse)));
+        assert!(!may_have_created_a_job(&e(ErrorKind::ServerError)));
+        assert!(!may_have_created_a_job(&e(ErrorKind::KeyRejected)));
+        assert!(!may_have_created_a_job(&e(ErrorKind::Unreachable)));
+    }
+}
