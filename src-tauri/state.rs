@@ -19,6 +19,8 @@ pub struct AppState {
     pub keys: Keys,
     profiles: Mutex<Profiles>,
     demo: tokio::sync::Mutex<Option<Simulator>>,
+    /// Where the demo gateway listens once started, for callers that cannot wait.
+    demo_url: Mutex<Option<String>>,
 }
 
 impl AppState {
@@ -29,6 +31,7 @@ impl AppState {
             keys: Keys::new(keychain),
             profiles: Mutex::new(profiles),
             demo: tokio::sync::Mutex::new(None),
+            demo_url: Mutex::new(None),
         })
     }
 
@@ -38,10 +41,23 @@ impl AppState {
             .map_err(|_| Error::internal("the profile list was poisoned"))
     }
 
-    /// A client for a saved profile, with its stored key.
+    /// A client for a saved profile, with its stored key; starts the demo gateway
+    /// when the profile is the demo.
     pub async fn client_for(&self, profile: &Profile) -> Result<GatewayClient> {
         if profile.demo {
-            let base = self.demo_gateway().await?;
+            self.demo_gateway().await?;
+        }
+        self.client_for_id(&profile.id)
+    }
+
+    /// The same, for callers that cannot wait (the job poller). The demo gateway
+    /// must be running already.
+    pub fn client_for_id(&self, profile_id: &str) -> Result<GatewayClient> {
+        let profile = self.profiles()?.get(profile_id)?.clone();
+        if profile.demo {
+            let base = self.lock_demo_url()?.clone().ok_or_else(|| {
+                Error::invalid_input("The demo gateway is not running. Choose the demo again.")
+            })?;
             return Ok(GatewayClient::new(
                 &base,
                 DEMO_KEY,
@@ -72,6 +88,20 @@ impl AppState {
             .map_err(|e| Error::io("start the demo gateway", e))?;
         let base = started.base_url().to_string();
         *demo = Some(started);
+        *self.lock_demo_url()? = Some(base.clone());
         Ok(base)
+    }
+
+    /// Whether a demo profile exists, so the app starts the demo gateway for its jobs.
+    pub fn has_demo_profile(&self) -> bool {
+        self.profiles()
+            .map(|p| p.list().iter().any(|profile| profile.demo))
+            .unwrap_or(false)
+    }
+
+    fn lock_demo_url(&self) -> Result<MutexGuard<'_, Option<String>>> {
+        self.demo_url
+            .lock()
+            .map_err(|_| Error::internal("the demo gateway address was poisoned"))
     }
 }

@@ -42,3 +42,19 @@ export function onFileDrop({ enter, leave, drop }) {
     else if (type === 'drop') drop(paths ?? []);
   });
 }
+
+export const submitJob = (request) => call('submit_job', { request });
+export const listJobs = ({ after = null, text = null } = {}) => call('list_jobs', { after, text });
+export const retryDownload = (id) => call('retry_download', { id });
+export const deleteJob = (id, onGateway) => call('delete_job', { id, onGateway });
+export const revealJob = (id) => call('reveal_job', { id });
+
+/** Every change of a job, as stored. */
+export const onJobChanged = (handler) => tauri.event.listen('job-changed', (event) => handler(event.payload));
+
+/** A playable URL for a saved video: WebKitGTK cannot stream `asset:` URLs, so the file is read into a blob. */
+export async function videoUrl(path) {
+  const response = await fetch(tauri.core.convertFileSrc(path));
+  if (!response.ok) throw { code: 'io', message: `The video file could not be read (${response.status}).` };
+  return URL.createObjectURL(new Blob([await response.blob()], { type: 'video/mp4' }));
+}

@@ -4,7 +4,7 @@
 import * as api from './api.js';
 import { $ } from './dom.js';
 import { mountForm } from './views/form.js';
-import { renderJobs } from './views/cards.js';
+import { mountCards } from './views/cards.js';
 import { mountSetup } from './views/setup.js';
 import { mountGatewayBar, renderGatewayBar } from './views/gateway-bar.js';
 import { mountReference } from './views/reference.js';
@@ -61,13 +61,50 @@ const reference = mountReference({
 document.querySelectorAll('input[name="size"]').forEach((radio) =>
   radio.addEventListener('change', () => reference.refresh()));
 
-mountForm({
-  onSubmit(_request, say) {
-    say('Sending videos to the gateway is not available in this version yet, so nothing was sent.', 'error');
+const cards = mountCards($('#job-list'), {
+  async play(row, cardNode) {
+    const player = cardNode.querySelector('.card-player');
+    try {
+      const video = document.createElement('video');
+      video.controls = true;
+      video.src = await api.videoUrl(row.file_path);
+      player.replaceChildren(video);
+      video.play().catch(() => {});
+    } catch (error) {
+      player.textContent = error.message;
+    }
+  },
+  reveal(row) { api.revealJob(row.id).catch((error) => cards.update({ ...row, error_message: error.message })); },
+  retryDownload(row) { api.retryDownload(row.id).then(cards.update).catch((error) => cards.update({ ...row, download_error_message: error.message })); },
+  copyPrompt(row) { navigator.clipboard?.writeText(row.prompt); },
+  runAgain(row) { form.fill(row); },
+  async remove(row) {
+    try {
+      await api.deleteJob(row.id, true);
+      cards.remove(row.id);
+    } catch (error) {
+      cards.update({ ...row, error_message: error.message });
+    }
   },
 });
 
-renderJobs($('#job-list'), []);
+const form = mountForm({
+  async onSubmit(request, say) {
+    say('Sending…');
+    try {
+      const row = await api.submitJob({ ...request, reference: reference.current() });
+      cards.update(row);
+      say(row.status === 'failed' || row.status === 'uncertain' ? row.error_message : 'Sent. The video appears on the right.', row.status === 'running' ? 'ok' : 'error');
+    } catch (error) {
+      say(error.message, 'error');
+    }
+  },
+});
+
+api.onJobChanged((row) => cards.update(row));
+api.listJobs().then((page) => cards.show(page.jobs)).catch((error) => {
+  $('#job-list').textContent = error.message;
+});
 
 api.listProfiles().then(showProfiles).catch((error) => {
   show('setup');

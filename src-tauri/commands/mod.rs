@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod images;
+pub mod jobs;
 pub mod profiles;
 
 use crate::error::{Error, Result};

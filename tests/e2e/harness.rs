@@ -198,6 +198,12 @@ impl App {
         }
     }
 
+    /// Polls a script until it returns `true`.
+    pub async fn poll_script(&self, js: &str) -> bool {
+        self.poll(|| async { self.script(js, vec![]).await == Value::Bool(true) })
+            .await
+    }
+
     /// Runs JavaScript in the page and returns its JSON result.
     pub async fn script(&self, js: &str, args: Vec<Value>) -> Value {
         self.client().execute(js, args).await.expect("script")

@@ -4,6 +4,7 @@
 // Not every test uses every helper.
 #[allow(dead_code)]
 mod harness;
+mod jobs;
 mod main_window;
 mod reference;
 mod setup;

@@ -46,6 +46,18 @@ export function mountForm({ onSubmit }) {
     }
     onSubmit(request, (message, tone) => showStatus(status, message, tone));
   });
+
+  return {
+    // "Run again": the same settings, ready to change or send.
+    fill(job) {
+      prompt.value = job.prompt;
+      form.elements.model.value = job.model;
+      form.querySelector(`input[name="seconds"][value="${CSS.escape(job.seconds)}"]`)?.click();
+      form.querySelector(`input[name="size"][value="${CSS.escape(job.size)}"]`)?.click();
+      updateCount();
+      prompt.focus();
+    },
+  };
 }
 
 function showStatus(node, message, tone = 'info') {
