@@ -49,8 +49,10 @@ fn dct_eighths(min_scale: f64) -> u32 {
 /// `None` when the JPEG is of a kind jpeg-decoder hands back raw (CMYK, 16-bit):
 /// `image`'s decoder converts those properly, at full size.
 fn decode_jpeg_shrunk(path: &Path, probe: &Probe, min_scale: f64, name: &str) -> Result<Option<DynamicImage>> {
-    let file = File::open(path).map_err(|e| Error::io(format!("open “{name}”"), e))?;
-    let mut decoder = jpeg_decoder::Decoder::new(BufReader::new(file));
+    // jpeg-decoder pulls bytes one at a time; from a slice that costs ~8% less
+    // CPU than through a BufReader. The compressed bytes are freed on return.
+    let bytes = std::fs::read(path).map_err(|e| Error::io(format!("read “{name}”"), e))?;
+    let mut decoder = jpeg_decoder::Decoder::new(&bytes[..]);
     decoder.set_max_decoding_buffer_size(MAX_DECODE_BYTES as usize);
     let bad = |e: jpeg_decoder::Error| corrupt(name, Format::Jpeg, &e.to_string());
     decoder.read_info().map_err(bad)?;
