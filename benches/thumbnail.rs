@@ -114,6 +114,8 @@ fn vips_thumbnail(vips: &Path, input: &Path, output: &Path) -> Measured {
 /// Wall time from spawn to exit, and the child's peak RSS from `wait4`.
 fn timed(mut cmd: Command) -> Measured {
     let start = Instant::now();
+    // Reaped by wait4 below, which also gives the rusage `Child::wait` hides.
+    #[allow(clippy::zombie_processes)]
     let child = cmd.spawn().expect("spawn");
     let mut status = 0;
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
