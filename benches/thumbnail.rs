@@ -22,7 +22,11 @@ const EDGE: u32 = 512;
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--worker") {
-        return worker(&args[i + 1], Path::new(&args[i + 2]), Path::new(&args[i + 3]));
+        return worker(
+            &args[i + 1],
+            Path::new(&args[i + 2]),
+            Path::new(&args[i + 3]),
+        );
     }
     let dir = tempfile::tempdir().expect("temp dir");
     // Generated in a child process: on Linux a child's max RSS starts from its
@@ -42,11 +46,19 @@ fn main() {
         let out = |tool: &str| dir.path().join(format!("out-{tool}-{label}.jpg"));
         let ours = measure(|| self_worker("ours", input, &out("ours")));
         let naive = measure(|| self_worker("naive", input, &out("naive")));
-        let vips = vips.as_ref().map(|v| measure(|| vips_thumbnail(v, input, &out("vips"))));
-        let rows = [("veo-desk", Some(ours)), ("vipsthumbnail", vips), ("naive image", Some(naive))];
+        let vips = vips
+            .as_ref()
+            .map(|v| measure(|| vips_thumbnail(v, input, &out("vips"))));
+        let rows = [
+            ("veo-desk", Some(ours)),
+            ("vipsthumbnail", vips),
+            ("naive image", Some(naive)),
+        ];
         for (tool, m) in rows {
             let Some(m) = m else { continue };
-            let vs_vips = |f: fn(&Measured) -> f64| vips.map_or("-".into(), |v| format!("{:.2}", f(&m) / f(&v)));
+            let vs_vips = |f: fn(&Measured) -> f64| {
+                vips.map_or("-".into(), |v| format!("{:.2}", f(&m) / f(&v)))
+            };
             println!(
                 "{:<6} {:<14} {:>9.3} {:>10.1} {:>10} {:>10} {:>11.2}",
                 label,
@@ -62,18 +74,33 @@ fn main() {
     println!("\ntargets (JPEG): t/vips ≤ 0.80, mem/vips ≤ 0.50, naive/this ≥ 2.00 for veo-desk");
     // Wall times move with other work on the machine; say how busy it was.
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    println!("load average during the run: {}", load.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
+    println!(
+        "load average during the run: {}",
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
 }
 
 /// One contender in this process: what the app does, or the naive way.
 fn worker(mode: &str, input: &Path, output: &Path) {
     let bytes = match mode {
-        "ours" => veo_desk::images::render_thumbnail(input).expect("thumbnail").bytes,
+        "ours" => {
+            veo_desk::images::render_thumbnail(input)
+                .expect("thumbnail")
+                .bytes
+        }
         "generate" => return generate_inputs(input),
         "naive" => {
-            let small = image::open(input).expect("decode").thumbnail(EDGE, EDGE).into_rgb8();
+            let small = image::open(input)
+                .expect("decode")
+                .thumbnail(EDGE, EDGE)
+                .into_rgb8();
             let mut out = Vec::new();
-            JpegEncoder::new_with_quality(&mut out, 82).encode_image(&small).expect("encode");
+            JpegEncoder::new_with_quality(&mut out, 82)
+                .encode_image(&small)
+                .expect("encode");
             out
         }
         other => panic!("unknown worker {other}"),
@@ -95,7 +122,10 @@ fn measure(run: impl Fn() -> Measured) -> Measured {
     let wall = runs[RUNS / 2].wall;
     let mut peaks: Vec<f64> = runs.iter().map(|m| m.peak_mib).collect();
     peaks.sort_by(f64::total_cmp);
-    Measured { wall, peak_mib: peaks[RUNS / 2] }
+    Measured {
+        wall,
+        peak_mib: peaks[RUNS / 2],
+    }
 }
 
 fn self_worker(mode: &str, input: &Path, output: &Path) -> Measured {
@@ -107,7 +137,11 @@ fn self_worker(mode: &str, input: &Path, output: &Path) -> Measured {
 
 fn vips_thumbnail(vips: &Path, input: &Path, output: &Path) -> Measured {
     let mut cmd = Command::new(vips);
-    cmd.arg(input).arg("-s").arg(EDGE.to_string()).arg("-o").arg(format!("{}[Q=82]", output.display()));
+    cmd.arg(input)
+        .arg("-s")
+        .arg(EDGE.to_string())
+        .arg("-o")
+        .arg(format!("{}[Q=82]", output.display()));
     timed(cmd)
 }
 
@@ -121,8 +155,14 @@ fn timed(mut cmd: Command) -> Measured {
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
     let wall = start.elapsed();
-    assert!(pid > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "{cmd:?} failed");
-    Measured { wall, peak_mib: usage.ru_maxrss as f64 / 1024.0 }
+    assert!(
+        pid > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "{cmd:?} failed"
+    );
+    Measured {
+        wall,
+        peak_mib: usage.ru_maxrss as f64 / 1024.0,
+    }
 }
 
 /// A photo-like 24 MP picture: smooth gradients plus sensor-like noise, so the
@@ -138,25 +178,43 @@ fn photo() -> RgbImage {
         let r = (x * 255 / WIDTH) as i32 + noise;
         let g = (y * 255 / HEIGHT) as i32 + noise;
         let b = (((x / 300 + y / 300) % 2) * 120 + 60) as i32 + noise;
-        image::Rgb([r.clamp(0, 255) as u8, g.clamp(0, 255) as u8, b.clamp(0, 255) as u8])
+        image::Rgb([
+            r.clamp(0, 255) as u8,
+            g.clamp(0, 255) as u8,
+            b.clamp(0, 255) as u8,
+        ])
     })
 }
 
 fn inputs(dir: &Path) -> Vec<(&'static str, PathBuf)> {
-    let files = [("JPEG", "photo.jpg"), ("PNG", "photo.png"), ("WebP", "photo.webp")];
-    files.into_iter().map(|(label, name)| (label, dir.join(name))).collect()
+    let files = [
+        ("JPEG", "photo.jpg"),
+        ("PNG", "photo.png"),
+        ("WebP", "photo.webp"),
+    ];
+    files
+        .into_iter()
+        .map(|(label, name)| (label, dir.join(name)))
+        .collect()
 }
 
 fn generate_inputs(dir: &Path) {
     let pixels = photo();
     let jpeg = dir.join("photo.jpg");
     let mut bytes = Vec::new();
-    JpegEncoder::new_with_quality(&mut bytes, 90).encode_image(&pixels).expect("jpeg");
+    JpegEncoder::new_with_quality(&mut bytes, 90)
+        .encode_image(&pixels)
+        .expect("jpeg");
     std::fs::write(&jpeg, &bytes).expect("write jpeg");
     let png = dir.join("photo.png");
     let mut bytes = Vec::new();
     PngEncoder::new_with_quality(&mut bytes, CompressionType::Fast, FilterType::Adaptive)
-        .write_image(pixels.as_raw(), WIDTH, HEIGHT, image::ExtendedColorType::Rgb8)
+        .write_image(
+            pixels.as_raw(),
+            WIDTH,
+            HEIGHT,
+            image::ExtendedColorType::Rgb8,
+        )
         .expect("png");
     std::fs::write(&png, &bytes).expect("write png");
     drop(pixels);
@@ -172,7 +230,10 @@ fn generate_inputs(dir: &Path) {
             .is_ok_and(|s| s.success())
     });
     if !lossy {
-        image::open(&jpeg).expect("reopen").save(&webp).expect("webp");
+        image::open(&jpeg)
+            .expect("reopen")
+            .save(&webp)
+            .expect("webp");
     }
     for p in [&jpeg, &png, &webp] {
         let len = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);

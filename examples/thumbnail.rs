@@ -10,7 +10,9 @@ use veo_desk::images::{self, Focus, PrepareOptions};
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.as_slice() {
-        [flag, size, fit, input, output] if flag == "--prepare" => prepare(size, fit, input, output),
+        [flag, size, fit, input, output] if flag == "--prepare" => {
+            prepare(size, fit, input, output)
+        }
         [input, output] => thumbnail(input, output),
         _ => {
             eprintln!("usage: thumbnail IN OUT | thumbnail --prepare SIZE FIT IN OUT");
@@ -32,7 +34,11 @@ fn thumbnail(input: &str, output: &str) -> veo_desk::Result<()> {
 }
 
 fn prepare(size: &str, fit: &str, input: &str, output: &str) -> veo_desk::Result<()> {
-    let options = PrepareOptions { aspect: size.parse()?, fit: fit.parse()?, focus: Focus::default() };
+    let options = PrepareOptions {
+        aspect: size.parse()?,
+        fit: fit.parse()?,
+        focus: Focus::default(),
+    };
     let prepared = images::prepare_reference(&PathBuf::from(input), &options)?;
     write(output, &prepared.bytes)
 }

@@ -126,8 +126,14 @@ mod tests {
     fn image_problems_cross_ipc_with_stable_codes() {
         let cases = [
             (Error::NotAnImage("not a picture".into()), "not_an_image"),
-            (Error::UnsupportedImage("export it as JPEG".into()), "unsupported_image"),
-            (Error::ImageTooLarge("too many pixels".into()), "image_too_large"),
+            (
+                Error::UnsupportedImage("export it as JPEG".into()),
+                "unsupported_image",
+            ),
+            (
+                Error::ImageTooLarge("too many pixels".into()),
+                "image_too_large",
+            ),
             (Error::CorruptImage("damaged".into()), "corrupt_image"),
         ];
         for (error, code) in cases {

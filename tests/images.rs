@@ -30,7 +30,9 @@ fn quadrants(w: u32, h: u32) -> RgbImage {
 
 fn jpeg_bytes(img: &RgbImage) -> Vec<u8> {
     let mut out = Vec::new();
-    JpegEncoder::new_with_quality(&mut out, 92).encode_image(img).unwrap();
+    JpegEncoder::new_with_quality(&mut out, 92)
+        .encode_image(img)
+        .unwrap();
     out
 }
 
@@ -100,7 +102,11 @@ fn save(dir: &Path, name: &str, img: &DynamicImage, format: ImageFormat) -> Path
 }
 
 fn options(size: &str, fit: Fit) -> PrepareOptions {
-    PrepareOptions { aspect: size.parse::<Aspect>().unwrap(), fit, focus: Focus::default() }
+    PrepareOptions {
+        aspect: size.parse::<Aspect>().unwrap(),
+        fit,
+        focus: Focus::default(),
+    }
 }
 
 // ---------- checks ----------
@@ -141,10 +147,18 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 fn a_phone_photo_on_its_side_arrives_upright() {
     let dir = tempfile::tempdir().unwrap();
     // Stored landscape 240x160; EXIF 6 says "rotate 90° clockwise to view".
-    let path = write(dir.path(), "IMG_0001.jpg", &with_exif(&jpeg_bytes(&quadrants(240, 160)), 6));
+    let path = write(
+        dir.path(),
+        "IMG_0001.jpg",
+        &with_exif(&jpeg_bytes(&quadrants(240, 160)), 6),
+    );
 
     let probe = images::probe(&path).unwrap();
-    assert_eq!((probe.width, probe.height), (160, 240), "probe reports the upright size");
+    assert_eq!(
+        (probe.width, probe.height),
+        (160, 240),
+        "probe reports the upright size"
+    );
 
     let sent = images::prepare_reference(&path, &options("9:16", Fit::AsIs)).unwrap();
     let img = decode(&sent.bytes);
@@ -160,7 +174,11 @@ fn a_phone_photo_on_its_side_arrives_upright() {
 fn a_big_rotated_photo_thumbnails_upright_through_shrink_on_load() {
     let dir = tempfile::tempdir().unwrap();
     // 2400x1600 decodes at 1/4 scale for a 512 px thumbnail.
-    let path = write(dir.path(), "big.jpg", &with_exif(&jpeg_bytes(&quadrants(2400, 1600)), 6));
+    let path = write(
+        dir.path(),
+        "big.jpg",
+        &with_exif(&jpeg_bytes(&quadrants(2400, 1600)), 6),
+    );
     let thumb = images::render_thumbnail(&path).unwrap();
     assert_eq!(thumb.mime, "image/jpeg");
     assert_eq!((thumb.width, thumb.height), (341, 512));
@@ -175,11 +193,23 @@ fn a_big_rotated_photo_thumbnails_upright_through_shrink_on_load() {
 fn the_crop_frame_moves_with_the_focus_on_a_rotated_photo() {
     let dir = tempfile::tempdir().unwrap();
     // Upright it is 1600 wide, 2400 tall: red/green on top, blue/white below.
-    let path = write(dir.path(), "tall.jpg", &with_exif(&jpeg_bytes(&rotate_back(&quadrants(1600, 2400))), 6));
+    let path = write(
+        dir.path(),
+        "tall.jpg",
+        &with_exif(&jpeg_bytes(&rotate_back(&quadrants(1600, 2400))), 6),
+    );
     let mut top = options("16:9", Fit::Crop);
     top.focus = Focus::new(Some(0.5), Some(0.0));
     let sent = images::prepare_reference(&path, &top).unwrap();
-    assert_eq!(sent.crop, images::CropRect { x: 0, y: 0, width: 1600, height: 900 });
+    assert_eq!(
+        sent.crop,
+        images::CropRect {
+            x: 0,
+            y: 0,
+            width: 1600,
+            height: 900
+        }
+    );
     let img = decode(&sent.bytes);
     assert_colour(&img, 10, 10, RED);
     assert_colour(&img, img.width() - 10, img.height() - 10, GREEN);
@@ -215,23 +245,41 @@ fn gps_and_camera_data_never_leave_the_machine() {
             "{fit:?}: only JFIF may remain, found APP markers {markers:x?}"
         );
         for secret in [&b"Exif"[..], b"GPS", b"SpyCam", b"LeakMaster", b"MM\0\x2a"] {
-            assert!(!contains(&sent.bytes, secret), "{fit:?}: {:?} leaked", String::from_utf8_lossy(secret));
+            assert!(
+                !contains(&sent.bytes, secret),
+                "{fit:?}: {:?} leaked",
+                String::from_utf8_lossy(secret)
+            );
         }
-        assert_eq!(sent.file_name, "reference.jpg", "the original name is not sent either");
+        assert_eq!(
+            sent.file_name, "reference.jpg",
+            "the original name is not sent either"
+        );
     }
 }
 
 #[test]
 fn crop_and_pad_give_exactly_the_video_shape() {
     let dir = tempfile::tempdir().unwrap();
-    let path = save(dir.path(), "odd.png", &DynamicImage::ImageRgb8(quadrants(1333, 977)), ImageFormat::Png);
+    let path = save(
+        dir.path(),
+        "odd.png",
+        &DynamicImage::ImageRgb8(quadrants(1333, 977)),
+        ImageFormat::Png,
+    );
     for size in ["16:9", "9:16"] {
         for fit in [Fit::Crop, Fit::Pad] {
             let sent = images::prepare_reference(&path, &options(size, fit)).unwrap();
             let img = decode(&sent.bytes);
             assert_eq!(img.dimensions(), (sent.width, sent.height));
             let (w, h) = if size == "16:9" { (16, 9) } else { (9, 16) };
-            assert_eq!(sent.width * h, sent.height * w, "{size} {fit:?} gave {}x{}", sent.width, sent.height);
+            assert_eq!(
+                sent.width * h,
+                sent.height * w,
+                "{size} {fit:?} gave {}x{}",
+                sent.width,
+                sent.height
+            );
         }
     }
     let exact = images::prepare_reference(&path, &options("1280x720", Fit::Crop)).unwrap();
@@ -245,7 +293,15 @@ fn padding_adds_black_bars_and_keeps_the_whole_picture() {
     let path = write(dir.path(), "portrait.jpg", &jpeg_bytes(&white));
     let sent = images::prepare_reference(&path, &options("16:9", Fit::Pad)).unwrap();
     assert_eq!((sent.width, sent.height), (1920, 1080));
-    assert_eq!(sent.crop, images::CropRect { x: 0, y: 0, width: 900, height: 1200 });
+    assert_eq!(
+        sent.crop,
+        images::CropRect {
+            x: 0,
+            y: 0,
+            width: 900,
+            height: 1200
+        }
+    );
     let img = decode(&sent.bytes);
     assert_colour(&img, 20, 540, [0, 0, 0]);
     assert_colour(&img, 1900, 540, [0, 0, 0]);
@@ -259,7 +315,12 @@ fn big_pictures_are_scaled_to_at_most_1920_on_the_long_edge() {
     let path = write(dir.path(), "big.jpg", &jpeg_bytes(&quadrants(3000, 2000)));
     for fit in [Fit::AsIs, Fit::Crop, Fit::Pad] {
         let sent = images::prepare_reference(&path, &options("16:9", fit)).unwrap();
-        assert!(sent.width.max(sent.height) <= 1920, "{fit:?}: {}x{}", sent.width, sent.height);
+        assert!(
+            sent.width.max(sent.height) <= 1920,
+            "{fit:?}: {}x{}",
+            sent.width,
+            sent.height
+        );
         assert!(sent.bytes.len() <= images::MAX_UPLOAD_BYTES);
     }
     let as_is = images::prepare_reference(&path, &options("16:9", Fit::AsIs)).unwrap();
@@ -270,17 +331,41 @@ fn big_pictures_are_scaled_to_at_most_1920_on_the_long_edge() {
 fn transparency_is_kept_as_png_and_opaque_png_becomes_jpeg() {
     let dir = tempfile::tempdir().unwrap();
     let logo = RgbaImage::from_fn(400, 300, |x, _| {
-        if x < 200 { Rgba([200, 0, 0, 255]) } else { Rgba([0, 0, 0, 0]) }
+        if x < 200 {
+            Rgba([200, 0, 0, 255])
+        } else {
+            Rgba([0, 0, 0, 0])
+        }
     });
-    let path = save(dir.path(), "logo.png", &DynamicImage::ImageRgba8(logo), ImageFormat::Png);
+    let path = save(
+        dir.path(),
+        "logo.png",
+        &DynamicImage::ImageRgba8(logo),
+        ImageFormat::Png,
+    );
     let sent = images::prepare_reference(&path, &options("16:9", Fit::Pad)).unwrap();
-    assert_eq!((sent.mime, sent.file_name.as_str()), ("image/png", "reference.png"));
+    assert_eq!(
+        (sent.mime, sent.file_name.as_str()),
+        ("image/png", "reference.png")
+    );
     let img = decode(&sent.bytes).to_rgba8();
-    assert_eq!(img.get_pixel(0, sent.height / 2).0[3], 0, "bars are transparent");
-    assert_eq!(img.get_pixel(sent.width / 2 - 50, sent.height / 2).0, [200, 0, 0, 255]);
+    assert_eq!(
+        img.get_pixel(0, sent.height / 2).0[3],
+        0,
+        "bars are transparent"
+    );
+    assert_eq!(
+        img.get_pixel(sent.width / 2 - 50, sent.height / 2).0,
+        [200, 0, 0, 255]
+    );
 
     let opaque = RgbaImage::from_pixel(400, 300, Rgba([10, 20, 30, 255]));
-    let path = save(dir.path(), "flat.png", &DynamicImage::ImageRgba8(opaque), ImageFormat::Png);
+    let path = save(
+        dir.path(),
+        "flat.png",
+        &DynamicImage::ImageRgba8(opaque),
+        ImageFormat::Png,
+    );
     let sent = images::prepare_reference(&path, &options("16:9", Fit::Crop)).unwrap();
     assert_eq!(sent.mime, "image/jpeg");
 }
@@ -288,9 +373,17 @@ fn transparency_is_kept_as_png_and_opaque_png_becomes_jpeg() {
 #[test]
 fn webp_is_accepted() {
     let dir = tempfile::tempdir().unwrap();
-    let path = save(dir.path(), "pic.webp", &DynamicImage::ImageRgb8(quadrants(800, 600)), ImageFormat::WebP);
+    let path = save(
+        dir.path(),
+        "pic.webp",
+        &DynamicImage::ImageRgb8(quadrants(800, 600)),
+        ImageFormat::WebP,
+    );
     let probe = images::probe(&path).unwrap();
-    assert_eq!((probe.format, probe.width, probe.height), (images::Format::WebP, 800, 600));
+    assert_eq!(
+        (probe.format, probe.width, probe.height),
+        (images::Format::WebP, 800, 600)
+    );
     let thumb = images::render_thumbnail(&path).unwrap();
     assert_eq!((thumb.width, thumb.height), (512, 384));
     assert_colour(&decode(&thumb.bytes), 10, 10, RED);
@@ -318,7 +411,11 @@ fn png_claiming(w: u32, h: u32) -> Vec<u8> {
     ihdr.extend_from_slice(&h.to_be_bytes());
     ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
     let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    for (kind, data) in [(&b"IHDR"[..], &ihdr[..]), (b"IDAT", &[0x78, 0x9c, 0x03, 0x00][..]), (b"IEND", &[][..])] {
+    for (kind, data) in [
+        (&b"IHDR"[..], &ihdr[..]),
+        (b"IDAT", &[0x78, 0x9c, 0x03, 0x00][..]),
+        (b"IEND", &[][..]),
+    ] {
         png.extend_from_slice(&(data.len() as u32).to_be_bytes());
         let mut body = kind.to_vec();
         body.extend_from_slice(data);
@@ -333,7 +430,11 @@ fn crc32(bytes: &[u8]) -> u32 {
     for &b in bytes {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -345,7 +446,10 @@ fn a_text_file_named_jpg_is_not_an_image() {
     let path = write(dir.path(), "photo.jpg", b"Shopping list:\n- milk\n- eggs\n");
     let err = images::probe(&path).unwrap_err();
     assert_eq!(err.code(), "not_an_image");
-    assert!(err.to_string().contains("“photo.jpg” is a text file"), "{err}");
+    assert!(
+        err.to_string().contains("“photo.jpg” is a text file"),
+        "{err}"
+    );
     let err = images::prepare_reference(&path, &options("16:9", Fit::Crop)).unwrap_err();
     assert_eq!(err.code(), "not_an_image");
 }
@@ -360,11 +464,17 @@ fn heic_is_refused_with_how_to_convert_it() {
     assert_eq!(err.code(), "unsupported_image");
     let message = err.to_string();
     assert!(message.contains("HEIC"), "{message}");
-    assert!(message.contains("Export it as JPEG from Photos"), "{message}");
+    assert!(
+        message.contains("Export it as JPEG from Photos"),
+        "{message}"
+    );
 
     // Also when it wears a .jpg name.
     let path = write(dir.path(), "renamed.jpg", &heic);
-    assert_eq!(images::probe(&path).unwrap_err().code(), "unsupported_image");
+    assert_eq!(
+        images::probe(&path).unwrap_err().code(),
+        "unsupported_image"
+    );
 }
 
 #[test]
@@ -407,7 +517,12 @@ fn thumbnails_are_cached_by_content_not_by_name() {
     assert_eq!(entries(), 1);
 
     // Poison the entry: if the second call really reads the cache, it sees this.
-    let entry = std::fs::read_dir(&cache).unwrap().next().unwrap().unwrap().path();
+    let entry = std::fs::read_dir(&cache)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
     let marker = jpeg_bytes(&RgbImage::from_pixel(64, 32, Rgb(GREEN)));
     std::fs::write(&entry, &marker).unwrap();
     let hit = images::thumbnail(&renamed, &cache).unwrap();
@@ -423,7 +538,11 @@ fn thumbnails_are_cached_by_content_not_by_name() {
 #[test]
 fn preparing_twice_gives_the_same_bytes_so_the_preview_is_what_is_sent() {
     let dir = tempfile::tempdir().unwrap();
-    let path = write(dir.path(), "p.jpg", &with_exif(&jpeg_bytes(&quadrants(1000, 700)), 6));
+    let path = write(
+        dir.path(),
+        "p.jpg",
+        &with_exif(&jpeg_bytes(&quadrants(1000, 700)), 6),
+    );
     let a = images::prepare_reference(&path, &options("16:9", Fit::Crop)).unwrap();
     let b = images::prepare_reference(&path, &options("16:9", Fit::Crop)).unwrap();
     assert_eq!(a.bytes, b.bytes);
@@ -442,11 +561,19 @@ fn a_pasted_picture_becomes_a_file_that_the_usual_path_can_read() {
     let saved = images::save_pasted(&png, dir.path()).unwrap();
     assert_eq!(saved.extension().unwrap(), "png");
     assert_eq!(images::probe(&saved).unwrap().width, 300);
-    assert_eq!(images::save_pasted(&png, dir.path()).unwrap(), saved, "same picture, same file");
+    assert_eq!(
+        images::save_pasted(&png, dir.path()).unwrap(),
+        saved,
+        "same picture, same file"
+    );
 
     let err = images::save_pasted(b"just some copied words", dir.path()).unwrap_err();
     assert_eq!(err.code(), "not_an_image");
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "nothing written for text");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "nothing written for text"
+    );
 }
 
 #[test]
@@ -454,10 +581,15 @@ fn an_exotic_jpeg_variant_is_unsupported_not_damaged() {
     let dir = tempfile::tempdir().unwrap();
     // A well-formed frame header with two colour components, which no camera writes.
     let mut jpeg = vec![0xFF, 0xD8];
-    jpeg.extend_from_slice(&[0xFF, 0xC0, 0, 14, 8, 0, 16, 0, 16, 2, 1, 0x11, 0, 2, 0x11, 0]);
+    jpeg.extend_from_slice(&[
+        0xFF, 0xC0, 0, 14, 8, 0, 16, 0, 16, 2, 1, 0x11, 0, 2, 0x11, 0,
+    ]);
     jpeg.extend_from_slice(&[0xFF, 0xD9]);
     let path = write(dir.path(), "odd.jpg", &jpeg);
     let err = images::probe(&path).unwrap_err();
     assert_eq!(err.code(), "unsupported_image", "{err}");
-    assert!(err.to_string().contains("export it as JPEG or PNG"), "{err}");
+    assert!(
+        err.to_string().contains("export it as JPEG or PNG"),
+        "{err}"
+    );
 }

@@ -18,7 +18,10 @@ pub async fn probe_image(path: PathBuf) -> Result<Probe> {
 
 /// A small upright preview (long edge 512) as a `data:` URL.
 #[tauri::command]
-pub async fn image_thumbnail<R: Runtime>(app: AppHandle<R>, path: PathBuf) -> Result<ThumbnailPreview> {
+pub async fn image_thumbnail<R: Runtime>(
+    app: AppHandle<R>,
+    path: PathBuf,
+) -> Result<ThumbnailPreview> {
     let cache = thumbnail_cache_dir(&app)?;
     blocking(move || Ok(images::thumbnail(&path, &cache)?.to_preview())).await
 }
@@ -34,7 +37,11 @@ pub async fn prepare_reference(
 ) -> Result<PreparedPreview> {
     let options = PrepareOptions {
         aspect: size.parse()?,
-        fit: fit.as_deref().map(str::parse).transpose()?.unwrap_or_default(),
+        fit: fit
+            .as_deref()
+            .map(str::parse)
+            .transpose()?
+            .unwrap_or_default(),
         focus: Focus::new(focus_x, focus_y),
     };
     blocking(move || Ok(images::prepare_reference(&path, &options)?.to_preview())).await
@@ -43,9 +50,14 @@ pub async fn prepare_reference(
 /// Keeps a pasted picture as a file and returns its path for the commands above.
 /// The UI sends the bytes as the raw body: `invoke('save_pasted_image', uint8Array)`.
 #[tauri::command]
-pub async fn save_pasted_image<R: Runtime>(app: AppHandle<R>, request: Request<'_>) -> Result<PathBuf> {
+pub async fn save_pasted_image<R: Runtime>(
+    app: AppHandle<R>,
+    request: Request<'_>,
+) -> Result<PathBuf> {
     let InvokeBody::Raw(bytes) = request.body() else {
-        return Err(Error::invalid_input("The paste carried no picture. Copy an image and paste again."));
+        return Err(Error::invalid_input(
+            "The paste carried no picture. Copy an image and paste again.",
+        ));
     };
     let bytes = bytes.clone();
     let dir = app_cache_dir(&app)?.join("pasted");

@@ -31,7 +31,11 @@ pub(crate) fn key(path: &Path, settings: &str) -> Result<String> {
         hasher.update(&block[..n]);
     }
     hasher.update(format!("|{len}|{VERSION}|{settings}").as_bytes());
-    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 fn entry(dir: &Path, key: &str, extension: &str) -> PathBuf {
@@ -40,9 +44,11 @@ fn entry(dir: &Path, key: &str, extension: &str) -> PathBuf {
 
 /// The cached bytes and their extension, if present.
 pub(crate) fn load(dir: &Path, key: &str) -> Option<(Vec<u8>, &'static str)> {
-    ["jpg", "png"]
-        .into_iter()
-        .find_map(|ext| fs::read(entry(dir, key, ext)).ok().map(|bytes| (bytes, ext)))
+    ["jpg", "png"].into_iter().find_map(|ext| {
+        fs::read(entry(dir, key, ext))
+            .ok()
+            .map(|bytes| (bytes, ext))
+    })
 }
 
 /// Writes through a temporary name and renames, so a reader never sees half a file.

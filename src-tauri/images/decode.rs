@@ -9,7 +9,9 @@ use std::path::Path;
 
 use image::{DynamicImage, GrayImage, ImageReader, Limits, RgbImage};
 
-use super::probe::{corrupt, display_name, jpeg_error, map_image_error, survive_decoder_panic, Probe};
+use super::probe::{
+    corrupt, display_name, jpeg_error, map_image_error, survive_decoder_panic, Probe,
+};
 use super::{Format, MAX_PIXELS};
 use crate::error::{Error, Result};
 
@@ -40,17 +42,28 @@ pub(crate) fn decode(path: &Path, probe: &Probe, min_scale: f64) -> Result<Decod
         f64::from(image.width()) / f64::from(w),
         f64::from(image.height()) / f64::from(h),
     );
-    Ok(Decoded { image: to_8bit_rgb_or_rgba(image), scale })
+    Ok(Decoded {
+        image: to_8bit_rgb_or_rgba(image),
+        scale,
+    })
 }
 
 /// The smallest DCT scale, in eighths, that keeps at least `min_scale`.
 fn dct_eighths(min_scale: f64) -> u32 {
-    [1, 2, 4].into_iter().find(|&e| f64::from(e) / 8.0 >= min_scale).unwrap_or(8)
+    [1, 2, 4]
+        .into_iter()
+        .find(|&e| f64::from(e) / 8.0 >= min_scale)
+        .unwrap_or(8)
 }
 
 /// `None` when the JPEG is of a kind jpeg-decoder hands back raw (CMYK, 16-bit):
 /// `image`'s decoder converts those properly, at full size.
-fn decode_jpeg_shrunk(path: &Path, probe: &Probe, min_scale: f64, name: &str) -> Result<Option<DynamicImage>> {
+fn decode_jpeg_shrunk(
+    path: &Path,
+    probe: &Probe,
+    min_scale: f64,
+    name: &str,
+) -> Result<Option<DynamicImage>> {
     // jpeg-decoder pulls bytes one at a time; from a slice that costs ~8% less
     // CPU than through a BufReader. The compressed bytes are freed on return.
     let bytes = std::fs::read(path).map_err(|e| Error::io(format!("read “{name}”"), e))?;
@@ -71,7 +84,9 @@ fn decode_jpeg_shrunk(path: &Path, probe: &Probe, min_scale: f64, name: &str) ->
         }
     }
     let pixels = decoder.decode().map_err(bad)?;
-    let info = decoder.info().ok_or_else(|| corrupt(name, Format::Jpeg, "no frame header"))?;
+    let info = decoder
+        .info()
+        .ok_or_else(|| corrupt(name, Format::Jpeg, "no frame header"))?;
     let (dw, dh) = (u32::from(info.width), u32::from(info.height));
     let short = || corrupt(name, Format::Jpeg, "fewer pixels than its header says");
     let image = match info.pixel_format {
@@ -90,7 +105,9 @@ fn decode_whole(path: &Path, format: Format, name: &str) -> Result<DynamicImage>
     let file = File::open(path).map_err(|e| Error::io(format!("open “{name}”"), e))?;
     let mut reader = ImageReader::with_format(BufReader::new(file), format.as_image_format());
     reader.limits(decode_limits());
-    reader.decode().map_err(|e| map_image_error(name, format, e))
+    reader
+        .decode()
+        .map_err(|e| map_image_error(name, format, e))
 }
 
 /// Belt and braces behind the probe: even a file that changed after probing

@@ -46,17 +46,29 @@ pub(crate) fn encode_jpeg(image: &DynamicImage, quality: u8) -> Result<Encoded> 
         // Opaque RGBA: drop the alpha channel (a copy, but of the small output).
         other => encoder.encode_image(&other.to_rgb8()),
     };
-    result
-        .map_err(|e| Error::internal(format!("JPEG encoding: {e}")))?;
-    Ok(Encoded { bytes, mime: "image/jpeg", extension: "jpg" })
+    result.map_err(|e| Error::internal(format!("JPEG encoding: {e}")))?;
+    Ok(Encoded {
+        bytes,
+        mime: "image/jpeg",
+        extension: "jpg",
+    })
 }
 
 pub(crate) fn encode_png(image: &DynamicImage) -> Result<Encoded> {
     let mut bytes = Vec::new();
     PngEncoder::new_with_quality(&mut bytes, CompressionType::Fast, FilterType::Adaptive)
-        .write_image(image.as_bytes(), image.width(), image.height(), image.color().into())
+        .write_image(
+            image.as_bytes(),
+            image.width(),
+            image.height(),
+            image.color().into(),
+        )
         .map_err(|e| Error::internal(format!("PNG encoding: {e}")))?;
-    Ok(Encoded { bytes, mime: "image/png", extension: "png" })
+    Ok(Encoded {
+        bytes,
+        mime: "image/png",
+        extension: "png",
+    })
 }
 
 /// A `data:` URL the webview can show directly in an `<img>`.

@@ -34,7 +34,11 @@ impl FromStr for Aspect {
             Some((w, h)) if (1..=10_000).contains(&w) && (1..=10_000).contains(&h) => {
                 let g = gcd(w, h);
                 let (width, height) = if exact { (w, h) } else { (w / g, h / g) };
-                Ok(Aspect { width, height, exact })
+                Ok(Aspect {
+                    width,
+                    height,
+                    exact,
+                })
             }
             _ => Err(Error::invalid_input(format!(
                 "“{s}” is not a video size. Use 16:9, 9:16 or WIDTHxHEIGHT such as 1280x720."
@@ -60,7 +64,12 @@ impl FromStr for Fit {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self> {
-        match s.trim().to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
+        match s
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['-', ' '], "_")
+            .as_str()
+        {
             "crop" => Ok(Fit::Crop),
             "pad" => Ok(Fit::Pad),
             "as_is" | "asis" | "none" => Ok(Fit::AsIs),
@@ -88,8 +97,14 @@ impl Focus {
     /// Out-of-range or missing values mean "centre" rather than an error: the UI
     /// sends whatever the drag produced.
     pub fn new(x: Option<f64>, y: Option<f64>) -> Self {
-        let clean = |v: Option<f64>| v.filter(|v| v.is_finite()).map_or(0.5, |v| v.clamp(0.0, 1.0));
-        Focus { x: clean(x), y: clean(y) }
+        let clean = |v: Option<f64>| {
+            v.filter(|v| v.is_finite())
+                .map_or(0.5, |v| v.clamp(0.0, 1.0))
+        };
+        Focus {
+            x: clean(x),
+            y: clean(y),
+        }
     }
 }
 
@@ -139,18 +154,32 @@ impl Plan {
     }
 }
 
-pub(crate) fn plan(src: (u32, u32), aspect: Aspect, fit: Fit, focus: Focus, long_edge: u32) -> Plan {
+pub(crate) fn plan(
+    src: (u32, u32),
+    aspect: Aspect,
+    fit: Fit,
+    focus: Focus,
+    long_edge: u32,
+) -> Plan {
     match fit {
         Fit::Crop => {
             let crop = crop_rect(src, aspect, focus);
             let canvas = output_size(aspect, (crop.width, crop.height), long_edge);
-            Plan { crop, canvas, placed: whole(canvas) }
+            Plan {
+                crop,
+                canvas,
+                placed: whole(canvas),
+            }
         }
         Fit::Pad => {
             let crop = whole(src);
             let room = padded_size(src, aspect);
             let canvas = output_size(aspect, room, long_edge);
-            Plan { crop, canvas, placed: centred(src, canvas) }
+            Plan {
+                crop,
+                canvas,
+                placed: centred(src, canvas),
+            }
         }
         Fit::AsIs => plan_scaled(src, long_edge),
     }
@@ -159,20 +188,35 @@ pub(crate) fn plan(src: (u32, u32), aspect: Aspect, fit: Fit, focus: Focus, long
 /// Scales the whole picture so its long edge is at most `long_edge`, never up.
 pub(crate) fn plan_scaled(src: (u32, u32), long_edge: u32) -> Plan {
     let canvas = fit_within(src, (long_edge, long_edge));
-    Plan { crop: whole(src), canvas, placed: whole(canvas) }
+    Plan {
+        crop: whole(src),
+        canvas,
+        placed: whole(canvas),
+    }
 }
 
 fn whole((w, h): (u32, u32)) -> CropRect {
-    CropRect { x: 0, y: 0, width: w, height: h }
+    CropRect {
+        x: 0,
+        y: 0,
+        width: w,
+        height: h,
+    }
 }
 
 /// The largest rectangle of the aspect inside `src`, slid by `focus` along the free axis.
 pub(crate) fn crop_rect((sw, sh): (u32, u32), aspect: Aspect, focus: Focus) -> CropRect {
     let (aw, ah) = (u64::from(aspect.width), u64::from(aspect.height));
     let (w, h) = if u64::from(sw) * ah > u64::from(sh) * aw {
-        (div_round(u64::from(sh) * aw, ah).clamp(1, u64::from(sw)) as u32, sh)
+        (
+            div_round(u64::from(sh) * aw, ah).clamp(1, u64::from(sw)) as u32,
+            sh,
+        )
     } else {
-        (sw, div_round(u64::from(sw) * ah, aw).clamp(1, u64::from(sh)) as u32)
+        (
+            sw,
+            div_round(u64::from(sw) * ah, aw).clamp(1, u64::from(sh)) as u32,
+        )
     };
     CropRect {
         x: (f64::from(sw - w) * focus.x).round() as u32,
@@ -224,7 +268,12 @@ fn centred((sw, sh): (u32, u32), (cw, ch): (u32, u32)) -> CropRect {
     let scale = (f64::from(cw) / f64::from(sw)).min(f64::from(ch) / f64::from(sh));
     let w = ((f64::from(sw) * scale).round() as u32).clamp(1, cw);
     let h = ((f64::from(sh) * scale).round() as u32).clamp(1, ch);
-    CropRect { x: (cw - w) / 2, y: (ch - h) / 2, width: w, height: h }
+    CropRect {
+        x: (cw - w) / 2,
+        y: (ch - h) / 2,
+        width: w,
+        height: h,
+    }
 }
 
 fn gcd(a: u32, b: u32) -> u32 {
@@ -253,11 +302,35 @@ mod tests {
 
     #[test]
     fn sizes_parse_as_ratios_or_exact_pixels() {
-        assert_eq!(aspect("16:9"), Aspect { width: 16, height: 9, exact: false });
-        assert_eq!(aspect("1920:1080"), Aspect { width: 16, height: 9, exact: false });
-        assert_eq!(aspect("1280x720"), Aspect { width: 1280, height: 720, exact: true });
+        assert_eq!(
+            aspect("16:9"),
+            Aspect {
+                width: 16,
+                height: 9,
+                exact: false
+            }
+        );
+        assert_eq!(
+            aspect("1920:1080"),
+            Aspect {
+                width: 16,
+                height: 9,
+                exact: false
+            }
+        );
+        assert_eq!(
+            aspect("1280x720"),
+            Aspect {
+                width: 1280,
+                height: 720,
+                exact: true
+            }
+        );
         assert_eq!("0:9".parse::<Aspect>().unwrap_err().code(), "invalid_input");
-        assert_eq!("wide".parse::<Aspect>().unwrap_err().code(), "invalid_input");
+        assert_eq!(
+            "wide".parse::<Aspect>().unwrap_err().code(),
+            "invalid_input"
+        );
     }
 
     #[test]
@@ -270,28 +343,72 @@ mod tests {
 
     #[test]
     fn crop_of_a_portrait_photo_for_landscape_video_follows_the_focus() {
-        let top = crop_rect((3000, 4000), aspect("16:9"), Focus::new(Some(0.5), Some(0.0)));
-        assert_eq!(top, CropRect { x: 0, y: 0, width: 3000, height: 1688 });
+        let top = crop_rect(
+            (3000, 4000),
+            aspect("16:9"),
+            Focus::new(Some(0.5), Some(0.0)),
+        );
+        assert_eq!(
+            top,
+            CropRect {
+                x: 0,
+                y: 0,
+                width: 3000,
+                height: 1688
+            }
+        );
         let bottom = crop_rect((3000, 4000), aspect("16:9"), Focus::new(None, Some(1.0)));
         assert_eq!(bottom.y + bottom.height, 4000);
     }
 
     #[test]
     fn crop_output_has_exactly_the_ratio_and_at_most_1920() {
-        let p = plan((4032, 3024), aspect("16:9"), Fit::Crop, Focus::default(), 1920);
+        let p = plan(
+            (4032, 3024),
+            aspect("16:9"),
+            Fit::Crop,
+            Focus::default(),
+            1920,
+        );
         assert_eq!(p.canvas, (1920, 1080));
-        let p = plan((4032, 3024), aspect("9:16"), Fit::Crop, Focus::default(), 1920);
+        let p = plan(
+            (4032, 3024),
+            aspect("9:16"),
+            Fit::Crop,
+            Focus::default(),
+            1920,
+        );
         assert_eq!(p.canvas, (1080, 1920));
-        let small = plan((1000, 700), aspect("16:9"), Fit::Crop, Focus::default(), 1920);
+        let small = plan(
+            (1000, 700),
+            aspect("16:9"),
+            Fit::Crop,
+            Focus::default(),
+            1920,
+        );
         assert_eq!(small.canvas.0 * 9, small.canvas.1 * 16);
         assert!(small.canvas.0 <= 1000);
     }
 
     #[test]
     fn pad_keeps_the_whole_picture_centred_on_an_exact_canvas() {
-        let p = plan((3000, 4000), aspect("16:9"), Fit::Pad, Focus::default(), 1920);
+        let p = plan(
+            (3000, 4000),
+            aspect("16:9"),
+            Fit::Pad,
+            Focus::default(),
+            1920,
+        );
         assert_eq!(p.canvas, (1920, 1080));
-        assert_eq!(p.crop, CropRect { x: 0, y: 0, width: 3000, height: 4000 });
+        assert_eq!(
+            p.crop,
+            CropRect {
+                x: 0,
+                y: 0,
+                width: 3000,
+                height: 4000
+            }
+        );
         assert_eq!(p.placed.height, 1080);
         assert_eq!(p.placed.width, 810);
         assert_eq!(p.placed.x, (1920 - 810) / 2);
@@ -300,7 +417,13 @@ mod tests {
 
     #[test]
     fn exact_size_is_honoured() {
-        let p = plan((4000, 3000), aspect("1280x720"), Fit::Crop, Focus::default(), 1920);
+        let p = plan(
+            (4000, 3000),
+            aspect("1280x720"),
+            Fit::Crop,
+            Focus::default(),
+            1920,
+        );
         assert_eq!(p.canvas, (1280, 720));
     }
 
@@ -312,6 +435,9 @@ mod tests {
 
     #[test]
     fn focus_is_clamped_and_defaults_to_centre() {
-        assert_eq!(Focus::new(Some(7.0), Some(f64::NAN)), Focus { x: 1.0, y: 0.5 });
+        assert_eq!(
+            Focus::new(Some(7.0), Some(f64::NAN)),
+            Focus { x: 1.0, y: 0.5 }
+        );
     }
 }

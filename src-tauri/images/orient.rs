@@ -82,7 +82,12 @@ mod tests {
             upright.apply_orientation(o);
             assert_eq!(upright.dimensions(), upright_size((w, h), o), "{o:?}");
             for (u, v, px) in upright.to_rgb8().enumerate_pixels() {
-                let r = RectF { x: f64::from(u), y: f64::from(v), w: 1.0, h: 1.0 };
+                let r = RectF {
+                    x: f64::from(u),
+                    y: f64::from(v),
+                    w: 1.0,
+                    h: 1.0,
+                };
                 let s = to_stored_rect(r, (w, h), o);
                 let (sx, sy) = (s.x as u32, s.y as u32);
                 assert_eq!((s.w, s.h), (1.0, 1.0), "{o:?}");

@@ -73,10 +73,20 @@ impl PreparedImage {
 pub fn prepare_reference(path: &Path, options: &PrepareOptions) -> Result<PreparedImage> {
     let probed = probe(path)?;
     let source = (probed.width, probed.height);
-    let geometry = plan(source, options.aspect, options.fit, options.focus, MAX_UPLOAD_LONG_EDGE);
+    let geometry = plan(
+        source,
+        options.aspect,
+        options.fit,
+        options.focus,
+        MAX_UPLOAD_LONG_EDGE,
+    );
     let pixels = render(path, &probed, &geometry)?;
     let (width, height) = (pixels.width(), pixels.height());
-    let encoded = within_upload_limit(encode(&pixels, UPLOAD_QUALITY)?, &pixels, &display_name(path))?;
+    let encoded = within_upload_limit(
+        encode(&pixels, UPLOAD_QUALITY)?,
+        &pixels,
+        &display_name(path),
+    )?;
     Ok(PreparedImage {
         file_name: format!("reference.{}", encoded.extension),
         bytes: encoded.bytes,
@@ -91,7 +101,11 @@ pub fn prepare_reference(path: &Path, options: &PrepareOptions) -> Result<Prepar
 
 /// At 1920 px a JPEG is far below 20 MB; this only bites on pathological noise,
 /// where a lower quality is better than a refused upload.
-fn within_upload_limit(first: Encoded, pixels: &image::DynamicImage, name: &str) -> Result<Encoded> {
+fn within_upload_limit(
+    first: Encoded,
+    pixels: &image::DynamicImage,
+    name: &str,
+) -> Result<Encoded> {
     if first.bytes.len() <= MAX_UPLOAD_BYTES {
         return Ok(first);
     }

@@ -124,17 +124,25 @@ fn read_up_to(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
 #[derive(Debug, PartialEq)]
 pub(crate) enum Sniffed {
     Accepted(Format),
-    Unsupported { what: &'static str, how: &'static str },
-    NotAnImage { what: &'static str },
+    Unsupported {
+        what: &'static str,
+        how: &'static str,
+    },
+    NotAnImage {
+        what: &'static str,
+    },
 }
 
-const CONVERT: &str = "Open it in an image editor or Preview and export it as JPEG or PNG, then choose that file.";
+const CONVERT: &str =
+    "Open it in an image editor or Preview and export it as JPEG or PNG, then choose that file.";
 
 /// Identifies a file from its first bytes (magic numbers), never from its name.
 pub(crate) fn sniff(head: &[u8]) -> Sniffed {
     use Sniffed::*;
     if head.is_empty() {
-        return NotAnImage { what: "an empty file" };
+        return NotAnImage {
+            what: "an empty file",
+        };
     }
     if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
         return Accepted(Format::Jpeg);
@@ -149,27 +157,47 @@ pub(crate) fn sniff(head: &[u8]) -> Sniffed {
         return sniff_iso_media(head);
     }
     if head.starts_with(b"GIF8") {
-        return Unsupported { what: "a GIF", how: "Save the frame you want as PNG, then choose that file." };
+        return Unsupported {
+            what: "a GIF",
+            how: "Save the frame you want as PNG, then choose that file.",
+        };
     }
     if head.starts_with(b"II*\0") || head.starts_with(b"MM\0*") {
-        return Unsupported { what: "a TIFF or camera RAW file", how: CONVERT };
+        return Unsupported {
+            what: "a TIFF or camera RAW file",
+            how: CONVERT,
+        };
     }
     if head.starts_with(b"BM") {
-        return Unsupported { what: "a BMP image", how: CONVERT };
+        return Unsupported {
+            what: "a BMP image",
+            how: CONVERT,
+        };
     }
     if head.starts_with(&[0xFF, 0x0A]) || head.starts_with(b"\0\0\0\x0cJXL ") {
-        return Unsupported { what: "a JPEG XL image", how: CONVERT };
+        return Unsupported {
+            what: "a JPEG XL image",
+            how: CONVERT,
+        };
     }
     if head.starts_with(b"%PDF") {
-        return NotAnImage { what: "a PDF document" };
+        return NotAnImage {
+            what: "a PDF document",
+        };
     }
     if head.starts_with(b"PK\x03\x04") {
-        return NotAnImage { what: "a ZIP archive or office document" };
+        return NotAnImage {
+            what: "a ZIP archive or office document",
+        };
     }
     if looks_like_text(head) {
-        return NotAnImage { what: "a text file" };
+        return NotAnImage {
+            what: "a text file",
+        };
     }
-    NotAnImage { what: "not in a format Veo Desk knows" }
+    NotAnImage {
+        what: "not in a format Veo Desk knows",
+    }
 }
 
 /// HEIC, AVIF and MP4/MOV all start with an ISO `ftyp` box; its brands tell them apart.
@@ -187,7 +215,9 @@ fn sniff_iso_media(head: &[u8]) -> Sniffed {
             what: "an AVIF image",
             how: "Open it in a browser or image editor and save it as JPEG or PNG, then choose that file.",
         }
-    } else if has(&[b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"]) {
+    } else if has(&[
+        b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1",
+    ]) {
         Sniffed::Unsupported {
             what: "a HEIC/HEIF photo (the iPhone's default format)",
             how: "Export it as JPEG from Photos (File › Export, or share it as “Most Compatible”), then choose the JPEG.",
@@ -199,7 +229,9 @@ fn sniff_iso_media(head: &[u8]) -> Sniffed {
 
 fn looks_like_text(head: &[u8]) -> bool {
     std::str::from_utf8(head).is_ok_and(|s| s.chars().all(|c| !c.is_control() || c.is_whitespace()))
-        || head.iter().all(|&b| b == b'\t' || b == b'\n' || b == b'\r' || (0x20..0x7f).contains(&b))
+        || head
+            .iter()
+            .all(|&b| b == b'\t' || b == b'\n' || b == b'\r' || (0x20..0x7f).contains(&b))
 }
 
 struct Header {
@@ -272,7 +304,11 @@ pub(crate) fn corrupt(name: &str, format: Format, detail: &str) -> Error {
 
 /// jpeg-decoder still has `panic!` arms and slice indexing on its decode paths;
 /// whatever a hostile file triggers there must become an error, not a crash.
-pub(crate) fn survive_decoder_panic<T>(name: &str, format: Format, work: impl FnOnce() -> Result<T>) -> Result<T> {
+pub(crate) fn survive_decoder_panic<T>(
+    name: &str,
+    format: Format,
+    work: impl FnOnce() -> Result<T>,
+) -> Result<T> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
         .unwrap_or_else(|_| Err(corrupt(name, format, "malformed header")))
 }
@@ -311,9 +347,18 @@ mod tests {
 
     #[test]
     fn the_three_accepted_formats_are_recognised_by_their_bytes() {
-        assert_eq!(sniff(b"\xFF\xD8\xFF\xE0\0\x10JFIF"), Sniffed::Accepted(Format::Jpeg));
-        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Sniffed::Accepted(Format::Png));
-        assert_eq!(sniff(b"RIFF\x24\0\0\0WEBPVP8 "), Sniffed::Accepted(Format::WebP));
+        assert_eq!(
+            sniff(b"\xFF\xD8\xFF\xE0\0\x10JFIF"),
+            Sniffed::Accepted(Format::Jpeg)
+        );
+        assert_eq!(
+            sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+            Sniffed::Accepted(Format::Png)
+        );
+        assert_eq!(
+            sniff(b"RIFF\x24\0\0\0WEBPVP8 "),
+            Sniffed::Accepted(Format::WebP)
+        );
     }
 
     #[test]
@@ -328,9 +373,24 @@ mod tests {
 
     #[test]
     fn text_and_empty_files_are_not_images() {
-        assert_eq!(sniff(b"hello, this is a note\n"), Sniffed::NotAnImage { what: "a text file" });
-        assert_eq!(sniff(b""), Sniffed::NotAnImage { what: "an empty file" });
-        assert_eq!(sniff(b"%PDF-1.7"), Sniffed::NotAnImage { what: "a PDF document" });
+        assert_eq!(
+            sniff(b"hello, this is a note\n"),
+            Sniffed::NotAnImage {
+                what: "a text file"
+            }
+        );
+        assert_eq!(
+            sniff(b""),
+            Sniffed::NotAnImage {
+                what: "an empty file"
+            }
+        );
+        assert_eq!(
+            sniff(b"%PDF-1.7"),
+            Sniffed::NotAnImage {
+                what: "a PDF document"
+            }
+        );
     }
 
     #[test]
@@ -339,6 +399,9 @@ mod tests {
         let err = check_pixels((100_000, 100_000), "a.png").unwrap_err();
         assert_eq!(err.code(), "image_too_large");
         assert!(err.to_string().contains("100000 × 100000"));
-        assert_eq!(check_pixels((0, 5), "a.png").unwrap_err().code(), "corrupt_image");
+        assert_eq!(
+            check_pixels((0, 5), "a.png").unwrap_err().code(),
+            "corrupt_image"
+        );
     }
 }

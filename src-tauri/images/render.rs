@@ -28,14 +28,23 @@ pub(crate) fn render(path: &Path, probe: &Probe, plan: &Plan) -> Result<DynamicI
     let decoded = decode(path, probe, min_scale)?;
     let (sx, sy) = decoded.scale;
     let region = clamp_to(
-        RectF { x: crop.x * sx, y: crop.y * sy, w: crop.w * sx, h: crop.h * sy },
+        RectF {
+            x: crop.x * sx,
+            y: crop.y * sy,
+            w: crop.w * sx,
+            h: crop.h * sy,
+        },
         &decoded.image,
     );
     let mut small = resize_region(&decoded.image, region, out)?;
     // The full-size decode is the big allocation; free it before anything else is made.
     drop(decoded);
     small.apply_orientation(probe.orientation);
-    Ok(if plan.is_padded() { pad(small, plan) } else { small })
+    Ok(if plan.is_padded() {
+        pad(small, plan)
+    } else {
+        small
+    })
 }
 
 /// Float rounding in the scale factors must not push the region past the edge.
@@ -43,7 +52,12 @@ fn clamp_to(r: RectF, image: &DynamicImage) -> RectF {
     let (w, h) = (f64::from(image.width()), f64::from(image.height()));
     let x = r.x.clamp(0.0, w - 1.0);
     let y = r.y.clamp(0.0, h - 1.0);
-    RectF { x, y, w: r.w.min(w - x).max(1.0), h: r.h.min(h - y).max(1.0) }
+    RectF {
+        x,
+        y,
+        w: r.w.min(w - x).max(1.0),
+        h: r.h.min(h - y).max(1.0),
+    }
 }
 
 /// Places the picture on a canvas of the plan's size: transparent bars when the

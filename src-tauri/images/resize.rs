@@ -8,7 +8,11 @@ use super::geometry::RectF;
 use crate::error::{Error, Result};
 
 /// Resamples `region` of `src` (in `src` pixels) to exactly `size`.
-pub(crate) fn resize_region(src: &DynamicImage, region: RectF, size: (u32, u32)) -> Result<DynamicImage> {
+pub(crate) fn resize_region(
+    src: &DynamicImage,
+    region: RectF,
+    size: (u32, u32),
+) -> Result<DynamicImage> {
     let mut dst = DynamicImage::new(size.0, size.1, src.color());
     let options = ResizeOptions::new()
         .crop(region.x, region.y, region.w, region.h)

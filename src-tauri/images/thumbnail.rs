@@ -48,11 +48,16 @@ impl Thumbnail {
 pub fn thumbnail(path: &Path, cache_dir: &Path) -> Result<Thumbnail> {
     let probed = probe(path)?;
     let key = cache::key(path, &format!("{THUMBNAIL_LONG_EDGE}q{THUMBNAIL_QUALITY}"))?;
-    if let Some(hit) = cache::load(cache_dir, &key).and_then(|(bytes, ext)| from_cache(bytes, ext)) {
+    if let Some(hit) = cache::load(cache_dir, &key).and_then(|(bytes, ext)| from_cache(bytes, ext))
+    {
         return Ok(hit);
     }
     let made = render_probed(path, &probed)?;
-    let extension = if made.mime == "image/png" { "png" } else { "jpg" };
+    let extension = if made.mime == "image/png" {
+        "png"
+    } else {
+        "jpg"
+    };
     let _ = cache::store(cache_dir, &key, extension, &made.bytes);
     Ok(made)
 }
@@ -67,15 +72,33 @@ fn render_probed(path: &Path, probed: &super::Probe) -> Result<Thumbnail> {
     let pixels = render(path, probed, &plan)?;
     let (width, height) = (pixels.width(), pixels.height());
     let encoded = encode(&pixels, THUMBNAIL_QUALITY)?;
-    Ok(Thumbnail { bytes: encoded.bytes, mime: encoded.mime, width, height })
+    Ok(Thumbnail {
+        bytes: encoded.bytes,
+        mime: encoded.mime,
+        width,
+        height,
+    })
 }
 
 /// A damaged or unreadable cache entry is simply a miss.
 fn from_cache(bytes: Vec<u8>, extension: &str) -> Option<Thumbnail> {
-    let format = if extension == "png" { image::ImageFormat::Png } else { image::ImageFormat::Jpeg };
+    let format = if extension == "png" {
+        image::ImageFormat::Png
+    } else {
+        image::ImageFormat::Jpeg
+    };
     let (width, height) = image::ImageReader::with_format(std::io::Cursor::new(&bytes), format)
         .into_dimensions()
         .ok()?;
-    let mime = if extension == "png" { "image/png" } else { "image/jpeg" };
-    Some(Thumbnail { bytes, mime, width, height })
+    let mime = if extension == "png" {
+        "image/png"
+    } else {
+        "image/jpeg"
+    };
+    Some(Thumbnail {
+        bytes,
+        mime,
+        width,
+        height,
+    })
 }
