@@ -575,3 +575,21 @@ fn a_pasted_picture_becomes_a_file_that_the_usual_path_can_read() {
         "nothing written for text"
     );
 }
+
+#[test]
+fn an_exotic_jpeg_variant_is_unsupported_not_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    // A well-formed frame header with two colour components, which no camera writes.
+    let mut jpeg = vec![0xFF, 0xD8];
+    jpeg.extend_from_slice(&[
+        0xFF, 0xC0, 0, 14, 8, 0, 16, 0, 16, 2, 1, 0x11, 0, 2, 0x11, 0,
+    ]);
+    jpeg.extend_from_slice(&[0xFF, 0xD9]);
+    let path = write(dir.path(), "odd.jpg", &jpeg);
+    let err = images::probe(&path).unwrap_err();
+    assert_eq!(err.code(), "unsupported_image", "{err}");
+    assert!(
+        err.to_string().contains("export it as JPEG or PNG"),
+        "{err}"
+    );
+}

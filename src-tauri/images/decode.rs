@@ -9,7 +9,9 @@ use std::path::Path;
 
 use image::{DynamicImage, GrayImage, ImageReader, Limits, RgbImage};
 
-use super::probe::{corrupt, display_name, map_image_error, Probe};
+use super::probe::{
+    corrupt, display_name, jpeg_error, map_image_error, survive_decoder_panic, Probe,
+};
 use super::{Format, MAX_PIXELS};
 use crate::error::{Error, Result};
 
@@ -27,7 +29,9 @@ pub(crate) struct Decoded {
 pub(crate) fn decode(path: &Path, probe: &Probe, min_scale: f64) -> Result<Decoded> {
     let name = display_name(path);
     let image = match probe.format {
-        Format::Jpeg => match decode_jpeg_shrunk(path, probe, min_scale, &name)? {
+        Format::Jpeg => match survive_decoder_panic(&name, Format::Jpeg, || {
+            decode_jpeg_shrunk(path, probe, min_scale, &name)
+        })? {
             Some(image) => image,
             None => decode_whole(path, probe.format, &name)?,
         },
@@ -60,10 +64,12 @@ fn decode_jpeg_shrunk(
     min_scale: f64,
     name: &str,
 ) -> Result<Option<DynamicImage>> {
-    let file = File::open(path).map_err(|e| Error::io(format!("open “{name}”"), e))?;
-    let mut decoder = jpeg_decoder::Decoder::new(BufReader::new(file));
+    // jpeg-decoder pulls bytes one at a time; from a slice that costs ~8% less
+    // CPU than through a BufReader. The compressed bytes are freed on return.
+    let bytes = std::fs::read(path).map_err(|e| Error::io(format!("read “{name}”"), e))?;
+    let mut decoder = jpeg_decoder::Decoder::new(&bytes[..]);
     decoder.set_max_decoding_buffer_size(MAX_DECODE_BYTES as usize);
-    let bad = |e: jpeg_decoder::Error| corrupt(name, Format::Jpeg, &e.to_string());
+    let bad = |e| jpeg_error(name, e);
     decoder.read_info().map_err(bad)?;
     let (w, h) = probe.stored;
     let eighths = dct_eighths(min_scale);

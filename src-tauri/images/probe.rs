@@ -242,11 +242,9 @@ struct Header {
 fn read_header(file: File, format: Format, name: &str) -> Result<Header> {
     match format {
         // jpeg-decoder stops at the first scan: no pixel data is read or allocated.
-        Format::Jpeg => {
+        Format::Jpeg => survive_decoder_panic(name, format, || {
             let mut decoder = jpeg_decoder::Decoder::new(BufReader::new(file));
-            decoder
-                .read_info()
-                .map_err(|e| corrupt(name, format, &e.to_string()))?;
+            decoder.read_info().map_err(|e| jpeg_error(name, e))?;
             let info = decoder
                 .info()
                 .ok_or_else(|| corrupt(name, format, "no frame header"))?;
@@ -258,7 +256,7 @@ fn read_header(file: File, format: Format, name: &str) -> Result<Header> {
                 stored: (u32::from(info.width), u32::from(info.height)),
                 orientation,
             })
-        }
+        }),
         // The PNG and WebP decoders parse chunk headers on construction and stop
         // before pixel data. No dimension limit here: we want to say "too many
         // pixels" ourselves rather than pass on a generic limit error.
@@ -302,6 +300,28 @@ pub(crate) fn corrupt(name: &str, format: Format, detail: &str) -> Error {
     Error::CorruptImage(format!(
         "“{name}” looks like a {kind} but is damaged and cannot be read ({detail}). Try exporting or downloading it again."
     ))
+}
+
+/// jpeg-decoder still has `panic!` arms and slice indexing on its decode paths;
+/// whatever a hostile file triggers there must become an error, not a crash.
+pub(crate) fn survive_decoder_panic<T>(
+    name: &str,
+    format: Format,
+    work: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
+        .unwrap_or_else(|_| Err(corrupt(name, format, "malformed header")))
+}
+
+/// Unsupported JPEG variants (12-bit, arithmetic coding, odd component counts)
+/// are not damage: say so, and how to get a standard JPEG.
+pub(crate) fn jpeg_error(name: &str, e: jpeg_decoder::Error) -> Error {
+    match e {
+        jpeg_decoder::Error::Unsupported(feature) => Error::UnsupportedImage(format!(
+            "“{name}” is a kind of JPEG Veo Desk cannot read ({feature:?}). {CONVERT}"
+        )),
+        other => corrupt(name, Format::Jpeg, &other.to_string()),
+    }
 }
 
 /// Maps the `image` crate's errors onto ours, keeping its detail for support.
