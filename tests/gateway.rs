@@ -1,12 +1,15 @@
 //! The gateway client against the simulator: every dialect, every fault, asserting what
 //! the user would see (the saved file, the message, how often a request was sent).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use common::fast;
 use veo_desk::gateway::{
-    ClientOptions, DownloadProgress, GatewayClient, GatewayError, JobState, PollPolicy,
-    ReferenceImage, RetryPolicy, SubmitRequest, VideoJob,
+    DownloadProgress, GatewayClient, GatewayError, JobState, ReferenceImage, SubmitRequest,
+    VideoJob,
 };
 use veo_desk::simulator::{
     Dialect, Endpoint, Fault, Outcome, RecordedRequest, Route, Simulator, SAMPLE_MP4,
@@ -14,24 +17,6 @@ use veo_desk::simulator::{
 
 const KEY: &str = "sk-test-5f1c9a0b7d";
 const DIALECTS: [Dialect; 3] = [Dialect::OpenAi, Dialect::NewApi, Dialect::Reseller];
-
-/// Millisecond-scale timings so the whole suite runs in seconds.
-fn fast() -> ClientOptions {
-    ClientOptions {
-        connect_timeout: Duration::from_secs(2),
-        read_timeout: Duration::from_millis(400),
-        poll: PollPolicy {
-            first: Duration::from_millis(20),
-            max: Duration::from_millis(80),
-            factor: 1.5,
-        },
-        retry: RetryPolicy {
-            retries: 3,
-            base: Duration::from_millis(20),
-            max: Duration::from_millis(80),
-        },
-    }
-}
 
 async fn start(dialect: Dialect) -> Simulator {
     let sim = Simulator::start(dialect).await.expect("simulator starts");

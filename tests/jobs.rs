@@ -1,11 +1,14 @@
 //! Jobs against the simulator, no window: the history, the submission order, the poller,
 //! the downloads, a restart, and a real SIGKILL at each stage.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use veo_desk::gateway::{ClientOptions, GatewayClient, PollPolicy, RetryPolicy, SubmitRequest};
+use common::fast;
+use veo_desk::gateway::{ClientOptions, GatewayClient, SubmitRequest};
 use veo_desk::jobs::{
     ClientFor, EventSink, GatewayDeletion, JobRow, JobStatus, JobStore, JobWarning, Jobs,
     JobsOptions, ListQuery, NewJob,
@@ -19,23 +22,6 @@ const DIALECTS: [Dialect; 3] = [Dialect::OpenAi, Dialect::NewApi, Dialect::Resel
 const PROMPT: &str = "A lighthouse at dawn, waves rolling in";
 /// Only a safety net against a hang; no test measures time with it.
 const GIVE_UP: Duration = Duration::from_secs(60);
-
-fn fast() -> ClientOptions {
-    ClientOptions {
-        connect_timeout: Duration::from_secs(2),
-        read_timeout: Duration::from_millis(400),
-        poll: PollPolicy {
-            first: Duration::from_millis(20),
-            max: Duration::from_millis(80),
-            factor: 1.5,
-        },
-        retry: RetryPolicy {
-            retries: 3,
-            base: Duration::from_millis(20),
-            max: Duration::from_millis(80),
-        },
-    }
-}
 
 fn job_options(videos: &Path) -> JobsOptions {
     JobsOptions {

@@ -2,13 +2,15 @@
 //! thumbnail cache lives in the app's cache folder.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use tauri::ipc::{InvokeBody, Request};
-use tauri::{AppHandle, Manager, Runtime};
+use tauri::State;
 
 use super::blocking;
 use crate::error::{Error, Result};
 use crate::images::{self, Focus, PrepareOptions, PreparedPreview, Probe, ThumbnailPreview};
+use crate::state::AppState;
 
 /// Format, upright size and file size, from the header only.
 #[tauri::command]
@@ -18,11 +20,11 @@ pub async fn probe_image(path: PathBuf) -> Result<Probe> {
 
 /// A small upright preview (long edge 512) as a `data:` URL.
 #[tauri::command]
-pub async fn image_thumbnail<R: Runtime>(
-    app: AppHandle<R>,
+pub async fn image_thumbnail(
+    state: State<'_, Arc<AppState>>,
     path: PathBuf,
 ) -> Result<ThumbnailPreview> {
-    let cache = thumbnail_cache_dir(&app)?;
+    let cache = thumbnail_cache_dir(&state);
     blocking(move || Ok(images::thumbnail(&path, &cache)?.to_preview())).await
 }
 
@@ -50,8 +52,8 @@ pub async fn prepare_reference(
 /// Keeps a pasted (or picked) picture as a file and returns its path for the commands above.
 /// The UI sends the bytes as the raw body: `invoke('save_pasted_image', uint8Array)`.
 #[tauri::command]
-pub async fn save_pasted_image<R: Runtime>(
-    app: AppHandle<R>,
+pub async fn save_pasted_image(
+    state: State<'_, Arc<AppState>>,
     request: Request<'_>,
 ) -> Result<PathBuf> {
     let InvokeBody::Raw(bytes) = request.body() else {
@@ -60,16 +62,11 @@ pub async fn save_pasted_image<R: Runtime>(
         ));
     };
     let bytes = bytes.clone();
-    let dir = app_cache_dir(&app)?.join("pasted");
+    let dir = state.dirs.cache.join("pasted");
     blocking(move || images::save_pasted(&bytes, &dir)).await
 }
 
-fn thumbnail_cache_dir<R: Runtime>(app: &AppHandle<R>) -> Result<PathBuf> {
-    Ok(app_cache_dir(app)?.join("thumbnails"))
-}
-
-fn app_cache_dir<R: Runtime>(app: &AppHandle<R>) -> Result<PathBuf> {
-    app.path()
-        .app_cache_dir()
-        .map_err(|e| Error::internal(format!("no cache folder: {e}")))
+/// Thumbnails of reference images, keyed by content (also used by job cards).
+pub fn thumbnail_cache_dir(state: &AppState) -> PathBuf {
+    state.dirs.cache.join("thumbnails")
 }

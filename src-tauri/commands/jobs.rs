@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::Deserialize;
-use tauri::{AppHandle, Manager, Runtime, State};
+use tauri::State;
 
 use super::blocking;
 use crate::error::{Error, Result};
@@ -38,8 +38,7 @@ pub struct ReferenceChoice {
 /// Stores the job, sends it once, and returns the stored row. Failures of the
 /// gateway come back as a failed row with the gateway's words, not as an error.
 #[tauri::command]
-pub async fn submit_job<R: Runtime>(
-    app: AppHandle<R>,
+pub async fn submit_job(
     state: State<'_, Arc<AppState>>,
     jobs: State<'_, Jobs>,
     request: GenerateRequest,
@@ -61,7 +60,7 @@ pub async fn submit_job<R: Runtime>(
 
     let (input_reference, thumb) = match request.reference {
         Some(choice) => {
-            let cache = cache_dir(&app)?.join("thumbnails");
+            let cache = super::images::thumbnail_cache_dir(&state);
             let size = request.size.clone();
             let (image, thumb) = blocking(move || reference_image(&choice, &size, &cache)).await?;
             (Some(image), Some(thumb))
@@ -165,10 +164,4 @@ fn open_folder(folder: &Path) -> Result<()> {
         .spawn()
         .map(|_| ())
         .map_err(|e| Error::io(format!("open {}", folder.display()), e))
-}
-
-fn cache_dir<R: Runtime>(app: &AppHandle<R>) -> Result<PathBuf> {
-    app.path()
-        .app_cache_dir()
-        .map_err(|e| Error::internal(format!("no cache folder: {e}")))
 }
