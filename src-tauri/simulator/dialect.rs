@@ -108,10 +108,9 @@ impl Dialect {
     }
 }
 
-fn openai_job(job: &Job, phase: Phase) -> Value {
-    let mut v = json!({"id": job.id, "object": "video", "model": job.model, "created_at": job.created,
-        "seconds": job.seconds, "size": job.size, "prompt": job.prompt});
-    let (status, progress) = match phase {
+/// Status and progress as the OpenAI spec names them (new-api passes them through).
+fn spec_status(job: &Job, phase: Phase) -> (&'static str, u8) {
+    match phase {
         Phase::Queued => ("queued", 0),
         Phase::Running(p) => ("in_progress", p),
         Phase::Done => match &job.outcome {
@@ -119,7 +118,13 @@ fn openai_job(job: &Job, phase: Phase) -> Value {
             Outcome::Expire => ("expired", 100),
             Outcome::Fail(_) | Outcome::SafetyBlock(_) => ("failed", 100),
         },
-    };
+    }
+}
+
+fn openai_job(job: &Job, phase: Phase) -> Value {
+    let mut v = json!({"id": job.id, "object": "video", "model": job.model, "created_at": job.created,
+        "seconds": job.seconds, "size": job.size, "prompt": job.prompt});
+    let (status, progress) = spec_status(job, phase);
     v["status"] = json!(status);
     v["progress"] = json!(progress);
     if phase == Phase::Done {
@@ -141,15 +146,7 @@ fn new_api_job(job: &Job, phase: Phase, file_url: &str) -> Value {
         "created_at": job.created, "seconds": job.seconds, "size": job.size,
         // Quirk: filled while the job is still running.
         "completed_at": job.created + 1});
-    let (status, progress) = match phase {
-        Phase::Queued => ("queued", 0),
-        Phase::Running(p) => ("in_progress", p),
-        Phase::Done => match &job.outcome {
-            Outcome::Complete => ("completed", 100),
-            Outcome::Expire => ("expired", 100),
-            Outcome::Fail(_) | Outcome::SafetyBlock(_) => ("failed", 100),
-        },
-    };
+    let (status, progress) = spec_status(job, phase);
     v["status"] = json!(status);
     v["progress"] = json!(progress);
     if phase == Phase::Done {
