@@ -71,14 +71,8 @@ pub async fn save_profile(
     let state = Arc::clone(&state);
     blocking(move || {
         let profile = state.profiles()?.prepare(&draft, id.as_deref())?;
-        let typed = api_key.as_deref().map(str::trim).filter(|k| !k.is_empty());
-        match typed {
-            Some(text) => {
-                let key = ApiKey::new(text).ok_or_else(|| {
-                    Error::invalid_input("The API key cannot contain spaces. Paste it again.")
-                })?;
-                state.keys.save(&profile.id, &key, session_only)?;
-            }
+        match typed_key(api_key.as_deref())? {
+            Some(key) => state.keys.save(&profile.id, &key, session_only)?,
             None if id.is_none() => return Err(Error::invalid_input(
                 "Paste your API key. The gateway's website shows it (it often starts with sk-).",
             )),
@@ -88,6 +82,16 @@ pub async fn save_profile(
         all_views(&state)
     })
     .await
+}
+
+/// The key typed in the form, if any; an empty field means "keep the saved one".
+fn typed_key(field: Option<&str>) -> Result<Option<ApiKey>> {
+    match field.map(str::trim).filter(|k| !k.is_empty()) {
+        None => Ok(None),
+        Some(text) => ApiKey::new(text).map(Some).ok_or_else(|| {
+            Error::invalid_input("The API key cannot contain spaces. Paste it again.")
+        }),
+    }
 }
 
 /// Deletes a profile and its key.
@@ -137,11 +141,8 @@ pub async fn test_connection(
     draft: ProfileDraft,
     api_key: Option<String>,
 ) -> Result<ConnectionReport> {
-    let typed = api_key.as_deref().map(str::trim).filter(|k| !k.is_empty());
-    let key = match (typed, id) {
-        (Some(key), _) => ApiKey::new(key).ok_or_else(|| {
-            Error::invalid_input("The API key cannot contain spaces. Paste it again.")
-        })?,
+    let key = match (typed_key(api_key.as_deref())?, id) {
+        (Some(key), _) => key,
         (None, Some(id)) => {
             let state = Arc::clone(&state);
             blocking(move || state.keys.get(&id))
