@@ -1,7 +1,7 @@
 //! When to ask again: polling a running job, and retrying a failed GET.
 //! Pure functions of their inputs (the caller supplies the random jitter), so they are unit-tested.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
@@ -89,16 +89,22 @@ impl RetryPolicy {
     }
 }
 
-/// How long the server asked us to wait: `openai-poll-after-ms` or `Retry-After` (seconds).
-/// An HTTP-date `Retry-After` is ignored; the normal schedule applies.
+/// How long the server asked us to wait: `openai-poll-after-ms`, or `Retry-After` as
+/// seconds or as an HTTP date (a date already past means "now").
 pub fn server_wait_hint(headers: &HeaderMap) -> Option<Duration> {
+    let text = |name| headers.get(name)?.to_str().ok().map(str::trim);
     let number = |name| -> Option<f64> {
-        let v: f64 = headers.get(name)?.to_str().ok()?.trim().parse().ok()?;
+        let v: f64 = text(name)?.parse().ok()?;
         (v.is_finite() && v >= 0.0).then_some(v)
+    };
+    let date = |name| -> Option<Duration> {
+        let when = httpdate::parse_http_date(text(name)?).ok()?;
+        Some(when.duration_since(SystemTime::now()).unwrap_or_default())
     };
     number(POLL_AFTER_HEADER)
         .map(|ms| Duration::from_secs_f64(ms / 1000.0))
         .or_else(|| number(RETRY_AFTER.as_str()).map(Duration::from_secs_f64))
+        .or_else(|| date(RETRY_AFTER.as_str()))
 }
 
 #[cfg(test)]
@@ -161,10 +167,21 @@ mod tests {
         assert_eq!(server_wait_hint(&h), Some(Duration::from_millis(250)));
         h.insert(POLL_AFTER_HEADER, HeaderValue::from_static("soon"));
         assert_eq!(server_wait_hint(&h), Some(Duration::from_secs(3)));
-        h.insert(
-            RETRY_AFTER,
-            HeaderValue::from_static("Wed, 21 Oct 2026 07:28:00 GMT"),
-        );
+        h.insert(RETRY_AFTER, HeaderValue::from_static("tomorrow"));
         assert_eq!(server_wait_hint(&h), None);
+    }
+
+    #[test]
+    fn a_retry_after_date_waits_until_then() {
+        let at = |when: SystemTime| {
+            let mut h = HeaderMap::new();
+            let date = httpdate::fmt_http_date(when);
+            h.insert(RETRY_AFTER, HeaderValue::from_str(&date).unwrap());
+            server_wait_hint(&h).expect("a date is a hint")
+        };
+        let wait = at(SystemTime::now() + Duration::from_secs(60));
+        assert!(wait > Duration::from_secs(55) && wait <= Duration::from_secs(60));
+        let past = SystemTime::now() - Duration::from_secs(3600);
+        assert_eq!(at(past), Duration::ZERO);
     }
 }
