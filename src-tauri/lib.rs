@@ -3,12 +3,14 @@
 pub mod commands;
 pub mod error;
 pub mod gateway;
+pub mod i18n;
 pub mod images;
 pub mod jobs;
 pub mod keychain;
 pub mod paths;
 pub mod profiles;
 pub mod secret;
+pub mod settings;
 pub mod simulator;
 pub mod state;
 
@@ -26,9 +28,12 @@ pub fn run() {
     let state = AppDirs::for_user()
         .and_then(|dirs| AppState::open(dirs, Box::new(OsKeychain::new())))
         .unwrap_or_else(|e| fail_to_start(&e.to_string()));
+    let settings = settings::SettingsStore::open(&state.dirs)
+        .unwrap_or_else(|e| fail_to_start(&e.to_string()));
     let state = Arc::new(state);
     tauri::Builder::default()
         .manage(Arc::clone(&state))
+        .manage(std::sync::Mutex::new(settings))
         .setup(move |app| {
             let jobs = start_jobs(app.handle(), &state)?;
             app.manage(jobs);
@@ -51,6 +56,14 @@ pub fn run() {
             commands::jobs::retry_download,
             commands::jobs::delete_job,
             commands::jobs::reveal_job,
+            commands::settings::get_settings,
+            commands::settings::model_catalog,
+            commands::settings::ui_strings,
+            commands::settings::remember_form,
+            commands::settings::save_preset,
+            commands::settings::delete_preset,
+            commands::settings::set_appearance,
+            commands::settings::set_prices,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| fail_to_start(&e.to_string()));

@@ -1,6 +1,8 @@
 // The only file that talks to Rust. Every call resolves to a value or rejects
 // with {code, message}, the shape of the Rust error type.
 
+import { t } from './i18n.js';
+
 const tauri = window.__TAURI__;
 
 function asAppError(error) {
@@ -55,6 +57,16 @@ export const onJobChanged = (handler) => tauri.event.listen('job-changed', (even
 /** A playable URL for a saved video: WebKitGTK cannot stream `asset:` URLs, so the file is read into a blob. */
 export async function videoUrl(path) {
   const response = await fetch(tauri.core.convertFileSrc(path));
-  if (!response.ok) throw { code: 'io', message: `The video file could not be read (${response.status}).` };
+  if (!response.ok) throw { code: 'io', message: t('video.unreadable', { status: response.status }) };
   return URL.createObjectURL(new Blob([await response.blob()], { type: 'video/mp4' }));
 }
+
+export const uiStrings = (language) => call('ui_strings', { language });
+export const modelCatalog = () => call('model_catalog');
+/** Presets, last used form settings, prices, language and theme; each change returns them all. */
+export const getSettings = () => call('get_settings');
+export const rememberForm = (form) => call('remember_form', { form });
+export const savePreset = (name, form) => call('save_preset', { name, form });
+export const deletePreset = (name) => call('delete_preset', { name });
+export const setAppearance = (language, theme) => call('set_appearance', { language, theme });
+export const setPrices = (prices, currency) => call('set_prices', { prices, currency });

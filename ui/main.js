@@ -3,11 +3,20 @@
 
 import * as api from './api.js';
 import { $ } from './dom.js';
+import { useLanguage, languageFor, t, errorText } from './i18n.js';
 import { mountForm } from './views/form.js';
 import { mountCards } from './views/cards.js';
 import { mountSetup } from './views/setup.js';
 import { mountGatewayBar, renderGatewayBar } from './views/gateway-bar.js';
 import { mountReference } from './views/reference.js';
+import { mountPresets } from './views/presets.js';
+import { mountSettings, applyTheme } from './views/settings.js';
+
+// Strings and settings come first: every view renders in the user's language.
+const settings = await api.getSettings().catch(() => ({ presets: [], prices: {} }));
+const { models: catalog, problem: catalogProblem } = await api.modelCatalog();
+applyTheme(settings.theme);
+await useLanguage(settings.language ?? settings.systemLanguage ?? languageFor(navigator.language));
 
 let profiles = [];
 
@@ -41,7 +50,7 @@ const setup = mountSetup({
 mountGatewayBar({
   onSwitch(id) {
     api.setActiveProfile(id).then(showProfiles).catch((error) => {
-      $('#key-status').textContent = error.message;
+      $('#key-status').textContent = errorText(error);
     });
   },
   onEdit() {
@@ -56,10 +65,9 @@ mountGatewayBar({
 
 const reference = mountReference({
   api,
-  currentSize: () => document.querySelector('input[name="size"]:checked')?.value ?? '16:9',
+  currentSize: () => form.size(),
 });
-document.querySelectorAll('input[name="size"]').forEach((radio) =>
-  radio.addEventListener('change', () => reference.refresh()));
+$('#size-field').addEventListener('change', () => reference.refresh());
 
 const cards = mountCards($('#job-list'), {
   async play(row, cardNode) {
@@ -71,11 +79,11 @@ const cards = mountCards($('#job-list'), {
       player.replaceChildren(video);
       video.play().catch(() => {});
     } catch (error) {
-      player.textContent = error.message;
+      player.textContent = errorText(error);
     }
   },
-  reveal(row) { api.revealJob(row.id).catch((error) => cards.update({ ...row, error_message: error.message })); },
-  retryDownload(row) { api.retryDownload(row.id).then(cards.update).catch((error) => cards.update({ ...row, download_error_message: error.message })); },
+  reveal(row) { api.revealJob(row.id).catch((error) => cards.update({ ...row, error_message: errorText(error) })); },
+  retryDownload(row) { api.retryDownload(row.id).then(cards.update).catch((error) => cards.update({ ...row, download_error_message: errorText(error) })); },
   copyPrompt(row) { navigator.clipboard?.writeText(row.prompt); },
   runAgain(row) { form.fill(row); },
   async remove(row) {
@@ -83,35 +91,66 @@ const cards = mountCards($('#job-list'), {
       await api.deleteJob(row.id, true);
       cards.remove(row.id);
     } catch (error) {
-      cards.update({ ...row, error_message: error.message });
+      cards.update({ ...row, error_message: errorText(error) });
     }
   },
 });
 
 const form = mountForm({
+  catalog,
   async onSubmit(request, say) {
-    say('Sending…');
+    say(t('form.sending'));
     try {
       const row = await api.submitJob({ ...request, reference: reference.current() });
       cards.update(row);
-      say(row.status === 'failed' || row.status === 'uncertain' ? row.error_message : 'Sent. The video appears on the right.', row.status === 'running' ? 'ok' : 'error');
+      say(row.status === 'failed' || row.status === 'uncertain' ? row.error_message : t('form.sent'), row.status === 'running' ? 'ok' : 'error');
     } catch (error) {
-      say(error.message, 'error');
+      say(errorText(error), 'error');
+    }
+  },
+  onSettingsChange(current) {
+    api.rememberForm(current).catch(() => {}); // losing the memory of a choice is harmless
+  },
+});
+if (settings.last_form) form.apply(settings.last_form);
+if (catalogProblem) $('#form-status').textContent = catalogProblem;
+form.setPrices(settings);
+
+const presets = mountPresets({ api, current: () => form.settings(), apply: (saved) => form.apply(saved) });
+presets.render(settings);
+
+const settingsDialog = mountSettings({
+  api,
+  catalog,
+  onSaved(next, before) {
+    applyTheme(next.theme);
+    form.setPrices(next);
+    if ((next.language ?? null) !== (before?.language ?? null)) {
+      // Every view renders again in the new language; the prompt is kept.
+      sessionStorage.setItem('prompt', $('#prompt').value);
+      window.location.reload();
     }
   },
 });
+settingsDialog.fill(settings);
+const keptPrompt = sessionStorage.getItem('prompt');
+if (keptPrompt !== null) {
+  sessionStorage.removeItem('prompt');
+  $('#prompt').value = keptPrompt;
+  $('#prompt').dispatchEvent(new Event('input'));
+}
 
 api.onJobChanged((row) => cards.update(row));
 api.listJobs().then((page) => cards.show(page.jobs)).catch((error) => {
-  $('#job-list').textContent = error.message;
+  $('#job-list').textContent = errorText(error);
 });
 
 api.listProfiles().then(showProfiles).catch((error) => {
   show('setup');
   setup.open(null, { firstRun: true });
-  $('#setup-status').textContent = error.message;
+  $('#setup-status').textContent = errorText(error);
 }).finally(() => { document.body.dataset.ready = 'true'; });
 
 api.appInfo()
   .then((info) => { $('#app-version').textContent = `${info.name} ${info.version}`; })
-  .catch((error) => { $('#app-version').textContent = error.message; });
+  .catch((error) => { $('#app-version').textContent = errorText(error); });

@@ -1,12 +1,14 @@
 # Installs what Veo Desk needs to build, run and test, skipping what is already there.
 # Sourced by scripts/run and scripts/test.
 
-# Build and run: WebKitGTK and friends for the Tauri window; GStreamer plugins play H.264.
+# Build and run: WebKitGTK and friends for the Tauri window; GStreamer plugins play H.264;
+# a CJK font so the 简体中文 window shows Chinese glyphs.
 RUN_PACKAGES=(
   build-essential pkg-config curl file
   libwebkit2gtk-4.1-dev libsoup-3.0-dev librsvg2-dev libxdo-dev
   libayatana-appindicator3-dev libssl-dev
   gstreamer1.0-plugins-good gstreamer1.0-libav
+  fonts-droid-fallback
 )
 # Tests: a virtual display, WebDriver for WebKit, a real keychain on a private session bus.
 TEST_PACKAGES=(xvfb webkit2gtk-driver gnome-keyring dbus-x11)

@@ -9,7 +9,7 @@ use tauri::State;
 
 use super::blocking;
 use crate::error::{Error, Result};
-use crate::gateway::{Catalog, ReferenceImage, SubmitRequest};
+use crate::gateway::{ReferenceImage, SubmitRequest};
 use crate::images::{self, Focus, PrepareOptions};
 use crate::jobs::{Cursor, GatewayDeletion, JobRow, Jobs, ListQuery, Page};
 use crate::state::AppState;
@@ -23,6 +23,9 @@ pub struct GenerateRequest {
     seconds: String,
     size: String,
     reference: Option<ReferenceChoice>,
+    /// Advanced fields, forwarded to gateways that accept them.
+    #[serde(default)]
+    extra: Vec<(String, String)>,
 }
 
 /// The picked picture and how it is fitted, exactly as the preview showed it.
@@ -49,7 +52,9 @@ pub async fn submit_job(
             "Type a prompt first: describe the video you want.",
         ));
     }
-    Catalog::builtin().validate(&request.model, &request.seconds, &request.size)?;
+    let catalog = super::settings::catalog(&state)?;
+    catalog.validate(&request.model, &request.seconds, &request.size)?;
+    crate::settings::check_extra_fields(&request.extra)?;
     let profile = state
         .profiles()?
         .active()
@@ -73,7 +78,11 @@ pub async fn submit_job(
         seconds: request.seconds,
         size: request.size,
         input_reference,
-        extra_fields: Vec::new(),
+        extra_fields: request
+            .extra
+            .into_iter()
+            .map(|(key, value)| (key.trim().to_string(), value))
+            .collect(),
     };
     jobs.submit(&profile.id, submit, thumb).await
 }

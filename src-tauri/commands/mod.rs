@@ -5,6 +5,7 @@ pub mod app;
 pub mod images;
 pub mod jobs;
 pub mod profiles;
+pub mod settings;
 
 use crate::error::{Error, Result};
 

@@ -81,6 +81,19 @@ async fn every_control_has_a_visible_label() {
         serde_json::json!([]),
         "controls without a visible label"
     );
+    app.script("document.querySelector('#advanced').open = true", vec![])
+        .await;
+    app.click("Add a field").await;
+    app.click("Save as preset").await;
+    let unnamed = unnamed_controls(&app).await;
+    assert_eq!(
+        unnamed,
+        serde_json::json!([]),
+        "advanced and preset controls"
+    );
+    app.click("Settings").await;
+    let unnamed = unnamed_controls(&app).await;
+    assert_eq!(unnamed, serde_json::json!([]), "settings controls");
     app.close().await;
 }
 
@@ -96,7 +109,7 @@ async fn unnamed_controls(app: &App) -> serde_json::Value {
           if (c.tagName === 'BUTTON' && c.textContent.trim() !== '') return true;
           return false;
         };
-        const shown = (c) => c.closest('[hidden]') === null;
+        const shown = (c) => c.closest('[hidden]') === null && c.getClientRects().length > 0;
         const controls = document.querySelectorAll('input, select, textarea, button, [role=button], [tabindex]');
         return [...controls].filter((c) => shown(c) && !nameOf(c)).map((c) => c.outerHTML.slice(0, 80));
         "#,

@@ -2,22 +2,7 @@
 // an event with a newer row simply replaces the card.
 
 import { el, $ } from '../dom.js';
-
-const STATUS_TEXT = {
-  draft: 'Not sent',
-  submitting: 'Sending…',
-  running: 'Making the video…',
-  completed: 'Finished. Saving the video…',
-  downloaded: 'Saved',
-  failed: 'Failed',
-  uncertain: 'May have been created',
-  expired: 'Expired',
-};
-
-const WARNING_TEXT = {
-  taking_unusually_long: 'This is taking unusually long. The gateway may be busy; the job keeps being checked.',
-  expired_without_file: 'The gateway may no longer keep this video, and it was not saved.',
-};
+import { t, has } from '../i18n.js';
 
 export function mountCards(container, actions) {
   const rows = new Map();
@@ -55,13 +40,13 @@ export function mountCards(container, actions) {
 
 function card(row, actions) {
   const media = row.reference_thumb
-    ? el('img', { class: 'card-thumb', src: row.reference_thumb, alt: 'Reference image' })
+    ? el('img', { class: 'card-thumb', src: row.reference_thumb, alt: t('card.referenceAlt') })
     : el('div', { class: 'card-thumb placeholder', 'aria-hidden': 'true' });
   return el('li', { class: `card status-${row.status}`, 'data-job': row.id },
     media,
     el('div', { class: 'card-body' },
       el('p', { class: 'card-prompt', text: row.prompt }),
-      el('p', { class: 'card-meta', text: `${row.model} · ${row.seconds} s · ${row.size} · ${age(row.created_at)}` }),
+      el('p', { class: 'card-meta', text: `${row.model} · ${t('seconds.label', { n: row.seconds })} · ${row.size} · ${age(row.created_at)}` }),
       statusLine(row),
       progressBar(row),
       problem(row),
@@ -72,19 +57,19 @@ function card(row, actions) {
 }
 
 function statusLine(row) {
-  let text = STATUS_TEXT[row.status] ?? row.status;
+  let text = has(`card.status.${row.status}`) ? t(`card.status.${row.status}`) : row.status;
   if (row.status === 'running' && row.progress != null) text = `${text} ${Math.round(row.progress)}%`;
-  if (row.status === 'downloaded' && row.file_path) text = `Saved as ${row.file_path.split(/[\\/]/).pop()}`;
-  const server = row.server_status && row.status === 'running' ? ` (gateway says “${row.server_status}”)` : '';
+  if (row.status === 'downloaded' && row.file_path) text = t('card.savedAs', { file: row.file_path.split(/[\\/]/).pop() });
+  const server = row.server_status && row.status === 'running' ? t('card.gatewaySays', { status: row.server_status }) : '';
   return el('p', { class: 'card-status', role: 'status', text: text + server });
 }
 
 function progressBar(row) {
   if (row.status === 'running') {
-    return el('progress', { max: 100, value: row.progress ?? undefined, 'aria-label': 'Progress' });
+    return el('progress', { max: 100, value: row.progress ?? undefined, 'aria-label': t('card.progress') });
   }
   if (row.status === 'completed' && row.download_total) {
-    return el('progress', { max: row.download_total, value: row.download_bytes ?? 0, 'aria-label': 'Download' });
+    return el('progress', { max: row.download_total, value: row.download_bytes ?? 0, 'aria-label': t('card.download') });
   }
   return null;
 }
@@ -93,7 +78,7 @@ function problem(row) {
   const lines = [];
   if (row.error_message) lines.push(row.error_message);
   if (row.download_error_message) lines.push(row.download_error_message);
-  if (row.warning) lines.push(WARNING_TEXT[row.warning] ?? row.warning);
+  if (row.warning) lines.push(has(`card.warning.${row.warning}`) ? t(`card.warning.${row.warning}`) : row.warning);
   if (lines.length === 0) return null;
   return el('p', { class: 'card-problem', text: lines.join(' ') });
 }
@@ -102,23 +87,23 @@ function cardActions(row, actions) {
   const button = (label, onclick) => el('button', { type: 'button', class: 'quiet small', onclick }, label);
   const buttons = [];
   if (row.status === 'downloaded') {
-    buttons.push(button('Play', (event) => actions.play(row, event.currentTarget.closest('.card'))));
-    buttons.push(button('Show in folder', () => actions.reveal(row)));
+    buttons.push(button(t('card.play'), (event) => actions.play(row, event.currentTarget.closest('.card'))));
+    buttons.push(button(t('card.reveal'), () => actions.reveal(row)));
   }
   if (row.status === 'completed' && row.download_error_message) {
-    buttons.push(button('Retry download', () => actions.retryDownload(row)));
+    buttons.push(button(t('card.retryDownload'), () => actions.retryDownload(row)));
   }
-  buttons.push(button('Copy prompt', () => actions.copyPrompt(row)));
-  buttons.push(button('Run again', () => actions.runAgain(row)));
-  buttons.push(button('Remove', () => actions.remove(row)));
+  buttons.push(button(t('card.copyPrompt'), () => actions.copyPrompt(row)));
+  buttons.push(button(t('card.runAgain'), () => actions.runAgain(row)));
+  buttons.push(button(t('card.remove'), () => actions.remove(row)));
   return buttons;
 }
 
 function age(ms) {
   const minutes = Math.floor((Date.now() - ms) / 60000);
-  if (minutes < 1) return 'just now';
-  if (minutes < 60) return `${minutes} min ago`;
+  if (minutes < 1) return t('card.justNow');
+  if (minutes < 60) return t('card.minutesAgo', { n: minutes });
   const hours = Math.floor(minutes / 60);
-  if (hours < 24) return `${hours} h ago`;
-  return new Date(ms).toLocaleDateString();
+  if (hours < 24) return t('card.hoursAgo', { n: hours });
+  return new Date(ms).toLocaleDateString(document.documentElement.lang);
 }

@@ -1,63 +1,166 @@
-// The "New video" form: reads what the user chose and says what is missing.
+// The "New video" form, driven by the model catalog: only what the chosen model
+// makes is offered, and a choice it cannot make is marked, explained next to its
+// field and never sent.
 
-import { $ } from '../dom.js';
+import { $, el } from '../dom.js';
+import { t } from '../i18n.js';
+import * as choices from './choices.js';
+import { mountAdvanced } from './advanced.js';
 
-export function readForm(form) {
-  const data = new FormData(form);
-  return {
-    prompt: String(data.get('prompt') ?? '').trim(),
-    model: String(data.get('model')),
-    seconds: String(data.get('seconds')),
-    size: String(data.get('size')),
-  };
-}
-
-export function problemWith(request) {
-  if (!request.prompt) return { field: 'prompt', message: 'Type a prompt first: describe the video you want.' };
-  return null;
-}
-
-export function mountForm({ onSubmit }) {
+export function mountForm({ catalog, onSubmit, onSettingsChange }) {
   const form = $('#compose-form');
   const prompt = $('#prompt');
   const counter = $('#prompt-count');
   const status = $('#form-status');
+  const model = $('#model');
+  const advanced = mountAdvanced();
+  let prices = { prices: {}, currency: '' };
+
+  model.replaceChildren(...catalog.map((m) => el('option', { value: m.name, text: m.name })));
+  const spec = () => catalog.find((m) => m.name === model.value) ?? catalog[0];
+  const picked = (name) => form.querySelector(`input[name="${name}"]:checked`)?.value;
+
+  const shortcut = /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘+Enter' : 'Ctrl+Enter';
+  $('#prompt-hint').textContent = t('form.prompt.hint', { keys: shortcut });
 
   const updateCount = () => {
     const n = prompt.value.length;
-    counter.textContent = n === 1 ? '1 character' : `${n} characters`;
+    counter.textContent = n === 1 ? t('form.count.one') : t('form.count.other', { n });
   };
+
+  // Offers the model's values; a wanted value it does not make stays, marked.
+  function render(wantedSeconds, wantedSize) {
+    const m = spec();
+    const seconds = String(wantedSeconds ?? m.seconds[0]);
+    const size = wantedSize ?? m.sizes[0];
+    const found = choices.problems(m, seconds, size);
+    const secondsValues = [...m.seconds].sort((a, b) => a - b).map(String);
+    if (found.seconds) secondsValues.push(seconds);
+    const sizeValues = found.size ? [...m.sizes, size] : [...m.sizes];
+    renderOptions($('#seconds-options'), 'seconds', secondsValues, seconds, choices.secondsLabel, !!found.seconds);
+    renderOptions($('#size-options'), 'size', sizeValues, size, choices.sizeLabel, !!found.size);
+    $('#model-hint').textContent = choices.modelHint(m);
+    $('#seconds-hint').textContent = found.seconds ? '' : choices.secondsHint(m, seconds);
+    $('#size-hint').textContent = found.size ? '' : choices.sizeHint(size);
+    showProblem('seconds', found.seconds);
+    showProblem('size', found.size);
+    updateEstimate();
+  }
+
+  function showProblem(field, message) {
+    $(`#${field}-problem`).textContent = message ?? '';
+    const fieldset = $(`#${field}-field`);
+    if (message) fieldset.setAttribute('aria-invalid', 'true');
+    else fieldset.removeAttribute('aria-invalid');
+  }
+
+  function updateEstimate() {
+    const estimate = $('#estimate');
+    const price = prices.prices[model.value];
+    const seconds = Number(picked('seconds'));
+    estimate.hidden = !(price > 0 && seconds > 0);
+    if (estimate.hidden) return;
+    const amount = (price * seconds).toLocaleString(document.documentElement.lang, {
+      minimumFractionDigits: 2, maximumFractionDigits: 2,
+    });
+    estimate.textContent = t('estimate.text', { cost: `${prices.currency}${amount}` });
+  }
+
+  const settings = () => ({
+    model: model.value,
+    seconds: picked('seconds') ?? '',
+    size: picked('size') ?? '',
+    extra: advanced.read(),
+  });
+
+  function apply(saved) {
+    if (catalog.some((m) => m.name === saved.model)) model.value = saved.model;
+    render(saved.seconds || undefined, saved.size || undefined);
+    advanced.apply(saved.extra ?? []);
+  }
+
+  function problemWith(request) {
+    if (!request.prompt) return { focus: prompt, message: t('form.missingPrompt') };
+    const found = choices.problems(spec(), request.seconds, request.size);
+    if (found.seconds) return { focus: form.querySelector('input[name="seconds"]:checked'), message: t('form.fixFirst') };
+    if (found.size) return { focus: form.querySelector('input[name="size"]:checked'), message: t('form.fixFirst') };
+    return advanced.problem();
+  }
+
   prompt.addEventListener('input', () => {
     updateCount();
     prompt.removeAttribute('aria-invalid');
   });
-  updateCount();
-
+  model.addEventListener('change', () => render(picked('seconds'), picked('size')));
+  form.addEventListener('change', (event) => {
+    if (event.target === prompt) return;
+    if (event.target.name === 'seconds' || event.target.name === 'size') render(picked('seconds'), picked('size'));
+    onSettingsChange(settings());
+  });
+  form.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter') return;
+    if (event.ctrlKey || event.metaKey) {
+      event.preventDefault();
+      form.requestSubmit($('#generate'));
+    } else if (event.target instanceof HTMLInputElement) {
+      // Enter in a one-line field never sends a (paid) job by accident.
+      event.preventDefault();
+    }
+  });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const request = readForm(form);
+    const request = { prompt: prompt.value.trim(), ...settings() };
     const problem = problemWith(request);
     if (problem) {
       showStatus(status, problem.message, 'error');
-      const field = $(`#${problem.field}`);
-      field.setAttribute('aria-invalid', 'true');
-      field.focus();
+      if (problem.focus === prompt) prompt.setAttribute('aria-invalid', 'true');
+      problem.focus?.focus();
       return;
     }
+    onSettingsChange(settings());
+    // The prompt stays in the box whatever happens, ready to change and send again.
     onSubmit(request, (message, tone) => showStatus(status, message, tone));
   });
 
+  updateCount();
+  render();
+
   return {
+    settings,
+    apply,
+    setPrices(next) {
+      prices = { prices: next.prices ?? {}, currency: next.currency ?? '' };
+      updateEstimate();
+    },
+    size: () => picked('size') ?? '16:9',
     // "Run again": the same settings, ready to change or send.
     fill(job) {
       prompt.value = job.prompt;
-      form.elements.model.value = job.model;
-      form.querySelector(`input[name="seconds"][value="${CSS.escape(job.seconds)}"]`)?.click();
-      form.querySelector(`input[name="size"][value="${CSS.escape(job.size)}"]`)?.click();
+      apply({ model: job.model, seconds: job.seconds, size: job.size, extra: [] });
       updateCount();
       prompt.focus();
     },
   };
+}
+
+// Rebuilds the radios only when the offered values change, so arrow keys moving
+// through a group never lose the focus.
+function renderOptions(container, name, values, checked, label, lastIsInvalid) {
+  const key = JSON.stringify([values, lastIsInvalid, document.documentElement.lang]);
+  if (container.dataset.values !== key) {
+    const hadFocus = container.contains(document.activeElement);
+    container.dataset.values = key;
+    container.replaceChildren(...values.flatMap((value, i) => {
+      const id = `${name}-${value.replace(/[^\w]/g, '-')}`;
+      const invalid = lastIsInvalid && i === values.length - 1;
+      return [
+        el('input', { type: 'radio', id, name, value, 'aria-invalid': invalid ? 'true' : null }),
+        el('label', { for: id, class: invalid ? 'unavailable' : null }, label(value)),
+      ];
+    }));
+    if (hadFocus) queueMicrotask(() => container.querySelector('input:checked')?.focus());
+  }
+  container.querySelectorAll('input').forEach((input) => { input.checked = input.value === checked; });
 }
 
 function showStatus(node, message, tone = 'info') {

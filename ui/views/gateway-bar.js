@@ -1,14 +1,15 @@
 // The gateway switcher in the top bar. Renders from the profile list it is given.
 
 import { el, $ } from '../dom.js';
+import { t } from '../i18n.js';
 
 export function renderGatewayBar(profiles) {
   const select = $('#gateway-select');
   select.replaceChildren(...profiles.map((p) =>
-    el('option', { value: p.id, selected: p.active, text: p.name })));
+    el('option', { value: p.id, selected: p.active, text: p.demo ? t('bar.demoName') : p.name })));
   const active = profiles.find((p) => p.active);
   const keyStatus = $('#key-status');
-  keyStatus.textContent = active?.demo ? 'Demo: makes a sample clip, nothing is sent' : describeKey(active);
+  keyStatus.textContent = active?.demo ? t('bar.demo') : describeKey(active);
   keyStatus.dataset.tone = active?.key.saved || active?.demo ? 'info' : 'error';
   const warning = $('#gateway-warning');
   warning.textContent = active?.warning ?? '';
@@ -19,9 +20,8 @@ function describeKey(profile) {
   if (!profile) return '';
   const { key } = profile;
   if (key.problem) return key.problem;
-  if (!key.saved) return 'No key saved';
-  const where = { keychain: 'in keychain', session: 'this session only', environment: 'from VEO_DESK_API_KEY' }[key.source];
-  return `Key …${key.last4} (${where})`;
+  if (!key.saved) return t('bar.noKey');
+  return t('bar.key', { last4: key.last4, where: t(`bar.where.${key.source}`) });
 }
 
 export function mountGatewayBar({ onSwitch, onEdit, onAdd }) {

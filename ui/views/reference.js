@@ -3,6 +3,7 @@
 // and the size of what will be sent.
 
 import { $ } from '../dom.js';
+import { t, errorText } from '../i18n.js';
 
 export function mountReference({ api, currentSize }) {
   const drop = $('#reference-drop');
@@ -17,14 +18,14 @@ export function mountReference({ api, currentSize }) {
   };
 
   async function use(path) {
-    say('Reading the image…');
+    say(t('reference.reading'));
     try {
       const thumbnail = await api.imageThumbnail(path);
       chosen = { path, thumbnail, fit: $('#reference-fit').value, focusX: 0.5, focusY: 0.5, prepared: null };
       $('#reference-image').src = thumbnail.data_url;
       await prepare();
     } catch (error) {
-      say(error.message, 'error');
+      say(errorText(error), 'error');
     }
   }
 
@@ -36,7 +37,7 @@ export function mountReference({ api, currentSize }) {
       render();
       say('');
     } catch (error) {
-      say(error.message, 'error');
+      say(errorText(error), 'error');
     }
   }
 
@@ -54,7 +55,7 @@ export function mountReference({ api, currentSize }) {
     frame.style.height = `${(100 * p.crop.height) / p.source_height}%`;
     const kb = Math.max(1, Math.round(p.byte_len / 1024));
     $('#reference-info').textContent =
-      `Sent as ${p.width}×${p.height} ${p.mime === 'image/png' ? 'PNG' : 'JPEG'}, ${kb} KB, without location or camera data.`;
+      t('reference.info', { width: p.width, height: p.height, format: p.mime === 'image/png' ? 'PNG' : 'JPEG', kb });
   }
 
   function clear() {
@@ -80,7 +81,7 @@ export function mountReference({ api, currentSize }) {
     try {
       await use(await api.savePastedImage(bytes));
     } catch (error) {
-      say(error.message, 'error');
+      say(errorText(error), 'error');
     }
   }
   window.addEventListener('paste', async (event) => {

@@ -2,6 +2,7 @@
 // write-only: the UI is told at most the key's last four characters.
 
 import { $ } from '../dom.js';
+import { t, errorText } from '../i18n.js';
 
 const KEYCHAIN_PROBLEMS = new Set(['keychain_unavailable', 'keychain_locked']);
 
@@ -25,7 +26,7 @@ export function mountSetup({ save, remove, test, useDemo, onDone }) {
   });
 
   const submit = async (keepForSessionOnly) => {
-    say('Saving…');
+    say(t('setup.saving'));
     try {
       const profiles = await save({
         id: editing?.id ?? null,
@@ -36,7 +37,7 @@ export function mountSetup({ save, remove, test, useDemo, onDone }) {
       $('#setup-key').value = '';
       onDone(profiles);
     } catch (error) {
-      say(error.message, 'error');
+      say(errorText(error), 'error');
       sessionOnly.hidden = !KEYCHAIN_PROBLEMS.has(error.code);
     }
   };
@@ -47,20 +48,20 @@ export function mountSetup({ save, remove, test, useDemo, onDone }) {
   });
   sessionOnly.addEventListener('click', () => submit(true));
   $('#setup-test').addEventListener('click', async () => {
-    say('Testing the connection…');
+    say(t('setup.testing'));
     try {
       const report = await test({ id: editing?.id ?? null, draft: draft(), apiKey: $('#setup-key').value });
-      say(`Connected to ${report.host} in ${report.latencyMs} ms. The key was accepted.`, 'ok');
+      say(t('setup.connected', { host: report.host, ms: report.latencyMs }), 'ok');
     } catch (error) {
-      say(error.message, 'error');
+      say(errorText(error), 'error');
     }
   });
   $('#use-demo').addEventListener('click', async () => {
-    say('Starting the demo gateway…');
+    say(t('setup.demoStarting'));
     try {
       onDone(await useDemo());
     } catch (error) {
-      say(error.message, 'error');
+      say(errorText(error), 'error');
     }
   });
   cancel.addEventListener('click', () => onDone(null));
@@ -68,7 +69,7 @@ export function mountSetup({ save, remove, test, useDemo, onDone }) {
     try {
       onDone(await remove(editing.id));
     } catch (error) {
-      say(error.message, 'error');
+      say(errorText(error), 'error');
     }
   });
 
@@ -81,15 +82,15 @@ export function mountSetup({ save, remove, test, useDemo, onDone }) {
       sessionOnly.hidden = true;
       cancel.hidden = firstRun;
       del.hidden = !profile;
-      $('#setup-title').textContent = profile ? `Edit “${profile.name}”` : (firstRun ? 'Connect to your video gateway' : 'Add a gateway');
+      $('#setup-title').textContent = profile ? t('setup.title.edit', { name: profile.name }) : t(firstRun ? 'setup.title.first' : 'setup.title.add');
       $('#setup-intro').hidden = !firstRun;
       $('#demo-offer').hidden = Boolean(profile);
-      $('#setup-save').textContent = firstRun ? 'Save and continue' : 'Save';
+      $('#setup-save').textContent = t(firstRun ? 'setup.save.first' : 'setup.save');
       if (profile) {
         $('#setup-url').value = profile.baseUrl;
         $('#setup-name').value = profile.name;
         $('#setup-key').placeholder = profile.key.saved
-          ? `Saved key ends in …${profile.key.last4}. Leave empty to keep it.`
+          ? t('setup.key.saved', { last4: profile.key.last4 })
           : 'sk-…';
       } else {
         $('#setup-key').placeholder = 'sk-…';

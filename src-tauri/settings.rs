@@ -1,0 +1,276 @@
+//! What the form and the window remember in `settings.json` (app config folder):
+//! the last used form settings, named presets, the user's price table, language
+//! and theme. Written atomically, like `profiles.json`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::paths::{write_atomic, AppDirs};
+
+const FILE_NAME: &str = "settings.json";
+const NAME_MAX: usize = 60;
+const KEY_MAX: usize = 64;
+const VALUE_MAX: usize = 2000;
+/// Fields the form itself sends; an extra field may not replace them.
+const CORE_FIELDS: [&str; 5] = ["prompt", "model", "seconds", "size", "input_reference"];
+
+/// The form's settings, without the prompt. `extra` are the Advanced fields,
+/// forwarded as form fields to gateways that accept them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FormSettings {
+    pub model: String,
+    pub seconds: String,
+    pub size: String,
+    #[serde(default)]
+    pub extra: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Preset {
+    pub name: String,
+    pub form: FormSettings,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    /// `en` or `zh-CN`; `None` follows the system.
+    #[serde(default)]
+    pub language: Option<String>,
+    #[serde(default)]
+    pub theme: Theme,
+    #[serde(default)]
+    pub last_form: Option<FormSettings>,
+    /// Sorted by name.
+    #[serde(default)]
+    pub presets: Vec<Preset>,
+    /// Price of one second of video, per model; a model without a price gets no estimate.
+    #[serde(default)]
+    pub prices: BTreeMap<String, f64>,
+    #[serde(default)]
+    pub currency: String,
+}
+
+pub const LANGUAGES: [&str; 2] = ["en", "zh-CN"];
+
+pub struct SettingsStore {
+    path: PathBuf,
+    settings: Settings,
+}
+
+impl SettingsStore {
+    /// Reads the settings; a missing file means defaults, a damaged one is set aside.
+    pub fn open(dirs: &AppDirs) -> Result<SettingsStore> {
+        let path = dirs.config.join(FILE_NAME);
+        let settings = match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+                let _ = std::fs::rename(&path, path.with_extension("json.damaged"));
+                Settings::default()
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Settings::default(),
+            Err(e) => return Err(Error::io("read your settings", e)),
+        };
+        Ok(SettingsStore { path, settings })
+    }
+
+    pub fn get(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn remember_form(&mut self, form: FormSettings) -> Result<&Settings> {
+        check_form(&form)?;
+        self.change(|s| s.last_form = Some(form))
+    }
+
+    /// Saves under `name`; an existing preset of that name is replaced.
+    pub fn save_preset(&mut self, name: &str, form: FormSettings) -> Result<&Settings> {
+        let name = name.trim().to_string();
+        if name.is_empty() {
+            return Err(Error::invalid_input("Give the preset a name."));
+        }
+        if name.chars().count() > NAME_MAX {
+            return Err(Error::invalid_input(format!(
+                "Keep the preset name under {NAME_MAX} characters."
+            )));
+        }
+        check_form(&form)?;
+        self.change(|s| {
+            s.presets.retain(|p| p.name != name);
+            s.presets.push(Preset { name, form });
+            s.presets.sort_by(|a, b| a.name.cmp(&b.name));
+        })
+    }
+
+    pub fn delete_preset(&mut self, name: &str) -> Result<&Settings> {
+        self.change(|s| s.presets.retain(|p| p.name != name))
+    }
+
+    pub fn set_appearance(&mut self, language: Option<String>, theme: Theme) -> Result<&Settings> {
+        let language = language.filter(|l| !l.is_empty());
+        if let Some(lang) = &language {
+            if !LANGUAGES.contains(&lang.as_str()) {
+                return Err(Error::invalid_input(format!(
+                    "\"{lang}\" is not a language Veo Desk speaks."
+                )));
+            }
+        }
+        self.change(|s| {
+            s.language = language;
+            s.theme = theme;
+        })
+    }
+
+    /// Replaces the price table; empty or zero prices are dropped (no estimate).
+    pub fn set_prices(
+        &mut self,
+        prices: BTreeMap<String, f64>,
+        currency: String,
+    ) -> Result<&Settings> {
+        if let Some((model, _)) = prices.iter().find(|(_, p)| !p.is_finite() || **p < 0.0) {
+            return Err(Error::invalid_input(format!(
+                "The price for {model} must be a number of zero or more."
+            )));
+        }
+        let prices = prices.into_iter().filter(|(_, p)| *p > 0.0).collect();
+        let currency = currency.trim().chars().take(8).collect();
+        self.change(|s| {
+            s.prices = prices;
+            s.currency = currency;
+        })
+    }
+
+    /// Applies a change and writes the whole file; on a failed write nothing changes.
+    fn change(&mut self, edit: impl FnOnce(&mut Settings)) -> Result<&Settings> {
+        let mut next = self.settings.clone();
+        edit(&mut next);
+        let bytes = serde_json::to_vec_pretty(&next)
+            .map_err(|e| Error::internal(format!("settings could not be written: {e}")))?;
+        write_atomic(&self.path, &bytes)?;
+        self.settings = next;
+        Ok(&self.settings)
+    }
+}
+
+/// Checks the Advanced fields before they are stored or sent.
+pub fn check_extra_fields(extra: &[(String, String)]) -> Result<()> {
+    for (key, value) in extra {
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(Error::invalid_input(
+                "An extra field has a value but no name. Name it or remove it.",
+            ));
+        }
+        if CORE_FIELDS.contains(&key) {
+            return Err(Error::invalid_input(format!(
+                "\"{key}\" is set by the form itself; remove it from the extra fields."
+            )));
+        }
+        if key.len() > KEY_MAX || value.len() > VALUE_MAX {
+            return Err(Error::invalid_input(format!(
+                "The extra field \"{}\" is too long.",
+                key.chars().take(KEY_MAX).collect::<String>()
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn check_form(form: &FormSettings) -> Result<()> {
+    check_extra_fields(&form.extra)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(model: &str, seconds: &str) -> FormSettings {
+        FormSettings {
+            model: model.into(),
+            seconds: seconds.into(),
+            size: "9:16".into(),
+            extra: vec![("negative_prompt".into(), "blurry".into())],
+        }
+    }
+
+    #[test]
+    fn presets_and_last_form_survive_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let dirs = AppDirs::under(dir.path());
+        let mut store = SettingsStore::open(&dirs).unwrap();
+        store
+            .save_preset(" Portrait ", form("veo3.1", "4"))
+            .unwrap();
+        store
+            .save_preset("Cinema", form("veo3.1-pro", "8"))
+            .unwrap();
+        store.save_preset("Portrait", form("veo3.1", "6")).unwrap();
+        store.remember_form(form("veo3.1-pro", "6")).unwrap();
+
+        let again = SettingsStore::open(&dirs).unwrap();
+        let names: Vec<&str> = again
+            .get()
+            .presets
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
+        assert_eq!(names, ["Cinema", "Portrait"], "sorted, same name replaced");
+        assert_eq!(again.get().presets[1].form.seconds, "6");
+        assert_eq!(again.get().last_form, Some(form("veo3.1-pro", "6")));
+    }
+
+    #[test]
+    fn bad_input_is_refused_with_a_reason_and_nothing_is_saved() {
+        let dir = tempfile::tempdir().unwrap();
+        let dirs = AppDirs::under(dir.path());
+        let mut store = SettingsStore::open(&dirs).unwrap();
+        let e = store.save_preset("  ", form("veo3.1", "4")).unwrap_err();
+        assert!(e.to_string().contains("name"), "{e}");
+        let mut sneaky = form("veo3.1", "4");
+        sneaky.extra.push(("model".into(), "other".into()));
+        let e = store.remember_form(sneaky).unwrap_err();
+        assert!(
+            e.to_string().contains("\"model\" is set by the form"),
+            "{e}"
+        );
+        let e = store
+            .set_appearance(Some("fr".into()), Theme::Dark)
+            .unwrap_err();
+        assert_eq!(e.code(), "invalid_input");
+        assert!(!dirs.config.join(FILE_NAME).exists());
+    }
+
+    #[test]
+    fn zero_prices_mean_no_estimate_and_negative_ones_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = SettingsStore::open(&AppDirs::under(dir.path())).unwrap();
+        let prices = BTreeMap::from([("veo3.1".to_string(), 0.15), ("sora-2".to_string(), 0.0)]);
+        let s = store.set_prices(prices, " ¥ ".into()).unwrap();
+        assert_eq!(s.prices.len(), 1);
+        assert_eq!(s.currency, "¥");
+        let bad = BTreeMap::from([("veo3.1".to_string(), -1.0)]);
+        assert!(store.set_prices(bad, String::new()).is_err());
+        assert_eq!(store.get().prices["veo3.1"], 0.15);
+    }
+
+    #[test]
+    fn a_damaged_file_is_set_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let dirs = AppDirs::under(dir.path());
+        std::fs::create_dir_all(&dirs.config).unwrap();
+        std::fs::write(dirs.config.join(FILE_NAME), b"{not json").unwrap();
+        let store = SettingsStore::open(&dirs).unwrap();
+        assert_eq!(store.get(), &Settings::default());
+        assert!(dirs.config.join("settings.json.damaged").exists());
+    }
+}

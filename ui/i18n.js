@@ -1,0 +1,55 @@
+// The one string lookup. Strings live in ui/i18n/<language>.json and come from
+// Rust (the CSP allows no fetch of app files). Static text in index.html is marked
+// with data-i18n attributes and translated in place.
+
+import * as api from './api.js';
+
+export const LANGUAGES = ['en', 'zh-CN'];
+let strings = {};
+let english = {};
+
+/** `zh*` → Chinese, anything else → English. */
+export function languageFor(tag) {
+  return String(tag ?? '').toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+export async function useLanguage(language) {
+  english = JSON.parse(await api.uiStrings('en'));
+  strings = language === 'en' ? english : JSON.parse(await api.uiStrings(language));
+  document.documentElement.lang = language;
+  translatePage();
+  document.querySelectorAll('template').forEach((template) => translatePage(template.content));
+}
+
+/** The text for `key` with `{name}` placeholders filled in. */
+export function t(key, params = {}) {
+  const text = strings[key] ?? english[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+}
+
+export const has = (key) => key in strings;
+
+/** "4, 6 or 8" in the current language. */
+export function orList(items) {
+  if (items.length < 2) return items.join('');
+  return items.slice(0, -1).join(t('list.comma')) + t('list.or') + items[items.length - 1];
+}
+
+/** A Rust error in the user's language where its code has fixed wording; otherwise
+ *  its own message (gateway messages stay as the gateway wrote them). */
+export function errorText(error) {
+  const key = `error.${error?.code}`;
+  return has(key) ? t(key) : error?.message ?? String(error);
+}
+
+const ATTRIBUTES = { placeholder: 'placeholder', title: 'title', alt: 'alt', 'aria-label': 'ariaLabel' };
+
+export function translatePage(root = document) {
+  root.querySelectorAll('[data-i18n]').forEach((node) => { node.textContent = t(node.dataset.i18n); });
+  for (const [attribute, key] of Object.entries(ATTRIBUTES)) {
+    const data = `i18n${key[0].toUpperCase()}${key.slice(1)}`;
+    root.querySelectorAll(`[data-i18n-${attribute}]`).forEach((node) => {
+      node.setAttribute(attribute, t(node.dataset[data]));
+    });
+  }
+}

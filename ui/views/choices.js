@@ -1,0 +1,41 @@
+// What each catalog value means to a person: labels and hints for durations and
+// sizes, and why a combination cannot be made. No DOM here.
+
+import { t, orList, has } from '../i18n.js';
+
+/** `16:9` or `1280x720` → landscape, portrait or square. */
+export function orientation(size) {
+  const [w, h] = String(size).split(/[:x×]/).map(Number);
+  if (!(w > 0 && h > 0) || w === h) return 'square';
+  return w > h ? 'landscape' : 'portrait';
+}
+
+export const secondsLabel = (seconds) => t('seconds.label', { n: seconds });
+export const sizeLabel = (size) => `${size} ${t(`size.${orientation(size)}`)}`;
+export const sizeHint = (size) => t(`size.hint.${orientation(size)}`);
+
+export function secondsHint(model, seconds) {
+  const options = [...model.seconds].sort((a, b) => a - b);
+  const n = Number(seconds);
+  if (n <= options[0]) return t('seconds.hint.short');
+  if (n >= options[options.length - 1]) return t('seconds.hint.long');
+  return t('seconds.hint.medium');
+}
+
+export function modelHint(model) {
+  const key = `model.hint.${model.name}`;
+  return has(key) ? t(key) : t('model.hint.other');
+}
+
+/** Why `seconds` and `size` cannot be made by `model`, per field; empty when they can. */
+export function problems(model, seconds, size) {
+  const found = {};
+  if (!model.seconds.map(String).includes(String(seconds))) {
+    const options = [...model.seconds].sort((a, b) => a - b).map(String);
+    found.seconds = t('problem.seconds', { model: model.name, options: orList(options) });
+  }
+  if (!model.sizes.includes(size)) {
+    found.size = t('problem.size', { model: model.name, options: orList(model.sizes) });
+  }
+  return found;
+}

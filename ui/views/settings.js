@@ -1,0 +1,71 @@
+// Settings: language, theme and the price table behind the cost estimate.
+
+import { $, el } from '../dom.js';
+import { t, errorText } from '../i18n.js';
+
+/** `system` follows prefers-color-scheme; `light` and `dark` override it. */
+export function applyTheme(theme) {
+  if (theme === 'light' || theme === 'dark') document.documentElement.dataset.theme = theme;
+  else delete document.documentElement.dataset.theme;
+}
+
+export function mountSettings({ api, catalog, onSaved }) {
+  const dialog = $('#settings');
+  const status = $('#settings-status');
+  const language = $('#settings-language');
+  const theme = $('#settings-theme');
+  const currency = $('#prices-currency');
+  const priceList = $('#prices');
+  let saved = null;
+
+  priceList.replaceChildren(...catalog.map((m, i) => el('div', { class: 'field price' },
+    el('label', { for: `price-${i}`, text: t('prices.perSecond', { model: m.name }) }),
+    el('input', { type: 'text', id: `price-${i}`, inputmode: 'decimal', autocomplete: 'off', 'data-model': m.name, class: 'short' }),
+  )));
+
+  function fill(settings) {
+    saved = settings;
+    language.value = settings.language ?? '';
+    theme.value = settings.theme ?? 'system';
+    currency.value = settings.currency ?? '';
+    priceList.querySelectorAll('input').forEach((input) => {
+      input.value = settings.prices?.[input.dataset.model] ?? '';
+    });
+  }
+
+  $('#open-settings').addEventListener('click', () => {
+    status.textContent = '';
+    dialog.showModal();
+    language.focus();
+  });
+  $('#settings-close').addEventListener('click', () => dialog.close());
+  $('#settings-save').addEventListener('click', async () => {
+    const prices = {};
+    for (const input of priceList.querySelectorAll('input')) {
+      const text = input.value.trim().replace(',', '.');
+      if (text === '') continue;
+      const price = Number(text);
+      if (!Number.isFinite(price) || price < 0) {
+        status.textContent = t('prices.notANumber', { text: input.value });
+        status.dataset.tone = 'error';
+        input.focus();
+        return;
+      }
+      prices[input.dataset.model] = price;
+    }
+    try {
+      await api.setPrices(prices, currency.value);
+      const before = saved;
+      const next = await api.setAppearance(language.value || null, theme.value);
+      fill(next);
+      status.textContent = t('settings.saved');
+      status.dataset.tone = 'ok';
+      onSaved(next, before);
+    } catch (error) {
+      status.textContent = errorText(error);
+      status.dataset.tone = 'error';
+    }
+  });
+
+  return { fill };
+}
