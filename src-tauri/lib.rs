@@ -8,6 +8,7 @@ pub mod jobs;
 pub mod keychain;
 pub mod paths;
 pub mod profiles;
+pub mod ready_report;
 pub mod secret;
 pub mod simulator;
 pub mod state;
@@ -36,6 +37,7 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
+            commands::app::report_ready,
             commands::profiles::list_profiles,
             commands::profiles::save_profile,
             commands::profiles::delete_profile,
