@@ -9,6 +9,7 @@ pub mod jobs;
 pub mod keychain;
 pub mod paths;
 pub mod profiles;
+pub mod ready_report;
 pub mod secret;
 pub mod settings;
 pub mod simulator;
@@ -41,6 +42,7 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
+            commands::app::report_ready,
             commands::profiles::list_profiles,
             commands::profiles::save_profile,
             commands::profiles::delete_profile,

@@ -19,6 +19,8 @@ async function call(command, args) {
 }
 
 export const appInfo = () => call('app_info');
+/** Tells Rust the form is on screen (used by start-up measurements; a no-op otherwise). */
+export const reportReady = () => call('report_ready');
 
 export const listProfiles = () => call('list_profiles');
 export const saveProfile = ({ id = null, draft, apiKey, sessionOnly = false }) =>

@@ -149,7 +149,11 @@ api.listProfiles().then(showProfiles).catch((error) => {
   show('setup');
   setup.open(null, { firstRun: true });
   $('#setup-status').textContent = errorText(error);
-}).finally(() => { document.body.dataset.ready = 'true'; });
+}).finally(() => {
+  document.body.dataset.ready = 'true';
+  // After the next paint, so the report means "visible", not just "in the DOM".
+  requestAnimationFrame(() => setTimeout(() => api.reportReady().catch(() => {}), 0));
+});
 
 api.appInfo()
   .then((info) => { $('#app-version').textContent = `${info.name} ${info.version}`; })

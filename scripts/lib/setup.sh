@@ -49,3 +49,18 @@ ensure_tauri_driver() {
   say "Installing tauri-driver"
   cargo install tauri-driver --version 2.1.0 --locked
 }
+
+# Installers and the performance report (scripts/package, scripts/bench; not CI):
+# vipsthumbnail is the thumbnail reference, xwininfo and import look at the window,
+# desktop-file-validate checks the installed menu entry.
+BENCH_PACKAGES=(libvips-tools x11-utils imagemagick desktop-file-utils)
+TAURI_CLI_VERSION=2.12.4
+
+# The Tauri bundler builds the .deb and .rpm.
+ensure_tauri_cli() {
+  if command -v cargo-tauri >/dev/null 2>&1 || [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/cargo-tauri" ]; then
+    return 0
+  fi
+  say "Installing tauri-cli $TAURI_CLI_VERSION (several minutes)"
+  cargo install tauri-cli --version "$TAURI_CLI_VERSION" --locked
+}

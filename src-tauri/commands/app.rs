@@ -16,3 +16,9 @@ pub fn app_info() -> Result<AppInfo> {
         version: env!("CARGO_PKG_VERSION"),
     })
 }
+
+/// The window calls this once its form is on screen (see `ready_report`).
+#[tauri::command]
+pub fn report_ready() -> Result<()> {
+    crate::ready_report::report_ready()
+}
