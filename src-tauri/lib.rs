@@ -33,6 +33,7 @@ pub fn run() {
         .unwrap_or_else(|e| fail_to_start(&e.to_string()));
     let state = Arc::new(state);
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(Arc::clone(&state))
         .manage(std::sync::Mutex::new(settings))
         .setup(move |app| {
@@ -53,6 +54,7 @@ pub fn run() {
             commands::images::image_thumbnail,
             commands::images::prepare_reference,
             commands::images::save_pasted_image,
+            commands::images::pick_reference_image,
             commands::jobs::submit_job,
             commands::jobs::list_jobs,
             commands::jobs::retry_download,

@@ -535,6 +535,112 @@ fn thumbnails_are_cached_by_content_not_by_name() {
     assert_eq!(entries(), 2);
 }
 
+/// Makes a thumbnail of `picture` and returns the cache entry it added.
+fn cache_entry_for(picture: &Path, cache: &Path, bounds: images::CacheBounds) -> PathBuf {
+    let before = cache_entries(cache);
+    images::thumbnail_within(picture, cache, bounds).unwrap();
+    let mut added: Vec<PathBuf> = cache_entries(cache)
+        .into_iter()
+        .filter(|p| !before.contains(p))
+        .collect();
+    assert_eq!(added.len(), 1, "one new entry for {}", picture.display());
+    added.pop().unwrap()
+}
+
+fn cache_entries(cache: &Path) -> Vec<PathBuf> {
+    match std::fs::read_dir(cache) {
+        Ok(dir) => dir.map(|e| e.unwrap().path()).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+fn set_age(path: &Path, seconds_ago: u64) {
+    let when = std::time::SystemTime::now() - std::time::Duration::from_secs(seconds_ago);
+    let file = std::fs::File::options().append(true).open(path).unwrap();
+    file.set_modified(when).unwrap();
+}
+
+/// Distinct small pictures (distinct bytes, so distinct cache keys).
+fn pictures(dir: &Path, n: u32) -> Vec<PathBuf> {
+    (0..n)
+        .map(|i| {
+            write(
+                dir,
+                &format!("p{i}.jpg"),
+                &jpeg_bytes(&quadrants(300, 200 + i)),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_thumbnail_cache_forgets_the_least_recently_used_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let bounds = images::CacheBounds {
+        max_entries: 3,
+        max_bytes: u64::MAX,
+    };
+    let [a, b, c, d]: [PathBuf; 4] = pictures(dir.path(), 4).try_into().unwrap();
+    let (ea, eb, ec) = (
+        cache_entry_for(&a, &cache, bounds),
+        cache_entry_for(&b, &cache, bounds),
+        cache_entry_for(&c, &cache, bounds),
+    );
+    set_age(&ea, 300);
+    set_age(&eb, 200);
+    set_age(&ec, 100);
+    // A write in progress is never taken for an entry.
+    let in_progress = cache.join(".partial.1234.tmp");
+    std::fs::write(&in_progress, b"half a thumbnail").unwrap();
+    set_age(&in_progress, 900);
+
+    // Seeing `a` again makes it the most recently used, so `b` is now the oldest.
+    images::thumbnail_within(&a, &cache, bounds).unwrap();
+    let ed = cache_entry_for(&d, &cache, bounds);
+
+    let left = cache_entries(&cache);
+    assert!(!left.contains(&eb), "the least recently used entry went");
+    for kept in [&ea, &ec, &ed, &in_progress] {
+        assert!(left.contains(kept), "{} was kept", kept.display());
+    }
+    assert_eq!(left.len(), 4);
+}
+
+#[test]
+fn the_thumbnail_cache_stays_within_its_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let unbounded = images::CacheBounds {
+        max_entries: usize::MAX,
+        max_bytes: u64::MAX,
+    };
+    let pics = pictures(dir.path(), 5);
+    let entries: Vec<PathBuf> = pics
+        .iter()
+        .map(|p| cache_entry_for(p, &cache, unbounded))
+        .collect();
+    for (i, entry) in entries.iter().enumerate() {
+        set_age(entry, 100 * (10 - i as u64));
+    }
+    let len = |p: &PathBuf| std::fs::metadata(p).unwrap().len();
+    // Room for the two newest entries and a little more, not for three.
+    let budget = len(&entries[3]) + len(&entries[4]) + 100;
+    let bounds = images::CacheBounds {
+        max_entries: usize::MAX,
+        max_bytes: budget,
+    };
+    let removed = images::trim_thumbnail_cache(&cache, bounds).unwrap();
+    assert_eq!(removed, 3);
+    assert_eq!(cache_entries(&cache).len(), 2);
+    let total: u64 = cache_entries(&cache).iter().map(len).sum();
+    assert!(total <= budget, "{total} bytes in a {budget}-byte cache");
+    assert!(
+        entries[3].exists() && entries[4].exists(),
+        "the newest stay"
+    );
+}
+
 #[test]
 fn preparing_twice_gives_the_same_bytes_so_the_preview_is_what_is_sent() {
     let dir = tempfile::tempdir().unwrap();

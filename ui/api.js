@@ -34,6 +34,8 @@ export const useDemoGateway = () => call('use_demo_gateway');
 export const imageThumbnail = (path) => call('image_thumbnail', { path });
 export const prepareReference = ({ path, size, fit, focusX, focusY }) =>
   call('prepare_reference', { path, size, fit, focusX, focusY });
+/** Opens the system file dialog (run by Rust); resolves to a path, or null when cancelled. */
+export const pickReferenceImage = () => call('pick_reference_image');
 /** Keeps picked or pasted bytes as a file in the app's cache and returns its path. */
 export const savePastedImage = (bytes) => call('save_pasted_image', bytes);
 

@@ -18,12 +18,13 @@ mod render;
 mod resize;
 mod thumbnail;
 
+pub use cache::{trim as trim_thumbnail_cache, CacheBounds};
 pub use encode::data_url;
 pub use geometry::{Aspect, CropRect, Fit, Focus};
 pub use paste::save_pasted;
 pub use prepare::{prepare_reference, PrepareOptions, PreparedImage, PreparedPreview};
 pub use probe::{probe, Format, Probe};
-pub use thumbnail::{render_thumbnail, thumbnail, Thumbnail, ThumbnailPreview};
+pub use thumbnail::{render_thumbnail, thumbnail, thumbnail_within, Thumbnail, ThumbnailPreview};
 
 /// Files above this size are refused before a byte is read. Phone photos are
 /// 2–25 MB; this leaves room for big PNG exports.

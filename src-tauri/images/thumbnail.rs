@@ -5,11 +5,12 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use super::cache::{self, CacheBounds};
 use super::encode::{data_url, encode};
 use super::geometry::plan_scaled;
 use super::probe::probe;
 use super::render::render;
-use super::{cache, THUMBNAIL_LONG_EDGE};
+use super::THUMBNAIL_LONG_EDGE;
 use crate::error::Result;
 
 /// Previews need no more; it keeps job-card thumbnails around 30–60 KB.
@@ -46,6 +47,11 @@ impl Thumbnail {
 /// Thumbnail of `path`, from `cache_dir` when this exact picture was seen before.
 /// A cache that cannot be written is not an error: the thumbnail is still returned.
 pub fn thumbnail(path: &Path, cache_dir: &Path) -> Result<Thumbnail> {
+    thumbnail_within(path, cache_dir, CacheBounds::default())
+}
+
+/// [`thumbnail`] with a cache kept within `bounds`.
+pub fn thumbnail_within(path: &Path, cache_dir: &Path, bounds: CacheBounds) -> Result<Thumbnail> {
     let probed = probe(path)?;
     let key = cache::key(path, &format!("{THUMBNAIL_LONG_EDGE}q{THUMBNAIL_QUALITY}"))?;
     if let Some(hit) = cache::load(cache_dir, &key).and_then(|(bytes, ext)| from_cache(bytes, ext))
@@ -58,7 +64,9 @@ pub fn thumbnail(path: &Path, cache_dir: &Path) -> Result<Thumbnail> {
     } else {
         "jpg"
     };
-    let _ = cache::store(cache_dir, &key, extension, &made.bytes);
+    if cache::store(cache_dir, &key, extension, &made.bytes).is_ok() {
+        let _ = cache::trim(cache_dir, bounds);
+    }
     Ok(made)
 }
 

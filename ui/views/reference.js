@@ -7,7 +7,6 @@ import { t, errorText } from '../i18n.js';
 
 export function mountReference({ api, currentSize }) {
   const drop = $('#reference-drop');
-  const file = $('#reference-file');
   const preview = $('#reference-preview');
   const status = $('#reference-status');
   let chosen = null; // { path, thumbnail, fit, focusX, focusY, prepared }
@@ -29,11 +28,16 @@ export function mountReference({ api, currentSize }) {
     }
   }
 
+  // Only the latest request may draw: quick key presses overtake each other.
+  let latest = 0;
   async function prepare() {
     if (!chosen) return;
     const { path, fit, focusX, focusY } = chosen;
+    const mine = ++latest;
     try {
-      chosen.prepared = await api.prepareReference({ path, size: currentSize(), fit, focusX, focusY });
+      const prepared = await api.prepareReference({ path, size: currentSize(), fit, focusX, focusY });
+      if (mine !== latest || !chosen) return;
+      chosen.prepared = prepared;
       render();
       say('');
     } catch (error) {
@@ -48,6 +52,7 @@ export function mountReference({ api, currentSize }) {
     if (!ready) return;
     const p = chosen.prepared;
     $('#crop-hint').hidden = chosen.fit !== 'crop';
+    $('#crop-position').hidden = chosen.fit !== 'crop';
     const frame = $('#crop-frame');
     frame.style.left = `${(100 * p.crop.x) / p.source_width}%`;
     frame.style.top = `${(100 * p.crop.y) / p.source_height}%`;
@@ -60,22 +65,26 @@ export function mountReference({ api, currentSize }) {
 
   function clear() {
     chosen = null;
-    file.value = '';
+    $('#crop-position').textContent = '';
     render();
     say('');
   }
 
-  drop.addEventListener('click', () => file.click());
+  // The dialog runs in Rust; the window only learns the chosen path.
+  async function choose() {
+    try {
+      const path = await api.pickReferenceImage();
+      if (path) await use(path);
+    } catch (error) {
+      say(errorText(error), 'error');
+    }
+  }
+  drop.addEventListener('click', choose);
   drop.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' || event.key === ' ') {
       event.preventDefault();
-      file.click();
+      choose();
     }
-  });
-  file.addEventListener('change', async () => {
-    const picked = file.files?.[0];
-    if (!picked) return;
-    await useBytes(new Uint8Array(await picked.arrayBuffer()));
   });
   async function useBytes(bytes) {
     try {
@@ -106,6 +115,25 @@ export function mountReference({ api, currentSize }) {
     chosen.focusY = Math.min(1, Math.max(0, (event.clientY - box.top) / box.height));
     prepare();
   });
+  // Arrow keys move the frame by 5% of the picture (Shift: 20%) and say where it is.
+  let announcing = 0;
+  $('#reference-frame').addEventListener('keydown', async (event) => {
+    const step = ARROWS[event.key];
+    if (!step || !chosen?.prepared || chosen.fit !== 'crop') return;
+    event.preventDefault();
+    const position = $('#crop-position');
+    const mine = ++announcing;
+    const moved = nudge(chosen, step, event.shiftKey ? 0.2 : 0.05);
+    if (!moved) {
+      position.textContent = t(`reference.edge.${step.edge}`);
+      return;
+    }
+    [chosen.focusX, chosen.focusY] = moved;
+    await prepare();
+    if (mine !== announcing || !chosen?.prepared) return;
+    const [x, y] = frameCentre(chosen.prepared);
+    position.textContent = t(`reference.moved.${step.name}`, { x, y });
+  });
   $('#reference-fit').addEventListener('change', (event) => {
     if (!chosen) return;
     chosen.fit = event.target.value;
@@ -120,4 +148,29 @@ export function mountReference({ api, currentSize }) {
     // Tests and the file input both end here.
     use,
   };
+}
+
+const ARROWS = {
+  ArrowLeft: { dx: -1, dy: 0, name: 'left', edge: 'left' },
+  ArrowRight: { dx: 1, dy: 0, name: 'right', edge: 'right' },
+  ArrowUp: { dx: 0, dy: -1, name: 'up', edge: 'top' },
+  ArrowDown: { dx: 0, dy: 1, name: 'down', edge: 'bottom' },
+};
+
+/**
+ * The focus one step on, or null when the frame cannot go further. Works from the
+ * requested focus, not the last drawn frame, so quick presses add up; the frame's
+ * size bounds where its centre can be.
+ */
+function nudge({ prepared: p, focusX, focusY }, { dx, dy }, amount) {
+  const halfW = p.crop.width / 2 / p.source_width;
+  const halfH = p.crop.height / 2 / p.source_height;
+  const within = (v, half) => Math.min(1 - half, Math.max(half, v));
+  const [x, y] = [within(focusX, halfW), within(focusY, halfH)];
+  const [nx, ny] = [within(x + dx * amount, halfW), within(y + dy * amount, halfH)];
+  return Math.abs(nx - x) < 1e-6 && Math.abs(ny - y) < 1e-6 ? null : [nx, ny];
+}
+
+function frameCentre({ crop, source_width: w, source_height: h }) {
+  return [Math.round((100 * (crop.x + crop.width / 2)) / w), Math.round((100 * (crop.y + crop.height / 2)) / h)];
 }
