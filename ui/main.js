@@ -8,6 +8,8 @@ import { mountCards } from './views/cards.js';
 import { mountSetup } from './views/setup.js';
 import { mountGatewayBar, renderGatewayBar } from './views/gateway-bar.js';
 import { mountReference } from './views/reference.js';
+import { mountHistory } from './views/history.js';
+import { mountVideoFolder } from './views/video-folder.js';
 
 let profiles = [];
 
@@ -52,6 +54,13 @@ mountGatewayBar({
     show('setup');
     setup.open(null, { firstRun: false });
   },
+  onRemoveDemo() {
+    const demo = profiles.find((p) => p.demo);
+    if (!demo) return;
+    api.deleteProfile(demo.id).then(showProfiles).catch((error) => {
+      $('#key-status').textContent = error.message;
+    });
+  },
 });
 
 const reference = mountReference({
@@ -78,6 +87,19 @@ const cards = mountCards($('#job-list'), {
   retryDownload(row) { api.retryDownload(row.id).then(cards.update).catch((error) => cards.update({ ...row, download_error_message: error.message })); },
   copyPrompt(row) { navigator.clipboard?.writeText(row.prompt); },
   runAgain(row) { form.fill(row); },
+  async saveAs(row) {
+    const said = $('#jobs-status');
+    try {
+      const path = await api.saveJobAs(row.id);
+      if (path) {
+        said.textContent = `A copy was saved as ${path}`;
+        said.dataset.tone = 'ok';
+      }
+    } catch (error) {
+      said.textContent = error.message;
+      said.dataset.tone = 'error';
+    }
+  },
   async remove(row) {
     try {
       await api.deleteJob(row.id, true);
@@ -91,20 +113,35 @@ const cards = mountCards($('#job-list'), {
 const form = mountForm({
   async onSubmit(request, say) {
     say('Sending…');
+    const upload = $('#upload-progress');
+    let answered = false;
+    const onUpload = ({ sent, total }) => {
+      // A late message must not bring the bar back after the answer.
+      if (answered || total === 0) return;
+      upload.hidden = false;
+      upload.value = sent / total;
+      say(sent < total ? `Uploading the image… ${Math.floor((100 * sent) / total)}%` : 'Image sent. Waiting for the gateway…');
+    };
     try {
-      const row = await api.submitJob({ ...request, reference: reference.current() });
+      const row = await api.submitJob({ ...request, reference: reference.current() }, onUpload);
+      answered = true;
+      upload.hidden = true;
       cards.update(row);
       say(row.status === 'failed' || row.status === 'uncertain' ? row.error_message : 'Sent. The video appears on the right.', row.status === 'running' ? 'ok' : 'error');
     } catch (error) {
+      answered = true;
+      upload.hidden = true;
       say(error.message, 'error');
     }
   },
 });
 
-api.onJobChanged((row) => cards.update(row));
-api.listJobs().then((page) => cards.show(page.jobs)).catch((error) => {
-  $('#job-list').textContent = error.message;
+const history = mountHistory({ listJobs: api.listJobs, cards });
+api.onJobChanged((row) => {
+  if (cards.has(row.id) || history.accepts(row)) cards.update(row);
 });
+history.reload();
+mountVideoFolder(api);
 
 api.listProfiles().then(showProfiles).catch((error) => {
   show('setup');

@@ -4,7 +4,9 @@
 pub mod app;
 pub mod images;
 pub mod jobs;
+pub mod pick;
 pub mod profiles;
+pub mod settings;
 
 use crate::error::{Error, Result};
 
