@@ -19,11 +19,13 @@ use std::sync::Arc;
 
 pub use error::{Error, Result};
 
+use jobs::notice::Notifier;
 use jobs::{ClientFor, EventSink, JobStore, Jobs, JobsOptions};
 use keychain::OsKeychain;
 use paths::AppDirs;
 use state::AppState;
 use tauri::{Emitter, Manager};
+use tauri_plugin_notification::NotificationExt;
 
 pub fn run() {
     let state = AppDirs::for_user()
@@ -31,13 +33,15 @@ pub fn run() {
         .unwrap_or_else(|e| fail_to_start(&e.to_string()));
     let settings = settings::SettingsStore::open(&state.dirs)
         .unwrap_or_else(|e| fail_to_start(&e.to_string()));
+    let chosen_video_dir = settings.get().video_dir.clone();
     let state = Arc::new(state);
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .manage(Arc::clone(&state))
         .manage(std::sync::Mutex::new(settings))
         .setup(move |app| {
-            let jobs = start_jobs(app.handle(), &state)?;
+            let jobs = start_jobs(app.handle(), &state, chosen_video_dir.clone())?;
             app.manage(jobs);
             Ok(())
         })
@@ -68,6 +72,9 @@ pub fn run() {
             commands::settings::delete_preset,
             commands::settings::set_appearance,
             commands::settings::set_prices,
+            commands::jobs::save_job_as,
+            commands::settings::video_folder,
+            commands::settings::choose_video_folder,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| fail_to_start(&e.to_string()));
@@ -75,13 +82,27 @@ pub fn run() {
 
 /// Opens the history and starts following every unfinished job; each change is
 /// sent to the window as a `job-changed` event.
-fn start_jobs(app: &tauri::AppHandle, state: &Arc<AppState>) -> Result<Jobs> {
+/// `chosen_dir` is the user's video folder from the settings, if any.
+fn start_jobs(
+    app: &tauri::AppHandle,
+    state: &Arc<AppState>,
+    chosen_dir: Option<std::path::PathBuf>,
+) -> Result<Jobs> {
     let store = JobStore::open(&state.dirs)?;
-    let video_dir = jobs::default_video_dir(&state.dirs);
-    // Saved videos play in the window through the asset protocol.
-    let _ = app.asset_protocol_scope().allow_directory(&video_dir, true);
+    let default_dir = jobs::default_video_dir(&state.dirs);
+    let video_dir = chosen_dir.unwrap_or_else(|| default_dir.clone());
+    // Saved videos play in the window through the asset protocol; older ones may sit
+    // in the default folder or any folder chosen before.
+    let scope = app.asset_protocol_scope();
+    let _ = scope.allow_directory(&default_dir, true);
+    let _ = scope.allow_directory(&video_dir, true);
+    for old in store.saved_folders()? {
+        let _ = scope.allow_directory(&old, true);
+    }
     let handle = app.clone();
+    let notifier = Notifier::default();
     let events: EventSink = Arc::new(move |event| {
+        notify(&handle, &notifier, &event.job);
         let _ = handle.emit("job-changed", &event.job);
     });
     let for_jobs = Arc::clone(state);
@@ -93,6 +114,24 @@ fn start_jobs(app: &tauri::AppHandle, state: &Arc<AppState>) -> Result<Jobs> {
         }
         Jobs::start(store, client_for, events, JobsOptions::new(video_dir))
     })
+}
+
+/// A desktop notification when a job ends while the user looks elsewhere.
+fn notify(app: &tauri::AppHandle, notifier: &Notifier, job: &jobs::JobRow) {
+    let focused = || {
+        app.get_webview_window("main")
+            .and_then(|w| w.is_focused().ok())
+            .unwrap_or(false)
+    };
+    if let Some(notice) = notifier.consider(job, focused) {
+        // No notification service (a bare session): the card still shows the news.
+        let _ = app
+            .notification()
+            .builder()
+            .title(notice.title)
+            .body(notice.body)
+            .show();
+    }
 }
 
 /// Before a window exists, stderr is the only place left to explain a failure.

@@ -1,9 +1,9 @@
 //! What the form and the window remember in `settings.json` (app config folder):
-//! the last used form settings, named presets, the user's price table, language
-//! and theme. Written atomically, like `profiles.json`.
+//! the last used form settings, named presets, the user's price table, language,
+//! theme and where videos are saved. Written atomically, like `profiles.json`.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -60,6 +60,16 @@ pub struct Settings {
     pub prices: BTreeMap<String, f64>,
     #[serde(default)]
     pub currency: String,
+    /// Where new videos are saved; `None` means the default folder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_dir: Option<PathBuf>,
+}
+
+impl Settings {
+    /// The folder new videos go to: the chosen one, else `default`.
+    pub fn video_dir_or(&self, default: PathBuf) -> PathBuf {
+        self.video_dir.clone().unwrap_or(default)
+    }
 }
 
 pub const LANGUAGES: [&str; 2] = ["en", "zh-CN"];
@@ -150,6 +160,11 @@ impl SettingsStore {
         })
     }
 
+    /// New videos go to `dir` (checked with [`check_video_dir`] first).
+    pub fn set_video_dir(&mut self, dir: PathBuf) -> Result<&Settings> {
+        self.change(|s| s.video_dir = Some(dir))
+    }
+
     /// Applies a change and writes the whole file; on a failed write nothing changes.
     fn change(&mut self, edit: impl FnOnce(&mut Settings)) -> Result<&Settings> {
         let mut next = self.settings.clone();
@@ -188,6 +203,36 @@ pub fn check_extra_fields(extra: &[(String, String)]) -> Result<()> {
 
 fn check_form(form: &FormSettings) -> Result<()> {
     check_extra_fields(&form.extra)
+}
+
+/// Checks that videos can be saved in `dir` (creating it if needed) before it is
+/// chosen, so a bad choice is refused now rather than at the next download.
+pub fn check_video_dir(dir: &Path) -> Result<PathBuf> {
+    if !dir.is_absolute() {
+        return Err(Error::invalid_input(
+            "Choose a folder by its full path (like /home/you/Videos).",
+        ));
+    }
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::invalid_input(format!(
+            "{} is a file, not a folder. Choose a folder for your videos.",
+            dir.display()
+        )));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| cannot_write(dir, e))?;
+    // Creating (and dropping) a file is the only portable test of "can write here".
+    tempfile::Builder::new()
+        .prefix(".veo-desk-check")
+        .tempfile_in(dir)
+        .map_err(|e| cannot_write(dir, e))?;
+    Ok(dir.to_path_buf())
+}
+
+fn cannot_write(dir: &Path, e: std::io::Error) -> Error {
+    Error::invalid_input(format!(
+        "Videos cannot be saved in {} ({e}). Choose another folder.",
+        dir.display()
+    ))
 }
 
 #[cfg(test)]
@@ -272,5 +317,38 @@ mod tests {
         let store = SettingsStore::open(&dirs).unwrap();
         assert_eq!(store.get(), &Settings::default());
         assert!(dirs.config.join("settings.json.damaged").exists());
+    }
+
+    #[test]
+    fn a_chosen_video_folder_survives_a_restart_and_defaults_apply_without_one() {
+        let root = tempfile::tempdir().unwrap();
+        let dirs = AppDirs::under(root.path());
+        let default = root.path().join("Videos/Veo Desk");
+        let mut store = SettingsStore::open(&dirs).unwrap();
+        assert_eq!(store.get().video_dir_or(default.clone()), default);
+        let chosen = root.path().join("Clips");
+        store.set_video_dir(chosen.clone()).unwrap();
+        let again = SettingsStore::open(&dirs).unwrap();
+        assert_eq!(again.get().video_dir_or(default), chosen);
+    }
+
+    #[test]
+    fn folders_that_cannot_hold_videos_are_refused_with_a_reason() {
+        let root = tempfile::tempdir().unwrap();
+        let file = root.path().join("notes.txt");
+        std::fs::write(&file, b"x").unwrap();
+        assert!(check_video_dir(&file)
+            .unwrap_err()
+            .to_string()
+            .contains("is a file"));
+        assert!(check_video_dir(Path::new("relative/dir")).is_err());
+        let fresh = root.path().join("new/folder");
+        assert_eq!(check_video_dir(&fresh).unwrap(), fresh);
+        assert!(fresh.is_dir());
+        assert_eq!(
+            std::fs::read_dir(&fresh).unwrap().count(),
+            0,
+            "no check file left"
+        );
     }
 }

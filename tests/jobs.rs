@@ -8,10 +8,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::fast;
-use veo_desk::gateway::{ClientOptions, GatewayClient, SubmitRequest};
+use veo_desk::gateway::{
+    ClientOptions, GatewayClient, ReferenceImage, SubmitRequest, UploadProgress,
+};
 use veo_desk::jobs::{
-    ClientFor, EventSink, GatewayDeletion, JobRow, JobStatus, JobStore, JobWarning, Jobs,
-    JobsOptions, ListQuery, NewJob,
+    save_copy, ClientFor, EventSink, GatewayDeletion, JobRow, JobStatus, JobStore, JobWarning,
+    Jobs, JobsOptions, ListQuery, NewJob,
 };
 use veo_desk::simulator::{Dialect, Fault, Outcome, Route, Simulator, SAMPLE_MP4};
 use veo_desk::Error;
@@ -705,6 +707,216 @@ async fn history_pages_and_searches_newest_first() {
         })
         .unwrap();
     assert_eq!(paper.jobs.len(), 2);
+}
+
+#[tokio::test]
+async fn history_pages_through_one_status_and_one_word_without_gaps_or_repeats() {
+    let setup = Setup::new(Dialect::OpenAi).await;
+    let store = setup.store();
+    let rows: Vec<(NewJob, JobStatus, i64)> = (0..120)
+        .map(|i| {
+            let prompt = match i % 3 {
+                0 => format!("harbour at night #{i}"),
+                _ => format!("mountain lake #{i}"),
+            };
+            let status = match i % 2 {
+                0 => JobStatus::Downloaded,
+                _ => JobStatus::Failed,
+            };
+            let job = NewJob {
+                profile_id: PROFILE.into(),
+                prompt,
+                model: "veo3.1".into(),
+                seconds: "8".into(),
+                size: "16:9".into(),
+                reference_thumb: None,
+            };
+            (job, status, 1_000 + i)
+        })
+        .collect();
+    store.import(&rows).unwrap();
+    let query = |after| ListQuery {
+        text: Some("HARBOUR".into()),
+        statuses: vec![JobStatus::Downloaded],
+        after,
+        limit: 7,
+    };
+    let mut seen: Vec<String> = Vec::new();
+    let mut page = store.list(&query(None)).unwrap();
+    loop {
+        seen.extend(page.jobs.iter().map(|j| j.prompt.clone()));
+        assert!(page
+            .jobs
+            .iter()
+            .all(|j| j.status == JobStatus::Downloaded && j.prompt.starts_with("harbour")));
+        match page.next.clone() {
+            Some(next) => page = store.list(&query(Some(next))).unwrap(),
+            None => break,
+        }
+    }
+    // i % 6 == 0 among 0..120: 20 jobs, newest (highest i) first.
+    let expected: Vec<String> = (0..120)
+        .rev()
+        .filter(|i| i % 6 == 0)
+        .map(|i| format!("harbour at night #{i}"))
+        .collect();
+    assert_eq!(seen, expected);
+}
+
+// ---- Where videos are saved ----
+
+#[tokio::test]
+async fn a_new_download_folder_takes_the_next_video_and_saved_ones_stay() {
+    let setup = Setup::new(Dialect::OpenAi).await;
+    let jobs = setup.start();
+    let first = jobs.submit(PROFILE, request(), None).await.unwrap();
+    let first = wait_status(jobs.store(), &first.id, JobStatus::Downloaded).await;
+
+    let chosen = setup.dir.path().join("Chosen folder");
+    jobs.set_video_dir(chosen.clone());
+    assert_eq!(jobs.video_dir(), chosen);
+    let second = jobs.submit(PROFILE, request(), None).await.unwrap();
+    let second = wait_status(jobs.store(), &second.id, JobStatus::Downloaded).await;
+
+    let first_path = PathBuf::from(first.file_path.unwrap());
+    let second_path = PathBuf::from(second.file_path.unwrap());
+    assert_eq!(
+        setup.saved_files(),
+        vec![first_path.clone()],
+        "the old one stays"
+    );
+    assert_eq!(files_in(&chosen), vec![second_path.clone()]);
+    assert_eq!(std::fs::read(&second_path).unwrap(), SAMPLE_MP4);
+    let mut folders = jobs.store().saved_folders().unwrap();
+    folders.sort();
+    let mut expected = vec![setup.videos(), chosen];
+    expected.sort();
+    assert_eq!(folders, expected, "both folders stay playable");
+}
+
+#[tokio::test]
+async fn save_as_copies_the_video_and_leaves_the_original_in_the_history() {
+    let setup = Setup::new(Dialect::NewApi).await;
+    let jobs = setup.start();
+    let row = jobs.submit(PROFILE, request(), None).await.unwrap();
+    let row = wait_status(jobs.store(), &row.id, JobStatus::Downloaded).await;
+    let elsewhere = setup.dir.path().join("Desktop");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::write(elsewhere.join("holiday.mp4"), b"an older file").unwrap();
+
+    let typed = save_copy(&row, &elsewhere.join("lighthouse")).unwrap();
+    assert_eq!(
+        typed,
+        elsewhere.join("lighthouse.mp4"),
+        "the extension is added"
+    );
+    assert_eq!(std::fs::read(&typed).unwrap(), SAMPLE_MP4);
+    let replaced = save_copy(&row, &elsewhere.join("holiday.mp4")).unwrap();
+    assert_eq!(
+        std::fs::read(&replaced).unwrap(),
+        SAMPLE_MP4,
+        "replaced whole"
+    );
+    assert_eq!(files_in(&elsewhere).len(), 2, "no temp files left");
+
+    let original = PathBuf::from(row.file_path.clone().unwrap());
+    assert_eq!(std::fs::read(&original).unwrap(), SAMPLE_MP4);
+    let stored = jobs.store().require(&row.id).unwrap();
+    assert_eq!(
+        stored.file_path, row.file_path,
+        "the history keeps the original"
+    );
+
+    std::fs::remove_file(&original).unwrap();
+    let gone = save_copy(&row, &elsewhere.join("again.mp4")).unwrap_err();
+    assert_eq!(gone.code(), "invalid_input");
+    assert!(gone.to_string().contains("is gone"), "{gone}");
+}
+
+#[tokio::test]
+async fn a_video_not_saved_yet_cannot_be_copied() {
+    let setup = Setup::new(Dialect::OpenAi).await;
+    let store = setup.store();
+    let row = store
+        .insert_submitting(
+            &NewJob {
+                profile_id: PROFILE.into(),
+                prompt: PROMPT.into(),
+                ..Default::default()
+            },
+            1,
+        )
+        .unwrap();
+    let err = save_copy(&row, &setup.dir.path().join("x.mp4")).unwrap_err();
+    assert!(err.to_string().contains("not saved yet"), "{err}");
+}
+
+// ---- What the gateway says about expiry ----
+
+#[tokio::test]
+async fn the_gateways_own_expiry_is_kept_and_without_one_a_day_is_assumed() {
+    const HOUR_MS: i64 = 3_600_000;
+    // The OpenAI dialect names `expires_at` (an hour after creation); NewApi does not.
+    for (dialect, lifetime) in [(Dialect::OpenAi, HOUR_MS), (Dialect::NewApi, 24 * HOUR_MS)] {
+        let setup = Setup::new(dialect).await;
+        let jobs = setup.start();
+        let row = jobs.submit(PROFILE, request(), None).await.unwrap();
+        let row = wait_status(jobs.store(), &row.id, JobStatus::Downloaded).await;
+        let expires = row.expires_at.expect("an expiry");
+        let from = match dialect {
+            Dialect::OpenAi => row.submitted_at.unwrap(),
+            _ => row.completed_at.unwrap(),
+        };
+        // Whole seconds on the wire: allow their rounding, not a different lifetime.
+        let off = (expires - (from + lifetime)).abs();
+        assert!(off < 5_000, "{dialect:?}: expiry off by {off} ms");
+    }
+}
+
+// ---- Upload progress ----
+
+#[tokio::test]
+async fn the_upload_reports_growing_progress_up_to_the_whole_image_and_posts_once() {
+    let setup = Setup::new(Dialect::OpenAi).await;
+    // A slower uplink: the simulator reads each piece of the body, then pauses.
+    setup.sim.set_upload_rate(Some(30_000_000));
+    let jobs = setup.start_with(ClientOptions {
+        read_timeout: Duration::from_secs(20),
+        ..fast()
+    });
+    let image: Vec<u8> = (0..3_000_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let req = SubmitRequest {
+        input_reference: Some(ReferenceImage {
+            bytes: image.clone(),
+            file_name: "reference.jpg".into(),
+            mime: "image/jpeg".into(),
+        }),
+        ..request()
+    };
+    let seen = Arc::new(Mutex::new(Vec::<(u64, u64)>::new()));
+    let into = seen.clone();
+    let on_upload: UploadProgress =
+        Arc::new(move |sent, total| into.lock().unwrap().push((sent, total)));
+    let row = jobs
+        .submit_with_progress(PROFILE, req, None, Some(on_upload))
+        .await
+        .unwrap();
+    assert_eq!(row.status, JobStatus::Running);
+
+    let seen = seen.lock().unwrap().clone();
+    let total = image.len() as u64;
+    assert!(seen.iter().all(|&(_, t)| t == total), "total is the image");
+    assert_eq!(seen.first(), Some(&(0, total)));
+    assert_eq!(seen.last(), Some(&(total, total)));
+    assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0), "never goes back");
+    let between = seen.iter().filter(|&&(s, _)| s > 0 && s < total).count();
+    assert!(between >= 10, "progress in steps, not a jump: {between}");
+
+    let posts = setup.sim.requests_to("POST", "/v1/videos");
+    assert_eq!(posts.len(), 1, "sent once");
+    assert_eq!(posts[0].files[0].bytes, image, "the image arrived whole");
 }
 
 // ---- Restart ----

@@ -49,8 +49,20 @@ export function onFileDrop({ enter, leave, drop }) {
   });
 }
 
-export const submitJob = (request) => call('submit_job', { request });
-export const listJobs = ({ after = null, text = null } = {}) => call('list_jobs', { after, text });
+/** Sends the form; `onUpload({sent, total})` hears how much of the image has gone out. */
+export function submitJob(request, onUpload = () => {}) {
+  const channel = new tauri.core.Channel();
+  channel.onmessage = onUpload;
+  return call('submit_job', { request, onUpload: channel });
+}
+export const listJobs = ({ after = null, text = null, statuses = null } = {}) =>
+  call('list_jobs', { after, text, statuses });
+/** Asks where to put a copy of the saved video; resolves to its path, or null when cancelled. */
+export const saveJobAs = (id) => call('save_job_as', { id });
+/** Where new videos are saved: {path, isDefault}. */
+export const videoFolder = () => call('video_folder');
+/** Asks for a new folder; resolves to {path, isDefault}, or null when cancelled. */
+export const chooseVideoFolder = () => call('choose_video_folder');
 export const retryDownload = (id) => call('retry_download', { id });
 export const deleteJob = (id, onGateway) => call('delete_job', { id, onGateway });
 export const revealJob = (id) => call('reveal_job', { id });

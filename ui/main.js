@@ -11,6 +11,8 @@ import { mountGatewayBar, renderGatewayBar } from './views/gateway-bar.js';
 import { mountReference } from './views/reference.js';
 import { mountPresets } from './views/presets.js';
 import { mountSettings, applyTheme } from './views/settings.js';
+import { mountHistory } from './views/history.js';
+import { mountVideoFolder } from './views/video-folder.js';
 
 // Strings and settings come first: every view renders in the user's language.
 const settings = await api.getSettings().catch(() => ({ presets: [], prices: {} }));
@@ -61,6 +63,13 @@ mountGatewayBar({
     show('setup');
     setup.open(null, { firstRun: false });
   },
+  onRemoveDemo() {
+    const demo = profiles.find((p) => p.demo);
+    if (!demo) return;
+    api.deleteProfile(demo.id).then(showProfiles).catch((error) => {
+      $('#key-status').textContent = errorText(error);
+    });
+  },
 });
 
 const reference = mountReference({
@@ -86,6 +95,19 @@ const cards = mountCards($('#job-list'), {
   retryDownload(row) { api.retryDownload(row.id).then(cards.update).catch((error) => cards.update({ ...row, download_error_message: errorText(error) })); },
   copyPrompt(row) { navigator.clipboard?.writeText(row.prompt); },
   runAgain(row) { form.fill(row); },
+  async saveAs(row) {
+    const said = $('#jobs-status');
+    try {
+      const path = await api.saveJobAs(row.id);
+      if (path) {
+        said.textContent = t('jobs.savedAs', { path });
+        said.dataset.tone = 'ok';
+      }
+    } catch (error) {
+      said.textContent = errorText(error);
+      said.dataset.tone = 'error';
+    }
+  },
   async remove(row) {
     try {
       await api.deleteJob(row.id, true);
@@ -100,11 +122,24 @@ const form = mountForm({
   catalog,
   async onSubmit(request, say) {
     say(t('form.sending'));
+    const upload = $('#upload-progress');
+    let answered = false;
+    const onUpload = ({ sent, total }) => {
+      // A late message must not bring the bar back after the answer.
+      if (answered || total === 0) return;
+      upload.hidden = false;
+      upload.value = sent / total;
+      say(sent < total ? t('upload.progress', { percent: Math.floor((100 * sent) / total) }) : t('upload.sent'));
+    };
     try {
-      const row = await api.submitJob({ ...request, reference: reference.current() });
+      const row = await api.submitJob({ ...request, reference: reference.current() }, onUpload);
+      answered = true;
+      upload.hidden = true;
       cards.update(row);
       say(row.status === 'failed' || row.status === 'uncertain' ? row.error_message : t('form.sent'), row.status === 'running' ? 'ok' : 'error');
     } catch (error) {
+      answered = true;
+      upload.hidden = true;
       say(errorText(error), 'error');
     }
   },
@@ -140,10 +175,12 @@ if (keptPrompt !== null) {
   $('#prompt').dispatchEvent(new Event('input'));
 }
 
-api.onJobChanged((row) => cards.update(row));
-api.listJobs().then((page) => cards.show(page.jobs)).catch((error) => {
-  $('#job-list').textContent = errorText(error);
+const history = mountHistory({ listJobs: api.listJobs, cards });
+api.onJobChanged((row) => {
+  if (cards.has(row.id) || history.accepts(row)) cards.update(row);
 });
+history.reload();
+mountVideoFolder(api);
 
 api.listProfiles().then(showProfiles).catch((error) => {
   show('setup');

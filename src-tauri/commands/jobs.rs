@@ -4,15 +4,18 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde::Deserialize;
-use tauri::State;
+use serde::{Deserialize, Serialize};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
 
-use super::blocking;
+use super::{blocking, pick};
 use crate::error::{Error, Result};
-use crate::gateway::{ReferenceImage, SubmitRequest};
+use crate::gateway::{ReferenceImage, SubmitRequest, UploadProgress};
 use crate::images::{self, Focus, PrepareOptions};
-use crate::jobs::{Cursor, GatewayDeletion, JobRow, Jobs, ListQuery, Page};
+use crate::jobs::{Cursor, GatewayDeletion, JobRow, JobStatus, Jobs, ListQuery, Page};
 use crate::state::AppState;
+
+const SAVE_AS_TITLE: &str = "Save a copy of the video";
 
 /// What the user asked for in the form.
 #[derive(Debug, Deserialize)]
@@ -38,6 +41,13 @@ pub struct ReferenceChoice {
     focus_y: Option<f64>,
 }
 
+/// How much of the reference image has gone out, streamed to the form while it uploads.
+#[derive(Debug, Clone, Serialize)]
+pub struct UploadUpdate {
+    sent: u64,
+    total: u64,
+}
+
 /// Stores the job, sends it once, and returns the stored row. Failures of the
 /// gateway come back as a failed row with the gateway's words, not as an error.
 #[tauri::command]
@@ -45,6 +55,7 @@ pub async fn submit_job(
     state: State<'_, Arc<AppState>>,
     jobs: State<'_, Jobs>,
     request: GenerateRequest,
+    on_upload: Channel<UploadUpdate>,
 ) -> Result<JobRow> {
     let prompt = request.prompt.trim().to_string();
     if prompt.is_empty() {
@@ -84,7 +95,12 @@ pub async fn submit_job(
             .map(|(key, value)| (key.trim().to_string(), value))
             .collect(),
     };
-    jobs.submit(&profile.id, submit, thumb).await
+    // A closed window simply stops listening; the upload goes on.
+    let on_upload: UploadProgress = Arc::new(move |sent, total| {
+        let _ = on_upload.send(UploadUpdate { sent, total });
+    });
+    jobs.submit_with_progress(&profile.id, submit, thumb, Some(on_upload))
+        .await
 }
 
 /// The picture as it will be sent, and a small thumbnail for the card.
@@ -115,16 +131,27 @@ fn reference_image(
     Ok((image, thumb))
 }
 
-/// Newest first, a page at a time; `text` searches the prompts.
+/// Newest first, a page at a time; `text` searches the prompts, `statuses` (names as
+/// the rows spell them) narrows to those statuses.
 #[tauri::command]
 pub async fn list_jobs(
     jobs: State<'_, Jobs>,
     after: Option<Cursor>,
     text: Option<String>,
+    statuses: Option<Vec<String>>,
 ) -> Result<Page> {
+    let statuses = statuses
+        .unwrap_or_default()
+        .iter()
+        .map(|name| {
+            JobStatus::from_name(name)
+                .ok_or_else(|| Error::invalid_input(format!("\"{name}\" is not a job status.")))
+        })
+        .collect::<Result<Vec<_>>>()?;
     let query = ListQuery {
         after,
         text: text.filter(|t| !t.trim().is_empty()),
+        statuses,
         ..Default::default()
     };
     let store = jobs.store().clone();
@@ -144,6 +171,28 @@ pub async fn delete_job(
     on_gateway: bool,
 ) -> Result<GatewayDeletion> {
     jobs.delete(&id, on_gateway).await
+}
+
+/// "Save as": asks where, then copies the saved video there. `None` when cancelled.
+#[tauri::command]
+pub async fn save_job_as(
+    app: AppHandle,
+    jobs: State<'_, Jobs>,
+    id: String,
+) -> Result<Option<PathBuf>> {
+    let row = jobs.store().require(&id)?;
+    let suggested = row
+        .file_path
+        .map(PathBuf::from)
+        .ok_or_else(|| Error::invalid_input("This video is not saved yet."))?;
+    let picked = blocking(move || Ok(pick::save_video(&app, SAVE_AS_TITLE, &suggested))).await?;
+    let Some(dest) = picked else {
+        return Ok(None);
+    };
+    let store = jobs.store().clone();
+    blocking(move || crate::jobs::save_copy(&store.require(&id)?, &dest))
+        .await
+        .map(Some)
 }
 
 /// Opens the folder that holds the job's video.

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod images;
 pub mod jobs;
+pub mod pick;
 pub mod profiles;
 pub mod settings;
 

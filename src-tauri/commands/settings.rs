@@ -1,17 +1,22 @@
 //! The form's memory and the window's preferences: presets, last used settings,
-//! prices, language and theme; the model catalog and the UI strings.
+//! prices, language, theme and the video folder; the model catalog and the UI strings.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, Manager, State};
 
+use super::{blocking, pick};
 use crate::error::{Error, Result};
 use crate::gateway::{Catalog, ModelSpec};
 use crate::i18n;
-use crate::settings::{FormSettings, Settings, SettingsStore, Theme};
+use crate::jobs::{self, Jobs};
+use crate::settings::{check_video_dir, FormSettings, Settings, SettingsStore, Theme};
 use crate::state::AppState;
+
+const CHOOSE_FOLDER_TITLE: &str = "Choose where Veo Desk saves your videos";
 
 pub type SettingsState = Mutex<SettingsStore>;
 
@@ -114,4 +119,54 @@ pub fn set_prices(
     currency: String,
 ) -> Result<SettingsView> {
     with_store(&store, |s| s.set_prices(prices, currency).map(view))
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VideoFolder {
+    /// Where the next video is saved.
+    path: PathBuf,
+    is_default: bool,
+}
+
+#[tauri::command]
+pub fn video_folder(state: State<'_, Arc<AppState>>, jobs: State<'_, Jobs>) -> VideoFolder {
+    describe_folder(&state, jobs.video_dir())
+}
+
+/// Asks for a folder; videos downloaded from now on are saved there. `None` when the
+/// user cancelled.
+#[tauri::command]
+pub async fn choose_video_folder(
+    app: AppHandle,
+    state: State<'_, Arc<AppState>>,
+    store: State<'_, SettingsState>,
+    jobs: State<'_, Jobs>,
+) -> Result<Option<VideoFolder>> {
+    let start = jobs.video_dir();
+    let dialog_app = app.clone();
+    let picked =
+        blocking(move || Ok(pick::folder(&dialog_app, CHOOSE_FOLDER_TITLE, &start))).await?;
+    let Some(picked) = picked else {
+        return Ok(None);
+    };
+    let dir = blocking(move || check_video_dir(&picked)).await?;
+    with_store(&store, |s| s.set_video_dir(dir.clone()).map(|_| ()))?;
+    // Inline playback reads the file through the asset protocol.
+    app.asset_protocol_scope()
+        .allow_directory(&dir, true)
+        .map_err(|e| {
+            Error::internal(format!(
+                "the new folder could not be opened to the window: {e}"
+            ))
+        })?;
+    jobs.set_video_dir(dir.clone());
+    Ok(Some(describe_folder(&state, dir)))
+}
+
+fn describe_folder(state: &AppState, path: PathBuf) -> VideoFolder {
+    VideoFolder {
+        is_default: path == jobs::default_video_dir(&state.dirs),
+        path,
+    }
 }

@@ -13,6 +13,7 @@ use super::download::{self, DownloadProgress};
 use super::errors::{from_response, Action, ErrorKind, GatewayError, ServerText};
 use super::http::{upload_limit, within};
 use super::poll::{server_wait_hint, PollPolicy, RetryPolicy};
+use super::upload::UploadProgress;
 use super::url::BaseUrl;
 use super::wire::{JobState, VideoJob, WireError};
 use crate::secret::ApiKey;
@@ -113,8 +114,17 @@ impl GatewayClient {
     /// Sends the video request once. Never retried: a second POST could make (and bill)
     /// a second video. A lost answer becomes `submit_uncertain`.
     pub async fn submit(&self, request: &SubmitRequest) -> Result<VideoJob, GatewayError> {
+        self.submit_with_progress(request, None).await
+    }
+
+    /// `submit`, telling `on_upload` how much of the reference image has gone out.
+    pub async fn submit_with_progress(
+        &self,
+        request: &SubmitRequest,
+        on_upload: Option<UploadProgress>,
+    ) -> Result<VideoJob, GatewayError> {
         let result = async {
-            let form = build_form(request)?;
+            let form = build_form(request, on_upload)?;
             let send = self
                 .http
                 .post(self.base.endpoint(&["videos"]))
@@ -363,7 +373,10 @@ fn upload_size(request: &SubmitRequest) -> u64 {
     (image + request.prompt.len()) as u64
 }
 
-fn build_form(request: &SubmitRequest) -> Result<Form, GatewayError> {
+fn build_form(
+    request: &SubmitRequest,
+    on_upload: Option<UploadProgress>,
+) -> Result<Form, GatewayError> {
     let mut form = Form::new()
         .text("prompt", request.prompt.clone())
         .text("model", request.model.clone())
@@ -375,7 +388,11 @@ fn build_form(request: &SubmitRequest) -> Result<Form, GatewayError> {
         }
     }
     if let Some(image) = &request.input_reference {
-        let part = Part::bytes(image.bytes.clone())
+        let part = match on_upload {
+            Some(report) => super::upload::counted_part(image.bytes.clone(), report),
+            None => Part::bytes(image.bytes.clone()),
+        };
+        let part = part
             .file_name(image.file_name.clone())
             .mime_str(&image.mime)
             .map_err(|_| {

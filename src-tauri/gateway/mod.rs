@@ -24,6 +24,7 @@ mod download;
 pub mod errors;
 mod http;
 pub mod poll;
+mod upload;
 pub mod url;
 pub mod wire;
 
@@ -32,5 +33,6 @@ pub use client::{ClientOptions, GatewayClient, ReferenceImage, SubmitRequest};
 pub use download::DownloadProgress;
 pub use errors::{ErrorKind, GatewayError};
 pub use poll::{PollPolicy, RetryPolicy};
+pub use upload::UploadProgress;
 pub use url::BaseUrl;
 pub use wire::{JobState, VideoJob};

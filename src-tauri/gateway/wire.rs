@@ -45,6 +45,8 @@ pub struct VideoJob {
     /// 0–100 when the gateway reports it (often not a real measurement).
     pub progress: Option<f32>,
     pub created_at: Option<i64>,
+    /// When the gateway drops the result, Unix seconds, when it says.
+    pub expires_at: Option<i64>,
     pub model: Option<String>,
     pub seconds: Option<String>,
     pub size: Option<String>,
@@ -85,6 +87,7 @@ impl VideoJob {
             raw_status,
             progress: progress(obj.get("progress")),
             created_at: timestamp(obj, &["created_at", "created", "submit_time"]),
+            expires_at: timestamp(obj, &["expires_at", "expire_at", "expired_at"]).map(to_seconds),
             model: text(obj, &["model"]),
             seconds: text(obj, &["seconds", "duration"]),
             size: text(obj, &["size", "aspect_ratio"]),
@@ -121,6 +124,15 @@ fn timestamp(obj: &Value, keys: &[&str]) -> Option<i64> {
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     })
+}
+
+/// Some gateways send milliseconds; anything past the year 5000 in seconds is taken as such.
+fn to_seconds(t: i64) -> i64 {
+    if t > 100_000_000_000 {
+        t / 1000
+    } else {
+        t
+    }
 }
 
 /// 50, 50.5, "50", "50%" → 50.0; clamped to 0–100.
@@ -400,5 +412,24 @@ mod tests {
             VideoJob::parse(b"{\"id\": "),
             Err(WireError::NotJson(_))
         ));
+    }
+
+    #[test]
+    fn expiry_is_read_in_seconds_whatever_unit_it_came_in() {
+        let at = |v: Value| job(v).expires_at;
+        assert_eq!(
+            at(json!({"id":"a","expires_at":1764853435})),
+            Some(1764853435)
+        );
+        assert_eq!(
+            at(json!({"id":"a","expires_at":"1764853435"})),
+            Some(1764853435)
+        );
+        assert_eq!(
+            at(json!({"id":"a","expires_at":1764853435000_i64})),
+            Some(1764853435)
+        );
+        assert_eq!(at(json!({"id":"a","expires_at":null})), None);
+        assert_eq!(at(json!({"id":"a"})), None);
     }
 }

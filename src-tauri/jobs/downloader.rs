@@ -97,7 +97,7 @@ fn plan_target(ctx: &Ctx, row: &JobRow) -> Result<PathBuf> {
     if let Some(target) = &row.download_target {
         return Ok(PathBuf::from(target));
     }
-    let dir = &ctx.options.video_dir;
+    let dir = &ctx.video_dir();
     std::fs::create_dir_all(dir)
         .map_err(|e| Error::io(format!("create the videos folder {}", dir.display()), e))?;
     let name = video_file_name(row.created_at, &row.prompt, &row.id);

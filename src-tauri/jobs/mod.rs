@@ -12,21 +12,24 @@
 //! ```
 
 mod downloader;
+mod export;
 pub mod file_name;
+pub mod notice;
 mod poller;
 pub mod store;
 mod submit;
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::gateway::{ErrorKind, GatewayClient, PollPolicy, SubmitRequest};
+use crate::gateway::{ErrorKind, GatewayClient, PollPolicy, SubmitRequest, UploadProgress};
 use crate::paths::AppDirs;
 
+pub use export::save_copy;
 pub use store::{
     Cursor, JobRow, JobStatus, JobStore, JobWarning, ListQuery, NewJob, Page, FILE_NAME,
 };
@@ -46,7 +49,7 @@ pub struct JobEvent {
 
 #[derive(Debug, Clone)]
 pub struct JobsOptions {
-    /// Where finished videos are saved.
+    /// Where finished videos are saved (until `Jobs::set_video_dir`).
     pub video_dir: PathBuf,
     /// When to poll a running job again.
     pub poll: PollPolicy,
@@ -102,9 +105,18 @@ pub(crate) struct Ctx {
     pub client_for: ClientFor,
     pub events: EventSink,
     pub options: JobsOptions,
+    /// Where the next download goes; the user may change it while jobs run.
+    pub video_dir: RwLock<PathBuf>,
 }
 
 impl Ctx {
+    pub fn video_dir(&self) -> PathBuf {
+        match self.video_dir.read() {
+            Ok(dir) => dir.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
     pub fn emit(&self, job: JobRow) {
         (self.events)(JobEvent { job });
     }
@@ -146,6 +158,7 @@ impl Jobs {
             store,
             client_for,
             events,
+            video_dir: RwLock::new(options.video_dir.clone()),
             options,
         });
         for row in submit::recover_interrupted(&ctx)? {
@@ -167,9 +180,36 @@ impl Jobs {
         request: SubmitRequest,
         reference_thumb: Option<String>,
     ) -> Result<JobRow> {
-        let row = submit::submit(&self.ctx, profile_id, &request, reference_thumb).await?;
+        self.submit_with_progress(profile_id, request, reference_thumb, None)
+            .await
+    }
+
+    /// `submit`, telling `on_upload` how much of the reference image has been sent.
+    pub async fn submit_with_progress(
+        &self,
+        profile_id: &str,
+        request: SubmitRequest,
+        reference_thumb: Option<String>,
+        on_upload: Option<UploadProgress>,
+    ) -> Result<JobRow> {
+        let row =
+            submit::submit(&self.ctx, profile_id, &request, reference_thumb, on_upload).await?;
         self.poller.wake();
         Ok(row)
+    }
+
+    /// Where the next finished video is saved.
+    pub fn video_dir(&self) -> PathBuf {
+        self.ctx.video_dir()
+    }
+
+    /// Videos downloaded from now on go to `dir`; saved ones stay where they are, and a
+    /// download already under way finishes where it started (a restart resumes it there).
+    pub fn set_video_dir(&self, dir: PathBuf) {
+        match self.ctx.video_dir.write() {
+            Ok(mut current) => *current = dir,
+            Err(poisoned) => *poisoned.into_inner() = dir,
+        }
     }
 
     /// Tries the download of a completed job again.

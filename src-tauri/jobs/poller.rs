@@ -185,7 +185,7 @@ async fn poll_job(ctx: &Ctx, polls: &Semaphore, downloads: &Semaphore, row: JobR
                     &job.raw_status,
                     job.result_url.as_deref(),
                     now_ms(),
-                    now_ms() + ctx.options.retention.as_millis() as i64,
+                    expiry(ctx, &job),
                 )) else {
                     return Next::Done;
                 };
@@ -195,6 +195,14 @@ async fn poll_job(ctx: &Ctx, polls: &Semaphore, downloads: &Semaphore, row: JobR
             JobState::Expired => ended_expired(ctx, &row),
         },
         Err(e) => poll_failed(ctx, &row, &e),
+    }
+}
+
+/// The gateway's own expiry when it names one, else the assumed retention from now.
+fn expiry(ctx: &Ctx, job: &VideoJob) -> i64 {
+    match job.expires_at {
+        Some(seconds) => seconds.saturating_mul(1000),
+        None => now_ms() + ctx.options.retention.as_millis() as i64,
     }
 }
 

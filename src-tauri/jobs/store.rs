@@ -61,6 +61,11 @@ impl JobStatus {
         }
     }
 
+    /// The status named `text` (as `as_str` spells it), if there is one.
+    pub fn from_name(text: &str) -> Option<JobStatus> {
+        JobStatus::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
     fn parse(text: &str) -> JobStatus {
         JobStatus::ALL
             .into_iter()
@@ -462,6 +467,28 @@ impl JobStore {
             &format!("SELECT {COLUMNS} FROM jobs WHERE {UNFINISHED} ORDER BY created_at, id"),
             [],
         )
+    }
+
+    /// Every folder a video was saved (or is being saved) in, so the window may still
+    /// play videos kept in folders chosen before.
+    pub fn saved_folders(&self) -> Result<Vec<PathBuf>> {
+        let conn = self.lock()?;
+        let mut stmt = conn
+            .prepare(
+                "SELECT DISTINCT COALESCE(file_path, download_target) FROM jobs
+                 WHERE file_path IS NOT NULL OR download_target IS NOT NULL",
+            )
+            .map_err(db)?;
+        let files = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(db)?
+            .collect::<rusqlite::Result<Vec<String>>>()
+            .map_err(db)?;
+        let folders: std::collections::BTreeSet<PathBuf> = files
+            .iter()
+            .filter_map(|f| Path::new(f).parent().map(Path::to_path_buf))
+            .collect();
+        Ok(folders.into_iter().collect())
     }
 
     /// Removes the row. The video file, if any, stays: it is the user's copy.

@@ -7,7 +7,7 @@
 use super::store::{now_ms, JobRow, NewJob};
 use super::Ctx;
 use crate::error::{Error, Result};
-use crate::gateway::{ErrorKind, GatewayError, SubmitRequest};
+use crate::gateway::{ErrorKind, GatewayError, SubmitRequest, UploadProgress};
 
 /// What a row left `submitting` by a crash tells the user.
 pub const INTERRUPTED: &str = "Veo Desk closed while this request was being sent, so the gateway may have created the video (and may bill it). Check the gateway's task list or usage page before trying again.";
@@ -17,6 +17,7 @@ pub(crate) async fn submit(
     profile_id: &str,
     request: &SubmitRequest,
     reference_thumb: Option<String>,
+    on_upload: Option<UploadProgress>,
 ) -> Result<JobRow> {
     // Nothing is sent without a client, so a missing key needs no row.
     let client = (ctx.client_for)(profile_id)?;
@@ -30,7 +31,7 @@ pub(crate) async fn submit(
     };
     let row = ctx.store.insert_submitting(&new, now_ms())?;
     ctx.emit(row.clone());
-    let row = match client.submit(request).await {
+    let row = match client.submit_with_progress(request, on_upload).await {
         Ok(job) => ctx
             .store
             .mark_running(&row.id, &job.id, &job.raw_status, job.progress, now_ms())

@@ -113,6 +113,8 @@ pub(crate) struct State {
     job_duration: Duration,
     poll_after: Option<Duration>,
     range_support: bool,
+    /// Bytes per second request bodies are read at (a slow uplink).
+    upload_rate: Option<u64>,
     disabled: HashSet<Endpoint>,
     faults: Vec<(Route, Fault)>,
     outcomes: VecDeque<Outcome>,
@@ -150,6 +152,7 @@ impl Simulator {
             job_duration: Duration::from_secs(8),
             poll_after: None,
             range_support: true,
+            upload_rate: None,
             disabled,
             faults: Vec::new(),
             outcomes: VecDeque::new(),
@@ -180,6 +183,11 @@ impl Simulator {
     /// Adds `openai-poll-after-ms` to poll answers.
     pub fn set_poll_after(&self, wait: Option<Duration>) {
         self.lock().poll_after = wait;
+    }
+
+    /// Reads request bodies at about this many bytes per second, so uploads take time.
+    pub fn set_upload_rate(&self, bytes_per_second: Option<u64>) {
+        self.lock().upload_rate = bytes_per_second.filter(|&r| r > 0);
     }
 
     /// With `false`, video routes ignore `Range` and always send the whole file.

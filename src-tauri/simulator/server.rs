@@ -92,11 +92,8 @@ fn target(method: &Method, path: &str) -> Target {
 
 async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Reply, Infallible> {
     let (parts, body) = req.into_parts();
-    let body = body
-        .collect()
-        .await
-        .map(|c| c.to_bytes())
-        .unwrap_or_default();
+    let rate = lock(&state).upload_rate;
+    let body = read_body(body, rate).await;
     let target = target(&parts.method, parts.uri.path());
     let range = parts
         .headers
@@ -164,6 +161,27 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Repl
         Some(keep) => cut_reply(reply, keep),
         None => reply,
     })
+}
+
+/// The whole request body; with a `rate` (bytes per second), a piece at a time with
+/// a pause after each, like a slow uplink.
+async fn read_body(mut body: Incoming, rate: Option<u64>) -> Bytes {
+    let Some(rate) = rate else {
+        return body
+            .collect()
+            .await
+            .map(|c| c.to_bytes())
+            .unwrap_or_default();
+    };
+    let mut all = Vec::new();
+    while let Some(Ok(frame)) = body.frame().await {
+        if let Ok(data) = frame.into_data() {
+            all.extend_from_slice(&data);
+            let secs = data.len() as f64 / rate as f64;
+            tokio::time::sleep(std::time::Duration::from_secs_f64(secs)).await;
+        }
+    }
+    Bytes::from(all)
 }
 
 /// The answer's headers and first `keep` bytes, then a broken connection.

@@ -3,7 +3,9 @@ use std::time::Duration;
 use fantoccini::Locator;
 use veo_desk::simulator::{Dialect, Fault, Route, Simulator, SAMPLE_MP4};
 
-use crate::harness::App;
+use veo_desk::jobs::{JobStatus, JobStore, NewJob};
+
+use crate::harness::{App, Launch};
 
 async fn gateway() -> Simulator {
     let sim = Simulator::start(Dialect::NewApi).await.unwrap();
@@ -78,6 +80,212 @@ async fn a_gateway_error_is_shown_as_text_never_as_markup() {
     assert_eq!(app.title().await, "Veo Desk");
     assert_eq!(sim.submit_count(), 1);
     app.screenshot("failed").await;
+    app.close().await;
+}
+
+#[tokio::test]
+async fn a_chosen_download_folder_takes_the_next_video_and_save_as_copies_it() {
+    let sim = gateway().await;
+    let home = crate::harness::fresh_home();
+    let chosen = home.path().join("My clips");
+    let copy = home.path().join("Desktop/boat copy.mp4");
+    std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+    // Native dialogs cannot be driven: debug builds take their answers from these.
+    let launch = Launch::default()
+        .home(home.path())
+        .env("VEO_DESK_PICK_FOLDER", chosen.to_string_lossy())
+        .env("VEO_DESK_SAVE_AS", copy.to_string_lossy());
+    let app = App::start_with("download-folder", launch).await;
+    app.connect_gateway(sim.base_url(), "sk-e2e-folder-8642")
+        .await;
+    let shown = app.text_of("#video-folder-path").await;
+    assert!(
+        shown.starts_with(&*home.path().to_string_lossy()),
+        "the default folder is the user's: {shown}"
+    );
+
+    app.click("Change folder").await;
+    app.wait_for_text("New videos will be saved in").await;
+    assert_eq!(
+        app.text_of("#video-folder-path").await,
+        chosen.to_string_lossy()
+    );
+    app.type_into("Prompt", "A paper boat in a puddle").await;
+    app.choose("4 s").await;
+    app.click("Generate").await;
+    app.wait_for_text("Saved as").await;
+    let saved = find_mp4(&chosen);
+    assert_eq!(std::fs::read(&saved).unwrap(), SAMPLE_MP4);
+
+    // The new folder is open to inline playback too.
+    app.click("Play").await;
+    let can_play = app
+        .poll_script(
+            "const v = document.querySelector('.card-player video'); return v && v.readyState >= 1 && v.duration > 0;",
+        )
+        .await;
+    assert!(can_play, "the video in the chosen folder did not play");
+
+    app.click("Save as…").await;
+    app.wait_for_text("A copy was saved as").await;
+    assert_eq!(std::fs::read(&copy).unwrap(), SAMPLE_MP4);
+    assert_eq!(
+        std::fs::read(&saved).unwrap(),
+        SAMPLE_MP4,
+        "the original stays"
+    );
+    app.screenshot("changed").await;
+    app.close().await;
+
+    // The choice is remembered.
+    let app = App::start_with("download-folder-again", Launch::default().home(home.path())).await;
+    app.wait_for_visible("#compose-form").await;
+    assert_eq!(
+        app.text_of("#video-folder-path").await,
+        chosen.to_string_lossy()
+    );
+    app.close().await;
+}
+
+/// 120 finished jobs written straight into the app's history before it starts.
+fn long_history(home: &std::path::Path) {
+    let db = home.join(".local/share/com.veodesk.desktop/history.sqlite3");
+    let store = JobStore::open_at(&db).unwrap();
+    let rows: Vec<_> = (0..120)
+        .map(|i| {
+            let (prompt, status) = match i % 4 {
+                0 => (
+                    format!("Harbour lights at night, take {i}"),
+                    JobStatus::Failed,
+                ),
+                _ => (
+                    format!("Mountain lake in the morning, take {i}"),
+                    JobStatus::Expired,
+                ),
+            };
+            let job = NewJob {
+                profile_id: "imported".into(),
+                prompt,
+                model: "veo3.1".into(),
+                seconds: "8".into(),
+                size: "16:9".into(),
+                reference_thumb: None,
+            };
+            (job, status, 1_700_000_000_000 + i * 60_000)
+        })
+        .collect();
+    store.import(&rows).unwrap();
+}
+
+/// Picks an option of the "Show" list (a native popup WebDriver cannot open).
+async fn show_only(app: &App, value: &str) {
+    let select = app.control("Show").await;
+    let arg = serde_json::to_value(&select).unwrap();
+    app.script(
+        "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change'));",
+        vec![arg, serde_json::json!(value)],
+    )
+    .await;
+}
+
+async fn card_count(app: &App) -> u64 {
+    app.script("return document.querySelectorAll('.card').length", vec![])
+        .await
+        .as_u64()
+        .unwrap()
+}
+
+async fn wait_for_cards(app: &App, n: u64) {
+    let js = format!("return document.querySelectorAll('.card').length === {n}");
+    if !app.poll_script(&js).await {
+        panic!("expected {n} cards, saw {}", card_count(app).await);
+    }
+}
+
+#[tokio::test]
+async fn a_long_history_opens_a_page_at_a_time_and_search_narrows_it() {
+    let sim = gateway().await;
+    let home = crate::harness::fresh_home();
+    long_history(home.path());
+    let app = App::start_with("long-history", Launch::default().home(home.path())).await;
+    app.connect_gateway(sim.base_url(), "sk-e2e-history-9753")
+        .await;
+
+    wait_for_cards(&app, 50).await;
+    let newest = app.text_of(".card .card-prompt").await;
+    assert!(newest.ends_with("take 119"), "newest first: {newest}");
+    app.click("Show more").await;
+    wait_for_cards(&app, 100).await;
+    app.click("Show more").await;
+    wait_for_cards(&app, 120).await;
+    assert!(
+        app.poll_script("return document.querySelector('#show-more').hidden")
+            .await,
+        "no more pages after the last"
+    );
+
+    app.type_into("Search prompts", "harbour").await;
+    wait_for_cards(&app, 30).await;
+    let all_harbour = app
+        .script(
+            "return [...document.querySelectorAll('.card-prompt')].every(p => p.textContent.startsWith('Harbour'))",
+            vec![],
+        )
+        .await;
+    assert_eq!(all_harbour, serde_json::Value::Bool(true));
+    app.screenshot("search").await;
+
+    // Harbour jobs failed; none of them is "saved".
+    show_only(&app, "saved").await;
+    app.wait_for_text("No videos match").await;
+    show_only(&app, "problem").await;
+    wait_for_cards(&app, 30).await;
+    app.close().await;
+}
+
+#[tokio::test]
+async fn upload_progress_shows_while_a_large_reference_image_is_sent() {
+    let sim = gateway().await;
+    // About 1 MB/s: a noisy full-HD picture takes seconds to go out.
+    sim.set_upload_rate(Some(1_000_000));
+    let app = App::start("upload-progress").await;
+    app.connect_gateway(sim.base_url(), "sk-e2e-upload-1470")
+        .await;
+
+    let noise = app.home().join("noise.png");
+    let mut seed = 0x2545_f491_u32;
+    let img = image::RgbImage::from_fn(1920, 1080, |_, _| {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        let b = seed.to_le_bytes();
+        image::Rgb([b[0], b[1], b[2]])
+    });
+    img.save(&noise).unwrap();
+    let input = app.wait_for_element("#reference-file").await;
+    input.send_keys(noise.to_str().unwrap()).await.unwrap();
+    app.wait_for_text("Sent as").await;
+
+    app.type_into("Prompt", "Static on an old television").await;
+    app.click("Generate").await;
+    let midway = app
+        .poll_script(
+            "const m = /Uploading the image… (\\d+)%/.exec(document.querySelector('#form-status').textContent); \
+             const bar = document.querySelector('#upload-progress'); \
+             return Boolean(m) && Number(m[1]) > 0 && Number(m[1]) < 100 && !bar.hidden && bar.value > 0 && bar.value < 1;",
+        )
+        .await;
+    assert!(midway, "no upload progress between 0 and 100% was shown");
+    app.screenshot("uploading").await;
+    app.wait_for_text("Making the video").await;
+    assert!(
+        app.poll_script("return document.querySelector('#upload-progress').hidden")
+            .await,
+        "the upload bar goes away once sent"
+    );
+    let posts = sim.requests_to("POST", "/v1/videos");
+    assert_eq!(posts.len(), 1, "sent once");
+    assert!(posts[0].files[0].bytes.len() > 1_000_000, "a large upload");
     app.close().await;
 }
 

@@ -111,3 +111,20 @@ async fn the_demo_gateway_needs_no_key() {
     app.screenshot("form").await;
     app.close().await;
 }
+
+#[tokio::test]
+async fn the_demo_gateway_can_be_removed_like_any_other() {
+    let app = App::start("demo-removed").await;
+    app.click("Try without a key").await;
+    app.wait_for_text("Demo: makes a sample clip").await;
+    app.click("Remove demo gateway").await;
+    // It was the only gateway: back to the first run.
+    app.wait_for_text("Connect to your video gateway").await;
+    app.wait_for_visible("#demo-offer").await;
+    let profiles =
+        std::fs::read_to_string(app.home().join(".config/com.veodesk.desktop/profiles.json"))
+            .expect("the profile list is saved");
+    assert!(profiles.contains("profiles"), "{profiles}");
+    assert!(!profiles.contains("\"demo\": true"), "{profiles}");
+    app.close().await;
+}

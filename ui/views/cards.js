@@ -25,6 +25,16 @@ export function mountCards(container, actions) {
       jobs.forEach((row) => rows.set(row.id, row));
       render();
     },
+    // The next page: older than every card shown, so it goes below them.
+    append(jobs) {
+      const fresh = jobs.filter((row) => !rows.has(row.id));
+      fresh.forEach((row) => rows.set(row.id, row));
+      if (list) list.append(...fresh.map((row) => card(row, actions)));
+      else render();
+    },
+    has(id) {
+      return rows.has(id);
+    },
     update(row) {
       const existing = list?.querySelector(`[data-job="${CSS.escape(row.id)}"]`);
       rows.set(row.id, row);
@@ -89,6 +99,7 @@ function cardActions(row, actions) {
   if (row.status === 'downloaded') {
     buttons.push(button(t('card.play'), (event) => actions.play(row, event.currentTarget.closest('.card'))));
     buttons.push(button(t('card.reveal'), () => actions.reveal(row)));
+    buttons.push(button(t('card.saveAs'), () => actions.saveAs(row)));
   }
   if (row.status === 'completed' && row.download_error_message) {
     buttons.push(button(t('card.retryDownload'), () => actions.retryDownload(row)));

@@ -14,6 +14,7 @@ export function renderGatewayBar(profiles) {
   const warning = $('#gateway-warning');
   warning.textContent = active?.warning ?? '';
   $('#edit-gateway').hidden = Boolean(active?.demo);
+  $('#remove-demo').hidden = !active?.demo;
 }
 
 function describeKey(profile) {
@@ -24,8 +25,9 @@ function describeKey(profile) {
   return t('bar.key', { last4: key.last4, where: t(`bar.where.${key.source}`) });
 }
 
-export function mountGatewayBar({ onSwitch, onEdit, onAdd }) {
+export function mountGatewayBar({ onSwitch, onEdit, onAdd, onRemoveDemo }) {
   $('#gateway-select').addEventListener('change', (event) => onSwitch(event.target.value));
   $('#edit-gateway').addEventListener('click', onEdit);
   $('#add-gateway').addEventListener('click', onAdd);
+  $('#remove-demo').addEventListener('click', onRemoveDemo);
 }
