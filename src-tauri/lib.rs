@@ -51,6 +51,11 @@ pub fn run() {
             commands::jobs::retry_download,
             commands::jobs::delete_job,
             commands::jobs::reveal_job,
+            commands::batch::enqueue_batch,
+            commands::batch::queue_status,
+            commands::batch::pause_queue,
+            commands::batch::set_queue_limit,
+            commands::batch::cancel_queue,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| fail_to_start(&e.to_string()));

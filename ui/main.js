@@ -8,6 +8,8 @@ import { mountCards } from './views/cards.js';
 import { mountSetup } from './views/setup.js';
 import { mountGatewayBar, renderGatewayBar } from './views/gateway-bar.js';
 import { mountReference } from './views/reference.js';
+import { mountBatch } from './views/batch.js';
+import { readForm } from './views/form.js';
 
 let profiles = [];
 
@@ -101,7 +103,16 @@ const form = mountForm({
   },
 });
 
-api.onJobChanged((row) => cards.update(row));
+const batch = mountBatch($('#batch-view'), {
+  api,
+  settings: () => readForm($('#compose-form')),
+  onQueued: (row) => cards.update(row),
+});
+
+api.onJobChanged((row) => {
+  cards.update(row);
+  batch.refresh();
+});
 api.listJobs().then((page) => cards.show(page.jobs)).catch((error) => {
   $('#job-list').textContent = error.message;
 });

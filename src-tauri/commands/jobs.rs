@@ -9,8 +9,9 @@ use tauri::State;
 
 use super::blocking;
 use crate::error::{Error, Result};
-use crate::gateway::{Catalog, ReferenceImage, SubmitRequest};
-use crate::images::{self, Focus, PrepareOptions};
+use crate::gateway::Catalog;
+use crate::images::Focus;
+use crate::jobs::request::{self, ImageChoice, JobInput};
 use crate::jobs::{Cursor, GatewayDeletion, JobRow, Jobs, ListQuery, Page};
 use crate::state::AppState;
 
@@ -43,8 +44,7 @@ pub async fn submit_job(
     jobs: State<'_, Jobs>,
     request: GenerateRequest,
 ) -> Result<JobRow> {
-    let prompt = request.prompt.trim().to_string();
-    if prompt.is_empty() {
+    if request.prompt.trim().is_empty() {
         return Err(Error::invalid_input(
             "Type a prompt first: describe the video you want.",
         ));
@@ -58,52 +58,28 @@ pub async fn submit_job(
     // Checks the key (or starts the demo) before anything is stored.
     state.client_for(&profile).await?;
 
-    let (input_reference, thumb) = match request.reference {
-        Some(choice) => {
-            let cache = super::images::thumbnail_cache_dir(&state);
-            let size = request.size.clone();
-            let (image, thumb) = blocking(move || reference_image(&choice, &size, &cache)).await?;
-            (Some(image), Some(thumb))
-        }
-        None => (None, None),
-    };
-    let submit = SubmitRequest {
-        prompt,
-        model: request.model,
-        seconds: request.seconds,
-        size: request.size,
-        input_reference,
-        extra_fields: Vec::new(),
-    };
-    jobs.submit(&profile.id, submit, thumb).await
+    let cache = super::images::thumbnail_cache_dir(&state);
+    let input = request.into_input();
+    let prepared = blocking(move || request::prepare(input, &Catalog::builtin(), &cache)).await?;
+    jobs.submit(&profile.id, prepared.request, prepared.reference_thumb)
+        .await
 }
 
-/// The picture as it will be sent, and a small thumbnail for the card.
-fn reference_image(
-    choice: &ReferenceChoice,
-    size: &str,
-    cache: &Path,
-) -> Result<(ReferenceImage, String)> {
-    let options = PrepareOptions {
-        aspect: size.parse()?,
-        fit: choice
-            .fit
-            .as_deref()
-            .map(str::parse)
-            .transpose()?
-            .unwrap_or_default(),
-        focus: Focus::new(choice.focus_x, choice.focus_y),
-    };
-    let prepared = images::prepare_reference(&choice.path, &options)?;
-    let thumb = images::thumbnail(&choice.path, cache)?
-        .to_preview()
-        .data_url;
-    let image = ReferenceImage {
-        bytes: prepared.bytes,
-        file_name: prepared.file_name,
-        mime: prepared.mime.to_string(),
-    };
-    Ok((image, thumb))
+impl GenerateRequest {
+    fn into_input(self) -> JobInput {
+        JobInput {
+            prompt: self.prompt,
+            model: self.model,
+            seconds: self.seconds,
+            size: self.size,
+            image: self.reference.map(|choice| ImageChoice {
+                path: choice.path,
+                fit: choice.fit,
+                focus: Focus::new(choice.focus_x, choice.focus_y),
+            }),
+            extra_fields: Vec::new(),
+        }
+    }
 }
 
 /// Newest first, a page at a time; `text` searches the prompts.

@@ -2,6 +2,7 @@
 //! Run them with `scripts/test` (it provides Xvfb, a session bus and tauri-driver).
 
 // Not every test uses every helper.
+mod batch;
 #[allow(dead_code)]
 mod harness;
 mod jobs;

@@ -5,6 +5,7 @@ import { el, $ } from '../dom.js';
 
 const STATUS_TEXT = {
   draft: 'Not sent',
+  waiting: 'Waiting for its turn',
   submitting: 'Sending…',
   running: 'Making the video…',
   completed: 'Finished. Saving the video…',
@@ -12,6 +13,7 @@ const STATUS_TEXT = {
   failed: 'Failed',
   uncertain: 'May have been created',
   expired: 'Expired',
+  cancelled: 'Cancelled',
 };
 
 const WARNING_TEXT = {
