@@ -75,6 +75,11 @@ pub fn run() {
             commands::jobs::save_job_as,
             commands::settings::video_folder,
             commands::settings::choose_video_folder,
+            commands::batch::enqueue_batch,
+            commands::batch::queue_status,
+            commands::batch::pause_queue,
+            commands::batch::set_queue_limit,
+            commands::batch::cancel_queue,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| fail_to_start(&e.to_string()));

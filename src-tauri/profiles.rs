@@ -136,6 +136,66 @@ impl Profiles {
         Ok(profile)
     }
 
+    /// The profile for an address given on the command line: the saved one with that
+    /// address, or a new one named after its host. A new one is made active only when
+    /// none is, so the app's choice stays; jobs need a profile to be followed there.
+    pub fn for_address(&mut self, base_url: &str) -> Result<Profile> {
+        let base = BaseUrl::parse(base_url).map_err(|e| Error::invalid_input(e.to_string()))?;
+        let saved = self
+            .file
+            .profiles
+            .iter()
+            .find(|p| !p.demo && p.base_url == base.as_str());
+        if let Some(profile) = saved {
+            return Ok(profile.clone());
+        }
+        let name = self.free_name(&base.host());
+        let draft = ProfileDraft {
+            name,
+            base_url: base.as_str().to_string(),
+            default_model: String::new(),
+        };
+        let profile = self.prepare(&draft, None)?;
+        self.file.profiles.push(profile.clone());
+        if self.active().is_none() {
+            self.file.active = Some(profile.id.clone());
+        }
+        self.save()?;
+        Ok(profile)
+    }
+
+    /// A profile by its name (any case) or id.
+    pub fn find(&self, name_or_id: &str) -> Result<&Profile> {
+        let wanted = name_or_id.trim();
+        self.file
+            .profiles
+            .iter()
+            .find(|p| p.id == wanted || p.name.eq_ignore_ascii_case(wanted))
+            .ok_or_else(|| {
+                let names: Vec<&str> = self.file.profiles.iter().map(|p| p.name.as_str()).collect();
+                Error::invalid_input(match names.is_empty() {
+                    true => format!("No gateway named \"{wanted}\" is saved. Use --base-url, or add the gateway in Veo Desk."),
+                    false => format!("No gateway named \"{wanted}\" is saved. Saved gateways: {}.", names.join(", ")),
+                })
+            })
+    }
+
+    fn free_name(&self, wanted: &str) -> String {
+        let taken = |name: &str| {
+            self.file
+                .profiles
+                .iter()
+                .any(|p| p.name.eq_ignore_ascii_case(name))
+        };
+        (1..)
+            .map(|n| match n {
+                1 => wanted.to_string(),
+                n => format!("{wanted} ({n})"),
+            })
+            .find(|name| !taken(name))
+            .unwrap_or_else(|| wanted.to_string())
+    }
+
     /// `prepare` and `put` in one step, for callers with no key to store.
     pub fn add(&mut self, draft: &ProfileDraft) -> Result<Profile> {
         let profile = self.prepare(draft, None)?;
@@ -313,6 +373,34 @@ mod tests {
         assert_eq!(profiles.list().len(), 2);
         assert_eq!(profiles.active().unwrap().name, DEMO_NAME);
         assert!(Profiles::open(&dirs).unwrap().active().unwrap().demo);
+    }
+
+    #[test]
+    fn an_address_from_the_command_line_reuses_its_profile_and_keeps_the_active_one() {
+        let (_root, dirs) = fresh();
+        let mut profiles = Profiles::open(&dirs).unwrap();
+        let work = profiles
+            .add(&draft("Work", "https://work.example.com"))
+            .unwrap();
+        assert_eq!(
+            profiles
+                .for_address("https://work.example.com/v1/")
+                .unwrap()
+                .id,
+            work.id
+        );
+        let other = profiles.for_address("http://work.example.com").unwrap();
+        assert_ne!(other.id, work.id);
+        assert_eq!(other.name, "work.example.com");
+        let reopened = Profiles::open(&dirs).unwrap();
+        assert_eq!(reopened.list().len(), 2);
+        assert_eq!(reopened.active().unwrap().id, work.id);
+        assert_eq!(reopened.find("WORK").unwrap().id, work.id);
+        assert!(reopened
+            .find("Home")
+            .unwrap_err()
+            .to_string()
+            .contains("Work"));
     }
 
     #[test]

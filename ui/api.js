@@ -67,6 +67,12 @@ export const retryDownload = (id) => call('retry_download', { id });
 export const deleteJob = (id, onGateway) => call('delete_job', { id, onGateway });
 export const revealJob = (id) => call('reveal_job', { id });
 
+export const enqueueBatch = (request) => call('enqueue_batch', { request });
+export const queueStatus = () => call('queue_status');
+export const pauseQueue = (paused) => call('pause_queue', { paused });
+export const setQueueLimit = (limit) => call('set_queue_limit', { limit });
+export const cancelQueue = () => call('cancel_queue');
+
 /** Every change of a job, as stored. */
 export const onJobChanged = (handler) => tauri.event.listen('job-changed', (event) => handler(event.payload));
 

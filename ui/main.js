@@ -13,6 +13,7 @@ import { mountPresets } from './views/presets.js';
 import { mountSettings, applyTheme } from './views/settings.js';
 import { mountHistory } from './views/history.js';
 import { mountVideoFolder } from './views/video-folder.js';
+import { mountBatch } from './views/batch.js';
 
 // Strings and settings come first: every view renders in the user's language.
 const settings = await api.getSettings().catch(() => ({ presets: [], prices: {} }));
@@ -176,8 +177,17 @@ if (keptPrompt !== null) {
 }
 
 const history = mountHistory({ listJobs: api.listJobs, cards });
-api.onJobChanged((row) => {
+const showIfListed = (row) => {
   if (cards.has(row.id) || history.accepts(row)) cards.update(row);
+};
+const batch = mountBatch($('#batch-view'), {
+  api,
+  settings: () => form.settings(),
+  onQueued: showIfListed,
+});
+api.onJobChanged((row) => {
+  showIfListed(row);
+  batch.refresh();
 });
 history.reload();
 mountVideoFolder(api);

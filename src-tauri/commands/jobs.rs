@@ -10,8 +10,9 @@ use tauri::{AppHandle, State};
 
 use super::{blocking, pick};
 use crate::error::{Error, Result};
-use crate::gateway::{ReferenceImage, SubmitRequest, UploadProgress};
-use crate::images::{self, Focus, PrepareOptions};
+use crate::gateway::{UploadProgress};
+use crate::images::Focus;
+use crate::jobs::request::{self, ImageChoice, JobInput};
 use crate::jobs::{Cursor, GatewayDeletion, JobRow, JobStatus, Jobs, ListQuery, Page};
 use crate::state::AppState;
 
@@ -57,15 +58,14 @@ pub async fn submit_job(
     request: GenerateRequest,
     on_upload: Channel<UploadUpdate>,
 ) -> Result<JobRow> {
-    let prompt = request.prompt.trim().to_string();
-    if prompt.is_empty() {
+    if request.prompt.trim().is_empty() {
         return Err(Error::invalid_input(
             "Type a prompt first: describe the video you want.",
         ));
     }
+    // The form's models: built in plus the user's `models.json`.
     let catalog = super::settings::catalog(&state)?;
     catalog.validate(&request.model, &request.seconds, &request.size)?;
-    crate::settings::check_extra_fields(&request.extra)?;
     let profile = state
         .profiles()?
         .active()
@@ -74,61 +74,37 @@ pub async fn submit_job(
     // Checks the key (or starts the demo) before anything is stored.
     state.client_for(&profile).await?;
 
-    let (input_reference, thumb) = match request.reference {
-        Some(choice) => {
-            let cache = super::images::thumbnail_cache_dir(&state);
-            let size = request.size.clone();
-            let (image, thumb) = blocking(move || reference_image(&choice, &size, &cache)).await?;
-            (Some(image), Some(thumb))
-        }
-        None => (None, None),
-    };
-    let submit = SubmitRequest {
-        prompt,
-        model: request.model,
-        seconds: request.seconds,
-        size: request.size,
-        input_reference,
-        extra_fields: request
-            .extra
-            .into_iter()
-            .map(|(key, value)| (key.trim().to_string(), value))
-            .collect(),
-    };
+    let cache = super::images::thumbnail_cache_dir(&state);
+    let input = request.into_input();
+    let prepared = blocking(move || request::prepare(input, &catalog, &cache)).await?;
     // A closed window simply stops listening; the upload goes on.
     let on_upload: UploadProgress = Arc::new(move |sent, total| {
         let _ = on_upload.send(UploadUpdate { sent, total });
     });
-    jobs.submit_with_progress(&profile.id, submit, thumb, Some(on_upload))
+    jobs.submit_with_progress(
+        &profile.id,
+        prepared.request,
+        prepared.reference_thumb,
+        Some(on_upload),
+    )
         .await
 }
 
-/// The picture as it will be sent, and a small thumbnail for the card.
-fn reference_image(
-    choice: &ReferenceChoice,
-    size: &str,
-    cache: &Path,
-) -> Result<(ReferenceImage, String)> {
-    let options = PrepareOptions {
-        aspect: size.parse()?,
-        fit: choice
-            .fit
-            .as_deref()
-            .map(str::parse)
-            .transpose()?
-            .unwrap_or_default(),
-        focus: Focus::new(choice.focus_x, choice.focus_y),
-    };
-    let prepared = images::prepare_reference(&choice.path, &options)?;
-    let thumb = images::thumbnail(&choice.path, cache)?
-        .to_preview()
-        .data_url;
-    let image = ReferenceImage {
-        bytes: prepared.bytes,
-        file_name: prepared.file_name,
-        mime: prepared.mime.to_string(),
-    };
-    Ok((image, thumb))
+impl GenerateRequest {
+    fn into_input(self) -> JobInput {
+        JobInput {
+            prompt: self.prompt,
+            model: self.model,
+            seconds: self.seconds,
+            size: self.size,
+            image: self.reference.map(|choice| ImageChoice {
+                path: choice.path,
+                fit: choice.fit,
+                focus: Focus::new(choice.focus_x, choice.focus_y),
+            }),
+            extra_fields: self.extra,
+        }
+    }
 }
 
 /// Newest first, a page at a time; `text` searches the prompts, `statuses` (names as

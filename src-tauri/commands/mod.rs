@@ -2,6 +2,7 @@
 //! Each domain gets its own file; none holds logic worth testing without a window.
 
 pub mod app;
+pub mod batch;
 pub mod images;
 pub mod jobs;
 pub mod pick;

@@ -16,20 +16,25 @@ mod export;
 pub mod file_name;
 pub mod notice;
 mod poller;
+mod queue;
+pub mod request;
 pub mod store;
 mod submit;
 
+use std::collections::HashSet;
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use serde::Serialize;
+use tokio::sync::broadcast;
 
 use crate::error::{Error, Result};
 use crate::gateway::{ErrorKind, GatewayClient, PollPolicy, SubmitRequest, UploadProgress};
 use crate::paths::AppDirs;
 
 pub use export::save_copy;
+pub use queue::{QueueStatus, CANCELLED};
 pub use store::{
     Cursor, JobRow, JobStatus, JobStore, JobWarning, ListQuery, NewJob, Page, FILE_NAME,
 };
@@ -63,6 +68,12 @@ pub struct JobsOptions {
     pub retention: Duration,
     /// Wait after a problem that needs the user (rejected key, missing profile).
     pub problem_retry: Duration,
+    /// Follow every unfinished job in the history and recover interrupted ones (the app).
+    /// With `false`, only jobs submitted, queued or followed through this `Jobs` are
+    /// touched: another process (the app) may be working on the rest.
+    pub follow_all: bool,
+    /// Batch jobs on the gateway at once.
+    pub batch_limit: usize,
 }
 
 impl JobsOptions {
@@ -75,6 +86,8 @@ impl JobsOptions {
             slow_after: Duration::from_secs(15 * 60),
             retention: Duration::from_secs(24 * 3600),
             problem_retry: Duration::from_secs(60),
+            follow_all: true,
+            batch_limit: 2,
         }
     }
 }
@@ -107,6 +120,10 @@ pub(crate) struct Ctx {
     pub options: JobsOptions,
     /// Where the next download goes; the user may change it while jobs run.
     pub video_dir: RwLock<PathBuf>,
+    /// Every stored change, for the batch queue and for callers waiting on a job.
+    pub changes: broadcast::Sender<JobRow>,
+    /// The jobs this process looks after when it does not follow them all.
+    pub followed: Mutex<HashSet<String>>,
 }
 
 impl Ctx {
@@ -118,7 +135,19 @@ impl Ctx {
     }
 
     pub fn emit(&self, job: JobRow) {
+        // No receiver is fine: nobody is waiting.
+        let _ = self.changes.send(job.clone());
         (self.events)(JobEvent { job });
+    }
+
+    pub fn follow(&self, id: &str) {
+        if let Ok(mut followed) = self.followed.lock() {
+            followed.insert(id.to_string());
+        }
+    }
+
+    pub fn follows(&self, id: &str) -> bool {
+        self.options.follow_all || self.followed.lock().is_ok_and(|f| f.contains(id))
     }
 
     /// Tells the app about a stored change. A failed write is reported and skipped: the
@@ -137,10 +166,18 @@ impl Ctx {
     }
 }
 
-/// The running job machinery. Dropping it stops the poller.
+/// The running job machinery. Dropping it stops the poller and the batch queue.
 pub struct Jobs {
     ctx: Arc<Ctx>,
     poller: poller::PollerHandle,
+    queue: Arc<queue::Queue>,
+    queue_task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Jobs {
+    fn drop(&mut self) {
+        self.queue_task.abort();
+    }
 }
 
 impl Jobs {
@@ -154,18 +191,79 @@ impl Jobs {
     ) -> Result<Jobs> {
         let runtime = tokio::runtime::Handle::try_current()
             .map_err(|_| Error::internal("the job poller was started outside the runtime"))?;
+        let queue = Arc::new(queue::Queue::new(options.batch_limit));
+        let (changes, changed) = broadcast::channel(256);
         let ctx = Arc::new(Ctx {
             store,
             client_for,
             events,
             video_dir: RwLock::new(options.video_dir.clone()),
             options,
+            changes,
+            followed: Mutex::default(),
         });
-        for row in submit::recover_interrupted(&ctx)? {
-            ctx.emit(row);
+        if ctx.options.follow_all {
+            for row in submit::recover_interrupted(&ctx)? {
+                ctx.emit(row);
+            }
+            for row in submit::recover_waiting(&ctx)? {
+                ctx.emit(row);
+            }
         }
         let poller = poller::PollerHandle::spawn(&runtime, ctx.clone());
-        Ok(Jobs { ctx, poller })
+        let queue_task = queue::spawn(
+            &runtime,
+            ctx.clone(),
+            queue.clone(),
+            poller.waker(),
+            changed,
+        );
+        Ok(Jobs {
+            ctx,
+            poller,
+            queue,
+            queue_task,
+        })
+    }
+
+    /// Every change stored from now on (the app's events, as a stream).
+    pub fn subscribe(&self) -> broadcast::Receiver<JobRow> {
+        self.ctx.changes.subscribe()
+    }
+
+    /// Looks after a job from the history (when not following them all): polls it
+    /// while it runs and downloads it once finished.
+    pub fn follow(&self, id: &str) {
+        self.ctx.follow(id);
+        self.poller.wake();
+    }
+
+    /// Stores the requests as waiting jobs of the batch queue, in order; they are sent
+    /// as slots free. Returns the stored rows.
+    pub fn enqueue(
+        &self,
+        profile_id: &str,
+        requests: Vec<(SubmitRequest, Option<String>)>,
+    ) -> Result<Vec<JobRow>> {
+        self.queue.enqueue(&self.ctx, profile_id, requests)
+    }
+
+    pub fn queue_status(&self) -> Result<QueueStatus> {
+        self.queue.status()
+    }
+
+    /// Paused, no waiting job is sent; jobs already sent go on.
+    pub fn pause_queue(&self, paused: bool) -> Result<QueueStatus> {
+        self.queue.set_paused(paused)
+    }
+
+    pub fn set_queue_limit(&self, limit: usize) -> Result<QueueStatus> {
+        self.queue.set_limit(limit)
+    }
+
+    /// Cancels the waiting jobs (or just `id`); they were never sent.
+    pub fn cancel_waiting(&self, id: Option<&str>) -> Result<Vec<JobRow>> {
+        self.queue.cancel(&self.ctx, id)
     }
 
     pub fn store(&self) -> &JobStore {

@@ -37,6 +37,10 @@ impl PollerHandle {
     pub fn wake(&self) {
         self.wake.notify_one();
     }
+
+    pub fn waker(&self) -> Arc<Notify> {
+        self.wake.clone()
+    }
 }
 
 impl Drop for PollerHandle {
@@ -101,9 +105,10 @@ async fn run(ctx: Arc<Ctx>, wake: Arc<Notify>) {
 
 /// Starts every job whose turn has come; `false` when the history could not be read.
 fn start_due_work(ctx: &Arc<Ctx>, s: &mut Schedule) -> bool {
-    let Some(rows) = stored(ctx.store.unfinished()) else {
+    let Some(mut rows) = stored(ctx.store.unfinished()) else {
         return false;
     };
+    rows.retain(|row| ctx.follows(&row.id));
     let live: HashSet<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     s.turns.retain(|id, _| live.contains(id.as_str()));
     let now = Instant::now();

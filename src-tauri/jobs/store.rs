@@ -21,6 +21,8 @@ pub const FILE_NAME: &str = "history.sqlite3";
 pub enum JobStatus {
     /// Written, not sent (reserved for the form's drafts).
     Draft,
+    /// In a batch queue, waiting for a free slot; never sent, so safe to cancel.
+    Waiting,
     /// The POST is on its way; the row exists so a crash cannot lose the job.
     Submitting,
     /// The gateway accepted the job; the poller follows it.
@@ -34,11 +36,14 @@ pub enum JobStatus {
     Uncertain,
     /// The gateway no longer has the result.
     Expired,
+    /// Taken out of a batch queue before it was sent: nothing reached the gateway.
+    Cancelled,
 }
 
 impl JobStatus {
-    pub const ALL: [JobStatus; 8] = [
+    pub const ALL: [JobStatus; 10] = [
         JobStatus::Draft,
+        JobStatus::Waiting,
         JobStatus::Submitting,
         JobStatus::Running,
         JobStatus::Completed,
@@ -46,6 +51,7 @@ impl JobStatus {
         JobStatus::Failed,
         JobStatus::Uncertain,
         JobStatus::Expired,
+        JobStatus::Cancelled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -58,6 +64,8 @@ impl JobStatus {
             JobStatus::Failed => "failed",
             JobStatus::Uncertain => "uncertain",
             JobStatus::Expired => "expired",
+            JobStatus::Waiting => "waiting",
+            JobStatus::Cancelled => "cancelled",
         }
     }
 
@@ -122,6 +130,28 @@ pub struct JobRow {
     pub slow: bool,
     /// Computed when read, not stored.
     pub warning: Option<JobWarning>,
+}
+
+impl JobRow {
+    /// Nothing more will happen to it without the user: saved, or ended without a video.
+    pub fn is_settled(&self) -> bool {
+        match self.status {
+            JobStatus::Downloaded
+            | JobStatus::Failed
+            | JobStatus::Uncertain
+            | JobStatus::Expired
+            | JobStatus::Cancelled => true,
+            JobStatus::Completed => self.download_error_code.is_some(),
+            JobStatus::Draft | JobStatus::Waiting | JobStatus::Submitting | JobStatus::Running => {
+                false
+            }
+        }
+    }
+
+    /// Sent and not yet finished on the gateway: what a batch's concurrency limit counts.
+    pub fn is_on_gateway(&self) -> bool {
+        matches!(self.status, JobStatus::Submitting | JobStatus::Running)
+    }
 }
 
 /// What the form hands over before the POST.
@@ -245,12 +275,21 @@ impl JobStore {
 
     /// The row the submission starts with, written before the POST.
     pub fn insert_submitting(&self, job: &NewJob, now: i64) -> Result<JobRow> {
+        self.insert(job, JobStatus::Submitting, now)
+    }
+
+    /// A batch job waiting for its turn; nothing is sent yet.
+    pub fn insert_waiting(&self, job: &NewJob, now: i64) -> Result<JobRow> {
+        self.insert(job, JobStatus::Waiting, now)
+    }
+
+    fn insert(&self, job: &NewJob, status: JobStatus, now: i64) -> Result<JobRow> {
         let id = uuid::Uuid::new_v4().simple().to_string();
         self.lock()?
             .execute(
                 "INSERT INTO jobs (id, profile_id, prompt, model, seconds, size, reference_thumb,
                     status, created_at, progress_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'submitting', ?8, ?8)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
                 params![
                     id,
                     job.profile_id,
@@ -259,11 +298,71 @@ impl JobStore {
                     job.seconds,
                     job.size,
                     job.reference_thumb,
+                    status.as_str(),
                     now
                 ],
             )
             .map_err(db)?;
         self.require(&id)
+    }
+
+    /// Its turn came: `None` when it was cancelled meanwhile (then it must not be sent).
+    pub fn start_submitting(&self, id: &str, now: i64) -> Result<Option<JobRow>> {
+        let changed = self
+            .lock()?
+            .execute(
+                "UPDATE jobs SET status = 'submitting', progress_at = ?2
+                 WHERE id = ?1 AND status = 'waiting'",
+                params![id, now],
+            )
+            .map_err(db)?;
+        match changed {
+            0 => Ok(None),
+            _ => self.get(id),
+        }
+    }
+
+    /// Takes a waiting job out of the queue; `None` when it was already on its way.
+    pub fn cancel_waiting(&self, id: &str, message: &str, now: i64) -> Result<Option<JobRow>> {
+        let changed = self
+            .lock()?
+            .execute(
+                "UPDATE jobs SET status = 'cancelled', error_code = 'cancelled',
+                    error_message = ?2, progress_at = ?3
+                 WHERE id = ?1 AND status = 'waiting'",
+                params![id, message, now],
+            )
+            .map_err(db)?;
+        match changed {
+            0 => Ok(None),
+            _ => self.get(id),
+        }
+    }
+
+    /// Waiting rows whose queue is gone (the app closed): never sent, so cancelled.
+    pub fn cancel_orphaned_waiting(&self, message: &str, now: i64) -> Result<Vec<JobRow>> {
+        let ids = self.ids_where("status = 'waiting'")?;
+        let mut rows = Vec::new();
+        for id in ids {
+            rows.extend(self.cancel_waiting(&id, message, now)?);
+        }
+        Ok(rows)
+    }
+
+    /// A job by its history id, or by the id the gateway gave it.
+    pub fn find(&self, id: &str) -> Result<Option<JobRow>> {
+        if let Some(row) = self.get(id)? {
+            return Ok(Some(row));
+        }
+        let now = now_ms();
+        self.lock()?
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM jobs WHERE remote_id = ?1 ORDER BY created_at DESC LIMIT 1"),
+                params![id],
+                |r| read_row(r, now),
+            )
+            .optional()
+            .map_err(db)
     }
 
     /// The gateway's answer arrived: keep its id before anything else happens.
@@ -904,6 +1003,38 @@ mod tests {
         assert_eq!(ids, vec![a.id.clone(), b.id.clone()]);
         s.record_download_error(&b.id, "io", "disk full").unwrap();
         assert_eq!(s.unfinished().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_waiting_job_is_either_sent_or_cancelled_never_both() {
+        let (_d, s) = store();
+        let a = s.insert_waiting(&new_job("a"), 1).unwrap();
+        let b = s.insert_waiting(&new_job("b"), 2).unwrap();
+        assert_eq!(a.status, JobStatus::Waiting);
+        assert!(!a.is_on_gateway() && !a.is_settled());
+        let sent = s.start_submitting(&a.id, 3).unwrap().unwrap();
+        assert!(sent.is_on_gateway());
+        assert!(s.cancel_waiting(&a.id, "stop", 4).unwrap().is_none());
+        let gone = s.cancel_waiting(&b.id, "stop", 4).unwrap().unwrap();
+        assert_eq!(
+            (gone.status, gone.is_settled()),
+            (JobStatus::Cancelled, true)
+        );
+        assert!(s.start_submitting(&b.id, 5).unwrap().is_none());
+        assert!(
+            s.unfinished().unwrap().is_empty(),
+            "waiting rows are not polled"
+        );
+    }
+
+    #[test]
+    fn jobs_are_found_by_their_gateway_id_too() {
+        let (_d, s) = store();
+        let a = s.insert_submitting(&new_job("a"), 1).unwrap();
+        s.mark_running(&a.id, "task-77", "queued", None, 2).unwrap();
+        assert_eq!(s.find("task-77").unwrap().unwrap().id, a.id);
+        assert_eq!(s.find(&a.id).unwrap().unwrap().id, a.id);
+        assert!(s.find("nope").unwrap().is_none());
     }
 
     #[test]

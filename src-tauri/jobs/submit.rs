@@ -7,7 +7,7 @@
 use super::store::{now_ms, JobRow, NewJob};
 use super::Ctx;
 use crate::error::{Error, Result};
-use crate::gateway::{ErrorKind, GatewayError, SubmitRequest, UploadProgress};
+use crate::gateway::{ErrorKind, GatewayClient, GatewayError, SubmitRequest, UploadProgress};
 
 /// What a row left `submitting` by a crash tells the user.
 pub const INTERRUPTED: &str = "Veo Desk closed while this request was being sent, so the gateway may have created the video (and may bill it). Check the gateway's task list or usage page before trying again.";
@@ -21,22 +21,68 @@ pub(crate) async fn submit(
 ) -> Result<JobRow> {
     // Nothing is sent without a client, so a missing key needs no row.
     let client = (ctx.client_for)(profile_id)?;
-    let new = NewJob {
+    let new = new_job(profile_id, request, reference_thumb);
+    let row = ctx.store.insert_submitting(&new, now_ms())?;
+    ctx.follow(&row.id);
+    ctx.emit(row.clone());
+    send(ctx, &row.id, &client, request, on_upload).await
+}
+
+/// What the history keeps of a request.
+pub(crate) fn new_job(
+    profile_id: &str,
+    request: &SubmitRequest,
+    reference_thumb: Option<String>,
+) -> NewJob {
+    NewJob {
         profile_id: profile_id.to_string(),
         prompt: request.prompt.clone(),
         model: request.model.clone(),
         seconds: request.seconds.clone(),
         size: request.size.clone(),
         reference_thumb,
+    }
+}
+
+/// Sends a batch job whose turn came. `None` when it was cancelled meanwhile: then
+/// nothing is sent. A missing key fails the row (it exists already) instead of the call.
+pub(crate) async fn submit_waiting(
+    ctx: &Ctx,
+    id: &str,
+    profile_id: &str,
+    request: &SubmitRequest,
+) -> Result<Option<JobRow>> {
+    let Some(row) = ctx.store.start_submitting(id, now_ms())? else {
+        return Ok(None);
     };
-    let row = ctx.store.insert_submitting(&new, now_ms())?;
-    ctx.emit(row.clone());
+    ctx.emit(row);
+    let row = match (ctx.client_for)(profile_id) {
+        Ok(client) => send(ctx, id, &client, request, None).await?,
+        Err(e) => {
+            let row = ctx
+                .store
+                .mark_failed(id, e.code(), &e.to_string(), now_ms())?;
+            ctx.emit(row.clone());
+            row
+        }
+    };
+    Ok(Some(row))
+}
+
+/// The POST for a row already `submitting`, and the answer recorded on it.
+async fn send(
+    ctx: &Ctx,
+    id: &str,
+    client: &GatewayClient,
+    request: &SubmitRequest,
+    on_upload: Option<UploadProgress>,
+) -> Result<JobRow> {
     let row = match client.submit_with_progress(request, on_upload).await {
         Ok(job) => ctx
             .store
-            .mark_running(&row.id, &job.id, &job.raw_status, job.progress, now_ms())
+            .mark_running(id, &job.id, &job.raw_status, job.progress, now_ms())
             .map_err(|e| lost_remote_id(e, &job.id))?,
-        Err(e) => record_refusal(ctx, &row.id, &e)?,
+        Err(e) => record_refusal(ctx, id, &e)?,
     };
     ctx.emit(row.clone());
     Ok(row)
@@ -46,6 +92,14 @@ pub(crate) async fn submit(
 pub(crate) fn recover_interrupted(ctx: &Ctx) -> Result<Vec<JobRow>> {
     ctx.store
         .mark_interrupted_submissions(INTERRUPTED, now_ms())
+}
+
+/// What a batch job left waiting by a closed app tells the user.
+pub const NOT_SENT: &str = "Not sent: Veo Desk closed before this job's turn in the batch came. Nothing reached the gateway; generate it again if you still want it.";
+
+/// Rows still `waiting` at start: their queue closed with the app.
+pub(crate) fn recover_waiting(ctx: &Ctx) -> Result<Vec<JobRow>> {
+    ctx.store.cancel_orphaned_waiting(NOT_SENT, now_ms())
 }
 
 fn record_refusal(ctx: &Ctx, id: &str, e: &GatewayError) -> Result<JobRow> {

@@ -1,8 +1,9 @@
 //! Window tests: the real app in a real WebKit window, driven like a user would.
 //! Run them with `scripts/test` (it provides Xvfb, a session bus and tauri-driver).
 
-// Not every test uses every helper.
+mod batch;
 mod form;
+// Not every test uses every helper.
 #[allow(dead_code)]
 mod harness;
 mod jobs;

@@ -1,0 +1,290 @@
+//! One function per subcommand, each returning the exit code.
+
+use std::path::{Path, PathBuf};
+
+use veo_desk::gateway::Catalog;
+use veo_desk::images::Focus;
+use veo_desk::jobs::file_name::free_path;
+use veo_desk::jobs::request::{self, ImageChoice, JobInput, Prepared};
+use veo_desk::jobs::{JobRow, JobStatus, ListQuery};
+use veo_desk::{Error, Result};
+
+use crate::batch_file::{self, BatchRow};
+use crate::exit;
+use crate::report::{describe, problem, Output, Progress};
+use crate::session::{wait_settled, Session};
+use crate::{GatewayArgs, SubmitArgs};
+
+pub async fn submit(gateway: &GatewayArgs, args: SubmitArgs, out: &Output) -> Result<u8> {
+    let session = Session::open()?;
+    let profile = session.profile(gateway)?;
+    // A missing key or a bad address stops here, before anything is stored.
+    session.client(&profile.id)?;
+    let input = JobInput {
+        seconds: or_default(args.seconds, &args.model, Fallback::Seconds),
+        size: or_default(args.size, &args.model, Fallback::Size),
+        prompt: args.prompt,
+        model: args.model,
+        image: args.image.map(|path| ImageChoice {
+            path,
+            fit: Some(args.fit),
+            focus: Focus::default(),
+        }),
+        extra_fields: parse_fields(&args.fields)?,
+    };
+    let Prepared {
+        request,
+        reference_thumb,
+    } = request::prepare(input, &session.catalog(), &session.thumb_cache())?;
+    let jobs = session.jobs(args.out.clone(), 1)?;
+    let changes = jobs.subscribe();
+    eprintln!("Sending to {}…", profile.name);
+    let row = jobs.submit(&profile.id, request, reference_thumb).await?;
+    if !args.wait || row.is_settled() {
+        return Ok(finish_unwaited(&row, out));
+    }
+    if let Some(remote) = &row.remote_id {
+        eprintln!("Accepted by the gateway as {remote}.");
+    }
+    let mut progress = Progress::default();
+    let rows = wait_settled(&session.store, changes, &[row.id], &mut progress).await?;
+    Ok(finish_waited(&rows[0], out))
+}
+
+/// Sent (or refused): the id to follow it with, or why it was not made.
+fn finish_unwaited(row: &JobRow, out: &Output) -> u8 {
+    let code = exit::for_row(row, false);
+    match problem(row) {
+        Some((_, message)) => eprintln!("{}: {message}", describe(row)),
+        None => eprintln!(
+            "Sent. Follow it with: veo-desk-cli status {}  (it also appears in Veo Desk)",
+            row.id
+        ),
+    }
+    out.job(row, code, &row.id);
+    code
+}
+
+fn finish_waited(row: &JobRow, out: &Output) -> u8 {
+    let code = exit::for_row(row, true);
+    if let (Some((_, message)), false) = (problem(row), code == exit::OK) {
+        eprintln!("{}: {message}", describe(row));
+    }
+    out.job(row, code, row.file_path.as_deref().unwrap_or(""));
+    code
+}
+
+pub async fn status(_gateway: &GatewayArgs, id: &str, out: &Output) -> Result<u8> {
+    let session = Session::open()?;
+    let row = find(&session, id)?;
+    if let (JobStatus::Running, Some(remote)) = (row.status, &row.remote_id) {
+        // The history may be behind when no app follows the job: ask the gateway.
+        let live = async {
+            let client = session.client(&row.profile_id)?;
+            Ok::<_, Error>(client.status(remote).await?)
+        };
+        match live.await {
+            Ok(job) => eprintln!(
+                "The gateway says \"{}\"{}.",
+                job.raw_status,
+                job.progress
+                    .map_or(String::new(), |p| format!(", {}%", p.round()))
+            ),
+            Err(e) => eprintln!("The gateway could not be asked: {e}"),
+        }
+    }
+    if let Some((_, message)) = problem(&row) {
+        eprintln!("{message}");
+    }
+    out.line(&row);
+    Ok(exit::for_row(&row, false))
+}
+
+pub async fn download(
+    _gateway: &GatewayArgs,
+    id: &str,
+    dir: Option<PathBuf>,
+    out: &Output,
+) -> Result<u8> {
+    let session = Session::open()?;
+    let row = find(&session, id)?;
+    let row = match row.status {
+        JobStatus::Downloaded => row,
+        JobStatus::Running | JobStatus::Completed => {
+            let jobs = session.jobs(dir.clone(), 1)?;
+            let changes = jobs.subscribe();
+            if row.download_error_code.is_some() {
+                jobs.retry_download(&row.id)?;
+            }
+            jobs.follow(&row.id);
+            let mut progress = Progress::default();
+            let rows = wait_settled(&session.store, changes, &[row.id], &mut progress).await?;
+            rows.into_iter().next().unwrap_or_else(|| unreachable!())
+        }
+        _ => {
+            let code = exit::for_row(&row, true);
+            let why = problem(&row).map_or("", |(_, message)| message);
+            eprintln!("There is no video to save: {} {why}", describe(&row));
+            out.job(&row, code, "");
+            return Ok(code);
+        }
+    };
+    let row = match (&dir, row.status) {
+        (Some(dir), JobStatus::Downloaded) => copy_into(&row, dir)?,
+        _ => row,
+    };
+    Ok(finish_waited(&row, out))
+}
+
+/// A video saved earlier elsewhere, copied into the folder asked for.
+fn copy_into(row: &JobRow, dir: &Path) -> Result<JobRow> {
+    let Some(file) = row.file_path.as_deref().map(Path::new) else {
+        return Ok(row.clone());
+    };
+    if file.parent() == Some(dir) {
+        return Ok(row.clone());
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("create {}", dir.display()), e))?;
+    let name = file.file_name().unwrap_or(file.as_os_str());
+    let target = free_path(dir, &name.to_string_lossy());
+    std::fs::copy(file, &target)
+        .map_err(|e| Error::io(format!("copy the video to {}", target.display()), e))?;
+    let mut copied = row.clone();
+    copied.file_path = Some(target.to_string_lossy().into_owned());
+    Ok(copied)
+}
+
+pub fn list(limit: u32, out: &Output) -> Result<u8> {
+    let session = Session::open()?;
+    let page = session.store.list(&ListQuery {
+        limit,
+        ..Default::default()
+    })?;
+    if page.jobs.is_empty() && !out.json {
+        eprintln!("The history is empty.");
+    }
+    for row in &page.jobs {
+        out.line(row);
+    }
+    Ok(exit::OK)
+}
+
+pub async fn batch(
+    gateway: &GatewayArgs,
+    file: &Path,
+    concurrency: usize,
+    dir: Option<PathBuf>,
+    out: &Output,
+) -> Result<u8> {
+    let session = Session::open()?;
+    let rows = batch_file::read(file)?;
+    let profile = session.profile(gateway)?;
+    session.client(&profile.id)?;
+    // Every row is checked before the first is sent: a typo on line 9 costs nothing.
+    let requests = rows
+        .iter()
+        .map(|row| prepare_row(&session, row, &profile.default_model))
+        .collect::<Result<Vec<_>>>()?;
+    let jobs = session.jobs(dir, concurrency)?;
+    let changes = jobs.subscribe();
+    eprintln!(
+        "Sending {} jobs to {}, {} at a time…",
+        requests.len(),
+        profile.name,
+        concurrency
+    );
+    let queued = jobs.enqueue(&profile.id, requests)?;
+    let mut progress = Progress::default();
+    for (stored, row) in queued.iter().zip(&rows) {
+        progress.label(&stored.id, format!("line {}", row.line));
+    }
+    let ids: Vec<String> = queued.iter().map(|r| r.id.clone()).collect();
+    let done = wait_settled(&session.store, changes, &ids, &mut progress).await?;
+    let mut code = exit::OK;
+    for row in &done {
+        let row_code = exit::for_row(row, true);
+        if code == exit::OK {
+            code = row_code;
+        }
+        out.job(row, row_code, row.file_path.as_deref().unwrap_or(""));
+    }
+    let saved = done
+        .iter()
+        .filter(|r| r.status == JobStatus::Downloaded)
+        .count();
+    eprintln!("{saved} of {} videos saved.", done.len());
+    Ok(code)
+}
+
+fn prepare_row(
+    session: &Session,
+    row: &BatchRow,
+    default_model: &str,
+) -> Result<(veo_desk::gateway::SubmitRequest, Option<String>)> {
+    let model = row
+        .model
+        .clone()
+        .unwrap_or_else(|| default_model.to_string());
+    let input = JobInput {
+        prompt: row.prompt.clone(),
+        seconds: or_default(row.seconds.clone(), &model, Fallback::Seconds),
+        size: or_default(row.size.clone(), &model, Fallback::Size),
+        model,
+        image: row.image.clone().map(|path| ImageChoice {
+            path,
+            fit: row.fit.clone(),
+            focus: Focus::default(),
+        }),
+        extra_fields: Vec::new(),
+    };
+    let prepared = request::prepare(input, &session.catalog(), &session.thumb_cache()).map_err(
+        |e| match e {
+            Error::Io { .. } | Error::Store(_) | Error::Internal(_) => e,
+            other => Error::invalid_input(format!("Line {}: {other}", row.line)),
+        },
+    )?;
+    Ok((prepared.request, prepared.reference_thumb))
+}
+
+enum Fallback {
+    Seconds,
+    Size,
+}
+
+/// The model's own default when the user gave none (8 s, 16:9 for Veo 3.1).
+fn or_default(given: Option<String>, model: &str, which: Fallback) -> String {
+    given.unwrap_or_else(|| {
+        let spec = Catalog::builtin().get(model.trim()).cloned();
+        match which {
+            Fallback::Seconds => spec
+                .and_then(|s| s.default_seconds())
+                .map_or("8".into(), |s| s.to_string()),
+            Fallback::Size => spec
+                .and_then(|s| s.default_size().map(str::to_string))
+                .unwrap_or_else(|| "16:9".into()),
+        }
+    })
+}
+
+/// `KEY=VALUE` pairs for extra form fields.
+fn parse_fields(fields: &[String]) -> Result<Vec<(String, String)>> {
+    fields
+        .iter()
+        .map(|field| match field.split_once('=') {
+            Some((key, value)) if !key.trim().is_empty() => {
+                Ok((key.trim().to_string(), value.to_string()))
+            }
+            _ => Err(Error::invalid_input(format!(
+                "--field takes KEY=VALUE (for example negative_prompt=blur), not \"{field}\"."
+            ))),
+        })
+        .collect()
+}
+
+fn find(session: &Session, id: &str) -> Result<JobRow> {
+    session.store.find(id.trim())?.ok_or_else(|| {
+        Error::invalid_input(format!(
+            "No job \"{id}\" in the history. `veo-desk-cli list` shows the newest jobs."
+        ))
+    })
+}

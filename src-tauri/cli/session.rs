@@ -1,0 +1,120 @@
+//! The app's core, opened for one command: folders, profiles and keys (`AppState`),
+//! the history, and a `Jobs` that looks after this command's jobs only (the app may
+//! be running and following the others).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::sync::broadcast::error::RecvError;
+use veo_desk::gateway::{Catalog, GatewayClient};
+use veo_desk::jobs::{self, ClientFor, JobRow, JobStore, Jobs, JobsOptions};
+use veo_desk::keychain::OsKeychain;
+use veo_desk::paths::AppDirs;
+use veo_desk::profiles::Profile;
+use veo_desk::state::AppState;
+use veo_desk::{Error, Result};
+
+use crate::report::Progress;
+use crate::GatewayArgs;
+
+pub struct Session {
+    pub state: Arc<AppState>,
+    pub store: JobStore,
+}
+
+impl Session {
+    pub fn open() -> Result<Session> {
+        let dirs = AppDirs::for_user()?;
+        let store = JobStore::open(&dirs)?;
+        // The keychain is only asked when no VEO_DESK_API_KEY is set.
+        let state = AppState::open(dirs, Box::new(OsKeychain::new()))?;
+        Ok(Session {
+            state: Arc::new(state),
+            store,
+        })
+    }
+
+    /// The gateway named by `--profile` or `--base-url`, else the app's active one.
+    pub fn profile(&self, args: &GatewayArgs) -> Result<Profile> {
+        let mut profiles = self.state.profiles()?;
+        let profile = match (&args.profile, &args.base_url) {
+            (Some(name), _) => profiles.find(name)?.clone(),
+            (None, Some(url)) => profiles.for_address(url)?,
+            (None, None) => profiles.active().cloned().ok_or_else(|| {
+                Error::invalid_input(
+                    "No gateway is set up. Pass --base-url URL (with VEO_DESK_API_KEY set), or add a gateway in Veo Desk.",
+                )
+            })?,
+        };
+        if profile.demo {
+            return Err(Error::invalid_input(
+                "The demo gateway only runs inside the Veo Desk window. Choose a real gateway with --profile or --base-url.",
+            ));
+        }
+        Ok(profile)
+    }
+
+    /// A client for a profile: checks the key before anything is stored.
+    pub fn client(&self, profile_id: &str) -> Result<GatewayClient> {
+        self.state.client_for_id(profile_id)
+    }
+
+    /// Starts the job machinery for this command's jobs, saving videos into `out`
+    /// (default: the app's download folder).
+    pub fn jobs(&self, out: Option<PathBuf>, batch_limit: usize) -> Result<Jobs> {
+        let video_dir = out.unwrap_or_else(|| jobs::default_video_dir(&self.state.dirs));
+        let state = Arc::clone(&self.state);
+        let client_for: ClientFor = Arc::new(move |profile_id| state.client_for_id(profile_id));
+        let options = JobsOptions {
+            follow_all: false,
+            batch_limit,
+            ..JobsOptions::new(video_dir)
+        };
+        Jobs::start(self.store.clone(), client_for, Arc::new(|_| {}), options)
+    }
+
+    pub fn catalog(&self) -> Catalog {
+        Catalog::builtin()
+    }
+
+    pub fn thumb_cache(&self) -> PathBuf {
+        self.state.dirs.cache.join("thumbnails")
+    }
+}
+
+/// Follows `ids` until each is settled (saved, or ended without a video), showing
+/// progress. `changes` must be subscribed before the jobs were submitted.
+pub async fn wait_settled(
+    store: &JobStore,
+    mut changes: tokio::sync::broadcast::Receiver<JobRow>,
+    ids: &[String],
+    progress: &mut Progress,
+) -> Result<Vec<JobRow>> {
+    let mut rows: HashMap<String, JobRow> = HashMap::new();
+    for id in ids {
+        rows.insert(id.clone(), store.require(id)?);
+    }
+    loop {
+        if rows.values().all(JobRow::is_settled) {
+            break;
+        }
+        match changes.recv().await {
+            Ok(row) if rows.contains_key(&row.id) => {
+                progress.show(&row);
+                rows.insert(row.id.clone(), row);
+            }
+            Ok(_) => {}
+            // Missed some changes: the history has the latest word.
+            Err(RecvError::Lagged(_)) => {
+                for id in ids {
+                    rows.insert(id.clone(), store.require(id)?);
+                }
+            }
+            Err(RecvError::Closed) => {
+                return Err(Error::internal("the job machinery stopped"));
+            }
+        }
+    }
+    Ok(ids.iter().filter_map(|id| rows.remove(id)).collect())
+}

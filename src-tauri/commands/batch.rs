@@ -1,0 +1,131 @@
+//! The batch queue: several prompts (or variations of one) as separate jobs, a few
+//! on the gateway at a time; pause, resume, cancel. Rows reach the UI as `job-changed`.
+
+use std::sync::Arc;
+
+use serde::Deserialize;
+use tauri::State;
+
+use super::blocking;
+use crate::error::{Error, Result};
+use crate::gateway::Catalog;
+use crate::jobs::request::{self, JobInput};
+use crate::jobs::{JobRow, Jobs, QueueStatus};
+use crate::state::AppState;
+
+/// Most jobs one batch may queue: a slip of the paste should not bill hundreds.
+const MAX_BATCH: usize = 50;
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchRequest {
+    /// One prompt per line; blank lines are skipped.
+    prompts: String,
+    /// Each prompt this many times (1 = once).
+    variations: u32,
+    model: String,
+    seconds: String,
+    size: String,
+}
+
+/// Queues every prompt of the batch as a waiting job; they are sent as slots free.
+#[tauri::command]
+pub async fn enqueue_batch(
+    state: State<'_, Arc<AppState>>,
+    jobs: State<'_, Jobs>,
+    request: BatchRequest,
+) -> Result<Vec<JobRow>> {
+    let prompts = batch_prompts(&request.prompts, request.variations)?;
+    let profile = state
+        .profiles()?
+        .active()
+        .cloned()
+        .ok_or_else(|| Error::invalid_input("Connect a gateway first."))?;
+    // Checks the key (or starts the demo) before anything is stored.
+    state.client_for(&profile).await?;
+    let cache = super::images::thumbnail_cache_dir(&state);
+    let (model, seconds, size) = (request.model, request.seconds, request.size);
+    let requests = blocking(move || {
+        prompts
+            .into_iter()
+            .map(|prompt| {
+                let input = JobInput {
+                    prompt,
+                    model: model.clone(),
+                    seconds: seconds.clone(),
+                    size: size.clone(),
+                    ..Default::default()
+                };
+                let prepared = request::prepare(input, &Catalog::builtin(), &cache)?;
+                Ok((prepared.request, prepared.reference_thumb))
+            })
+            .collect::<Result<Vec<_>>>()
+    })
+    .await?;
+    jobs.enqueue(&profile.id, requests)
+}
+
+#[tauri::command]
+pub fn queue_status(jobs: State<'_, Jobs>) -> Result<QueueStatus> {
+    jobs.queue_status()
+}
+
+#[tauri::command]
+pub fn pause_queue(jobs: State<'_, Jobs>, paused: bool) -> Result<QueueStatus> {
+    jobs.pause_queue(paused)
+}
+
+#[tauri::command]
+pub fn set_queue_limit(jobs: State<'_, Jobs>, limit: usize) -> Result<QueueStatus> {
+    jobs.set_queue_limit(limit)
+}
+
+/// Cancels the jobs still waiting; those already sent go on.
+#[tauri::command]
+pub fn cancel_queue(jobs: State<'_, Jobs>) -> Result<Vec<JobRow>> {
+    jobs.cancel_waiting(None)
+}
+
+/// The prompts to queue: each non-blank line, `variations` times.
+fn batch_prompts(text: &str, variations: u32) -> Result<Vec<String>> {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    if lines.is_empty() {
+        return Err(Error::invalid_input(
+            "Type at least one prompt, one per line.",
+        ));
+    }
+    let copies = variations.max(1) as usize;
+    if lines.len().saturating_mul(copies) > MAX_BATCH {
+        return Err(Error::invalid_input(format!(
+            "That makes {} videos; a batch holds at most {MAX_BATCH}.",
+            lines.len().saturating_mul(copies)
+        )));
+    }
+    Ok(lines
+        .iter()
+        .flat_map(|line| std::iter::repeat(line.to_string()).take(copies))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_line_is_a_prompt_repeated_for_variations() {
+        assert_eq!(
+            batch_prompts("a boat\n\n  a fox  \n", 2).unwrap(),
+            ["a boat", "a boat", "a fox", "a fox"]
+        );
+        assert_eq!(batch_prompts("x", 0).unwrap(), ["x"]);
+        assert!(batch_prompts(" \n", 3).is_err());
+        assert!(batch_prompts("a\nb", 26)
+            .unwrap_err()
+            .to_string()
+            .contains("at most 50"));
+    }
+}

@@ -1,0 +1,99 @@
+//! What a user asks for, checked and turned into the request that is sent: the same
+//! checks and the same image preparation for the app's form, its batch and the
+//! command line.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::gateway::{Catalog, ReferenceImage, SubmitRequest};
+use crate::images::{self, Focus, PrepareOptions};
+
+/// One video as typed: prompt, model, length, aspect, optional picture and fields.
+#[derive(Debug, Clone, Default)]
+pub struct JobInput {
+    pub prompt: String,
+    pub model: String,
+    pub seconds: String,
+    pub size: String,
+    pub image: Option<ImageChoice>,
+    /// Extra form fields the gateway may forward to the model.
+    pub extra_fields: Vec<(String, String)>,
+}
+
+/// A reference picture and how it is fitted to the aspect (`crop` unless told).
+#[derive(Debug, Clone, Default)]
+pub struct ImageChoice {
+    pub path: PathBuf,
+    /// `crop`, `pad` or `none`.
+    pub fit: Option<String>,
+    pub focus: Focus,
+}
+
+/// A checked request and the card's thumbnail of its picture.
+pub struct Prepared {
+    pub request: SubmitRequest,
+    pub reference_thumb: Option<String>,
+}
+
+/// Checks the input against the model catalog and prepares the picture exactly as
+/// it will be uploaded. `thumb_cache` holds the card thumbnails.
+pub fn prepare(input: JobInput, catalog: &Catalog, thumb_cache: &Path) -> Result<Prepared> {
+    let prompt = input.prompt.trim().to_string();
+    if prompt.is_empty() {
+        return Err(Error::invalid_input(
+            "Type a prompt first: describe the video you want.",
+        ));
+    }
+    catalog.validate(&input.model, &input.seconds, &input.size)?;
+    crate::settings::check_extra_fields(&input.extra_fields)?;
+    let (input_reference, reference_thumb) = match &input.image {
+        Some(choice) => {
+            let (image, thumb) = reference_image(choice, &input.size, thumb_cache)?;
+            (Some(image), Some(thumb))
+        }
+        None => (None, None),
+    };
+    Ok(Prepared {
+        request: SubmitRequest {
+            prompt,
+            model: input.model.trim().to_string(),
+            seconds: input.seconds.trim().to_string(),
+            size: input.size.trim().to_string(),
+            input_reference,
+            extra_fields: input
+                .extra_fields
+                .into_iter()
+                .map(|(key, value)| (key.trim().to_string(), value))
+                .collect(),
+        },
+        reference_thumb,
+    })
+}
+
+/// The picture as it will be sent, and a small thumbnail for the card.
+fn reference_image(
+    choice: &ImageChoice,
+    size: &str,
+    cache: &Path,
+) -> Result<(ReferenceImage, String)> {
+    let options = PrepareOptions {
+        aspect: size.trim().parse()?,
+        fit: choice
+            .fit
+            .as_deref()
+            .map(str::parse)
+            .transpose()?
+            .unwrap_or_default(),
+        focus: choice.focus,
+    };
+    let prepared = images::prepare_reference(&choice.path, &options)?;
+    let thumb = images::thumbnail(&choice.path, cache)?
+        .to_preview()
+        .data_url;
+    let image = ReferenceImage {
+        bytes: prepared.bytes,
+        file_name: prepared.file_name,
+        mime: prepared.mime.to_string(),
+    };
+    Ok((image, thumb))
+}

@@ -1,0 +1,487 @@
+//! `veo-desk-cli` as a user runs it: the real binary, a throw-away HOME with no session
+//! bus and no keychain, the key in VEO_DESK_API_KEY, against the gateway simulator.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::{Duration, Instant};
+
+use veo_desk::jobs::{JobStatus, JobStore};
+use veo_desk::simulator::{Dialect, Fault, Outcome, Route, Simulator, SAMPLE_MP4};
+
+const KEY: &str = "sk-cli-canary-40b7e1d95c";
+const DIALECTS: [Dialect; 3] = [Dialect::OpenAi, Dialect::NewApi, Dialect::Reseller];
+
+/// A user's machine: its own HOME and XDG folders, nothing else from ours.
+struct Machine {
+    home: tempfile::TempDir,
+}
+
+impl Machine {
+    fn new() -> Machine {
+        Machine {
+            home: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.home.path().join(rel)
+    }
+
+    /// Runs the CLI with the key in the environment and no session bus.
+    async fn run(&self, args: &[&str]) -> Run {
+        self.run_with_key(Some(KEY), args).await
+    }
+
+    async fn run_with_key(&self, key: Option<&str>, args: &[&str]) -> Run {
+        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_veo-desk-cli"));
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.path("config"))
+            .env("XDG_DATA_HOME", self.path("data"))
+            .env("XDG_CACHE_HOME", self.path("cache"))
+            .args(args);
+        if let Some(key) = key {
+            cmd.env("VEO_DESK_API_KEY", key);
+        }
+        let output = tokio::time::timeout(Duration::from_secs(120), cmd.output())
+            .await
+            .expect("the CLI finishes")
+            .expect("the CLI runs");
+        Run(output)
+    }
+
+    fn store(&self) -> JobStore {
+        JobStore::open_at(&self.path("data/com.veodesk.desktop/history.sqlite3")).unwrap()
+    }
+}
+
+struct Run(Output);
+
+impl Run {
+    fn code(&self) -> i32 {
+        self.0.status.code().expect("exited normally")
+    }
+    fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.0.stdout).into_owned()
+    }
+    fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.0.stderr).into_owned()
+    }
+    /// The `--json` objects, one per line.
+    fn json(&self) -> Vec<serde_json::Value> {
+        self.stdout()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+            .collect()
+    }
+    fn expect(self, code: i32) -> Run {
+        assert_eq!(
+            self.code(),
+            code,
+            "stdout: {}\nstderr: {}",
+            self.stdout(),
+            self.stderr()
+        );
+        self
+    }
+}
+
+async fn simulator(dialect: Dialect) -> Simulator {
+    let sim = Simulator::start(dialect).await.unwrap();
+    sim.set_job_duration(Duration::from_millis(300));
+    // The app's polling policy honours the gateway's hint; this keeps tests short.
+    sim.set_poll_after(Some(Duration::from_millis(100)));
+    sim
+}
+
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .map(|entries| entries.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn submit_and_wait_saves_the_video_in_every_dialect_and_the_app_sees_the_job() {
+    for dialect in DIALECTS {
+        let machine = Machine::new();
+        let sim = simulator(dialect).await;
+        let out = machine.path("clips");
+        let run = machine
+            .run(&[
+                "submit",
+                "--base-url",
+                sim.base_url(),
+                "--prompt",
+                "A paper boat on a rainy street",
+                "--model",
+                "veo3.1",
+                "--seconds",
+                "4",
+                "--wait",
+                "--out",
+                out.to_str().unwrap(),
+                "--json",
+            ])
+            .await
+            .expect(0);
+        let result = &run.json()[0];
+        assert_eq!(result["status"], "downloaded", "{dialect:?}");
+        let file = PathBuf::from(result["file"].as_str().unwrap());
+        assert_eq!(file.parent(), Some(out.as_path()));
+        assert_eq!(std::fs::read(&file).unwrap(), SAMPLE_MP4, "{dialect:?}");
+        assert!(run.stderr().contains("Saved"), "{}", run.stderr());
+
+        let sent = sim.requests_to("POST", "/v1/videos");
+        assert_eq!(sent.len(), 1);
+        assert_eq!(
+            (sent[0].field("seconds"), sent[0].field("size")),
+            (Some("4"), Some("16:9")),
+            "seconds and size are always sent"
+        );
+        // The same history and a saved gateway: the app lists the job and can follow it.
+        let row = machine
+            .store()
+            .get(result["id"].as_str().unwrap())
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.status, JobStatus::Downloaded);
+        let profiles =
+            std::fs::read_to_string(machine.path("config/com.veodesk.desktop/profiles.json"))
+                .unwrap();
+        assert!(profiles.contains(&row.profile_id), "{profiles}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_wait_it_prints_the_id_and_status_download_and_list_take_it_from_there() {
+    let machine = Machine::new();
+    let sim = simulator(Dialect::OpenAi).await;
+    let base = ["--base-url", sim.base_url()];
+    let submit = machine
+        .run(
+            &[
+                &base[..],
+                &["submit", "--prompt", "A fox in snow", "--model", "veo3.1"],
+            ]
+            .concat(),
+        )
+        .await
+        .expect(0);
+    let id = submit.stdout().trim().to_string();
+    assert_eq!(
+        machine.store().require(&id).unwrap().status,
+        JobStatus::Running
+    );
+
+    let status = machine.run(&["status", &id]).await.expect(0);
+    assert!(status.stdout().contains(&id), "{}", status.stdout());
+
+    let out = machine.path("saved");
+    let download = machine
+        .run(&["download", &id, "--out", out.to_str().unwrap()])
+        .await
+        .expect(0);
+    let file = PathBuf::from(download.stdout().trim());
+    assert_eq!(std::fs::read(&file).unwrap(), SAMPLE_MP4);
+    assert_eq!(
+        sim.submit_count(),
+        1,
+        "following a job never sends it again"
+    );
+
+    let list = machine.run(&["list", "--json"]).await.expect(0);
+    let rows = list.json();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (rows[0]["id"].as_str(), &rows[0]["status"]),
+        (Some(id.as_str()), &"downloaded".into())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rate_limit_while_following_and_a_dropped_download_still_end_with_the_video() {
+    let machine = Machine::new();
+    let sim = simulator(Dialect::NewApi).await;
+    sim.inject(
+        Route::Poll,
+        Fault::RateLimited {
+            retry_after_secs: 1,
+        },
+    );
+    sim.inject(Route::Content, Fault::DropAfter(SAMPLE_MP4.len() / 2));
+    let out = machine.path("clips");
+    let run = machine
+        .run(&[
+            "submit",
+            "--base-url",
+            sim.base_url(),
+            "--prompt",
+            "Lanterns over a river",
+            "--model",
+            "veo3.1",
+            "--wait",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .await
+        .expect(0);
+    let file = PathBuf::from(run.stdout().trim());
+    assert_eq!(
+        std::fs::read(file).unwrap(),
+        SAMPLE_MP4,
+        "resumed, not truncated"
+    );
+    assert_eq!(sim.submit_count(), 1);
+    let content = sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/content"))
+        .count();
+    assert!(content >= 2, "the broken download was taken up again");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_html_502_on_submit_is_sent_once_and_reported_in_plain_words() {
+    let machine = Machine::new();
+    let sim = simulator(Dialect::OpenAi).await;
+    sim.inject(Route::Submit, Fault::HtmlBadGateway);
+    let run = machine
+        .run(&[
+            "submit",
+            "--base-url",
+            sim.base_url(),
+            "--prompt",
+            "A city at night",
+            "--model",
+            "veo3.1",
+            "--wait",
+            "--json",
+        ])
+        .await
+        .expect(3);
+    assert_eq!(sim.submit_count(), 1, "a POST is never repeated");
+    let result = &run.json()[0];
+    assert_eq!(result["status"], "failed");
+    assert_eq!(result["error"]["code"], "gateway_error");
+    let said = format!("{}{}", run.stdout(), run.stderr());
+    assert!(said.contains("502"), "{said}");
+    for markup in ["<html", "<center>", "nginx</"] {
+        assert!(!said.contains(markup), "{said}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_refusals_and_failed_jobs_have_their_own_exit_codes() {
+    let machine = Machine::new();
+    let sim = simulator(Dialect::OpenAi).await;
+    let submit = |extra: &'static [&'static str]| {
+        let mut args = vec![
+            "submit",
+            "--base-url",
+            sim.base_url(),
+            "--prompt",
+            "A red kite",
+        ];
+        args.extend_from_slice(extra);
+        args
+    };
+    let unknown = machine.run(&submit(&["--model", "sora-9"])).await.expect(2);
+    assert!(
+        unknown.stderr().contains("Unknown model"),
+        "{}",
+        unknown.stderr()
+    );
+    machine
+        .run(&submit(&["--model", "veo3.1", "--seconds", "7"]))
+        .await
+        .expect(2);
+    machine
+        .run(&submit(&["--model", "veo3.1", "--field", "no-equals-sign"]))
+        .await
+        .expect(2);
+    assert_eq!(sim.submit_count(), 0, "nothing is sent for bad input");
+
+    let no_key = machine
+        .run_with_key(None, &submit(&["--model", "veo3.1"]))
+        .await
+        .expect(2);
+    assert!(no_key.stderr().contains("keychain"), "{}", no_key.stderr());
+
+    sim.inject(Route::Submit, Fault::Unauthorized);
+    machine.run(&submit(&["--model", "veo3.1"])).await.expect(3);
+
+    sim.next_outcome(Outcome::Fail("The upstream model is overloaded.".into()));
+    let failed = machine
+        .run(&submit(&["--model", "veo3.1", "--wait"]))
+        .await
+        .expect(4);
+    assert!(
+        failed.stderr().contains("overloaded"),
+        "{}",
+        failed.stderr()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_file_runs_every_row_with_at_most_n_jobs_on_the_gateway() {
+    let machine = Machine::new();
+    let sim = simulator(Dialect::OpenAi).await;
+    let job_time = Duration::from_millis(400);
+    sim.set_job_duration(job_time);
+    // Outcomes go by order of arrival; the third POST waits for a free slot, so it is row 3.
+    sim.next_outcome(Outcome::Complete);
+    sim.next_outcome(Outcome::Complete);
+    sim.next_outcome(Outcome::Fail("Rejected upstream.".into()));
+    let file = machine.path("jobs.csv");
+    std::fs::write(
+        &file,
+        "prompt,model,seconds,size\n\"A boat, at dawn\",veo3.1,4,16:9\nA fox,veo3.1,6,9:16\nA kite,,,\nA lighthouse,veo3.1-pro,8,16:9\nRain on glass,veo3.1,4,9:16\n",
+    )
+    .unwrap();
+    let out = machine.path("batch");
+    let run = machine
+        .run(&[
+            "batch",
+            file.to_str().unwrap(),
+            "--concurrency",
+            "2",
+            "--base-url",
+            sim.base_url(),
+            "--out",
+            out.to_str().unwrap(),
+            "--json",
+        ])
+        .await
+        .expect(4);
+    let results = run.json();
+    let statuses: Vec<&str> = results
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "downloaded",
+            "downloaded",
+            "failed",
+            "downloaded",
+            "downloaded"
+        ],
+        "one failure does not stop the rest"
+    );
+    assert_eq!(files_in(&out).len(), 4);
+    assert_eq!(sim.submit_count(), 5);
+
+    // A job occupies the gateway from its POST until its time is up.
+    let posts: Vec<Instant> = sim
+        .requests_to("POST", "/v1/videos")
+        .iter()
+        .map(|r| r.at)
+        .collect();
+    let most = posts
+        .iter()
+        .map(|&start| {
+            posts
+                .iter()
+                .filter(|&&other| other <= start && start < other + job_time)
+                .count()
+        })
+        .max()
+        .unwrap();
+    assert_eq!(most, 2, "the concurrency limit is used, never exceeded");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_landscape_picture_sent_for_9_16_arrives_portrait() {
+    let machine = Machine::new();
+    let sim = simulator(Dialect::OpenAi).await;
+    let picture = machine.path("wide.png");
+    image::RgbImage::from_fn(1600, 900, |x, _| image::Rgb([(x % 256) as u8, 90, 160]))
+        .save(&picture)
+        .unwrap();
+    machine
+        .run(&[
+            "submit",
+            "--base-url",
+            sim.base_url(),
+            "--prompt",
+            "The scene comes alive",
+            "--model",
+            "veo3.1",
+            "--size",
+            "9:16",
+            "--image",
+            picture.to_str().unwrap(),
+        ])
+        .await
+        .expect(0);
+    let sent = &sim.requests_to("POST", "/v1/videos")[0];
+    assert_eq!(sent.field("size"), Some("9:16"));
+    let part = sent
+        .files
+        .iter()
+        .find(|f| f.name == "input_reference")
+        .expect("the picture is sent");
+    let img = image::load_from_memory(&part.bytes).unwrap();
+    let (w, h) = (img.width() as i64, img.height() as i64);
+    assert!(h > w, "{w}x{h}");
+    assert!((w * 16 - h * 9).abs() <= 16, "{w}x{h} is 9:16");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_key_never_appears_in_output_or_on_disk() {
+    let machine = Machine::new();
+    let sim = simulator(Dialect::NewApi).await;
+    let mut said = String::new();
+    // A gateway that echoes the key back in its refusal.
+    sim.inject(Route::Submit, Fault::Unauthorized);
+    for fault_run in [true, false] {
+        let run = machine
+            .run(&[
+                "submit",
+                "--base-url",
+                sim.base_url(),
+                "--prompt",
+                "A quiet harbour",
+                "--model",
+                "veo3.1",
+                "--wait",
+                "--json",
+            ])
+            .await
+            .expect(if fault_run { 3 } else { 0 });
+        said += &run.stdout();
+        said += &run.stderr();
+    }
+    for args in [&["list", "--json"][..], &["status", "nope"][..]] {
+        let run = machine.run(args).await;
+        said += &run.stdout();
+        said += &run.stderr();
+    }
+    assert!(said.contains("key"), "the refusal is explained: {said}");
+    assert!(!said.contains(KEY), "{said}");
+    let sent = sim.requests_to("POST", "/v1/videos");
+    assert_eq!(
+        sent[0].header("authorization"),
+        Some(format!("Bearer {KEY}").as_str()),
+        "the key did reach the gateway"
+    );
+    for file in walk(machine.home.path()) {
+        let bytes = std::fs::read(&file).unwrap();
+        let hit = bytes.windows(KEY.len()).any(|w| w == KEY.as_bytes());
+        assert!(!hit, "{} holds the key", file.display());
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for path in files_in(dir) {
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}

@@ -1,0 +1,45 @@
+use std::time::Duration;
+
+use veo_desk::simulator::{Dialect, Simulator};
+
+use crate::harness::App;
+
+#[tokio::test]
+async fn several_prompts_become_several_cards_that_run_two_at_a_time() {
+    let sim = Simulator::start(Dialect::OpenAi).await.unwrap();
+    sim.set_job_duration(Duration::from_secs(1));
+    sim.set_poll_after(Some(Duration::from_millis(300)));
+    let app = App::start("batch").await;
+    app.connect_gateway(sim.base_url(), "sk-e2e-batch-8642")
+        .await;
+
+    app.script(
+        "document.querySelector('details.batch').open = true",
+        vec![],
+    )
+    .await;
+    app.type_into(
+        "Prompts, one per line",
+        "A paper boat on a rainy street\nA fox crossing fresh snow\nLanterns rising over a river",
+    )
+    .await;
+    app.choose("4 s").await;
+    app.click("Queue batch").await;
+    app.wait_for_text("3 videos queued.").await;
+    let three_cards = app
+        .poll_script("return document.querySelectorAll('.card').length === 3")
+        .await;
+    assert!(three_cards, "one card per prompt");
+    app.wait_for_text("Waiting for its turn").await;
+    app.screenshot("queued").await;
+
+    let all_saved = app
+        .poll_script("return document.querySelectorAll('.card.status-downloaded').length === 3")
+        .await;
+    assert!(all_saved, "every video of the batch is saved");
+    let sent = sim.requests_to("POST", "/v1/videos");
+    assert_eq!(sent.len(), 3, "each prompt sent once");
+    assert!(sent.iter().all(|r| r.field("seconds") == Some("4")));
+    app.screenshot("done").await;
+    app.close().await;
+}
