@@ -1,11 +1,13 @@
 //! Veo Desk: the Tauri shell over a Tauri-free core.
 
 pub mod commands;
+pub mod diagnostics;
 pub mod error;
 pub mod gateway;
 pub mod images;
 pub mod jobs;
 pub mod keychain;
+pub mod logs;
 pub mod paths;
 pub mod profiles;
 pub mod secret;
@@ -26,6 +28,7 @@ pub fn run() {
     let state = AppDirs::for_user()
         .and_then(|dirs| AppState::open(dirs, Box::new(OsKeychain::new())))
         .unwrap_or_else(|e| fail_to_start(&e.to_string()));
+    logs::init(&state.dirs.logs());
     let state = Arc::new(state);
     tauri::Builder::default()
         .manage(Arc::clone(&state))
@@ -36,6 +39,8 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
+            commands::app::diagnostics_text,
+            commands::app::export_diagnostics,
             commands::profiles::list_profiles,
             commands::profiles::save_profile,
             commands::profiles::delete_profile,

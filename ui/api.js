@@ -17,6 +17,9 @@ async function call(command, args) {
 }
 
 export const appInfo = () => call('app_info');
+export const diagnosticsText = () => call('diagnostics_text');
+/** Saves the diagnostics report (to the app's data folder without a path); returns where. */
+export const exportDiagnostics = (path = null) => call('export_diagnostics', { path });
 
 export const listProfiles = () => call('list_profiles');
 export const saveProfile = ({ id = null, draft, apiKey, sessionOnly = false }) =>

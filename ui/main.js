@@ -8,6 +8,7 @@ import { mountCards } from './views/cards.js';
 import { mountSetup } from './views/setup.js';
 import { mountGatewayBar, renderGatewayBar } from './views/gateway-bar.js';
 import { mountReference } from './views/reference.js';
+import { mountDiagnostics } from './views/diagnostics.js';
 
 let profiles = [];
 
@@ -115,3 +116,5 @@ api.listProfiles().then(showProfiles).catch((error) => {
 api.appInfo()
   .then((info) => { $('#app-version').textContent = `${info.name} ${info.version}`; })
   .catch((error) => { $('#app-version').textContent = error.message; });
+
+mountDiagnostics({ text: api.diagnosticsText, save: () => api.exportDiagnostics() });

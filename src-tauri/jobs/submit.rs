@@ -30,6 +30,14 @@ pub(crate) async fn submit(
     };
     let row = ctx.store.insert_submitting(&new, now_ms())?;
     ctx.emit(row.clone());
+    crate::logs::info(format!(
+        "job {}: sending {} {}s {} to {}",
+        row.id,
+        request.model,
+        request.seconds,
+        request.size,
+        client.base_url().host()
+    ));
     let row = match client.submit(request).await {
         Ok(job) => ctx
             .store
@@ -48,6 +56,11 @@ pub(crate) fn recover_interrupted(ctx: &Ctx) -> Result<Vec<JobRow>> {
 }
 
 fn record_refusal(ctx: &Ctx, id: &str, e: &GatewayError) -> Result<JobRow> {
+    crate::logs::warn(format!(
+        "job {id}: not accepted: {}: {}",
+        e.code(),
+        e.message
+    ));
     if may_have_created_a_job(e) {
         ctx.store.mark_uncertain(id, e.code(), &e.message, now_ms())
     } else {

@@ -22,6 +22,8 @@ export function mountSetup({ save, remove, test, useDemo, onDone }) {
     name: $('#setup-name').value,
     baseUrl: $('#setup-url').value,
     defaultModel: editing?.defaultModel ?? '',
+    proxy: $('#setup-proxy').value,
+    caFile: $('#setup-ca-file').value,
   });
 
   const submit = async (keepForSessionOnly) => {
@@ -88,6 +90,9 @@ export function mountSetup({ save, remove, test, useDemo, onDone }) {
       if (profile) {
         $('#setup-url').value = profile.baseUrl;
         $('#setup-name').value = profile.name;
+        $('#setup-proxy').value = profile.proxy ?? '';
+        $('#setup-ca-file').value = profile.caFile ?? '';
+        $('#setup-network').open = Boolean(profile.proxy || profile.caFile);
         $('#setup-key').placeholder = profile.key.saved
           ? `Saved key ends in …${profile.key.last4}. Leave empty to keep it.`
           : 'sk-…';
