@@ -1,12 +1,14 @@
 //! Veo Desk: the Tauri shell over a Tauri-free core.
 
 pub mod commands;
+pub mod diagnostics;
 pub mod error;
 pub mod gateway;
 pub mod i18n;
 pub mod images;
 pub mod jobs;
 pub mod keychain;
+pub mod logs;
 pub mod paths;
 pub mod profiles;
 pub mod ready_report;
@@ -34,6 +36,7 @@ pub fn run() {
     let settings = settings::SettingsStore::open(&state.dirs)
         .unwrap_or_else(|e| fail_to_start(&e.to_string()));
     let chosen_video_dir = settings.get().video_dir.clone();
+    logs::init(&state.dirs.logs());
     let state = Arc::new(state);
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
@@ -48,6 +51,8 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
             commands::app::report_ready,
+            commands::app::diagnostics_text,
+            commands::app::export_diagnostics,
             commands::profiles::list_profiles,
             commands::profiles::save_profile,
             commands::profiles::delete_profile,

@@ -30,6 +30,11 @@ impl AppDirs {
         })
     }
 
+    /// The log files (`<data>/logs`, where Tauri's `app_log_dir` points on Linux).
+    pub fn logs(&self) -> PathBuf {
+        self.data.join("logs")
+    }
+
     /// Everything below one folder, for tests and portable setups.
     pub fn under(root: &Path) -> AppDirs {
         AppDirs {

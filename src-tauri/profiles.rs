@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::gateway::url::BaseUrl;
+use crate::gateway::Network;
 use crate::paths::{write_atomic, AppDirs};
 
 const FILE_NAME: &str = "profiles.json";
@@ -23,6 +24,9 @@ pub struct Profile {
     /// The built-in demo gateway: its address is wherever it runs this time.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub demo: bool,
+    /// Proxy and extra certificate authority, when this gateway needs them.
+    #[serde(default, flatten)]
+    pub network: Network,
 }
 
 /// The name the built-in demo gateway is listed under.
@@ -51,6 +55,8 @@ pub struct ProfileDraft {
     pub base_url: String,
     #[serde(default)]
     pub default_model: String,
+    #[serde(default, flatten)]
+    pub network: Network,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -130,6 +136,7 @@ impl Profiles {
                 base_url: "http://127.0.0.1/v1".to_string(),
                 default_model: DEFAULT_MODEL.to_string(),
                 demo: true,
+                network: Network::default(),
             },
         };
         self.put(profile.clone())?;
@@ -246,12 +253,14 @@ impl Profiles {
             "" => DEFAULT_MODEL.to_string(),
             model => model.to_string(),
         };
+        let network = draft.network.validated()?;
         Ok(Profile {
             id,
             name,
             base_url: base.as_str().to_string(),
             default_model,
             demo: false,
+            network,
         })
     }
 
@@ -270,7 +279,7 @@ mod tests {
         ProfileDraft {
             name: name.into(),
             base_url: url.into(),
-            default_model: String::new(),
+            ..Default::default()
         }
     }
 

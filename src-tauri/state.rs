@@ -70,10 +70,11 @@ impl AppState {
                 profile.name
             ))
         })?;
-        Ok(GatewayClient::new(
+        Ok(GatewayClient::with_network(
             &profile.base_url,
             key.expose(),
             ClientOptions::default(),
+            &profile.network,
         )?)
     }
 

@@ -3,8 +3,10 @@
 //! reply the UI gets. Runs against the real keychain (scripts/test provides one).
 
 use std::path::Path;
+use std::sync::Arc;
 
-use veo_desk::gateway::SubmitRequest;
+use veo_desk::gateway::{Network, SubmitRequest};
+use veo_desk::jobs::{ClientFor, EventSink, JobStore, Jobs, JobsOptions};
 use veo_desk::keychain::OsKeychain;
 use veo_desk::paths::AppDirs;
 use veo_desk::profiles::ProfileDraft;
@@ -26,7 +28,7 @@ async fn the_key_appears_in_no_file_no_error_and_no_reply() {
         let draft = ProfileDraft {
             name: "Leak test".into(),
             base_url: sim.base_url().into(),
-            default_model: String::new(),
+            ..Default::default()
         };
         let profile = profiles.prepare(&draft, None).unwrap();
         let key = veo_desk::secret::ApiKey::new(KEY).unwrap();
@@ -65,6 +67,93 @@ async fn the_key_appears_in_no_file_no_error_and_no_reply() {
         assert!(!text.contains(KEY), "the key leaked into: {text}");
     }
     assert_eq!(status.last4.as_deref(), Some("9d2b"));
+    assert_no_file_contains(root.path(), KEY);
+    state.keys.forget(&profile.id).unwrap();
+}
+
+/// Support asks for diagnostics after things went wrong: real submissions with a real
+/// key against failing routes, then "Export diagnostics". The report says what failed
+/// and holds neither the key nor a proxy password.
+#[tokio::test]
+async fn the_diagnostics_export_holds_the_failures_but_not_the_key() {
+    let root = tempfile::tempdir().unwrap();
+    let dirs = AppDirs::under(root.path());
+    veo_desk::logs::init(&dirs.logs());
+    let keychain = OsKeychain::with_service("com.veodesk.desktop.tests.diagnostics");
+    let state = Arc::new(AppState::open(dirs.clone(), Box::new(keychain)).unwrap());
+    let sim = Simulator::start(Dialect::NewApi).await.unwrap();
+    let profile = {
+        let mut profiles = state.profiles().unwrap();
+        let office = ProfileDraft {
+            name: "Office".into(),
+            base_url: "https://gateway.example.com".into(),
+            network: Network {
+                proxy: Some("http://me:proxy-pass-771@proxy.example.com:3128".into()),
+                ca_file: None,
+            },
+            ..Default::default()
+        };
+        profiles.add(&office).unwrap();
+        let draft = ProfileDraft {
+            name: "Leaky".into(),
+            base_url: sim.base_url().into(),
+            ..Default::default()
+        };
+        let profile = profiles.prepare(&draft, None).unwrap();
+        let key = veo_desk::secret::ApiKey::new(KEY).unwrap();
+        state.keys.save(&profile.id, &key, false).unwrap();
+        profiles.put(profile.clone()).unwrap();
+        profile
+    };
+
+    let store = JobStore::open(&dirs).unwrap();
+    let for_jobs = Arc::clone(&state);
+    let client_for: ClientFor = Arc::new(move |id| for_jobs.client_for_id(id));
+    let events: EventSink = Arc::new(|_| {});
+    let options = JobsOptions::new(root.path().join("Videos"));
+    let jobs = Jobs::start(store.clone(), client_for, events, options).unwrap();
+    let faults = [
+        Fault::Unauthorized, // echoes the key back
+        Fault::HtmlBadGateway,
+        Fault::MalformedJson,
+        Fault::PlainText {
+            status: 400,
+            text: format!("bad request for token {KEY}"),
+        },
+    ];
+    for fault in &faults {
+        sim.inject(Route::Submit, fault.clone());
+        let row = jobs.submit(&profile.id, request(), None).await.unwrap();
+        assert!(row.error_code.is_some(), "{row:?}");
+    }
+    assert_eq!(sim.submit_count(), faults.len());
+    let echoed = sim.requests_to("POST", "/v1/videos");
+    assert_eq!(
+        echoed[0].header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+
+    let path = veo_desk::diagnostics::export(&state, &store, None).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        !text.contains(KEY),
+        "the key leaked into the diagnostics:\n{text}"
+    );
+    assert!(!text.contains("proxy-pass-771"), "{text}");
+    for expected in [
+        "Veo Desk diagnostics",
+        "Leaky [active]",
+        "key saved",
+        "me:***@proxy.example.com:3128",
+        "key_rejected",
+        "gateway_error",
+        "bad_response",
+        "request_rejected",
+        "not accepted",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    drop(jobs);
     assert_no_file_contains(root.path(), KEY);
     state.keys.forget(&profile.id).unwrap();
 }

@@ -14,6 +14,7 @@ import { mountSettings, applyTheme } from './views/settings.js';
 import { mountHistory } from './views/history.js';
 import { mountVideoFolder } from './views/video-folder.js';
 import { mountBatch } from './views/batch.js';
+import { mountDiagnostics } from './views/diagnostics.js';
 
 // Strings and settings come first: every view renders in the user's language.
 const settings = await api.getSettings().catch(() => ({ presets: [], prices: {} }));
@@ -205,3 +206,5 @@ api.listProfiles().then(showProfiles).catch((error) => {
 api.appInfo()
   .then((info) => { $('#app-version').textContent = `${info.name} ${info.version}`; })
   .catch((error) => { $('#app-version').textContent = errorText(error); });
+
+mountDiagnostics({ text: api.diagnosticsText, save: api.exportDiagnostics });

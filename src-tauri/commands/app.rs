@@ -22,3 +22,27 @@ pub fn app_info() -> Result<AppInfo> {
 pub fn report_ready() -> Result<()> {
     crate::ready_report::report_ready()
 }
+
+/// The diagnostics report as text, for "Copy diagnostics". Never contains a key.
+#[tauri::command]
+pub async fn diagnostics_text(
+    state: tauri::State<'_, std::sync::Arc<crate::state::AppState>>,
+    jobs: tauri::State<'_, crate::jobs::Jobs>,
+) -> Result<String> {
+    let (state, store) = (std::sync::Arc::clone(&state), jobs.store().clone());
+    super::blocking(move || crate::diagnostics::report(&state, &store)).await
+}
+
+/// Saves the report in the app's data folder and returns where it went. The window
+/// names no path: it gets no say over where files are written.
+#[tauri::command]
+pub async fn export_diagnostics(
+    state: tauri::State<'_, std::sync::Arc<crate::state::AppState>>,
+    jobs: tauri::State<'_, crate::jobs::Jobs>,
+) -> Result<String> {
+    let (state, store) = (std::sync::Arc::clone(&state), jobs.store().clone());
+    super::blocking(move || {
+        crate::diagnostics::export(&state, &store, None).map(|p| p.display().to_string())
+    })
+    .await
+}

@@ -23,6 +23,8 @@ pub struct ProfileView {
     demo: bool,
     warning: Option<&'static str>,
     key: KeyStatus,
+    proxy: Option<String>,
+    ca_file: Option<String>,
 }
 
 fn view(state: &AppState, profile: &Profile, active_id: Option<&str>) -> ProfileView {
@@ -34,6 +36,8 @@ fn view(state: &AppState, profile: &Profile, active_id: Option<&str>) -> Profile
         active: active_id == Some(profile.id.as_str()),
         demo: profile.demo,
         warning: profile.warning(),
+        proxy: profile.network.proxy.clone(),
+        ca_file: profile.network.ca_file.clone(),
         key: if profile.demo {
             KeyStatus::default()
         } else {
@@ -156,7 +160,13 @@ pub async fn test_connection(
             ))
         }
     };
-    let client = GatewayClient::new(&draft.base_url, key.expose(), ClientOptions::default())?;
+    let network = draft.network.validated()?;
+    let client = GatewayClient::with_network(
+        &draft.base_url,
+        key.expose(),
+        ClientOptions::default(),
+        &network,
+    )?;
     let took = client.check_connection().await?;
     Ok(ConnectionReport {
         host: client.base_url().host(),

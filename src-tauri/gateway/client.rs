@@ -10,8 +10,9 @@ use reqwest::multipart::{Form, Part};
 use reqwest::{Response, Url};
 
 use super::download::{self, DownloadProgress};
-use super::errors::{from_response, Action, ErrorKind, GatewayError, ServerText};
+use super::errors::{from_response, through_proxy, Action, ErrorKind, GatewayError, ServerText};
 use super::http::{upload_limit, within};
+use super::network::Network;
 use super::poll::{server_wait_hint, PollPolicy, RetryPolicy};
 use super::upload::UploadProgress;
 use super::url::BaseUrl;
@@ -79,6 +80,8 @@ pub struct GatewayClient {
     base: BaseUrl,
     key: ApiKey,
     options: ClientOptions,
+    /// The proxy in use, if any, to name it when nothing can be reached.
+    proxy: Option<String>,
 }
 
 /// A job id no gateway hands out, for `check_connection`.
@@ -92,6 +95,16 @@ impl GatewayClient {
         api_key: &str,
         options: ClientOptions,
     ) -> Result<GatewayClient, GatewayError> {
+        Self::with_network(base_url, api_key, options, &Network::default())
+    }
+
+    /// The same, through a proxy and/or trusting an extra certificate authority.
+    pub fn with_network(
+        base_url: &str,
+        api_key: &str,
+        options: ClientOptions,
+        network: &Network,
+    ) -> Result<GatewayClient, GatewayError> {
         let base = BaseUrl::parse(base_url)?;
         let key = ApiKey::new(api_key).ok_or_else(|| {
             GatewayError::new(
@@ -100,7 +113,8 @@ impl GatewayClient {
             )
         })?;
         Ok(GatewayClient {
-            http: super::http::build(options.connect_timeout)?,
+            http: super::http::build(options.connect_timeout, network)?,
+            proxy: network.proxy_for(&base.endpoint(&[])),
             base,
             key,
             options,
@@ -360,7 +374,12 @@ impl GatewayClient {
     }
 
     fn hide_key<T>(&self, result: Result<T, GatewayError>) -> Result<T, GatewayError> {
-        result.map_err(|e| e.redact(self.key.expose()))
+        result
+            .map_err(|e| match &self.proxy {
+                Some(proxy) => through_proxy(e, proxy),
+                None => e,
+            })
+            .map_err(|e| e.redact(self.key.expose()))
     }
 }
 

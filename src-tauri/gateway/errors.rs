@@ -431,6 +431,18 @@ fn broken_off(action: Action, host: &str, silent: bool) -> GatewayError {
     GatewayError::new(kind, message)
 }
 
+/// The same failure when requests go through a proxy: the proxy is the likelier culprit,
+/// unless the gateway's certificate was refused.
+pub(crate) fn through_proxy(err: GatewayError, proxy: &str) -> GatewayError {
+    if err.kind != ErrorKind::Unreachable || err.message.contains("certificate") {
+        return err;
+    }
+    GatewayError::new(
+        ErrorKind::Unreachable,
+        format!("Could not connect to the gateway through the proxy {proxy}. Check that the proxy is running and its address (Edit gateway, or the HTTPS_PROXY setting). Nothing was sent."),
+    )
+}
+
 fn unreachable_message(host: &str, chain: &str) -> String {
     let hint = if chain.contains("dns") || chain.contains("lookup") || chain.contains("resolve") {
         format!(
@@ -441,7 +453,7 @@ fn unreachable_message(host: &str, chain: &str) -> String {
     } else if chain.contains("timed out") || chain.contains("timeout") {
         format!("{host} did not answer. Check your internet connection or proxy")
     } else if chain.contains("certificate") || chain.contains("tls") {
-        format!("the secure connection to {host} failed (certificate problem). Check the base URL")
+        format!("the secure connection to {host} failed: its certificate is not trusted or not made for this address. Check the base URL; if your gateway uses its own certificate authority, choose its CA file in Edit gateway")
     } else {
         format!("{host} could not be reached. Check the base URL and your internet connection")
     };

@@ -4,6 +4,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use super::errors::{from_transport, timed_out, Action, ErrorKind, GatewayError};
+use super::network::Network;
 
 pub const USER_AGENT: &str = concat!("VeoDesk/", env!("CARGO_PKG_VERSION"));
 
@@ -13,19 +14,21 @@ const MIN_UPLOAD_RATE: u64 = 16 * 1024;
 /// rustls with the `ring` provider, no OpenSSL. No overall or read timeout here:
 /// reqwest's read timeout also runs while a request body is uploading, so the client
 /// puts its own limits around each step with [`within`].
-pub fn build(connect_timeout: Duration) -> Result<reqwest::Client, GatewayError> {
+pub fn build(
+    connect_timeout: Duration,
+    network: &Network,
+) -> Result<reqwest::Client, GatewayError> {
     // Installing twice is harmless; the first provider installed in the process stays.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
+    let builder = reqwest::Client::builder()
         .user_agent(USER_AGENT)
-        .connect_timeout(connect_timeout)
-        .build()
-        .map_err(|e| {
-            GatewayError::new(
-                ErrorKind::Unreachable,
-                format!("Could not prepare secure connections: {e}"),
-            )
-        })
+        .connect_timeout(connect_timeout);
+    network.apply(builder)?.build().map_err(|e| {
+        GatewayError::new(
+            ErrorKind::Unreachable,
+            format!("Could not prepare secure connections: {e}"),
+        )
+    })
 }
 
 /// Runs one network step (send, or read one chunk) with a limit on silence.

@@ -105,6 +105,7 @@ fn plan_target(ctx: &Ctx, row: &JobRow) -> Result<PathBuf> {
 }
 
 fn saved(ctx: &Ctx, row: &JobRow, path: &Path, bytes: u64) -> Next {
+    crate::logs::info(format!("job {}: video saved ({bytes} bytes)", row.id));
     ctx.announce(ctx.store.mark_downloaded(&row.id, path, bytes));
     Next::Done
 }
@@ -119,6 +120,10 @@ fn failed_download(ctx: &Ctx, row: &JobRow, e: &GatewayError) -> Next {
 
 /// The job stays completed; the card shows why and offers a retry.
 fn failed(ctx: &Ctx, row: &JobRow, code: &str, message: &str) -> Next {
+    crate::logs::warn(format!(
+        "job {}: download failed: {code}: {message}",
+        row.id
+    ));
     ctx.announce(ctx.store.record_download_error(&row.id, code, message));
     Next::Done
 }

@@ -256,6 +256,7 @@ fn poll_failed(ctx: &Ctx, row: &JobRow, e: &GatewayError) -> Next {
 }
 
 fn ended(ctx: &Ctx, row: &JobRow, code: &str, message: &str) -> Next {
+    crate::logs::warn(format!("job {} ended: {code}: {message}", row.id));
     ctx.announce(ctx.store.mark_failed(&row.id, code, message, now_ms()));
     Next::Done
 }
@@ -284,6 +285,7 @@ fn failure(job: &VideoJob) -> &str {
 }
 
 fn note(ctx: &Ctx, id: &str, code: &str, message: &str) {
+    crate::logs::warn(format!("job {id}: checking it failed: {code}: {message}"));
     ctx.announce_if_changed(ctx.store.note_problem(id, code, message));
 }
 

@@ -77,6 +77,13 @@ async fn send(
     request: &SubmitRequest,
     on_upload: Option<UploadProgress>,
 ) -> Result<JobRow> {
+    crate::logs::info(format!(
+        "job {id}: sending {} {}s {} to {}",
+        request.model,
+        request.seconds,
+        request.size,
+        client.base_url().host()
+    ));
     let row = match client.submit_with_progress(request, on_upload).await {
         Ok(job) => ctx
             .store
@@ -103,6 +110,11 @@ pub(crate) fn recover_waiting(ctx: &Ctx) -> Result<Vec<JobRow>> {
 }
 
 fn record_refusal(ctx: &Ctx, id: &str, e: &GatewayError) -> Result<JobRow> {
+    crate::logs::warn(format!(
+        "job {id}: not accepted: {}: {}",
+        e.code(),
+        e.message
+    ));
     if may_have_created_a_job(e) {
         ctx.store.mark_uncertain(id, e.code(), &e.message, now_ms())
     } else {

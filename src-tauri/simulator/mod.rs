@@ -134,8 +134,25 @@ pub struct Simulator {
 impl Simulator {
     /// Binds a free port on 127.0.0.1 and starts serving on the current tokio runtime.
     pub async fn start(dialect: Dialect) -> std::io::Result<Simulator> {
+        Self::start_with(dialect, None).await
+    }
+
+    /// The same over https with `tls` (a certificate valid for 127.0.0.1), like a
+    /// gateway with a certificate from its own authority.
+    pub async fn start_tls(
+        dialect: Dialect,
+        tls: Arc<rustls::ServerConfig>,
+    ) -> std::io::Result<Simulator> {
+        Self::start_with(dialect, Some(tokio_rustls::TlsAcceptor::from(tls))).await
+    }
+
+    async fn start_with(
+        dialect: Dialect,
+        tls: Option<tokio_rustls::TlsAcceptor>,
+    ) -> std::io::Result<Simulator> {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
-        let base_url = format!("http://{}", listener.local_addr()?);
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let base_url = format!("{scheme}://{}", listener.local_addr()?);
         let disabled = match dialect {
             Dialect::OpenAi => HashSet::new(),
             Dialect::NewApi => HashSet::from([Endpoint::List, Endpoint::Delete, Endpoint::Remix]),
@@ -161,7 +178,7 @@ impl Simulator {
             seq: 0,
         }));
         let (shutdown, stopped) = oneshot::channel();
-        let task = tokio::spawn(server::serve(listener, state.clone(), stopped));
+        let task = tokio::spawn(server::serve(listener, tls, state.clone(), stopped));
         Ok(Simulator {
             base_url,
             state,

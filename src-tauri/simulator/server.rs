@@ -15,6 +15,7 @@ use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
+use tokio_rustls::TlsAcceptor;
 
 use super::body::SimBody;
 use super::jobs::{unix_now, Job, Outcome, Phase};
@@ -24,6 +25,7 @@ type Reply = Response<SimBody>;
 
 pub(crate) async fn serve(
     listener: TcpListener,
+    tls: Option<TlsAcceptor>,
     state: Arc<Mutex<State>>,
     mut stopped: oneshot::Receiver<()>,
 ) {
@@ -33,13 +35,29 @@ pub(crate) async fn serve(
             accepted = listener.accept() => {
                 let Ok((stream, _)) = accepted else { continue };
                 let state = state.clone();
+                let tls = tls.clone();
                 tokio::spawn(async move {
-                    let service = service_fn(move |req| handle(state.clone(), req));
-                    let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                    match tls {
+                        None => serve_connection(stream, state).await,
+                        // A failed handshake (e.g. a client that does not trust us) just ends.
+                        Some(tls) => if let Ok(stream) = tls.accept(stream).await {
+                            serve_connection(stream, state).await;
+                        },
+                    }
                 });
             }
         }
     }
+}
+
+async fn serve_connection<S>(stream: S, state: Arc<Mutex<State>>)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let service = service_fn(move |req| handle(state.clone(), req));
+    let _ = http1::Builder::new()
+        .serve_connection(TokioIo::new(stream), service)
+        .await;
 }
 
 /// Where a request goes, with the job id decoded.

@@ -23,6 +23,8 @@ export function mountSetup({ save, remove, test, useDemo, onDone }) {
     name: $('#setup-name').value,
     baseUrl: $('#setup-url').value,
     defaultModel: editing?.defaultModel ?? '',
+    proxy: $('#setup-proxy').value,
+    caFile: $('#setup-ca-file').value,
   });
 
   const submit = async (keepForSessionOnly) => {
@@ -89,6 +91,9 @@ export function mountSetup({ save, remove, test, useDemo, onDone }) {
       if (profile) {
         $('#setup-url').value = profile.baseUrl;
         $('#setup-name').value = profile.name;
+        $('#setup-proxy').value = profile.proxy ?? '';
+        $('#setup-ca-file').value = profile.caFile ?? '';
+        $('#setup-network').open = Boolean(profile.proxy || profile.caFile);
         $('#setup-key').placeholder = profile.key.saved
           ? t('setup.key.saved', { last4: profile.key.last4 })
           : 'sk-…';

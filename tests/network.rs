@@ -1,0 +1,300 @@
+//! Reaching a gateway the way offices and self-hosters do: through a proxy (set in the
+//! profile or in the environment) and over https with a certificate from the
+//! gateway's own authority. A real CONNECT proxy and a real TLS simulator.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
+use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use veo_desk::gateway::{GatewayClient, GatewayError, Network, SubmitRequest};
+use veo_desk::simulator::{Dialect, Simulator};
+
+const KEY: &str = "sk-network-test-5150";
+
+/// Clients read proxy variables when they are built; tests that change them or
+/// build clients take turns.
+static ENV: Mutex<()> = Mutex::new(());
+
+fn client(base: &str, network: &Network) -> Result<GatewayClient, GatewayError> {
+    let _turn = ENV.lock().unwrap_or_else(|p| p.into_inner());
+    GatewayClient::with_network(base, KEY, common::fast(), network)
+}
+
+/// A certificate authority of our own and a gateway certificate for 127.0.0.1 it signed.
+struct OwnCa {
+    pem_file: PathBuf,
+    server: Arc<rustls::ServerConfig>,
+}
+
+fn own_ca(dir: &Path, name: &str) -> OwnCa {
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, format!("{name} CA"));
+    let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
+    let leaf_key = KeyPair::generate().unwrap();
+    let leaf = CertificateParams::new(vec!["127.0.0.1".to_string()])
+        .unwrap()
+        .signed_by(&leaf_key, &ca)
+        .unwrap();
+    let pem_file = dir.join(format!("{name}.pem"));
+    std::fs::write(&pem_file, ca.pem()).unwrap();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let server = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![leaf.der().clone(), ca.der().clone()],
+            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der())),
+        )
+        .unwrap();
+    OwnCa {
+        pem_file,
+        server: Arc::new(server),
+    }
+}
+
+fn with_ca(ca: &OwnCa) -> Network {
+    Network {
+        ca_file: Some(ca.pem_file.display().to_string()),
+        ..Default::default()
+    }
+}
+
+fn request() -> SubmitRequest {
+    SubmitRequest {
+        prompt: "A lighthouse behind a firewall".into(),
+        model: "veo3.1".into(),
+        seconds: "4".into(),
+        size: "16:9".into(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn a_gateway_with_its_own_authority_works_once_its_ca_file_is_chosen() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca = own_ca(dir.path(), "office");
+    let sim = Simulator::start_tls(Dialect::OpenAi, ca.server.clone())
+        .await
+        .unwrap();
+    assert!(sim.base_url().starts_with("https://"));
+
+    let untrusted = client(sim.base_url(), &Network::default()).unwrap();
+    let e = untrusted.check_connection().await.unwrap_err();
+    assert_eq!(e.code(), "gateway_unreachable");
+    assert!(e.message.contains("certificate"), "{}", e.message);
+    assert!(e.message.contains("CA file"), "{}", e.message);
+
+    let trusted = client(sim.base_url(), &with_ca(&ca)).unwrap();
+    trusted.check_connection().await.unwrap();
+    let job = trusted.submit(&request()).await.unwrap();
+    assert_eq!(sim.submit_count(), 1);
+    assert!(!job.id.is_empty());
+}
+
+#[tokio::test]
+async fn another_authoritys_file_or_a_non_certificate_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let gateway_ca = own_ca(dir.path(), "gateway");
+    let other_ca = own_ca(dir.path(), "other");
+    let sim = Simulator::start_tls(Dialect::NewApi, gateway_ca.server.clone())
+        .await
+        .unwrap();
+
+    let wrong = client(sim.base_url(), &with_ca(&other_ca)).unwrap();
+    let e = wrong.check_connection().await.unwrap_err();
+    assert_eq!(e.code(), "gateway_unreachable");
+    assert!(e.message.contains("certificate"), "{}", e.message);
+
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "not a certificate").unwrap();
+    let bad = Network {
+        ca_file: Some(notes.display().to_string()),
+        ..Default::default()
+    };
+    let e = client(sim.base_url(), &bad).unwrap_err();
+    assert_eq!(e.code(), "invalid_input");
+    assert!(
+        e.message.contains("not a certificate file"),
+        "{}",
+        e.message
+    );
+    assert_eq!(sim.requests().len(), 0, "nothing reached the gateway");
+}
+
+#[tokio::test]
+async fn the_profile_proxy_carries_the_requests_and_never_sees_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca = own_ca(dir.path(), "proxied");
+    let sim = Simulator::start_tls(Dialect::OpenAi, ca.server.clone())
+        .await
+        .unwrap();
+    let proxy = ConnectProxy::start().await;
+    let network = Network {
+        proxy: Some(proxy.url()),
+        ..with_ca(&ca)
+    };
+    let c = client(sim.base_url(), &network).unwrap();
+    c.check_connection().await.unwrap();
+    c.submit(&request()).await.unwrap();
+
+    let authority = sim.base_url().trim_start_matches("https://").to_string();
+    let seen = proxy.seen();
+    assert!(
+        !seen.tunnels.is_empty() && seen.tunnels.iter().all(|t| *t == authority),
+        "{:?}",
+        seen.tunnels
+    );
+    assert_eq!(sim.submit_count(), 1);
+    assert!(
+        !seen.heads.contains(KEY),
+        "the proxy must only see the tunnel"
+    );
+}
+
+#[tokio::test]
+async fn https_proxy_from_the_environment_is_used_unless_no_proxy_names_the_host() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca = own_ca(dir.path(), "env");
+    let sim = Simulator::start_tls(Dialect::OpenAi, ca.server.clone())
+        .await
+        .unwrap();
+    let proxy = ConnectProxy::start().await;
+
+    let (via_env, bypassed) = {
+        let _turn = ENV.lock().unwrap_or_else(|p| p.into_inner());
+        std::env::set_var("HTTPS_PROXY", proxy.url());
+        let via_env =
+            GatewayClient::with_network(sim.base_url(), KEY, common::fast(), &with_ca(&ca));
+        std::env::set_var("NO_PROXY", "127.0.0.1");
+        let bypassed =
+            GatewayClient::with_network(sim.base_url(), KEY, common::fast(), &with_ca(&ca));
+        std::env::remove_var("HTTPS_PROXY");
+        std::env::remove_var("NO_PROXY");
+        (via_env.unwrap(), bypassed.unwrap())
+    };
+
+    via_env.check_connection().await.unwrap();
+    assert_eq!(proxy.seen().tunnels.len(), 1, "HTTPS_PROXY was honoured");
+    bypassed.check_connection().await.unwrap();
+    assert_eq!(proxy.seen().tunnels.len(), 1, "NO_PROXY was honoured");
+    assert_eq!(sim.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_proxy_that_is_not_there_is_named_and_nothing_is_sent() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let sim = Simulator::start(Dialect::OpenAi).await.unwrap();
+    let network = Network {
+        proxy: Some(format!("http://127.0.0.1:{port}")),
+        ..Default::default()
+    };
+    let c = client(sim.base_url(), &network).unwrap();
+    let e = c.submit(&request()).await.unwrap_err();
+    assert_eq!(e.code(), "gateway_unreachable");
+    assert!(e.message.contains("proxy"), "{}", e.message);
+    assert!(
+        e.message.contains(&format!("127.0.0.1:{port}")),
+        "{}",
+        e.message
+    );
+    assert_eq!(sim.submit_count(), 0);
+}
+
+#[tokio::test]
+async fn a_typed_proxy_is_checked_when_the_profile_is_saved() {
+    let typed = Network {
+        proxy: Some("socks5://127.0.0.1:1080".into()),
+        ..Default::default()
+    };
+    let e = typed.validated().unwrap_err();
+    assert_eq!(e.code(), "invalid_input");
+    assert!(e.message.contains("SOCKS"), "{}", e.message);
+}
+
+/// What the proxy saw: the CONNECT targets and every byte before each tunnel opened.
+#[derive(Default, Clone)]
+struct Seen {
+    tunnels: Vec<String>,
+    heads: String,
+}
+
+/// A minimal HTTP CONNECT proxy, as offices run them.
+struct ConnectProxy {
+    addr: std::net::SocketAddr,
+    seen: Arc<Mutex<Seen>>,
+}
+
+impl ConnectProxy {
+    async fn start() -> ConnectProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let seen = Arc::new(Mutex::new(Seen::default()));
+        let record = seen.clone();
+        tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                tokio::spawn(tunnel(client, record.clone()));
+            }
+        });
+        ConnectProxy { addr, seen }
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    fn seen(&self) -> Seen {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+async fn tunnel(mut client: TcpStream, seen: Arc<Mutex<Seen>>) {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match client.read(&mut byte).await {
+            Ok(1) => head.push(byte[0]),
+            _ => return,
+        }
+    }
+    let head = String::from_utf8_lossy(&head).into_owned();
+    let target = head
+        .strip_prefix("CONNECT ")
+        .and_then(|rest| rest.split_whitespace().next())
+        .map(str::to_string);
+    {
+        let mut seen = seen.lock().unwrap();
+        seen.heads.push_str(&head);
+        if let Some(t) = &target {
+            seen.tunnels.push(t.clone());
+        }
+    }
+    let Some(target) = target else {
+        let _ = client
+            .write_all(b"HTTP/1.1 405 Method Not Allowed\r\ncontent-length: 0\r\n\r\n")
+            .await;
+        return;
+    };
+    let Ok(mut upstream) = TcpStream::connect(&target).await else {
+        let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\n\r\n").await;
+        return;
+    };
+    if client
+        .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        .await
+        .is_ok()
+    {
+        let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+    }
+}

@@ -1,0 +1,28 @@
+// "Copy diagnostics" and "Export diagnostics" in the footer: a plain-text report for
+// support (no key inside; Rust builds it).
+
+import { $ } from '../dom.js';
+import { t, errorText } from '../i18n.js';
+
+export function mountDiagnostics({ text, save }) {
+  const status = $('#diagnostics-status');
+  const say = (message, tone = 'info') => {
+    status.textContent = message;
+    status.dataset.tone = tone;
+  };
+  $('#copy-diagnostics').addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(await text());
+      say(t('diagnostics.copied'), 'ok');
+    } catch (error) {
+      say(errorText(error), 'error');
+    }
+  });
+  $('#export-diagnostics').addEventListener('click', async () => {
+    try {
+      say(t('diagnostics.saved', { path: await save() }), 'ok');
+    } catch (error) {
+      say(errorText(error), 'error');
+    }
+  });
+}
