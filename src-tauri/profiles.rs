@@ -161,6 +161,7 @@ impl Profiles {
             name,
             base_url: base.as_str().to_string(),
             default_model: String::new(),
+            network: Network::default(),
         };
         let profile = self.prepare(&draft, None)?;
         self.file.profiles.push(profile.clone());

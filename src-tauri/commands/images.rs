@@ -6,9 +6,8 @@ use std::sync::Arc;
 
 use tauri::ipc::{InvokeBody, Request};
 use tauri::{State, WebviewWindow};
-use tauri_plugin_dialog::DialogExt;
 
-use super::blocking;
+use super::{blocking, pick};
 use crate::error::{Error, Result};
 use crate::images::{self, Focus, PrepareOptions, PreparedPreview, Probe, ThumbnailPreview};
 use crate::state::AppState;
@@ -69,47 +68,10 @@ pub async fn save_pasted_image(
 
 /// The system's file dialog for a reference image; `None` when cancelled. It runs
 /// from Rust, so the window needs no file-system permission: it only learns the
-/// path the user chose. "All files" stays offered so that choosing, say, a HEIC
-/// photo gets a plain "not supported" from the probe instead of a greyed-out file.
+/// path the user chose.
 #[tauri::command]
 pub async fn pick_reference_image(window: WebviewWindow) -> Result<Option<PathBuf>> {
-    if let Some(path) = picked_by_test() {
-        return Ok(Some(path));
-    }
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    window
-        .dialog()
-        .file()
-        .set_parent(&window)
-        .set_title("Choose a reference image")
-        .add_filter(
-            "Pictures (JPEG, PNG, WebP)",
-            &["jpg", "jpeg", "png", "webp"],
-        )
-        .add_filter("All files", &["*"])
-        .pick_file(move |picked| {
-            let _ = tx.send(picked);
-        });
-    let picked = rx
-        .await
-        .map_err(|_| Error::internal("the file dialog closed without an answer"))?;
-    picked
-        .map(|file| {
-            file.into_path().map_err(|_| {
-                Error::invalid_input("That file is not on this computer. Choose a local file.")
-            })
-        })
-        .transpose()
-}
-
-/// Window tests cannot operate a native dialog; debug builds let them name the
-/// file it would return. Release builds never read this variable.
-fn picked_by_test() -> Option<PathBuf> {
-    if cfg!(debug_assertions) {
-        std::env::var_os("VEO_DESK_TEST_PICKED_FILE").map(PathBuf::from)
-    } else {
-        None
-    }
+    blocking(move || pick::image(&window, "Choose a reference image")).await
 }
 
 /// Thumbnails of reference images, keyed by content (also used by job cards).

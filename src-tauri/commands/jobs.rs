@@ -10,7 +10,7 @@ use tauri::{AppHandle, State};
 
 use super::{blocking, pick};
 use crate::error::{Error, Result};
-use crate::gateway::{UploadProgress};
+use crate::gateway::UploadProgress;
 use crate::images::Focus;
 use crate::jobs::request::{self, ImageChoice, JobInput};
 use crate::jobs::{Cursor, GatewayDeletion, JobRow, JobStatus, Jobs, ListQuery, Page};
@@ -87,7 +87,7 @@ pub async fn submit_job(
         prepared.reference_thumb,
         Some(on_upload),
     )
-        .await
+    .await
 }
 
 impl GenerateRequest {

@@ -1,11 +1,40 @@
 //! Native file dialogs, called from Rust so the window keeps no file-system powers.
 //! WebDriver cannot press buttons in a native dialog: debug builds take the answer
-//! from `VEO_DESK_PICK_FOLDER` / `VEO_DESK_SAVE_AS` when set (window tests).
+//! from `VEO_DESK_PICK_FILE` / `VEO_DESK_PICK_FOLDER` / `VEO_DESK_SAVE_AS` when set
+//! (window tests). Release builds never read them.
 
 use std::path::{Path, PathBuf};
 
-use tauri::AppHandle;
+use tauri::{AppHandle, WebviewWindow};
 use tauri_plugin_dialog::DialogExt;
+
+use crate::error::{Error, Result};
+
+/// A reference picture, or `None` when the user cancelled. "All files" stays offered
+/// so that choosing, say, a HEIC photo gets a plain "not supported" from the probe
+/// instead of a greyed-out file. Blocks: call off the IPC thread.
+pub fn image(window: &WebviewWindow, title: &str) -> Result<Option<PathBuf>> {
+    if let Some(chosen) = test_answer("VEO_DESK_PICK_FILE") {
+        return Ok(Some(chosen));
+    }
+    window
+        .dialog()
+        .file()
+        .set_parent(window)
+        .set_title(title)
+        .add_filter(
+            "Pictures (JPEG, PNG, WebP)",
+            &["jpg", "jpeg", "png", "webp"],
+        )
+        .add_filter("All files", &["*"])
+        .blocking_pick_file()
+        .map(|file| {
+            file.into_path().map_err(|_| {
+                Error::invalid_input("That file is not on this computer. Choose a local file.")
+            })
+        })
+        .transpose()
+}
 
 /// The folder the user picked, or `None` when they cancelled. Blocks: call off the IPC thread.
 pub fn folder(app: &AppHandle, title: &str, start: &Path) -> Option<PathBuf> {

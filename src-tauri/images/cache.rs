@@ -95,7 +95,7 @@ pub fn trim(dir: &Path, bounds: CacheBounds) -> io::Result<usize> {
         })
         .collect();
     // Newest first: keep a prefix that fits, delete the rest.
-    entries.sort_by(|a, b| b.0.cmp(&a.0));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.0));
     let mut kept_bytes = 0u64;
     let mut removed = 0;
     for (i, (_, len, path)) in entries.iter().enumerate() {

@@ -22,7 +22,7 @@ fn photo(dir: &Path, name: &str, width: u32, height: u32) -> PathBuf {
 async fn start_picking(name: &str, home: &Path, picked: &Path) -> App {
     let launch = Launch::default()
         .home(home)
-        .env("VEO_DESK_TEST_PICKED_FILE", picked.to_str().unwrap());
+        .env("VEO_DESK_PICK_FILE", picked.to_str().unwrap());
     let app = App::start_with(name, launch).await;
     open_form(&app).await;
     app
