@@ -20,7 +20,7 @@ async fn several_prompts_become_several_cards_that_run_two_at_a_time() {
     .await;
     app.type_into(
         "Prompts, one per line",
-        "A paper boat on a rainy street\nA fox crossing fresh snow\nLanterns rising over a river",
+        "A paper boat on a rainy street\u{e007}A fox crossing fresh snow\u{e007}Lanterns rising over a river",
     )
     .await;
     app.choose("4 s").await;
