@@ -8,7 +8,6 @@ use tauri::State;
 
 use super::blocking;
 use crate::error::{Error, Result};
-use crate::gateway::Catalog;
 use crate::jobs::request::{self, JobInput};
 use crate::jobs::{JobRow, Jobs, QueueStatus};
 use crate::state::AppState;
@@ -36,13 +35,9 @@ pub async fn enqueue_batch(
     request: BatchRequest,
 ) -> Result<Vec<JobRow>> {
     let prompts = batch_prompts(&request.prompts, request.variations)?;
-    let profile = state
-        .profiles()?
-        .active()
-        .cloned()
-        .ok_or_else(|| Error::invalid_input("Connect a gateway first."))?;
-    // Checks the key (or starts the demo) before anything is stored.
-    state.client_for(&profile).await?;
+    let profile = super::jobs::ready_profile(&state).await?;
+    // The same models the form offers: built in plus the user's `models.json`.
+    let catalog = super::settings::catalog(&state)?;
     let cache = super::images::thumbnail_cache_dir(&state);
     let (model, seconds, size) = (request.model, request.seconds, request.size);
     let requests = blocking(move || {
@@ -56,7 +51,7 @@ pub async fn enqueue_batch(
                     size: size.clone(),
                     ..Default::default()
                 };
-                let prepared = request::prepare(input, &Catalog::builtin(), &cache)?;
+                let prepared = request::prepare(input, &catalog, &cache)?;
                 Ok((prepared.request, prepared.reference_thumb))
             })
             .collect::<Result<Vec<_>>>()

@@ -14,6 +14,7 @@ use crate::gateway::UploadProgress;
 use crate::images::Focus;
 use crate::jobs::request::{self, ImageChoice, JobInput};
 use crate::jobs::{Cursor, GatewayDeletion, JobRow, JobStatus, Jobs, ListQuery, Page};
+use crate::profiles::Profile;
 use crate::state::AppState;
 
 const SAVE_AS_TITLE: &str = "Save a copy of the video";
@@ -66,13 +67,7 @@ pub async fn submit_job(
     // The form's models: built in plus the user's `models.json`.
     let catalog = super::settings::catalog(&state)?;
     catalog.validate(&request.model, &request.seconds, &request.size)?;
-    let profile = state
-        .profiles()?
-        .active()
-        .cloned()
-        .ok_or_else(|| Error::invalid_input("Connect a gateway first."))?;
-    // Checks the key (or starts the demo) before anything is stored.
-    state.client_for(&profile).await?;
+    let profile = ready_profile(&state).await?;
 
     let cache = super::images::thumbnail_cache_dir(&state);
     let input = request.into_input();
@@ -88,6 +83,18 @@ pub async fn submit_job(
         Some(on_upload),
     )
     .await
+}
+
+/// The active gateway, once its key is known to be there (or the demo is running),
+/// so nothing is stored for a job that could not be sent.
+pub(super) async fn ready_profile(state: &AppState) -> Result<Profile> {
+    let profile = state
+        .profiles()?
+        .active()
+        .cloned()
+        .ok_or_else(|| Error::invalid_input("Connect a gateway first."))?;
+    state.client_for(&profile).await?;
+    Ok(profile)
 }
 
 impl GenerateRequest {
