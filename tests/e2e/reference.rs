@@ -74,7 +74,6 @@ async fn a_chosen_picture_is_previewed_as_it_will_be_sent() {
 }
 
 #[tokio::test]
-#[ignore = "not passing yet: the preview never updates"]
 async fn the_crop_frame_moves_with_the_arrow_keys() {
     let home = fresh_home();
     let photo = photo(home.path(), "harbour.jpg", 1600, 1200);
@@ -161,7 +160,6 @@ async fn choosing_a_heic_photo_says_it_is_not_supported() {
 /// system and emits `tauri://drag-*` events to the window; the test emits the
 /// same events, so everything from our listener on is the real path.
 #[tokio::test]
-#[ignore = "not passing yet: the preview never updates"]
 async fn a_dropped_picture_reaches_the_preview() {
     let app = App::start("drop").await;
     open_form(&app).await;
@@ -172,17 +170,24 @@ async fn a_dropped_picture_reaches_the_preview() {
     app.script(emit, vec![json!("tauri://drag-enter"), paths.clone()])
         .await;
     assert!(
-        app.poll_script("return document.body.classList.contains('dragging');")
-            .await,
-        "the drop area lights up while a file is over the window"
+        app.poll_script(
+            "return getComputedStyle(document.querySelector('#drop-overlay')).display === 'flex';"
+        )
+        .await,
+        "the whole window says it takes the drop while a file is over it"
     );
+    app.wait_for_text("Drop the picture to use it as the first frame")
+        .await;
     app.screenshot("dragging").await;
     app.script(emit, vec![json!("tauri://drag-drop"), paths])
         .await;
-    app.wait_for_text("Sent as 900×506 JPEG").await;
+    app.wait_for_text("Sent as 896×504 JPEG").await;
     assert!(
-        app.poll_script("return !document.body.classList.contains('dragging');")
-            .await
+        app.poll_script(
+            "return getComputedStyle(document.querySelector('#drop-overlay')).display === 'none';"
+        )
+        .await,
+        "the overlay goes once the picture is dropped"
     );
     let [_, _, w, h] = frame_box(&app).await;
     assert!(w > h * 1.5, "a landscape frame on a tall picture: {w}×{h}");
@@ -194,7 +199,6 @@ async fn a_dropped_picture_reaches_the_preview() {
 /// `DataTransfer` holds an image `File`. Our handler reads its bytes, Rust keeps
 /// them as a file and prepares it.
 #[tokio::test]
-#[ignore = "not passing yet: the preview never updates"]
 async fn a_pasted_picture_reaches_the_preview() {
     let app = App::start("paste").await;
     open_form(&app).await;
@@ -214,7 +218,7 @@ async fn a_pasted_picture_reaches_the_preview() {
                  return event.clipboardData.files.length;";
     let files = app.script(paste, vec![json!(base64)]).await;
     assert_eq!(files, json!(1), "the paste event carries the picture");
-    app.wait_for_text("Sent as 600×338 JPEG").await;
+    app.wait_for_text("Sent as 592×333 JPEG").await;
     let [_, _, w, h] = frame_box(&app).await;
     assert!(w > h * 1.5, "a landscape frame on a tall picture: {w}×{h}");
     app.screenshot("pasted").await;

@@ -23,6 +23,8 @@ export function mountReference({ api, currentSize }) {
       chosen = { path, thumbnail, fit: $('#reference-fit').value, focusX: 0.5, focusY: 0.5, prepared: null };
       $('#reference-image').src = thumbnail.data_url;
       await prepare();
+      // A drop or paste lands anywhere in the window: show where the picture went.
+      if (chosen?.prepared) preview.scrollIntoView({ block: 'center' });
     } catch (error) {
       say(errorText(error), 'error');
     }
@@ -111,8 +113,10 @@ export function mountReference({ api, currentSize }) {
   $('#reference-frame').addEventListener('click', (event) => {
     if (!chosen || chosen.fit !== 'crop') return;
     const box = event.currentTarget.getBoundingClientRect();
-    chosen.focusX = Math.min(1, Math.max(0, (event.clientX - box.left) / box.width));
-    chosen.focusY = Math.min(1, Math.max(0, (event.clientY - box.top) / box.height));
+    [chosen.focusX, chosen.focusY] = focusForCentre(chosen, [
+      (event.clientX - box.left) / box.width,
+      (event.clientY - box.top) / box.height,
+    ]);
     prepare();
   });
   // Arrow keys move the frame by 5% of the picture (Shift: 20%) and say where it is.
@@ -157,18 +161,33 @@ const ARROWS = {
   ArrowDown: { dx: 0, dy: 1, name: 'down', edge: 'bottom' },
 };
 
+// Rust reads the focus as how far the frame slides along its free axis (0: one edge,
+// 1: the other); people think of where its centre is. `half` is half the frame's
+// share of the picture on that axis.
+const centreOf = (focus, half) => half + focus * (1 - 2 * half);
+const focusOf = (centre, half) => {
+  const slack = 1 - 2 * half;
+  return slack < 1e-6 ? 0.5 : Math.min(1, Math.max(0, (centre - half) / slack));
+};
+const halves = (p) => [p.crop.width / 2 / p.source_width, p.crop.height / 2 / p.source_height];
+
+/** The focus that puts the frame's centre nearest to `[x, y]` (fractions of the picture). */
+function focusForCentre({ prepared }, [x, y]) {
+  const [halfW, halfH] = halves(prepared);
+  return [focusOf(x, halfW), focusOf(y, halfH)];
+}
+
 /**
  * The focus one step on, or null when the frame cannot go further. Works from the
- * requested focus, not the last drawn frame, so quick presses add up; the frame's
- * size bounds where its centre can be.
+ * requested focus, not the last drawn frame, so quick presses add up.
  */
 function nudge({ prepared: p, focusX, focusY }, { dx, dy }, amount) {
-  const halfW = p.crop.width / 2 / p.source_width;
-  const halfH = p.crop.height / 2 / p.source_height;
+  const [halfW, halfH] = halves(p);
+  const [x, y] = [centreOf(focusX, halfW), centreOf(focusY, halfH)];
   const within = (v, half) => Math.min(1 - half, Math.max(half, v));
-  const [x, y] = [within(focusX, halfW), within(focusY, halfH)];
   const [nx, ny] = [within(x + dx * amount, halfW), within(y + dy * amount, halfH)];
-  return Math.abs(nx - x) < 1e-6 && Math.abs(ny - y) < 1e-6 ? null : [nx, ny];
+  if (Math.abs(nx - x) < 1e-6 && Math.abs(ny - y) < 1e-6) return null;
+  return [focusOf(nx, halfW), focusOf(ny, halfH)];
 }
 
 function frameCentre({ crop, source_width: w, source_height: h }) {
