@@ -43,6 +43,7 @@ pub fn run() {
         .plugin(tauri_plugin_notification::init())
         .manage(Arc::clone(&state))
         .manage(std::sync::Mutex::new(settings))
+        .manage(commands::jobs::Uploads::default())
         .setup(move |app| {
             let jobs = start_jobs(app.handle(), &state, chosen_video_dir.clone())?;
             app.manage(jobs);
@@ -65,6 +66,7 @@ pub fn run() {
             commands::images::save_pasted_image,
             commands::images::pick_reference_image,
             commands::jobs::submit_job,
+            commands::jobs::stop_upload,
             commands::jobs::list_jobs,
             commands::jobs::retry_download,
             commands::jobs::delete_job,

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use common::fast;
 use veo_desk::gateway::{
-    ClientOptions, GatewayClient, ReferenceImage, SubmitRequest, UploadProgress,
+    ClientOptions, GatewayClient, ReferenceImage, SubmitRequest, UploadWatch,
 };
 use veo_desk::jobs::{
     save_copy, ClientFor, EventSink, GatewayDeletion, JobRow, JobStatus, JobStore, JobWarning,
@@ -897,10 +897,9 @@ async fn the_upload_reports_growing_progress_up_to_the_whole_image_and_posts_onc
     };
     let seen = Arc::new(Mutex::new(Vec::<(u64, u64)>::new()));
     let into = seen.clone();
-    let on_upload: UploadProgress =
-        Arc::new(move |sent, total| into.lock().unwrap().push((sent, total)));
+    let watch = UploadWatch::new(move |sent, total| into.lock().unwrap().push((sent, total)));
     let row = jobs
-        .submit_with_progress(PROFILE, req, None, Some(on_upload))
+        .submit_with_progress(PROFILE, req, None, Some(watch))
         .await
         .unwrap();
     assert_eq!(row.status, JobStatus::Running);
@@ -917,6 +916,79 @@ async fn the_upload_reports_growing_progress_up_to_the_whole_image_and_posts_onc
     let posts = setup.sim.requests_to("POST", "/v1/videos");
     assert_eq!(posts.len(), 1, "sent once");
     assert_eq!(posts[0].files[0].bytes, image, "the image arrived whole");
+}
+
+#[tokio::test]
+async fn stopping_an_upload_midway_creates_nothing_and_says_so() {
+    let setup = Setup::new(Dialect::OpenAi).await;
+    setup.sim.set_upload_rate(Some(2_000_000));
+    let jobs = setup.start_with(ClientOptions {
+        read_timeout: Duration::from_secs(30),
+        ..fast()
+    });
+    let image: Vec<u8> = (0..8_000_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let total = image.len() as u64;
+    let req = SubmitRequest {
+        input_reference: Some(ReferenceImage {
+            bytes: image,
+            file_name: "reference.jpg".into(),
+            mime: "image/jpeg".into(),
+        }),
+        ..request()
+    };
+    let sent = Arc::new(Mutex::new(0u64));
+    let into = sent.clone();
+    let watch = UploadWatch::new(move |s, _| *into.lock().unwrap() = s);
+
+    let stopper = async {
+        while *sent.lock().unwrap() == 0 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let at = *sent.lock().unwrap();
+        (at, watch.stop())
+    };
+    let (row, (stopped_at, stopped)) = tokio::join!(
+        jobs.submit_with_progress(PROFILE, req, None, Some(watch.clone())),
+        stopper
+    );
+    assert!(stopped_at < total, "stopped midway: {stopped_at} of {total}");
+    assert!(stopped, "a midway upload can be stopped");
+    let row = row.unwrap();
+    assert_eq!(row.status, JobStatus::Cancelled);
+    assert!(
+        row.error_message.unwrap().contains("no video was made"),
+        "the card says nothing was made"
+    );
+    assert_eq!(setup.sim.submit_count(), 0, "the gateway never got a whole request");
+    assert_eq!(
+        jobs.store().get(&row.id).unwrap().unwrap().status,
+        JobStatus::Cancelled,
+        "the history keeps it as cancelled"
+    );
+}
+
+#[tokio::test]
+async fn an_upload_that_has_gone_out_whole_cannot_be_stopped() {
+    let setup = Setup::new(Dialect::OpenAi).await;
+    let jobs = setup.start();
+    let req = SubmitRequest {
+        input_reference: Some(ReferenceImage {
+            bytes: vec![7; 200_000],
+            file_name: "reference.jpg".into(),
+            mime: "image/jpeg".into(),
+        }),
+        ..request()
+    };
+    let watch = UploadWatch::new(|_, _| {});
+    let row = jobs
+        .submit_with_progress(PROFILE, req, None, Some(watch.clone()))
+        .await
+        .unwrap();
+    assert_eq!(row.status, JobStatus::Running);
+    assert!(!watch.stop(), "too late once the gateway has the request");
+    assert_eq!(setup.sim.submit_count(), 1);
 }
 
 // ---- Restart ----

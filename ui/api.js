@@ -52,12 +52,17 @@ export function onFileDrop({ enter, leave, drop }) {
   });
 }
 
-/** Sends the form; `onUpload({sent, total})` hears how much of the image has gone out. */
-export function submitJob(request, onUpload = () => {}) {
+/**
+ * Sends the form; `onUpload({sent, total})` hears how much of the image has gone out.
+ * `uploadId` names the upload for `stopUpload`.
+ */
+export function submitJob(request, uploadId, onUpload = () => {}) {
   const channel = new tauri.core.Channel();
   channel.onmessage = onUpload;
-  return call('submit_job', { request, onUpload: channel });
+  return call('submit_job', { request, uploadId, onUpload: channel });
 }
+/** Stops an upload still under way; false when it is too late. */
+export const stopUpload = (uploadId) => call('stop_upload', { uploadId });
 export const listJobs = ({ after = null, text = null, statuses = null } = {}) =>
   call('list_jobs', { after, text, statuses });
 /** Asks where to put a copy of the saved video; resolves to its path, or null when cancelled. */

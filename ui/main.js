@@ -125,24 +125,36 @@ const form = mountForm({
   async onSubmit(request, say) {
     say(t('form.sending'));
     const upload = $('#upload-progress');
+    const stop = $('#stop-upload');
+    const generate = $('#generate');
+    const uploadId = crypto.randomUUID();
     let answered = false;
     const onUpload = ({ sent, total }) => {
       // A late message must not bring the bar back after the answer.
       if (answered || total === 0) return;
       upload.hidden = false;
       upload.value = sent / total;
+      // Once all of it has gone out the gateway may be making the video: no stopping.
+      stop.hidden = sent >= total;
       say(sent < total ? t('upload.progress', { percent: Math.floor((100 * sent) / total) }) : t('upload.sent'));
     };
+    stop.onclick = async () => {
+      if (!(await api.stopUpload(uploadId))) say(t('upload.tooLate'));
+    };
+    // One request at a time from the form: a double press must not make two videos.
+    generate.disabled = true;
     try {
-      const row = await api.submitJob({ ...request, reference: reference.current() }, onUpload);
-      answered = true;
-      upload.hidden = true;
+      const row = await api.submitJob({ ...request, reference: reference.current() }, uploadId, onUpload);
       cards.update(row);
-      say(row.status === 'failed' || row.status === 'uncertain' ? row.error_message : t('form.sent'), row.status === 'running' ? 'ok' : 'error');
+      const tone = { running: 'ok', cancelled: 'info' }[row.status] ?? 'error';
+      say(row.status === 'running' ? t('form.sent') : row.error_message, tone);
     } catch (error) {
+      say(errorText(error), 'error');
+    } finally {
       answered = true;
       upload.hidden = true;
-      say(errorText(error), 'error');
+      stop.hidden = true;
+      generate.disabled = false;
     }
   },
   onSettingsChange(current) {

@@ -1,8 +1,9 @@
 //! Making videos: submit from the form, list the history, act on a card.
 //! Job state reaches the UI as `job-changed` events carrying the stored row.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
@@ -10,7 +11,7 @@ use tauri::{AppHandle, State};
 
 use super::{blocking, pick};
 use crate::error::{Error, Result};
-use crate::gateway::UploadProgress;
+use crate::gateway::UploadWatch;
 use crate::images::Focus;
 use crate::jobs::request::{self, ImageChoice, JobInput};
 use crate::jobs::{Cursor, GatewayDeletion, JobRow, JobStatus, Jobs, ListQuery, Page};
@@ -50,13 +51,38 @@ pub struct UploadUpdate {
     total: u64,
 }
 
+/// Uploads under way, by the id the window gave them, so the window can stop one.
+#[derive(Default)]
+pub struct Uploads(Mutex<HashMap<String, UploadWatch>>);
+
+impl Uploads {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, UploadWatch>> {
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Forgets an upload however its submit ends.
+struct Registered<'a> {
+    uploads: &'a Uploads,
+    id: String,
+}
+
+impl Drop for Registered<'_> {
+    fn drop(&mut self) {
+        self.uploads.lock().remove(&self.id);
+    }
+}
+
 /// Stores the job, sends it once, and returns the stored row. Failures of the
 /// gateway come back as a failed row with the gateway's words, not as an error.
+/// `upload_id` names this upload for [`stop_upload`].
 #[tauri::command]
 pub async fn submit_job(
     state: State<'_, Arc<AppState>>,
     jobs: State<'_, Jobs>,
+    uploads: State<'_, Uploads>,
     request: GenerateRequest,
+    upload_id: String,
     on_upload: Channel<UploadUpdate>,
 ) -> Result<JobRow> {
     if request.prompt.trim().is_empty() {
@@ -73,16 +99,29 @@ pub async fn submit_job(
     let input = request.into_input();
     let prepared = blocking(move || request::prepare(input, &catalog, &cache)).await?;
     // A closed window simply stops listening; the upload goes on.
-    let on_upload: UploadProgress = Arc::new(move |sent, total| {
+    let watch = UploadWatch::new(move |sent, total| {
         let _ = on_upload.send(UploadUpdate { sent, total });
     });
+    uploads.lock().insert(upload_id.clone(), watch.clone());
+    let _registered = Registered {
+        uploads: &uploads,
+        id: upload_id,
+    };
     jobs.submit_with_progress(
         &profile.id,
         prepared.request,
         prepared.reference_thumb,
-        Some(on_upload),
+        Some(watch),
     )
     .await
+}
+
+/// Stops an upload before the gateway has the whole request. `false` when it is too
+/// late (everything went out, or the submit already ended): then the job goes on.
+#[tauri::command]
+pub fn stop_upload(uploads: State<'_, Uploads>, upload_id: String) -> bool {
+    let watch = uploads.lock().get(&upload_id).cloned();
+    watch.is_some_and(|w| w.stop())
 }
 
 /// The active gateway, once its key is known to be there (or the demo is running),

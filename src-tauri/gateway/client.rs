@@ -14,7 +14,7 @@ use super::errors::{from_response, through_proxy, Action, ErrorKind, GatewayErro
 use super::http::{upload_limit, within};
 use super::network::Network;
 use super::poll::{server_wait_hint, PollPolicy, RetryPolicy};
-use super::upload::UploadProgress;
+use super::upload::UploadWatch;
 use super::url::BaseUrl;
 use super::wire::{JobState, VideoJob, WireError};
 use crate::secret::ApiKey;
@@ -131,14 +131,15 @@ impl GatewayClient {
         self.submit_with_progress(request, None).await
     }
 
-    /// `submit`, telling `on_upload` how much of the reference image has gone out.
+    /// `submit`, telling `upload` how much of the reference image has gone out and
+    /// letting it stop the upload before the request is whole.
     pub async fn submit_with_progress(
         &self,
         request: &SubmitRequest,
-        on_upload: Option<UploadProgress>,
+        upload: Option<UploadWatch>,
     ) -> Result<VideoJob, GatewayError> {
         let result = async {
-            let form = build_form(request, on_upload)?;
+            let form = build_form(request, upload)?;
             let send = self
                 .http
                 .post(self.base.endpoint(&["videos"]))
@@ -394,7 +395,7 @@ fn upload_size(request: &SubmitRequest) -> u64 {
 
 fn build_form(
     request: &SubmitRequest,
-    on_upload: Option<UploadProgress>,
+    upload: Option<UploadWatch>,
 ) -> Result<Form, GatewayError> {
     let mut form = Form::new()
         .text("prompt", request.prompt.clone())
@@ -407,8 +408,8 @@ fn build_form(
         }
     }
     if let Some(image) = &request.input_reference {
-        let part = match on_upload {
-            Some(report) => super::upload::counted_part(image.bytes.clone(), report),
+        let part = match upload {
+            Some(watch) => super::upload::counted_part(image.bytes.clone(), watch),
             None => Part::bytes(image.bytes.clone()),
         };
         let part = part
@@ -424,6 +425,8 @@ fn build_form(
                 )
             })?;
         form = form.part("input_reference", part);
+    } else if let Some(watch) = upload {
+        watch.nothing_to_stream();
     }
     Ok(form)
 }

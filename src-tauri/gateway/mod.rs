@@ -35,6 +35,6 @@ pub use download::DownloadProgress;
 pub use errors::{ErrorKind, GatewayError};
 pub use network::Network;
 pub use poll::{PollPolicy, RetryPolicy};
-pub use upload::UploadProgress;
+pub use upload::UploadWatch;
 pub use url::BaseUrl;
 pub use wire::{JobState, VideoJob};

@@ -30,7 +30,7 @@ use serde::Serialize;
 use tokio::sync::broadcast;
 
 use crate::error::{Error, Result};
-use crate::gateway::{ErrorKind, GatewayClient, PollPolicy, SubmitRequest, UploadProgress};
+use crate::gateway::{ErrorKind, GatewayClient, PollPolicy, SubmitRequest, UploadWatch};
 use crate::paths::AppDirs;
 
 pub use export::save_copy;
@@ -282,16 +282,16 @@ impl Jobs {
             .await
     }
 
-    /// `submit`, telling `on_upload` how much of the reference image has been sent.
+    /// `submit`, telling `upload` how much of the reference image has been sent; a
+    /// stopped upload ends the row `cancelled`, with nothing created on the gateway.
     pub async fn submit_with_progress(
         &self,
         profile_id: &str,
         request: SubmitRequest,
         reference_thumb: Option<String>,
-        on_upload: Option<UploadProgress>,
+        upload: Option<UploadWatch>,
     ) -> Result<JobRow> {
-        let row =
-            submit::submit(&self.ctx, profile_id, &request, reference_thumb, on_upload).await?;
+        let row = submit::submit(&self.ctx, profile_id, &request, reference_thumb, upload).await?;
         self.poller.wake();
         Ok(row)
     }

@@ -390,6 +390,11 @@ impl JobStore {
         self.end_with(id, JobStatus::Uncertain, code, message, now)
     }
 
+    /// The user stopped the upload before the request was whole: nothing was created.
+    pub fn mark_cancelled(&self, id: &str, message: &str, now: i64) -> Result<JobRow> {
+        self.end_with(id, JobStatus::Cancelled, "cancelled", message, now)
+    }
+
     pub fn mark_expired(&self, id: &str, code: &str, message: &str, now: i64) -> Result<JobRow> {
         self.end_with(id, JobStatus::Expired, code, message, now)
     }

@@ -7,7 +7,7 @@
 use super::store::{now_ms, JobRow, NewJob};
 use super::Ctx;
 use crate::error::{Error, Result};
-use crate::gateway::{ErrorKind, GatewayClient, GatewayError, SubmitRequest, UploadProgress};
+use crate::gateway::{ErrorKind, GatewayClient, GatewayError, SubmitRequest, UploadWatch};
 
 /// What a row left `submitting` by a crash tells the user.
 pub const INTERRUPTED: &str = "Veo Desk closed while this request was being sent, so the gateway may have created the video (and may bill it). Check the gateway's task list or usage page before trying again.";
@@ -17,7 +17,7 @@ pub(crate) async fn submit(
     profile_id: &str,
     request: &SubmitRequest,
     reference_thumb: Option<String>,
-    on_upload: Option<UploadProgress>,
+    upload: Option<UploadWatch>,
 ) -> Result<JobRow> {
     // Nothing is sent without a client, so a missing key needs no row.
     let client = (ctx.client_for)(profile_id)?;
@@ -25,7 +25,7 @@ pub(crate) async fn submit(
     let row = ctx.store.insert_submitting(&new, now_ms())?;
     ctx.follow(&row.id);
     ctx.emit(row.clone());
-    send(ctx, &row.id, &client, request, on_upload).await
+    send(ctx, &row.id, &client, request, upload).await
 }
 
 /// What the history keeps of a request.
@@ -75,7 +75,7 @@ async fn send(
     id: &str,
     client: &GatewayClient,
     request: &SubmitRequest,
-    on_upload: Option<UploadProgress>,
+    upload: Option<UploadWatch>,
 ) -> Result<JobRow> {
     crate::logs::info(format!(
         "job {id}: sending {} {}s {} to {}",
@@ -84,16 +84,25 @@ async fn send(
         request.size,
         client.base_url().host()
     ));
-    let row = match client.submit_with_progress(request, on_upload).await {
+    let stopped = |w: &Option<UploadWatch>| w.as_ref().is_some_and(UploadWatch::was_stopped);
+    let row = match client.submit_with_progress(request, upload.clone()).await {
         Ok(job) => ctx
             .store
             .mark_running(id, &job.id, &job.raw_status, job.progress, now_ms())
             .map_err(|e| lost_remote_id(e, &job.id))?,
+        Err(_) if stopped(&upload) => {
+            crate::logs::info(format!("job {id}: upload stopped by the user"));
+            ctx.store
+                .mark_cancelled(id, UPLOAD_STOPPED, now_ms())?
+        }
         Err(e) => record_refusal(ctx, id, &e)?,
     };
     ctx.emit(row.clone());
     Ok(row)
 }
+
+/// What a job whose upload the user stopped tells them.
+pub const UPLOAD_STOPPED: &str = "Stopped while the image was uploading. The gateway never received the whole request, so no video was made. Generate again when ready.";
 
 /// Rows still `submitting` at start: the app died mid-POST.
 pub(crate) fn recover_interrupted(ctx: &Ctx) -> Result<Vec<JobRow>> {

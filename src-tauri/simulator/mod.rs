@@ -150,7 +150,7 @@ impl Simulator {
         dialect: Dialect,
         tls: Option<tokio_rustls::TlsAcceptor>,
     ) -> std::io::Result<Simulator> {
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let listener = small_window_listener()?;
         let scheme = if tls.is_some() { "https" } else { "http" };
         let base_url = format!("{scheme}://{}", listener.local_addr()?);
         let disabled = match dialect {
@@ -276,3 +276,29 @@ pub(crate) fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
+/// Loopback on 127.0.0.1 that behaves like a network for uploads: Ethernet-sized
+/// segments and a fixed receive window. Loopback's 64 KiB segments make the sender's
+/// self-tuned buffer swallow megabytes at once, and an upload's progress (and
+/// whether it can still be stopped) would say nothing of what the gateway has read.
+fn small_window_listener() -> std::io::Result<TcpListener> {
+    use std::os::fd::AsRawFd;
+    let socket = tokio::net::TcpSocket::new_v4()?;
+    socket.set_recv_buffer_size(64 * 1024)?;
+    let mss: libc::c_int = 1400;
+    // SAFETY: a valid socket, and an int option passed with its exact size.
+    let set = unsafe {
+        libc::setsockopt(
+            socket.as_raw_fd(),
+            libc::IPPROTO_TCP,
+            libc::TCP_MAXSEG,
+            (&mss as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    if set != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    socket.bind((std::net::Ipv4Addr::LOCALHOST, 0).into())?;
+    socket.listen(128)
+}
+

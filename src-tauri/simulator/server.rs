@@ -111,7 +111,12 @@ fn target(method: &Method, path: &str) -> Target {
 async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Reply, Infallible> {
     let (parts, body) = req.into_parts();
     let rate = lock(&state).upload_rate;
-    let body = read_body(body, rate).await;
+    // A body that broke off is no request: a real gateway never sees it whole.
+    let Some(body) = read_body(body, rate).await else {
+        let dialect = lock(&state).dialect;
+        let said = dialect.error("incomplete_body", "The request body ended early.");
+        return Ok(json_reply(400, said));
+    };
     let target = target(&parts.method, parts.uri.path());
     let range = parts
         .headers
@@ -183,23 +188,20 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Repl
 
 /// The whole request body; with a `rate` (bytes per second), a piece at a time with
 /// a pause after each, like a slow uplink.
-async fn read_body(mut body: Incoming, rate: Option<u64>) -> Bytes {
+/// The whole body, read at `rate` bytes a second when set; `None` when it broke off.
+async fn read_body(mut body: Incoming, rate: Option<u64>) -> Option<Bytes> {
     let Some(rate) = rate else {
-        return body
-            .collect()
-            .await
-            .map(|c| c.to_bytes())
-            .unwrap_or_default();
+        return body.collect().await.ok().map(|c| c.to_bytes());
     };
     let mut all = Vec::new();
-    while let Some(Ok(frame)) = body.frame().await {
-        if let Ok(data) = frame.into_data() {
+    while let Some(frame) = body.frame().await {
+        if let Ok(data) = frame.ok()?.into_data() {
             all.extend_from_slice(&data);
             let secs = data.len() as f64 / rate as f64;
             tokio::time::sleep(std::time::Duration::from_secs_f64(secs)).await;
         }
     }
-    Bytes::from(all)
+    Some(Bytes::from(all))
 }
 
 /// The answer's headers and first `keep` bytes, then a broken connection.

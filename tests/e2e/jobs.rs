@@ -243,15 +243,12 @@ async fn a_long_history_opens_a_page_at_a_time_and_search_narrows_it() {
     app.close().await;
 }
 
-#[tokio::test]
-#[ignore = "flaky: loopback socket buffers can take the whole picture at once, so the bar may never show a midway value"]
-async fn upload_progress_shows_while_a_large_reference_image_is_sent() {
+/// Starts the app on a gateway that reads uploads at about 300 KB/s, with a noisy
+/// full-HD picture (about 1.5 MB as sent) chosen through the file dialog's seam.
+async fn app_with_a_slow_uplink(name: &str, home: &std::path::Path) -> (Simulator, App) {
     let sim = gateway().await;
-    // About 1 MB/s: a noisy full-HD picture takes seconds to go out.
-    sim.set_upload_rate(Some(1_000_000));
-    // The picture is chosen through the file dialog's debug-build seam.
-    let home = fresh_home();
-    let noise = home.path().join("noise.png");
+    sim.set_upload_rate(Some(300_000));
+    let noise = home.join("noise.png");
     let mut seed = 0x2545_f491_u32;
     let img = image::RgbImage::from_fn(1920, 1080, |_, _| {
         seed ^= seed << 13;
@@ -262,26 +259,32 @@ async fn upload_progress_shows_while_a_large_reference_image_is_sent() {
     });
     img.save(&noise).unwrap();
     let launch = Launch::default()
-        .home(home.path())
+        .home(home)
         .env("VEO_DESK_PICK_FILE", noise.to_str().unwrap());
-    let app = App::start_with("upload-progress", launch).await;
+    let app = App::start_with(name, launch).await;
     app.connect_gateway(sim.base_url(), "sk-e2e-upload-1470")
         .await;
     let drop = app.wait_for_visible("#reference-drop").await;
     app.bring_into_view(&drop).await;
     drop.click().await.expect("open the file dialog");
     app.wait_for_text("Sent as").await;
+    (sim, app)
+}
 
+const UPLOAD_MIDWAY: &str = "const m = /Uploading the image… (\\d+)%/.exec(document.querySelector('#form-status').textContent); \
+     const bar = document.querySelector('#upload-progress'); \
+     return Boolean(m) && Number(m[1]) > 0 && Number(m[1]) < 100 && !bar.hidden && bar.value > 0 && bar.value < 1;";
+
+#[tokio::test]
+async fn upload_progress_shows_while_a_large_reference_image_is_sent() {
+    let home = fresh_home();
+    let (sim, app) = app_with_a_slow_uplink("upload-progress", home.path()).await;
     app.type_into("Prompt", "Static on an old television").await;
     app.click("Generate").await;
-    let midway = app
-        .poll_script(
-            "const m = /Uploading the image… (\\d+)%/.exec(document.querySelector('#form-status').textContent); \
-             const bar = document.querySelector('#upload-progress'); \
-             return Boolean(m) && Number(m[1]) > 0 && Number(m[1]) < 100 && !bar.hidden && bar.value > 0 && bar.value < 1;",
-        )
-        .await;
-    assert!(midway, "no upload progress between 0 and 100% was shown");
+    assert!(
+        app.poll_script(UPLOAD_MIDWAY).await,
+        "no upload progress between 0 and 100% was shown"
+    );
     app.screenshot("uploading").await;
     app.wait_for_text("Making the video").await;
     assert!(
@@ -292,6 +295,39 @@ async fn upload_progress_shows_while_a_large_reference_image_is_sent() {
     let posts = sim.requests_to("POST", "/v1/videos");
     assert_eq!(posts.len(), 1, "sent once");
     assert!(posts[0].files[0].bytes.len() > 1_000_000, "a large upload");
+    app.close().await;
+}
+
+#[tokio::test]
+async fn stopping_an_upload_midway_sends_nothing_and_keeps_the_prompt() {
+    let home = fresh_home();
+    let (sim, app) = app_with_a_slow_uplink("stop-upload", home.path()).await;
+    app.type_into("Prompt", "Static on an old television").await;
+    app.click("Generate").await;
+    assert!(app.poll_script(UPLOAD_MIDWAY).await, "the upload is under way");
+    assert!(
+        app.poll_script("return document.querySelector('#generate').disabled")
+            .await,
+        "a second press cannot send a second video meanwhile"
+    );
+    app.click("Stop upload").await;
+    app.wait_for_text("no video was made").await;
+    app.wait_for_text("Cancelled").await;
+    assert!(
+        app.poll_script(
+            "return document.querySelector('#upload-progress').hidden && !document.querySelector('#generate').disabled"
+        )
+        .await,
+        "the bar goes and Generate is ready again"
+    );
+    assert_eq!(
+        app.script("return document.querySelector('#prompt').value", vec![])
+            .await,
+        serde_json::json!("Static on an old television"),
+        "the prompt is still there to send again"
+    );
+    app.screenshot("stopped").await;
+    assert_eq!(sim.submit_count(), 0, "the gateway never got a whole request");
     app.close().await;
 }
 

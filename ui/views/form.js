@@ -109,6 +109,8 @@ export function mountForm({ catalog, onSubmit, onSettingsChange }) {
   });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    // Ctrl+Enter submits past a disabled button: still one request at a time.
+    if ($('#generate').disabled) return;
     const request = { prompt: prompt.value.trim(), ...settings() };
     const problem = problemWith(request);
     if (problem) {
