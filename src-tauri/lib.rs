@@ -67,6 +67,7 @@ pub fn run() {
             commands::images::pick_reference_image,
             commands::jobs::submit_job,
             commands::jobs::stop_upload,
+            commands::jobs::time_estimate,
             commands::jobs::list_jobs,
             commands::jobs::retry_download,
             commands::jobs::delete_job,

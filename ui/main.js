@@ -53,7 +53,8 @@ const setup = mountSetup({
 
 mountGatewayBar({
   onSwitch(id) {
-    api.setActiveProfile(id).then(showProfiles).catch((error) => {
+    // Each gateway has its own pace: the time estimate follows the switch.
+    api.setActiveProfile(id).then(showProfiles).then(() => form.refreshEstimate()).catch((error) => {
       $('#key-status').textContent = errorText(error);
     });
   },
@@ -122,6 +123,7 @@ const cards = mountCards($('#job-list'), {
 
 const form = mountForm({
   catalog,
+  timeEstimate: api.timeEstimate,
   async onSubmit(request, say) {
     say(t('form.sending'));
     const upload = $('#upload-progress');
@@ -201,6 +203,8 @@ const batch = mountBatch($('#batch-view'), {
 api.onJobChanged((row) => {
   showIfListed(row);
   batch.refresh();
+  // A finished video teaches the estimate how long such videos take.
+  if (row.status === 'completed') form.refreshEstimate();
 });
 history.reload();
 mountVideoFolder(api);

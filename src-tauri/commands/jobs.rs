@@ -13,6 +13,7 @@ use super::{blocking, pick};
 use crate::error::{Error, Result};
 use crate::gateway::UploadWatch;
 use crate::images::Focus;
+use crate::jobs::estimate::{self, TimeEstimate};
 use crate::jobs::request::{self, ImageChoice, JobInput};
 use crate::jobs::{Cursor, GatewayDeletion, JobRow, JobStatus, Jobs, ListQuery, Page};
 use crate::profiles::Profile;
@@ -151,6 +152,24 @@ impl GenerateRequest {
             extra_fields: self.extra,
         }
     }
+}
+
+/// How long videos like this took lately on the active gateway; `None` until a few
+/// finished there.
+#[tauri::command]
+pub fn time_estimate(
+    state: State<'_, Arc<AppState>>,
+    jobs: State<'_, Jobs>,
+    model: String,
+    seconds: String,
+) -> Result<Option<TimeEstimate>> {
+    let Some(profile) = state.profiles()?.active().cloned() else {
+        return Ok(None);
+    };
+    let waits = jobs
+        .store()
+        .recent_waits(&profile.id, &model, &seconds, estimate::RECENT)?;
+    Ok(estimate::time_estimate(waits))
 }
 
 /// Newest first, a page at a time; `text` searches the prompts, `statuses` (names as

@@ -12,6 +12,7 @@
 //! ```
 
 mod downloader;
+pub mod estimate;
 mod export;
 pub mod file_name;
 pub mod notice;

@@ -604,6 +604,34 @@ impl JobStore {
         Ok(n > 0)
     }
 
+    /// How long (ms, submitted to completed) the latest `limit` finished jobs of this
+    /// model and length took on this gateway, newest first.
+    pub fn recent_waits(
+        &self,
+        profile_id: &str,
+        model: &str,
+        seconds: &str,
+        limit: usize,
+    ) -> Result<Vec<i64>> {
+        let conn = self.lock()?;
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT completed_at - submitted_at FROM jobs
+                 WHERE profile_id = ?1 AND model = ?2 AND seconds = ?3
+                   AND completed_at IS NOT NULL AND submitted_at IS NOT NULL
+                 ORDER BY completed_at DESC LIMIT ?4",
+            )
+            .map_err(db)?;
+        let waits = stmt
+            .query_map(params![profile_id, model, seconds, limit as i64], |r| {
+                r.get(0)
+            })
+            .map_err(db)?
+            .collect::<rusqlite::Result<Vec<i64>>>()
+            .map_err(db)?;
+        Ok(waits)
+    }
+
     pub fn count(&self) -> Result<u64> {
         let n: i64 = self
             .lock()?
@@ -1008,6 +1036,29 @@ mod tests {
         assert_eq!(ids, vec![a.id.clone(), b.id.clone()]);
         s.record_download_error(&b.id, "io", "disk full").unwrap();
         assert_eq!(s.unfinished().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn recent_waits_are_this_gateways_finished_jobs_of_the_same_kind() {
+        let (_d, s) = store();
+        let finish = |job: NewJob, sent: i64, done: i64| {
+            let row = s.insert_submitting(&job, sent).unwrap();
+            s.mark_running(&row.id, "r", "queued", None, sent).unwrap();
+            s.mark_completed(&row.id, "completed", None, done, done + 1).unwrap();
+        };
+        finish(new_job("a"), 1_000, 61_000);
+        finish(new_job("b"), 2_000, 182_000);
+        finish(NewJob { seconds: "4".into(), ..new_job("short") }, 0, 10_000);
+        finish(NewJob { profile_id: "p2".into(), ..new_job("elsewhere") }, 0, 999_000);
+        let running = s.insert_submitting(&new_job("still going"), 5).unwrap();
+        s.mark_running(&running.id, "r2", "queued", None, 5).unwrap();
+
+        assert_eq!(
+            s.recent_waits("p1", "veo3.1", "8", 20).unwrap(),
+            vec![180_000, 60_000],
+            "newest first; other lengths, gateways and unfinished jobs left out"
+        );
+        assert_eq!(s.recent_waits("p1", "veo3.1", "8", 1).unwrap(), vec![180_000]);
     }
 
     #[test]

@@ -357,6 +357,44 @@ async fn light_and_dark_follow_the_system_and_the_setting() {
     app.close().await;
 }
 
+/// The estimate's time comes from how long this gateway took for the same kind of
+/// video, once a few have finished; until then it gives the usual range.
+#[tokio::test]
+async fn the_time_estimate_learns_from_finished_videos() {
+    let sim = gateway().await;
+    let app = App::start("time-estimate").await;
+    app.connect_gateway(sim.base_url(), "sk-e2e-estimate-8080")
+        .await;
+    app.click("Settings").await;
+    app.type_into("Currency", "$").await;
+    app.type_into("veo3.1, per second", "0.10").await;
+    app.click("Save").await;
+    app.wait_for_text("Saved.").await;
+    app.click("Close").await;
+    app.choose("4 s").await;
+    app.wait_for_text("About $0.40 for this video. Usually ready in 1 to 5 minutes.")
+        .await;
+
+    // The prompt stays in the box after each send.
+    app.type_into("Prompt", "Lanterns over a river").await;
+    for n in 1..=3 {
+        app.click("Generate").await;
+        let saved = format!(
+            "return document.querySelectorAll('.card.status-downloaded').length >= {n}"
+        );
+        assert!(app.poll_script(&saved).await, "video {n} is saved");
+    }
+    app.wait_for_text("Your last 3 videos like this were ready within a minute.")
+        .await;
+    app.screenshot("learned").await;
+
+    // Another length has no history yet.
+    app.choose("8 s").await;
+    app.wait_for_text("About $0.80 for this video. Usually ready in 1 to 5 minutes.")
+        .await;
+    app.close().await;
+}
+
 async fn set_theme(app: &App, theme: &str) {
     app.click("Settings").await;
     pick(app, "Theme", theme).await;

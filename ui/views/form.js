@@ -7,7 +7,7 @@ import { t } from '../i18n.js';
 import * as choices from './choices.js';
 import { mountAdvanced } from './advanced.js';
 
-export function mountForm({ catalog, onSubmit, onSettingsChange }) {
+export function mountForm({ catalog, timeEstimate, onSubmit, onSettingsChange }) {
   const form = $('#compose-form');
   const prompt = $('#prompt');
   const counter = $('#prompt-count');
@@ -54,16 +54,23 @@ export function mountForm({ catalog, onSubmit, onSettingsChange }) {
     else fieldset.removeAttribute('aria-invalid');
   }
 
-  function updateEstimate() {
+  // Cost from the user's price table; time from how long such videos took lately.
+  let asked = 0;
+  async function updateEstimate() {
     const estimate = $('#estimate');
     const price = prices.prices[model.value];
     const seconds = Number(picked('seconds'));
+    const mine = ++asked;
     estimate.hidden = !(price > 0 && seconds > 0);
     if (estimate.hidden) return;
     const amount = (price * seconds).toLocaleString(document.documentElement.lang, {
       minimumFractionDigits: 2, maximumFractionDigits: 2,
     });
-    estimate.textContent = t('estimate.text', { cost: `${prices.currency}${amount}` });
+    const cost = t('estimate.cost', { cost: `${prices.currency}${amount}` });
+    estimate.textContent = `${cost} ${t('estimate.time.default')}`;
+    const learned = await timeEstimate(model.value, String(seconds)).catch(() => null);
+    if (mine !== asked || !learned) return;
+    estimate.textContent = `${cost} ${timeText(learned)}`;
   }
 
   const settings = () => ({
@@ -134,6 +141,7 @@ export function mountForm({ catalog, onSubmit, onSettingsChange }) {
       prices = { prices: next.prices ?? {}, currency: next.currency ?? '' };
       updateEstimate();
     },
+    refreshEstimate: () => updateEstimate(),
     size: () => picked('size') ?? '16:9',
     // "Run again": the same settings, ready to change or send.
     fill(job) {
@@ -163,6 +171,12 @@ function renderOptions(container, name, values, checked, label, lastIsInvalid) {
     if (hadFocus) queueMicrotask(() => container.querySelector('input:checked')?.focus());
   }
   container.querySelectorAll('input').forEach((input) => { input.checked = input.value === checked; });
+}
+
+function timeText({ low_minutes: low, high_minutes: high, samples: n }) {
+  if (high <= 1) return t('estimate.time.quick', { n });
+  if (low === high) return t('estimate.time.about', { n, minutes: low });
+  return t('estimate.time.range', { n, low, high });
 }
 
 function showStatus(node, message, tone = 'info') {
