@@ -1,12 +1,14 @@
 //! "Copy diagnostics" / "Export diagnostics": one plain-text report a user can send
 //! to support. App version, OS, gateway settings (never a key, proxy passwords
-//! hidden), the jobs that went wrong, and the end of the log. As a last guard every
+//! hidden), the jobs that went wrong with the gateway's last answer, and the end of
+//! the log. As a last guard every
 //! saved key is scrubbed from the text before it leaves this module.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::error::Result;
+use crate::gateway::exchange::Exchange;
 use crate::jobs::{JobRow, JobStatus, JobStore, ListQuery};
 use crate::logs;
 use crate::paths::{write_atomic, AppDirs};
@@ -16,6 +18,8 @@ use crate::state::AppState;
 const LOG_BYTES: usize = 48 * 1024;
 /// The most recent jobs that went wrong.
 const FAILED_JOBS: u32 = 20;
+/// How much of a failed job's last answer goes in.
+const EXCHANGE_BODY_CHARS: usize = 800;
 
 /// The whole report as text.
 pub fn report(state: &AppState, store: &JobStore) -> Result<String> {
@@ -102,8 +106,30 @@ fn failed_jobs(store: &JobStore, out: &mut String) -> Result<()> {
     }
     for job in &page.jobs {
         describe_job(job, out);
+        if let Some(last) = store.exchanges(&job.id)?.last() {
+            describe_exchange(last, out);
+        }
     }
     Ok(())
+}
+
+/// Enough of a failed job's last exchange to see what the gateway said.
+fn describe_exchange(x: &Exchange, out: &mut String) {
+    let answer = x
+        .status
+        .map_or_else(|| "no answer".to_string(), |s| format!("HTTP {s}"));
+    let _ = writeln!(
+        out,
+        "    last request: {} {} -> {answer} in {} ms",
+        x.method, x.url, x.elapsed_ms
+    );
+    if let Some(error) = &x.error {
+        let _ = writeln!(out, "    problem: {error}");
+    }
+    let body: String = x.response_body.chars().take(EXCHANGE_BODY_CHARS).collect();
+    for line in body.lines().filter(|l| !l.trim().is_empty()) {
+        let _ = writeln!(out, "    | {line}");
+    }
 }
 
 fn describe_job(job: &JobRow, out: &mut String) {

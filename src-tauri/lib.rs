@@ -68,6 +68,7 @@ pub fn run() {
             commands::jobs::submit_job,
             commands::jobs::stop_upload,
             commands::jobs::time_estimate,
+            commands::jobs::job_details,
             commands::jobs::list_jobs,
             commands::jobs::retry_download,
             commands::jobs::delete_job,

@@ -331,6 +331,78 @@ async fn an_html_502_on_submit_fails_the_row_in_plain_words_after_one_post() {
     );
 }
 
+// ---- Details ----
+
+#[tokio::test]
+async fn a_refused_job_keeps_the_request_and_the_gateways_own_answer_without_the_key() {
+    let setup = Setup::new(Dialect::NewApi).await;
+    // 401, with the key echoed back in the body.
+    setup.sim.inject(Route::Submit, Fault::Unauthorized);
+    let jobs = setup.start();
+    let req = SubmitRequest {
+        input_reference: Some(ReferenceImage {
+            bytes: vec![1; 3000],
+            file_name: "reference.jpg".into(),
+            mime: "image/jpeg".into(),
+        }),
+        extra_fields: vec![("negative_prompt".into(), "no rain".into())],
+        ..request()
+    };
+    let row = jobs.submit(PROFILE, req, None).await.unwrap();
+    assert_eq!(row.status, JobStatus::Failed);
+
+    let details = jobs.store().exchanges(&row.id).unwrap();
+    assert_eq!(details.len(), 1, "one request, one entry");
+    let submit = &details[0];
+    assert_eq!((submit.action.as_str(), submit.method.as_str()), ("submit", "POST"));
+    assert!(submit.url.ends_with("/v1/videos"), "{}", submit.url);
+    assert_eq!(submit.status, Some(401));
+    for line in [
+        format!("prompt: {PROMPT}"),
+        "model: veo3.1".into(),
+        "seconds: 8".into(),
+        "negative_prompt: no rain".into(),
+        "input_reference: reference.jpg (image/jpeg, 3 KB)".into(),
+    ] {
+        assert!(submit.request_body.contains(&line), "{line} in {}", submit.request_body);
+    }
+    assert!(
+        submit.response_body.contains("[your key]"),
+        "the gateway's words are kept, the echoed key hidden: {}",
+        submit.response_body
+    );
+    let everything = serde_json::to_string(&details).unwrap();
+    assert!(!everything.contains(KEY), "{everything}");
+}
+
+#[tokio::test]
+async fn a_finished_job_keeps_its_submit_and_only_its_latest_polls() {
+    let setup = Setup::new(Dialect::OpenAi).await;
+    setup.sim.set_job_duration(Duration::from_millis(1200));
+    let jobs = setup.start();
+    let row = jobs.submit(PROFILE, request(), None).await.unwrap();
+    wait_status(jobs.store(), &row.id, JobStatus::Downloaded).await;
+    assert!(
+        poll_count(&setup.sim) > veo_desk::jobs::store::KEPT_EXCHANGES,
+        "enough polls to need trimming"
+    );
+
+    let details = jobs.store().exchanges(&row.id).unwrap();
+    assert_eq!(details[0].action, "submit", "the submit is always kept");
+    assert_eq!(details[0].status, Some(200));
+    assert!(details[0].response_body.contains("queued"));
+    let polls: Vec<_> = details.iter().filter(|x| x.action == "poll").collect();
+    assert_eq!(polls.len(), veo_desk::jobs::store::KEPT_EXCHANGES);
+    assert!(
+        polls.last().unwrap().response_body.contains("completed"),
+        "the newest poll is there"
+    );
+    assert!(polls.windows(2).all(|w| w[0].at <= w[1].at), "oldest first");
+
+    jobs.delete(&row.id, false).await.unwrap();
+    assert!(jobs.store().exchanges(&row.id).unwrap().is_empty(), "removed with the job");
+}
+
 #[tokio::test]
 async fn a_lost_submit_answer_leaves_an_uncertain_row_that_says_what_to_do() {
     let setup = Setup::new(Dialect::NewApi).await;

@@ -150,6 +150,10 @@ async fn the_diagnostics_export_holds_the_failures_but_not_the_key() {
         "bad_response",
         "request_rejected",
         "not accepted",
+        // The gateway's own words from each failed job's last request.
+        "last request: POST ",
+        "-> HTTP 502",
+        "| bad request for token [your key]",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }

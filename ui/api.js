@@ -93,6 +93,8 @@ export async function videoUrl(path) {
 
 export const uiStrings = (language) => call('ui_strings', { language });
 export const modelCatalog = () => call('model_catalog');
+/** A job's requests and answers, oldest first (the key hidden). */
+export const jobDetails = (id) => call('job_details', { id });
 /** How long videos like this took lately on the active gateway, or null. */
 export const timeEstimate = (model, seconds) => call('time_estimate', { model, seconds });
 /** Presets, last used form settings, prices, language and theme; each change returns them all. */

@@ -15,6 +15,7 @@ import { mountHistory } from './views/history.js';
 import { mountVideoFolder } from './views/video-folder.js';
 import { mountBatch } from './views/batch.js';
 import { mountDiagnostics } from './views/diagnostics.js';
+import { mountDetails } from './views/details.js';
 
 // Strings and settings come first: every view renders in the user's language.
 const settings = await api.getSettings().catch(() => ({ presets: [], prices: {} }));
@@ -81,6 +82,7 @@ const reference = mountReference({
 });
 $('#size-field').addEventListener('change', () => reference.refresh());
 
+const details = mountDetails({ api });
 const cards = mountCards($('#job-list'), {
   async play(row, cardNode) {
     const player = cardNode.querySelector('.card-player');
@@ -97,6 +99,7 @@ const cards = mountCards($('#job-list'), {
   reveal(row) { api.revealJob(row.id).catch((error) => cards.update({ ...row, error_message: errorText(error) })); },
   retryDownload(row) { api.retryDownload(row.id).then(cards.update).catch((error) => cards.update({ ...row, download_error_message: errorText(error) })); },
   copyPrompt(row) { navigator.clipboard?.writeText(row.prompt); },
+  details(row) { details.open(row); },
   runAgain(row) { form.fill(row); },
   async saveAs(row) {
     const said = $('#jobs-status');

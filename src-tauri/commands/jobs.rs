@@ -11,6 +11,7 @@ use tauri::{AppHandle, State};
 
 use super::{blocking, pick};
 use crate::error::{Error, Result};
+use crate::gateway::exchange::Exchange;
 use crate::gateway::UploadWatch;
 use crate::images::Focus;
 use crate::jobs::estimate::{self, TimeEstimate};
@@ -152,6 +153,12 @@ impl GenerateRequest {
             extra_fields: self.extra,
         }
     }
+}
+
+/// The job's requests to the gateway and its answers, oldest first (key hidden).
+#[tauri::command]
+pub fn job_details(jobs: State<'_, Jobs>, id: String) -> Result<Vec<Exchange>> {
+    jobs.store().exchanges(&id)
 }
 
 /// How long videos like this took lately on the active gateway; `None` until a few

@@ -11,6 +11,7 @@ use reqwest::{Response, Url};
 
 use super::download::{self, DownloadProgress};
 use super::errors::{from_response, through_proxy, Action, ErrorKind, GatewayError, ServerText};
+use super::exchange::{describe_form, ExchangeSink, Outgoing};
 use super::http::{upload_limit, within};
 use super::network::Network;
 use super::poll::{server_wait_hint, PollPolicy, RetryPolicy};
@@ -82,6 +83,17 @@ pub struct GatewayClient {
     options: ClientOptions,
     /// The proxy in use, if any, to name it when nothing can be reached.
     proxy: Option<String>,
+    recorder: Option<Recorder>,
+}
+
+/// Receives every exchange of a [`GatewayClient::recording`] client.
+#[derive(Clone)]
+struct Recorder(ExchangeSink);
+
+impl fmt::Debug for Recorder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Recorder")
+    }
 }
 
 /// A job id no gateway hands out, for `check_connection`.
@@ -118,7 +130,17 @@ impl GatewayClient {
             base,
             key,
             options,
+            recorder: None,
         })
+    }
+
+    /// The same client, also handing each request and its answer to `sink` (the key
+    /// hidden, bodies cut short) for a job's "Details".
+    pub fn recording(&self, sink: ExchangeSink) -> GatewayClient {
+        GatewayClient {
+            recorder: Some(Recorder(sink)),
+            ..self.clone()
+        }
     }
 
     pub fn base_url(&self) -> &BaseUrl {
@@ -139,18 +161,19 @@ impl GatewayClient {
         upload: Option<UploadWatch>,
     ) -> Result<VideoJob, GatewayError> {
         let result = async {
-            let form = build_form(request, upload)?;
+            let fields = form_fields(request);
+            let form = build_form(&fields, request, upload)?;
+            let url = self.base.endpoint(&["videos"]);
+            let out = self.outgoing("submit", "POST", &url, || describe_form(request, &fields));
             let send = self
                 .http
-                .post(self.base.endpoint(&["videos"]))
+                .post(url)
                 .bearer_auth(self.key.expose())
                 .multipart(form)
                 .send();
             let limit = upload_limit(self.options.read_timeout, upload_size(request));
-            let response = within(Action::Submit, &self.base.host(), limit, send).await?;
-            self.read_job(Action::Submit, response)
-                .await
-                .map(|(job, _)| job)
+            let (body, _) = self.exchange(Action::Submit, out, limit, send).await?;
+            parse_job(Action::Submit, &body)
         }
         .await;
         self.hide_key(result)
@@ -258,10 +281,9 @@ impl GatewayClient {
     pub async fn list(&self) -> Result<Vec<VideoJob>, GatewayError> {
         let result = self
             .with_retries(|| async {
-                let response = self
-                    .send_get(Action::List, self.base.endpoint(&["videos"]))
+                let (body, _) = self
+                    .get(Action::List, "list", self.base.endpoint(&["videos"]))
                     .await?;
-                let (body, _) = self.read_ok(Action::List, response).await?;
                 Ok(parse_list(&body))
             })
             .await;
@@ -271,13 +293,17 @@ impl GatewayClient {
     /// Deletes a job on the gateway. `not_supported` (404/405) is safe to ignore.
     pub async fn delete(&self, id: &str) -> Result<(), GatewayError> {
         let result = async {
+            let url = self.base.endpoint(&["videos", id]);
+            let out = self.outgoing("delete", "DELETE", &url, String::new);
             let send = self
                 .http
-                .delete(self.base.endpoint(&["videos", id]))
+                .delete(url)
                 .bearer_auth(self.key.expose())
                 .send();
-            let response = self.within(Action::Delete, send).await?;
-            self.read_ok(Action::Delete, response).await.map(|_| ())
+            let limit = self.options.read_timeout;
+            self.exchange(Action::Delete, out, limit, send)
+                .await
+                .map(|_| ())
         }
         .await;
         self.hide_key(result)
@@ -304,8 +330,8 @@ impl GatewayClient {
         let url = self.base.endpoint(&["videos", id]);
         let result = self
             .with_retries(|| async {
-                let response = self.send_get(Action::Poll, url.clone()).await?;
-                self.read_job(Action::Poll, response).await
+                let (body, headers) = self.get(Action::Poll, "poll", url.clone()).await?;
+                Ok((parse_job(Action::Poll, &body)?, server_wait_hint(&headers)))
             })
             .await;
         self.hide_key(result)
@@ -349,29 +375,67 @@ impl GatewayClient {
         }
     }
 
-    /// The body of a 2xx answer, or the mapped error.
-    async fn read_ok(
+    /// A GET with the key, through [`Self::exchange`].
+    async fn get(
         &self,
         action: Action,
-        response: Response,
+        name: &str,
+        url: Url,
     ) -> Result<(Vec<u8>, HeaderMap), GatewayError> {
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = self.within(action, response.bytes()).await?;
+        let out = self.outgoing(name, "GET", &url, String::new);
+        let send = self.http.get(url).bearer_auth(self.key.expose()).send();
+        self.exchange(action, out, self.options.read_timeout, send)
+            .await
+    }
+
+    /// Sends, reads the whole answer, records both when recording, and returns the
+    /// body of a 2xx answer or the mapped error.
+    async fn exchange(
+        &self,
+        action: Action,
+        out: Option<Outgoing>,
+        limit: Duration,
+        send: impl Future<Output = Result<Response, reqwest::Error>>,
+    ) -> Result<(Vec<u8>, HeaderMap), GatewayError> {
+        let answer = async {
+            let response = within(action, &self.base.host(), limit, send).await?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = self.within(action, response.bytes()).await?;
+            Ok::<_, GatewayError>((status, headers, body))
+        }
+        .await;
+        let (status, headers, body) = match answer {
+            Ok(answer) => answer,
+            Err(e) => {
+                self.record(out.map(|o| o.failed(&e.message)));
+                return Err(e);
+            }
+        };
+        self.record(out.map(|o| o.answered(status.as_u16(), &headers, &body)));
         if !status.is_success() {
             return Err(from_response(action, status, &headers, &body));
         }
         Ok((body.to_vec(), headers))
     }
 
-    async fn read_job(
+    /// A note of a request about to leave, only when someone records them.
+    fn outgoing(
         &self,
-        action: Action,
-        response: Response,
-    ) -> Result<(VideoJob, Option<Duration>), GatewayError> {
-        let (body, headers) = self.read_ok(action, response).await?;
-        let job = VideoJob::parse(&body).map_err(|e| unreadable_job(action, e))?;
-        Ok((job, server_wait_hint(&headers)))
+        action: &str,
+        method: &str,
+        url: &Url,
+        body: impl FnOnce() -> String,
+    ) -> Option<Outgoing> {
+        self.recorder
+            .as_ref()
+            .map(|_| Outgoing::new(action, method, url, body()))
+    }
+
+    fn record(&self, exchange: Option<super::exchange::Exchange>) {
+        if let (Some(Recorder(sink)), Some(exchange)) = (&self.recorder, exchange) {
+            sink(exchange.redact(self.key.expose()));
+        }
     }
 
     fn hide_key<T>(&self, result: Result<T, GatewayError>) -> Result<T, GatewayError> {
@@ -393,19 +457,32 @@ fn upload_size(request: &SubmitRequest) -> u64 {
     (image + request.prompt.len()) as u64
 }
 
+/// The text fields a submit sends, in order: the core four, then the extra ones that
+/// do not try to replace a core field.
+fn form_fields(request: &SubmitRequest) -> Vec<(String, String)> {
+    let core = [
+        ("prompt", &request.prompt),
+        ("model", &request.model),
+        ("seconds", &request.seconds),
+        ("size", &request.size),
+    ]
+    .map(|(k, v)| (k.to_string(), v.clone()));
+    let extra = request
+        .extra_fields
+        .iter()
+        .filter(|(key, _)| !CORE_FIELDS.contains(&key.as_str()) && !key.trim().is_empty())
+        .cloned();
+    core.into_iter().chain(extra).collect()
+}
+
 fn build_form(
+    fields: &[(String, String)],
     request: &SubmitRequest,
     upload: Option<UploadWatch>,
 ) -> Result<Form, GatewayError> {
-    let mut form = Form::new()
-        .text("prompt", request.prompt.clone())
-        .text("model", request.model.clone())
-        .text("seconds", request.seconds.clone())
-        .text("size", request.size.clone());
-    for (key, value) in &request.extra_fields {
-        if !CORE_FIELDS.contains(&key.as_str()) && !key.trim().is_empty() {
-            form = form.text(key.clone(), value.clone());
-        }
+    let mut form = Form::new();
+    for (key, value) in fields {
+        form = form.text(key.clone(), value.clone());
     }
     if let Some(image) = &request.input_reference {
         let part = match upload {
@@ -444,6 +521,10 @@ fn no_source(job: &VideoJob) -> GatewayError {
         ErrorKind::NotSupported,
         "The gateway has no download endpoint for this job and sent no link to the video.",
     )
+}
+
+fn parse_job(action: Action, body: &[u8]) -> Result<VideoJob, GatewayError> {
+    VideoJob::parse(body).map_err(|e| unreadable_job(action, e))
 }
 
 fn unreadable_job(action: Action, err: WireError) -> GatewayError {

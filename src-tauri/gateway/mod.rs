@@ -22,6 +22,7 @@ pub mod catalog;
 pub mod client;
 mod download;
 pub mod errors;
+pub mod exchange;
 mod http;
 pub mod network;
 pub mod poll;

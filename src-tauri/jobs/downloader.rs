@@ -30,7 +30,7 @@ pub(crate) async fn resume(ctx: &Ctx, downloads: &Semaphore, row: JobRow) -> Nex
         return Next::Done;
     };
     let client = match (ctx.client_for)(&row.profile_id) {
-        Ok(client) => client,
+        Ok(client) => ctx.recorded(&client, &row.id),
         Err(e) => return failed(ctx, &row, e.code(), &e.to_string()),
     };
     match client.status(&remote_id).await {

@@ -24,7 +24,7 @@ pub fn time_estimate(mut waits_ms: Vec<i64>) -> Option<TimeEstimate> {
     }
     waits_ms.sort_unstable();
     let at = |q: usize| waits_ms[(waits_ms.len() - 1) * q / 4];
-    let minutes = |ms: i64| (ms as f64 / 60_000.0);
+    let minutes = |ms: i64| ms as f64 / 60_000.0;
     let low = minutes(at(1)).floor().max(1.0) as u32;
     let high = (minutes(at(3)).ceil() as u32).max(low);
     Some(TimeEstimate {

@@ -128,6 +128,17 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
+    /// `client`, also writing each request and answer into the job's details.
+    pub fn recorded(&self, client: &GatewayClient, job_id: &str) -> GatewayClient {
+        let store = self.store.clone();
+        let id = job_id.to_string();
+        client.recording(Arc::new(move |exchange| {
+            if let Err(e) = store.add_exchange(&id, &exchange) {
+                crate::logs::warn(format!("job {id}: details not kept: {e}"));
+            }
+        }))
+    }
+
     pub fn video_dir(&self) -> PathBuf {
         match self.video_dir.read() {
             Ok(dir) => dir.clone(),

@@ -169,7 +169,7 @@ async fn poll_job(ctx: &Ctx, polls: &Semaphore, downloads: &Semaphore, row: JobR
         return Next::Done;
     };
     let client = match (ctx.client_for)(&row.profile_id) {
-        Ok(client) => client,
+        Ok(client) => ctx.recorded(&client, &row.id),
         Err(e) => {
             note(ctx, &row.id, e.code(), &e.to_string());
             return Next::Poll(Some(ctx.options.problem_retry));

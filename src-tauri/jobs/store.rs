@@ -11,6 +11,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::gateway::exchange::Exchange;
 use crate::paths::AppDirs;
 
 pub const FILE_NAME: &str = "history.sqlite3";
@@ -231,7 +232,18 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX jobs_newest ON jobs (created_at DESC, id DESC);
     CREATE INDEX jobs_by_status ON jobs (status, created_at DESC, id DESC);",
+    // 2: each job's requests and answers, for its "Details" (JSON per exchange).
+    "CREATE TABLE exchanges (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        job_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        exchange TEXT NOT NULL
+    );
+    CREATE INDEX exchanges_by_job ON exchanges (job_id, seq);",
 ];
+
+/// A job keeps its submit and this many of its latest other exchanges: polls add up.
+pub const KEPT_EXCHANGES: usize = 12;
 
 const COLUMNS: &str = "id, profile_id, remote_id, prompt, model, seconds, size, reference_thumb,
     status, progress, server_status, error_code, error_message, created_at, submitted_at,
@@ -596,11 +608,16 @@ impl JobStore {
     }
 
     /// Removes the row. The video file, if any, stays: it is the user's copy.
+    /// Removes the job and its details.
     pub fn delete(&self, id: &str) -> Result<bool> {
-        let n = self
-            .lock()?
+        let mut conn = self.lock()?;
+        let tx = conn.transaction().map_err(db)?;
+        tx.execute("DELETE FROM exchanges WHERE job_id = ?1", params![id])
+            .map_err(db)?;
+        let n = tx
             .execute("DELETE FROM jobs WHERE id = ?1", params![id])
             .map_err(db)?;
+        tx.commit().map_err(db)?;
         Ok(n > 0)
     }
 
@@ -630,6 +647,44 @@ impl JobStore {
             .collect::<rusqlite::Result<Vec<i64>>>()
             .map_err(db)?;
         Ok(waits)
+    }
+
+    /// Adds one request and answer to the job's details, dropping its oldest polls.
+    pub fn add_exchange(&self, job_id: &str, exchange: &Exchange) -> Result<()> {
+        let json = serde_json::to_string(exchange)
+            .map_err(|e| Error::Store(format!("could not write the details: {e}")))?;
+        let mut conn = self.lock()?;
+        let tx = conn.transaction().map_err(db)?;
+        tx.execute(
+            "INSERT INTO exchanges (job_id, action, exchange) VALUES (?1, ?2, ?3)",
+            params![job_id, exchange.action, json],
+        )
+        .map_err(db)?;
+        tx.execute(
+            "DELETE FROM exchanges WHERE job_id = ?1 AND action != 'submit' AND seq NOT IN
+               (SELECT seq FROM exchanges WHERE job_id = ?1 AND action != 'submit'
+                ORDER BY seq DESC LIMIT ?2)",
+            params![job_id, KEPT_EXCHANGES as i64],
+        )
+        .map_err(db)?;
+        tx.commit().map_err(db)
+    }
+
+    /// The job's requests and answers, oldest first. Unreadable entries are skipped.
+    pub fn exchanges(&self, job_id: &str) -> Result<Vec<Exchange>> {
+        let conn = self.lock()?;
+        let mut stmt = conn
+            .prepare_cached("SELECT exchange FROM exchanges WHERE job_id = ?1 ORDER BY seq")
+            .map_err(db)?;
+        let texts = stmt
+            .query_map(params![job_id], |r| r.get::<_, String>(0))
+            .map_err(db)?
+            .collect::<rusqlite::Result<Vec<String>>>()
+            .map_err(db)?;
+        Ok(texts
+            .iter()
+            .filter_map(|t| serde_json::from_str(t).ok())
+            .collect())
     }
 
     pub fn count(&self) -> Result<u64> {
@@ -942,6 +997,32 @@ mod tests {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
         assert_eq!(v, MIGRATIONS.len() as i64);
+    }
+
+    #[test]
+    fn a_history_from_before_details_is_upgraded_and_keeps_its_jobs() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.sqlite3");
+        {
+            // The history as the first release wrote it: only migration 1.
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.execute(
+                "INSERT INTO jobs (id, profile_id, prompt, model, seconds, size, status, created_at)
+                 VALUES ('old', 'p1', 'from last year', 'veo3.1', '8', '16:9', 'downloaded', 1)",
+                [],
+            )
+            .unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+        }
+        let s = JobStore::open_at(&path).unwrap();
+        assert_eq!(s.get("old").unwrap().unwrap().prompt, "from last year");
+        assert!(s.exchanges("old").unwrap().is_empty());
+        let url = reqwest::Url::parse("https://gw.example/v1/videos/r1").unwrap();
+        let poll = crate::gateway::exchange::Outgoing::new("poll", "GET", &url, String::new())
+            .failed("timed out");
+        s.add_exchange("old", &poll).unwrap();
+        assert_eq!(s.exchanges("old").unwrap(), vec![poll]);
     }
 
     #[test]

@@ -85,6 +85,7 @@ async fn send(
         client.base_url().host()
     ));
     let stopped = |w: &Option<UploadWatch>| w.as_ref().is_some_and(UploadWatch::was_stopped);
+    let client = ctx.recorded(client, id);
     let row = match client.submit_with_progress(request, upload.clone()).await {
         Ok(job) => ctx
             .store

@@ -80,6 +80,25 @@ async fn a_gateway_error_is_shown_as_text_never_as_markup() {
     assert_eq!(app.title().await, "Veo Desk");
     assert_eq!(sim.submit_count(), 1);
     app.screenshot("failed").await;
+
+    // Details show the request and the gateway's answer, still as text.
+    app.click("Details").await;
+    app.wait_for_visible("#details").await;
+    let request = app.wait_for_visible("#details summary").await;
+    request.click().await.expect("open the request");
+    app.wait_for_text("HTTP 400").await;
+    app.wait_for_text("Bearer [your key]").await;
+    app.wait_for_text("prompt: Anything at all").await;
+    let shown = app.text_of("#details-list").await;
+    assert!(shown.contains("<img src=x onerror="), "{shown}");
+    assert!(!shown.contains("sk-e2e-hostile-2468"), "{shown}");
+    assert!(app
+        .client()
+        .find(Locator::Css("#details img"))
+        .await
+        .is_err());
+    assert_eq!(app.title().await, "Veo Desk");
+    app.screenshot("details").await;
     app.close().await;
 }
 

@@ -104,6 +104,7 @@ function cardActions(row, actions) {
   if (row.status === 'completed' && row.download_error_message) {
     buttons.push(button(t('card.retryDownload'), () => actions.retryDownload(row)));
   }
+  if (row.status !== 'waiting') buttons.push(button(t('card.details'), () => actions.details(row)));
   buttons.push(button(t('card.copyPrompt'), () => actions.copyPrompt(row)));
   buttons.push(button(t('card.runAgain'), () => actions.runAgain(row)));
   buttons.push(button(t('card.remove'), () => actions.remove(row)));
