@@ -109,11 +109,15 @@ impl Profiles {
     /// the key is stored first, so a failing keychain leaves nothing half-saved.
     /// `id` is the profile being edited, or `None` for a new one.
     pub fn prepare(&self, draft: &ProfileDraft, id: Option<&str>) -> Result<Profile> {
-        if let Some(id) = id {
-            self.get(id)?;
-        }
-        let id = id.map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_string);
-        self.validate(draft, id)
+        let Some(id) = id else {
+            return self.validate(draft, uuid::Uuid::new_v4().to_string());
+        };
+        let saved = self.get(id)?;
+        let draft = ProfileDraft {
+            network: draft.network.clone().keeping_password_of(&saved.network),
+            ..draft.clone()
+        };
+        self.validate(&draft, id.to_string())
     }
 
     /// Saves a new or edited profile and makes it the active one.

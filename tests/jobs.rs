@@ -8,9 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::fast;
-use veo_desk::gateway::{
-    ClientOptions, GatewayClient, ReferenceImage, SubmitRequest, UploadWatch,
-};
+use veo_desk::gateway::{ClientOptions, GatewayClient, ReferenceImage, SubmitRequest, UploadWatch};
 use veo_desk::jobs::{
     save_copy, ClientFor, EventSink, GatewayDeletion, JobRow, JobStatus, JobStore, JobWarning,
     Jobs, JobsOptions, ListQuery, NewJob,
@@ -354,7 +352,10 @@ async fn a_refused_job_keeps_the_request_and_the_gateways_own_answer_without_the
     let details = jobs.store().exchanges(&row.id).unwrap();
     assert_eq!(details.len(), 1, "one request, one entry");
     let submit = &details[0];
-    assert_eq!((submit.action.as_str(), submit.method.as_str()), ("submit", "POST"));
+    assert_eq!(
+        (submit.action.as_str(), submit.method.as_str()),
+        ("submit", "POST")
+    );
     assert!(submit.url.ends_with("/v1/videos"), "{}", submit.url);
     assert_eq!(submit.status, Some(401));
     for line in [
@@ -364,7 +365,11 @@ async fn a_refused_job_keeps_the_request_and_the_gateways_own_answer_without_the
         "negative_prompt: no rain".into(),
         "input_reference: reference.jpg (image/jpeg, 3 KB)".into(),
     ] {
-        assert!(submit.request_body.contains(&line), "{line} in {}", submit.request_body);
+        assert!(
+            submit.request_body.contains(&line),
+            "{line} in {}",
+            submit.request_body
+        );
     }
     assert!(
         submit.response_body.contains("[your key]"),
@@ -400,7 +405,10 @@ async fn a_finished_job_keeps_its_submit_and_only_its_latest_polls() {
     assert!(polls.windows(2).all(|w| w[0].at <= w[1].at), "oldest first");
 
     jobs.delete(&row.id, false).await.unwrap();
-    assert!(jobs.store().exchanges(&row.id).unwrap().is_empty(), "removed with the job");
+    assert!(
+        jobs.store().exchanges(&row.id).unwrap().is_empty(),
+        "removed with the job"
+    );
 }
 
 #[tokio::test]
@@ -1025,7 +1033,10 @@ async fn stopping_an_upload_midway_creates_nothing_and_says_so() {
         jobs.submit_with_progress(PROFILE, req, None, Some(watch.clone())),
         stopper
     );
-    assert!(stopped_at < total, "stopped midway: {stopped_at} of {total}");
+    assert!(
+        stopped_at < total,
+        "stopped midway: {stopped_at} of {total}"
+    );
     assert!(stopped, "a midway upload can be stopped");
     let row = row.unwrap();
     assert_eq!(row.status, JobStatus::Cancelled);
@@ -1033,7 +1044,11 @@ async fn stopping_an_upload_midway_creates_nothing_and_says_so() {
         row.error_message.unwrap().contains("no video was made"),
         "the card says nothing was made"
     );
-    assert_eq!(setup.sim.submit_count(), 0, "the gateway never got a whole request");
+    assert_eq!(
+        setup.sim.submit_count(),
+        0,
+        "the gateway never got a whole request"
+    );
     assert_eq!(
         jobs.store().get(&row.id).unwrap().unwrap().status,
         JobStatus::Cancelled,

@@ -59,7 +59,9 @@ pub struct Uploads(Mutex<HashMap<String, UploadWatch>>);
 
 impl Uploads {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, UploadWatch>> {
-        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 

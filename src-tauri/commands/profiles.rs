@@ -36,7 +36,8 @@ fn view(state: &AppState, profile: &Profile, active_id: Option<&str>) -> Profile
         active: active_id == Some(profile.id.as_str()),
         demo: profile.demo,
         warning: profile.warning(),
-        proxy: profile.network.proxy.clone(),
+        // The password never goes back to the window.
+        proxy: profile.network.proxy_for_display(),
         ca_file: profile.network.ca_file.clone(),
         key: if profile.demo {
             KeyStatus::default()

@@ -295,11 +295,7 @@ impl GatewayClient {
         let result = async {
             let url = self.base.endpoint(&["videos", id]);
             let out = self.outgoing("delete", "DELETE", &url, String::new);
-            let send = self
-                .http
-                .delete(url)
-                .bearer_auth(self.key.expose())
-                .send();
+            let send = self.http.delete(url).bearer_auth(self.key.expose()).send();
             let limit = self.options.read_timeout;
             self.exchange(Action::Delete, out, limit, send)
                 .await

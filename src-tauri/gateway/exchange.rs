@@ -198,11 +198,18 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert("content-type", HeaderValue::from_static("application/json"));
         headers.insert("set-cookie", HeaderValue::from_static("session=abc"));
-        headers.insert("x-request-id", HeaderValue::from_static("req-sk-secret-123"));
+        headers.insert(
+            "x-request-id",
+            HeaderValue::from_static("req-sk-secret-123"),
+        );
         let ex = Outgoing::new("submit", "POST", &url(), "prompt: sk-secret-123".into())
             .answered(401, &headers, b"{\"error\":\"bad key sk-secret-123\"}")
             .redact("sk-secret-123");
-        let names: Vec<&str> = ex.response_headers.iter().map(|(n, _)| n.as_str()).collect();
+        let names: Vec<&str> = ex
+            .response_headers
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect();
         assert_eq!(names, ["content-type", "x-request-id"]);
         let all = serde_json::to_string(&ex).unwrap();
         assert!(!all.contains("sk-secret-123"), "{all}");

@@ -47,6 +47,24 @@ impl Network {
         Some(url.to_string())
     }
 
+    /// The form shows the saved proxy with its password as `***`; saved back unchanged,
+    /// that means "keep the password", not a new password of three stars.
+    pub fn keeping_password_of(mut self, saved: &Network) -> Network {
+        let parse = |text: Option<&str>| text.and_then(|t| Url::parse(t.trim()).ok());
+        if let (Some(typed), Some(old)) =
+            (parse(self.proxy.as_deref()), parse(saved.proxy.as_deref()))
+        {
+            let same_place = typed.scheme() == old.scheme()
+                && typed.host_str() == old.host_str()
+                && typed.port_or_known_default() == old.port_or_known_default()
+                && typed.username() == old.username();
+            if typed.password() == Some("***") && same_place {
+                self.proxy = saved.proxy.clone();
+            }
+        }
+        self
+    }
+
     /// The proxy requests to `url` go through (password hidden), for error messages.
     /// Mirrors the environment variables reqwest reads; `NO_PROXY` by exact host or `*`.
     pub(crate) fn proxy_for(&self, url: &Url) -> Option<String> {
@@ -171,6 +189,22 @@ mod tests {
         let e = socks.validated().unwrap_err();
         assert_eq!(e.code(), "invalid_input");
         assert!(e.message.contains("SOCKS"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_shown_password_saved_back_keeps_the_real_one_but_a_new_one_replaces_it() {
+        let proxy = |p: &str| Network {
+            proxy: Some(p.into()),
+            ca_file: None,
+        };
+        let saved = proxy("http://me:hunter2@proxy.local:3128");
+        let shown = saved.proxy_for_display().unwrap();
+        assert_eq!(proxy(&shown).keeping_password_of(&saved), saved);
+        let changed = proxy("http://me:newpass@proxy.local:3128");
+        assert_eq!(changed.clone().keeping_password_of(&saved), changed);
+        // Stars sent to another proxy are not the saved password's to fill.
+        let elsewhere = proxy("http://me:***@other.local:3128");
+        assert_eq!(elsewhere.clone().keeping_password_of(&saved), elsewhere);
     }
 
     #[test]

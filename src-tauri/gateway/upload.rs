@@ -106,7 +106,10 @@ mod tests {
     fn stopping_is_refused_once_everything_is_handed_over() {
         let watch = UploadWatch::new(|_, _| {});
         assert!(watch.hand_over_last());
-        assert!(!watch.stop(), "too late: the gateway may have the whole request");
+        assert!(
+            !watch.stop(),
+            "too late: the gateway may have the whole request"
+        );
         assert!(!watch.was_stopped());
     }
 

@@ -49,7 +49,13 @@ mod tests {
     #[test]
     fn the_middle_half_of_recent_waits_is_the_range() {
         // One very slow job does not stretch the range.
-        let waits = vec![2 * MIN, 2 * MIN + 30_000, 3 * MIN, 3 * MIN + 10_000, 40 * MIN];
+        let waits = vec![
+            2 * MIN,
+            2 * MIN + 30_000,
+            3 * MIN,
+            3 * MIN + 10_000,
+            40 * MIN,
+        ];
         let e = time_estimate(waits).unwrap();
         assert_eq!((e.low_minutes, e.high_minutes, e.samples), (2, 4, 5));
     }

@@ -1125,21 +1125,40 @@ mod tests {
         let finish = |job: NewJob, sent: i64, done: i64| {
             let row = s.insert_submitting(&job, sent).unwrap();
             s.mark_running(&row.id, "r", "queued", None, sent).unwrap();
-            s.mark_completed(&row.id, "completed", None, done, done + 1).unwrap();
+            s.mark_completed(&row.id, "completed", None, done, done + 1)
+                .unwrap();
         };
         finish(new_job("a"), 1_000, 61_000);
         finish(new_job("b"), 2_000, 182_000);
-        finish(NewJob { seconds: "4".into(), ..new_job("short") }, 0, 10_000);
-        finish(NewJob { profile_id: "p2".into(), ..new_job("elsewhere") }, 0, 999_000);
+        finish(
+            NewJob {
+                seconds: "4".into(),
+                ..new_job("short")
+            },
+            0,
+            10_000,
+        );
+        finish(
+            NewJob {
+                profile_id: "p2".into(),
+                ..new_job("elsewhere")
+            },
+            0,
+            999_000,
+        );
         let running = s.insert_submitting(&new_job("still going"), 5).unwrap();
-        s.mark_running(&running.id, "r2", "queued", None, 5).unwrap();
+        s.mark_running(&running.id, "r2", "queued", None, 5)
+            .unwrap();
 
         assert_eq!(
             s.recent_waits("p1", "veo3.1", "8", 20).unwrap(),
             vec![180_000, 60_000],
             "newest first; other lengths, gateways and unfinished jobs left out"
         );
-        assert_eq!(s.recent_waits("p1", "veo3.1", "8", 1).unwrap(), vec![180_000]);
+        assert_eq!(
+            s.recent_waits("p1", "veo3.1", "8", 1).unwrap(),
+            vec![180_000]
+        );
     }
 
     #[test]

@@ -93,8 +93,7 @@ async fn send(
             .map_err(|e| lost_remote_id(e, &job.id))?,
         Err(_) if stopped(&upload) => {
             crate::logs::info(format!("job {id}: upload stopped by the user"));
-            ctx.store
-                .mark_cancelled(id, UPLOAD_STOPPED, now_ms())?
+            ctx.store.mark_cancelled(id, UPLOAD_STOPPED, now_ms())?
         }
         Err(e) => record_refusal(ctx, id, &e)?,
     };

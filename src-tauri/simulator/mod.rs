@@ -301,4 +301,3 @@ fn small_window_listener() -> std::io::Result<TcpListener> {
     socket.bind((std::net::Ipv4Addr::LOCALHOST, 0).into())?;
     socket.listen(128)
 }
-

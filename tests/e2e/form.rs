@@ -379,9 +379,8 @@ async fn the_time_estimate_learns_from_finished_videos() {
     app.type_into("Prompt", "Lanterns over a river").await;
     for n in 1..=3 {
         app.click("Generate").await;
-        let saved = format!(
-            "return document.querySelectorAll('.card.status-downloaded').length >= {n}"
-        );
+        let saved =
+            format!("return document.querySelectorAll('.card.status-downloaded').length >= {n}");
         assert!(app.poll_script(&saved).await, "video {n} is saved");
     }
     app.wait_for_text("Your last 3 videos like this were ready within a minute.")

@@ -323,7 +323,10 @@ async fn stopping_an_upload_midway_sends_nothing_and_keeps_the_prompt() {
     let (sim, app) = app_with_a_slow_uplink("stop-upload", home.path()).await;
     app.type_into("Prompt", "Static on an old television").await;
     app.click("Generate").await;
-    assert!(app.poll_script(UPLOAD_MIDWAY).await, "the upload is under way");
+    assert!(
+        app.poll_script(UPLOAD_MIDWAY).await,
+        "the upload is under way"
+    );
     assert!(
         app.poll_script("return document.querySelector('#generate').disabled")
             .await,
@@ -346,7 +349,11 @@ async fn stopping_an_upload_midway_sends_nothing_and_keeps_the_prompt() {
         "the prompt is still there to send again"
     );
     app.screenshot("stopped").await;
-    assert_eq!(sim.submit_count(), 0, "the gateway never got a whole request");
+    assert_eq!(
+        sim.submit_count(),
+        0,
+        "the gateway never got a whole request"
+    );
     app.close().await;
 }
 
