@@ -51,6 +51,25 @@ fn request() -> SubmitRequest {
     }
 }
 
+/// `request()` with `bytes` as its reference image.
+fn with_image(bytes: Vec<u8>) -> SubmitRequest {
+    SubmitRequest {
+        input_reference: Some(ReferenceImage {
+            bytes,
+            file_name: "reference.jpg".into(),
+            mime: "image/jpeg".into(),
+        }),
+        ..request()
+    }
+}
+
+/// `len` bytes that do not compress, like a photo.
+fn noise(len: u32) -> Vec<u8> {
+    (0..len)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect()
+}
+
 /// A simulator, a history in a temp folder, and every event the jobs sent.
 struct Setup {
     sim: Simulator,
@@ -338,13 +357,8 @@ async fn a_refused_job_keeps_the_request_and_the_gateways_own_answer_without_the
     setup.sim.inject(Route::Submit, Fault::Unauthorized);
     let jobs = setup.start();
     let req = SubmitRequest {
-        input_reference: Some(ReferenceImage {
-            bytes: vec![1; 3000],
-            file_name: "reference.jpg".into(),
-            mime: "image/jpeg".into(),
-        }),
         extra_fields: vec![("negative_prompt".into(), "no rain".into())],
-        ..request()
+        ..with_image(vec![1; 3000])
     };
     let row = jobs.submit(PROFILE, req, None).await.unwrap();
     assert_eq!(row.status, JobStatus::Failed);
@@ -964,17 +978,8 @@ async fn the_upload_reports_growing_progress_up_to_the_whole_image_and_posts_onc
         read_timeout: Duration::from_secs(20),
         ..fast()
     });
-    let image: Vec<u8> = (0..3_000_000u32)
-        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
-        .collect();
-    let req = SubmitRequest {
-        input_reference: Some(ReferenceImage {
-            bytes: image.clone(),
-            file_name: "reference.jpg".into(),
-            mime: "image/jpeg".into(),
-        }),
-        ..request()
-    };
+    let image = noise(3_000_000);
+    let req = with_image(image.clone());
     let seen = Arc::new(Mutex::new(Vec::<(u64, u64)>::new()));
     let into = seen.clone();
     let watch = UploadWatch::new(move |sent, total| into.lock().unwrap().push((sent, total)));
@@ -1006,18 +1011,9 @@ async fn stopping_an_upload_midway_creates_nothing_and_says_so() {
         read_timeout: Duration::from_secs(30),
         ..fast()
     });
-    let image: Vec<u8> = (0..8_000_000u32)
-        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
-        .collect();
+    let image = noise(8_000_000);
     let total = image.len() as u64;
-    let req = SubmitRequest {
-        input_reference: Some(ReferenceImage {
-            bytes: image,
-            file_name: "reference.jpg".into(),
-            mime: "image/jpeg".into(),
-        }),
-        ..request()
-    };
+    let req = with_image(image);
     let sent = Arc::new(Mutex::new(0u64));
     let into = sent.clone();
     let watch = UploadWatch::new(move |s, _| *into.lock().unwrap() = s);
@@ -1060,14 +1056,7 @@ async fn stopping_an_upload_midway_creates_nothing_and_says_so() {
 async fn an_upload_that_has_gone_out_whole_cannot_be_stopped() {
     let setup = Setup::new(Dialect::OpenAi).await;
     let jobs = setup.start();
-    let req = SubmitRequest {
-        input_reference: Some(ReferenceImage {
-            bytes: vec![7; 200_000],
-            file_name: "reference.jpg".into(),
-            mime: "image/jpeg".into(),
-        }),
-        ..request()
-    };
+    let req = with_image(vec![7; 200_000]);
     let watch = UploadWatch::new(|_, _| {});
     let row = jobs
         .submit_with_progress(PROFILE, req, None, Some(watch.clone()))
