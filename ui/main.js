@@ -18,8 +18,10 @@ import { mountDiagnostics } from './views/diagnostics.js';
 import { mountDetails } from './views/details.js';
 
 // Strings and settings come first: every view renders in the user's language.
-const settings = await api.getSettings().catch(() => ({ presets: [], prices: {} }));
-const { models: catalog, problem: catalogProblem } = await api.modelCatalog();
+const [settings, { models: catalog, problem: catalogProblem }] = await Promise.all([
+  api.getSettings().catch(() => ({ presets: [], prices: {} })),
+  api.modelCatalog(),
+]);
 applyTheme(settings.theme);
 await useLanguage(settings.language ?? settings.systemLanguage ?? languageFor(navigator.language));
 
