@@ -9,7 +9,7 @@ use veo_desk::gateway::{Network, SubmitRequest};
 use veo_desk::jobs::{ClientFor, EventSink, JobStore, Jobs, JobsOptions};
 use veo_desk::keychain::OsKeychain;
 use veo_desk::paths::AppDirs;
-use veo_desk::profiles::ProfileDraft;
+use veo_desk::profiles::{Profile, ProfileDraft};
 use veo_desk::simulator::{Dialect, Fault, Route, Simulator};
 use veo_desk::state::AppState;
 
@@ -23,19 +23,7 @@ async fn the_key_appears_in_no_file_no_error_and_no_reply() {
     let state = AppState::open(dirs, Box::new(keychain)).unwrap();
     let sim = Simulator::start(Dialect::NewApi).await.unwrap();
 
-    let profile = {
-        let mut profiles = state.profiles().unwrap();
-        let draft = ProfileDraft {
-            name: "Leak test".into(),
-            base_url: sim.base_url().into(),
-            ..Default::default()
-        };
-        let profile = profiles.prepare(&draft, None).unwrap();
-        let key = veo_desk::secret::ApiKey::new(KEY).unwrap();
-        state.keys.save(&profile.id, &key, false).unwrap();
-        profiles.put(profile.clone()).unwrap();
-        profile
-    };
+    let profile = save_keyed_profile(&state, "Leak test", sim.base_url());
 
     let mut said = Vec::new();
     let faults = [
@@ -82,29 +70,17 @@ async fn the_diagnostics_export_holds_the_failures_but_not_the_key() {
     let keychain = OsKeychain::with_service("com.veodesk.desktop.tests.diagnostics");
     let state = Arc::new(AppState::open(dirs.clone(), Box::new(keychain)).unwrap());
     let sim = Simulator::start(Dialect::NewApi).await.unwrap();
-    let profile = {
-        let mut profiles = state.profiles().unwrap();
-        let office = ProfileDraft {
-            name: "Office".into(),
-            base_url: "https://gateway.example.com".into(),
-            network: Network {
-                proxy: Some("http://me:proxy-pass-771@proxy.example.com:3128".into()),
-                ca_file: None,
-            },
-            ..Default::default()
-        };
-        profiles.add(&office).unwrap();
-        let draft = ProfileDraft {
-            name: "Leaky".into(),
-            base_url: sim.base_url().into(),
-            ..Default::default()
-        };
-        let profile = profiles.prepare(&draft, None).unwrap();
-        let key = veo_desk::secret::ApiKey::new(KEY).unwrap();
-        state.keys.save(&profile.id, &key, false).unwrap();
-        profiles.put(profile.clone()).unwrap();
-        profile
+    let office = ProfileDraft {
+        name: "Office".into(),
+        base_url: "https://gateway.example.com".into(),
+        network: Network {
+            proxy: Some("http://me:proxy-pass-771@proxy.example.com:3128".into()),
+            ca_file: None,
+        },
+        ..Default::default()
     };
+    state.profiles().unwrap().add(&office).unwrap();
+    let profile = save_keyed_profile(&state, "Leaky", sim.base_url());
 
     let store = JobStore::open(&dirs).unwrap();
     let for_jobs = Arc::clone(&state);
@@ -160,6 +136,22 @@ async fn the_diagnostics_export_holds_the_failures_but_not_the_key() {
     drop(jobs);
     assert_no_file_contains(root.path(), KEY);
     state.keys.forget(&profile.id).unwrap();
+}
+
+/// Adds a gateway profile whose key, `KEY`, is saved in the real keychain; it becomes
+/// the active one.
+fn save_keyed_profile(state: &AppState, name: &str, base_url: &str) -> Profile {
+    let mut profiles = state.profiles().unwrap();
+    let draft = ProfileDraft {
+        name: name.into(),
+        base_url: base_url.into(),
+        ..Default::default()
+    };
+    let profile = profiles.prepare(&draft, None).unwrap();
+    let key = veo_desk::secret::ApiKey::new(KEY).unwrap();
+    state.keys.save(&profile.id, &key, false).unwrap();
+    profiles.put(profile.clone()).unwrap();
+    profile
 }
 
 fn request() -> SubmitRequest {

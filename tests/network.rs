@@ -61,6 +61,15 @@ fn own_ca(dir: &Path, name: &str) -> OwnCa {
     }
 }
 
+/// A gateway serving https with a certificate from its own authority `name`.
+async fn https_gateway(dir: &Path, name: &str, dialect: Dialect) -> (OwnCa, Simulator) {
+    let ca = own_ca(dir, name);
+    let sim = Simulator::start_tls(dialect, ca.server.clone())
+        .await
+        .unwrap();
+    (ca, sim)
+}
+
 fn with_ca(ca: &OwnCa) -> Network {
     Network {
         ca_file: Some(ca.pem_file.display().to_string()),
@@ -81,10 +90,7 @@ fn request() -> SubmitRequest {
 #[tokio::test]
 async fn a_gateway_with_its_own_authority_works_once_its_ca_file_is_chosen() {
     let dir = tempfile::tempdir().unwrap();
-    let ca = own_ca(dir.path(), "office");
-    let sim = Simulator::start_tls(Dialect::OpenAi, ca.server.clone())
-        .await
-        .unwrap();
+    let (ca, sim) = https_gateway(dir.path(), "office", Dialect::OpenAi).await;
     assert!(sim.base_url().starts_with("https://"));
 
     let untrusted = client(sim.base_url(), &Network::default()).unwrap();
@@ -103,11 +109,8 @@ async fn a_gateway_with_its_own_authority_works_once_its_ca_file_is_chosen() {
 #[tokio::test]
 async fn another_authoritys_file_or_a_non_certificate_is_explained() {
     let dir = tempfile::tempdir().unwrap();
-    let gateway_ca = own_ca(dir.path(), "gateway");
+    let (gateway_ca, sim) = https_gateway(dir.path(), "gateway", Dialect::NewApi).await;
     let other_ca = own_ca(dir.path(), "other");
-    let sim = Simulator::start_tls(Dialect::NewApi, gateway_ca.server.clone())
-        .await
-        .unwrap();
 
     let wrong = client(sim.base_url(), &with_ca(&other_ca)).unwrap();
     let e = wrong.check_connection().await.unwrap_err();
@@ -133,10 +136,7 @@ async fn another_authoritys_file_or_a_non_certificate_is_explained() {
 #[tokio::test]
 async fn the_profile_proxy_carries_the_requests_and_never_sees_the_key() {
     let dir = tempfile::tempdir().unwrap();
-    let ca = own_ca(dir.path(), "proxied");
-    let sim = Simulator::start_tls(Dialect::OpenAi, ca.server.clone())
-        .await
-        .unwrap();
+    let (ca, sim) = https_gateway(dir.path(), "proxied", Dialect::OpenAi).await;
     let proxy = ConnectProxy::start().await;
     let network = Network {
         proxy: Some(proxy.url()),
@@ -163,10 +163,7 @@ async fn the_profile_proxy_carries_the_requests_and_never_sees_the_key() {
 #[tokio::test]
 async fn https_proxy_from_the_environment_is_used_unless_no_proxy_names_the_host() {
     let dir = tempfile::tempdir().unwrap();
-    let ca = own_ca(dir.path(), "env");
-    let sim = Simulator::start_tls(Dialect::OpenAi, ca.server.clone())
-        .await
-        .unwrap();
+    let (ca, sim) = https_gateway(dir.path(), "env", Dialect::OpenAi).await;
     let proxy = ConnectProxy::start().await;
 
     let (via_env, bypassed) = {
