@@ -89,19 +89,13 @@ pub async fn submit_job(
     upload_id: String,
     on_upload: Channel<UploadUpdate>,
 ) -> Result<JobRow> {
-    if request.prompt.trim().is_empty() {
-        return Err(Error::invalid_input(
-            "Type a prompt first: describe the video you want.",
-        ));
-    }
-    // The form's models: built in plus the user's `models.json`.
+    // The form's models: built in plus the user's `models.json`. What the user typed
+    // is checked (and the picture prepared) before the gateway's readiness.
     let catalog = super::settings::catalog(&state)?;
-    catalog.validate(&request.model, &request.seconds, &request.size)?;
-    let profile = ready_profile(&state).await?;
-
     let cache = super::images::thumbnail_cache_dir(&state);
     let input = request.into_input();
     let prepared = blocking(move || request::prepare(input, &catalog, &cache)).await?;
+    let profile = ready_profile(&state).await?;
     // A closed window simply stops listening; the upload goes on.
     let watch = UploadWatch::new(move |sent, total| {
         let _ = on_upload.send(UploadUpdate { sent, total });
