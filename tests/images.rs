@@ -173,20 +173,23 @@ fn a_phone_photo_on_its_side_arrives_upright() {
 #[test]
 fn a_big_rotated_photo_thumbnails_upright_through_shrink_on_load() {
     let dir = tempfile::tempdir().unwrap();
-    // 2400x1600 decodes at 1/4 scale for a 512 px thumbnail.
-    let path = write(
-        dir.path(),
-        "big.jpg",
-        &with_exif(&jpeg_bytes(&quadrants(2400, 1600)), 6),
-    );
-    let thumb = images::render_thumbnail(&path).unwrap();
-    assert_eq!(thumb.mime, "image/jpeg");
-    assert_eq!((thumb.width, thumb.height), (341, 512));
-    let img = decode(&thumb.bytes);
-    assert_eq!(img.dimensions(), (341, 512));
-    assert_colour(&img, 330, 10, RED);
-    assert_colour(&img, 10, 10, BLUE);
-    assert_colour(&img, 10, 500, WHITE);
+    // 2400x1600 decodes at 1/4 scale for a 512 px thumbnail, 4800x3200 at 1/8
+    // (from the DC coefficients alone).
+    for (w, h) in [(2400, 1600), (4800, 3200)] {
+        let path = write(
+            dir.path(),
+            &format!("big-{w}.jpg"),
+            &with_exif(&jpeg_bytes(&quadrants(w, h)), 6),
+        );
+        let thumb = images::render_thumbnail(&path).unwrap();
+        assert_eq!(thumb.mime, "image/jpeg");
+        assert_eq!((thumb.width, thumb.height), (341, 512));
+        let img = decode(&thumb.bytes);
+        assert_eq!(img.dimensions(), (341, 512));
+        assert_colour(&img, 330, 10, RED);
+        assert_colour(&img, 10, 10, BLUE);
+        assert_colour(&img, 10, 500, WHITE);
+    }
 }
 
 #[test]

@@ -109,7 +109,7 @@ async fn a_gateway_with_its_own_authority_works_once_its_ca_file_is_chosen() {
 #[tokio::test]
 async fn another_authoritys_file_or_a_non_certificate_is_explained() {
     let dir = tempfile::tempdir().unwrap();
-    let (gateway_ca, sim) = https_gateway(dir.path(), "gateway", Dialect::NewApi).await;
+    let (_gateway_ca, sim) = https_gateway(dir.path(), "gateway", Dialect::NewApi).await;
     let other_ca = own_ca(dir.path(), "other");
 
     let wrong = client(sim.base_url(), &with_ca(&other_ca)).unwrap();

@@ -1,6 +1,7 @@
 //! Decoding with as few pixels as the output needs. JPEG is decoded at 1/8, 1/4
 //! or 1/2 scale in the DCT domain (shrink-on-load), so a 24 MP photo bound for a
-//! 512 px thumbnail never exists at full size in memory. PNG and WebP have no
+//! 512 px thumbnail never exists at full size in memory; at 1/8 a plain baseline
+//! JPEG is read from its DC coefficients alone (`jpeg_eighth`). PNG and WebP have no
 //! such trick and are decoded whole, under `image`'s allocation limits.
 
 use std::fs::File;
@@ -9,6 +10,7 @@ use std::path::Path;
 
 use image::{DynamicImage, GrayImage, ImageReader, Limits, RgbImage};
 
+use super::jpeg_eighth;
 use super::probe::{
     corrupt, display_name, jpeg_error, map_image_error, survive_decoder_panic, Probe,
 };
@@ -67,12 +69,17 @@ fn decode_jpeg_shrunk(
     // jpeg-decoder pulls bytes one at a time; from a slice that costs ~8% less
     // CPU than through a BufReader. The compressed bytes are freed on return.
     let bytes = std::fs::read(path).map_err(|e| Error::io(format!("read “{name}”"), e))?;
+    let eighths = dct_eighths(min_scale);
+    if eighths == 1 {
+        if let Some(image) = eighth_from_dc(&bytes, probe) {
+            return Ok(Some(image));
+        }
+    }
     let mut decoder = jpeg_decoder::Decoder::new(&bytes[..]);
     decoder.set_max_decoding_buffer_size(MAX_DECODE_BYTES as usize);
     let bad = |e| jpeg_error(name, e);
     decoder.read_info().map_err(bad)?;
     let (w, h) = probe.stored;
-    let eighths = dct_eighths(min_scale);
     if eighths < 8 {
         // `scale` picks the smallest factor reaching the request on *either* axis;
         // asking for the exact scaled width pins it to our choice.
@@ -99,6 +106,28 @@ fn decode_jpeg_shrunk(
         _ => return Ok(None),
     };
     Ok(Some(image))
+}
+
+/// The 1/8 picture straight from the DC coefficients, when the file is plain
+/// enough for that fast path (most camera JPEGs are).
+fn eighth_from_dc(bytes: &[u8], probe: &Probe) -> Option<DynamicImage> {
+    let eighth = jpeg_eighth::decode_eighth(bytes)?;
+    let (w, h) = probe.stored;
+    if (eighth.width, eighth.height) != (w.div_ceil(8), h.div_ceil(8)) {
+        return None;
+    }
+    Some(match eighth.channels {
+        3 => DynamicImage::ImageRgb8(RgbImage::from_raw(
+            eighth.width,
+            eighth.height,
+            eighth.pixels,
+        )?),
+        _ => DynamicImage::ImageLuma8(GrayImage::from_raw(
+            eighth.width,
+            eighth.height,
+            eighth.pixels,
+        )?),
+    })
 }
 
 fn decode_whole(path: &Path, format: Format, name: &str) -> Result<DynamicImage> {

@@ -10,6 +10,7 @@ mod cache;
 mod decode;
 mod encode;
 mod geometry;
+mod jpeg_eighth;
 mod orient;
 mod paste;
 mod prepare;
