@@ -88,6 +88,18 @@ impl Profiles {
         Ok(Profiles { path, file })
     }
 
+    /// Re-reads the file, taking in what another process (the command-line tool)
+    /// saved since, so the next save here cannot undo it. A file that is missing or
+    /// unreadable now leaves what is in memory, to be written back on the next save.
+    pub fn refresh(&mut self) {
+        let on_disk = std::fs::read(&self.path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+        if let Some(file) = on_disk {
+            self.file = file;
+        }
+    }
+
     pub fn list(&self) -> &[Profile] {
         &self.file.profiles
     }

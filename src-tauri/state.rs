@@ -35,10 +35,15 @@ impl AppState {
         })
     }
 
+    /// The saved profiles as they are on disk now: the command-line tool may have
+    /// added one while the app runs.
     pub fn profiles(&self) -> Result<MutexGuard<'_, Profiles>> {
-        self.profiles
+        let mut profiles = self
+            .profiles
             .lock()
-            .map_err(|_| Error::internal("the profile list was poisoned"))
+            .map_err(|_| Error::internal("the profile list was poisoned"))?;
+        profiles.refresh();
+        Ok(profiles)
     }
 
     /// A client for a saved profile, with its stored key; starts the demo gateway

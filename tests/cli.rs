@@ -6,7 +6,11 @@ use std::process::Output;
 use std::time::{Duration, Instant};
 
 use veo_desk::jobs::{JobStatus, JobStore};
+use veo_desk::keychain::SessionKeys;
+use veo_desk::paths::AppDirs;
+use veo_desk::profiles::ProfileDraft;
 use veo_desk::simulator::{Dialect, Fault, Outcome, Route, Simulator, SAMPLE_MP4};
+use veo_desk::state::AppState;
 
 const KEY: &str = "sk-cli-canary-40b7e1d95c";
 const DIALECTS: [Dialect; 3] = [Dialect::OpenAi, Dialect::NewApi, Dialect::Reseller];
@@ -49,6 +53,16 @@ impl Machine {
             .expect("the CLI finishes")
             .expect("the CLI runs");
         Run(output)
+    }
+
+    /// The app's folders on this machine, as the window opens them.
+    fn app_dirs(&self) -> AppDirs {
+        let app = |base: &str| self.path(base).join("com.veodesk.desktop");
+        AppDirs {
+            config: app("config"),
+            data: app("data"),
+            cache: app("cache"),
+        }
     }
 
     fn store(&self) -> JobStore {
@@ -197,6 +211,68 @@ async fn without_wait_it_prints_the_id_and_status_download_and_list_take_it_from
         (rows[0]["id"].as_str(), &rows[0]["status"]),
         (Some(id.as_str()), &"downloaded".into())
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gateway_the_cli_adds_while_the_app_is_open_survives_the_apps_next_save() {
+    let machine = Machine::new();
+    let sim = simulator(Dialect::OpenAi).await;
+    let draft = |name: &str, url: &str| ProfileDraft {
+        name: name.into(),
+        base_url: url.into(),
+        ..ProfileDraft::default()
+    };
+    let app = AppState::open(machine.app_dirs(), Box::new(SessionKeys::default())).unwrap();
+    app.profiles()
+        .unwrap()
+        .add(&draft("Work", "https://work.example.com"))
+        .unwrap();
+
+    let run = machine
+        .run(&[
+            "submit",
+            "--base-url",
+            sim.base_url(),
+            "--prompt",
+            "A kite over dunes",
+            "--model",
+            "veo3.1",
+            "--json",
+        ])
+        .await
+        .expect(0);
+    let job = machine
+        .store()
+        .require(run.json()[0]["id"].as_str().unwrap())
+        .unwrap();
+
+    // The open app saves a change of its own afterwards.
+    app.profiles()
+        .unwrap()
+        .add(&draft("Home", "https://home.example.com"))
+        .unwrap();
+    let in_app: Vec<String> = app
+        .profiles()
+        .unwrap()
+        .list()
+        .iter()
+        .map(|p| p.id.clone())
+        .collect();
+    assert!(
+        in_app.contains(&job.profile_id),
+        "the app can follow the job"
+    );
+    let reopened = AppState::open(machine.app_dirs(), Box::new(SessionKeys::default())).unwrap();
+    let names: Vec<String> = reopened
+        .profiles()
+        .unwrap()
+        .list()
+        .iter()
+        .map(|p| p.name.clone())
+        .collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert_eq!((names[0].as_str(), names[2].as_str()), ("Work", "Home"));
+    assert!(names[1].starts_with("127.0.0.1"), "{names:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
