@@ -30,6 +30,7 @@ use tauri::{Emitter, Manager};
 use tauri_plugin_notification::NotificationExt;
 
 pub fn run() {
+    ready_report::mark("main");
     let state = AppDirs::for_user()
         .and_then(|dirs| AppState::open(dirs, Box::new(OsKeychain::new())))
         .unwrap_or_else(|e| fail_to_start(&e.to_string()));
@@ -37,6 +38,7 @@ pub fn run() {
         .unwrap_or_else(|e| fail_to_start(&e.to_string()));
     let chosen_video_dir = settings.get().video_dir.clone();
     logs::init(&state.dirs.logs());
+    ready_report::mark("profiles, settings and log opened");
     let state = Arc::new(state);
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
@@ -45,8 +47,10 @@ pub fn run() {
         .manage(std::sync::Mutex::new(settings))
         .manage(commands::jobs::Uploads::default())
         .setup(move |app| {
+            ready_report::mark("setup");
             let jobs = start_jobs(app.handle(), &state, chosen_video_dir.clone())?;
             app.manage(jobs);
+            ready_report::mark("history opened, jobs followed");
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -1,10 +1,13 @@
 //! A one-shot "the window is ready" signal for start-up measurements and install
 //! checks. When `VEO_DESK_REPORT_READY` names a file, the first report writes the
 //! wall-clock time (seconds since the Unix epoch) there, so a launcher can tell
-//! how long the form took to appear. Without the variable nothing happens.
+//! how long the form took to appear, and `<file>.timeline` the start-up's
+//! milestones (the Rust side's and the page's), one "seconds name" a line, so the
+//! launcher can also tell where the time went. Without the variable nothing happens.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::error::{Error, Result};
@@ -13,23 +16,64 @@ pub const REPORT_READY_ENV: &str = "VEO_DESK_REPORT_READY";
 
 static REPORTED: AtomicBool = AtomicBool::new(false);
 
-/// Called by the window once its form is on screen; later calls (a reload) are ignored.
-pub fn report_ready() -> Result<()> {
-    match std::env::var_os(REPORT_READY_ENV) {
-        Some(path) => report_once(Path::new(&path), &REPORTED, SystemTime::now()),
-        None => Ok(()),
+/// The Rust side's milestones so far: (name, seconds since the epoch).
+static MARKS: Mutex<Vec<(String, f64)>> = Mutex::new(Vec::new());
+
+/// Notes that start-up reached `name` (only when a report was asked for).
+pub fn mark(name: &str) {
+    if std::env::var_os(REPORT_READY_ENV).is_none() {
+        return;
+    }
+    if let (Ok(mut marks), Ok(now)) = (MARKS.lock(), seconds(SystemTime::now())) {
+        marks.push((name.to_string(), now));
     }
 }
 
-fn report_once(path: &Path, reported: &AtomicBool, now: SystemTime) -> Result<()> {
-    if reported.swap(true, Ordering::SeqCst) {
+/// Called by the window once its form is on screen, with the page's own
+/// milestones; later calls (a reload) are ignored.
+pub fn report_ready(page: Vec<(String, f64)>) -> Result<()> {
+    let Some(path) = std::env::var_os(REPORT_READY_ENV) else {
         return Ok(());
+    };
+    let path = Path::new(&path);
+    if report_once(path, &REPORTED, SystemTime::now())? {
+        let mut marks = MARKS.lock().map(|m| m.clone()).unwrap_or_default();
+        marks.extend(page);
+        write_timeline(&timeline_path(path), marks)?;
     }
-    let since_epoch = now
-        .duration_since(UNIX_EPOCH)
-        .map_err(|_| Error::internal("the system clock is set before 1970"))?;
-    std::fs::write(path, format!("{:.6}\n", since_epoch.as_secs_f64()))
-        .map_err(|e| Error::io("write the start-up report", e))
+    Ok(())
+}
+
+/// Writes the time, unless a report was written already; says whether it wrote.
+fn report_once(path: &Path, reported: &AtomicBool, now: SystemTime) -> Result<bool> {
+    if reported.swap(true, Ordering::SeqCst) {
+        return Ok(false);
+    }
+    std::fs::write(path, format!("{:.6}\n", seconds(now)?))
+        .map_err(|e| Error::io("write the start-up report", e))?;
+    Ok(true)
+}
+
+fn seconds(time: SystemTime) -> Result<f64> {
+    time.duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .map_err(|_| Error::internal("the system clock is set before 1970"))
+}
+
+fn timeline_path(report: &Path) -> PathBuf {
+    let mut name = report.as_os_str().to_owned();
+    name.push(".timeline");
+    PathBuf::from(name)
+}
+
+/// The milestones in the order they happened.
+fn write_timeline(path: &Path, mut marks: Vec<(String, f64)>) -> Result<()> {
+    marks.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let lines: String = marks
+        .iter()
+        .map(|(name, at)| format!("{at:.6} {}\n", name.replace('\n', " ")))
+        .collect();
+    std::fs::write(path, lines).map_err(|e| Error::io("write the start-up timeline", e))
 }
 
 #[cfg(test)]
@@ -43,11 +87,28 @@ mod tests {
         let path = dir.path().join("ready");
         let flag = AtomicBool::new(false);
         let first = UNIX_EPOCH + Duration::from_millis(1_764_000_000_250);
-        report_once(&path, &flag, first).unwrap();
-        report_once(&path, &flag, first + Duration::from_secs(5)).unwrap();
+        assert!(report_once(&path, &flag, first).unwrap());
+        assert!(!report_once(&path, &flag, first + Duration::from_secs(5)).unwrap());
         assert_eq!(
             std::fs::read_to_string(&path).unwrap(),
             "1764000000.250000\n"
+        );
+    }
+
+    #[test]
+    fn the_timeline_lists_milestones_in_time_order_beside_the_report() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = timeline_path(&dir.path().join("ready"));
+        assert!(path.ends_with("ready.timeline"));
+        let marks = vec![
+            ("page: painted".to_string(), 12.5),
+            ("main".to_string(), 10.0),
+            ("page: modules\nloaded".to_string(), 11.25),
+        ];
+        write_timeline(&path, marks).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "10.000000 main\n11.250000 page: modules loaded\n12.500000 page: painted\n"
         );
     }
 

@@ -20,7 +20,7 @@ async function call(command, args) {
 
 export const appInfo = () => call('app_info');
 /** Tells Rust the form is on screen (used by start-up measurements; a no-op otherwise). */
-export const reportReady = () => call('report_ready');
+export const reportReady = (timeline) => call('report_ready', { timeline });
 export const diagnosticsText = () => call('diagnostics_text');
 /** Saves the diagnostics report in the app's data folder; returns where. */
 export const exportDiagnostics = () => call('export_diagnostics');

@@ -16,14 +16,19 @@ import { mountVideoFolder } from './views/video-folder.js';
 import { mountBatch } from './views/batch.js';
 import { mountDiagnostics } from './views/diagnostics.js';
 import { mountDetails } from './views/details.js';
+import { mark, timeline } from './timeline.js';
+
+mark('modules loaded');
 
 // Strings and settings come first: every view renders in the user's language.
 const [settings, { models: catalog, problem: catalogProblem }] = await Promise.all([
   api.getSettings().catch(() => ({ presets: [], prices: {} })),
   api.modelCatalog(),
 ]);
+mark('settings and catalog read');
 applyTheme(settings.theme);
 await useLanguage(settings.language ?? settings.systemLanguage ?? languageFor(navigator.language));
+mark('strings loaded');
 
 let profiles = [];
 
@@ -214,14 +219,20 @@ api.onJobChanged((row) => {
 history.reload();
 mountVideoFolder(api);
 
-api.listProfiles().then(showProfiles).catch((error) => {
+api.listProfiles().then((list) => {
+  mark('profiles read');
+  showProfiles(list);
+}).catch((error) => {
   show('setup');
   setup.open(null, { firstRun: true });
   $('#setup-status').textContent = errorText(error);
 }).finally(() => {
   document.body.dataset.ready = 'true';
   // After the next paint, so the report means "visible", not just "in the DOM".
-  requestAnimationFrame(() => setTimeout(() => api.reportReady().catch(() => {}), 0));
+  requestAnimationFrame(() => setTimeout(() => {
+    mark('painted');
+    api.reportReady(timeline()).catch(() => {});
+  }, 0));
 });
 
 api.appInfo()

@@ -111,6 +111,10 @@ measure() {
   if [ "$who" = app ]; then seed_gateway "$home"; fi
   launch "$bin" "$home"
   seconds_to_ready "$home" >>"$scratch/$who.start"
+  # The app's own milestones of this start, relative to the launch (last run kept).
+  if [ -s "$home/ready.timeline" ]; then
+    awk -v a="$STARTED_AT" '{ t = $1; $1 = ""; printf "  %6.3f s %s\n", t - a, $0 }' "$home/ready.timeline" >"$scratch/$who.timeline"
+  fi
   sleep "$IDLE_SECONDS"
   pss_kib "$PID" "$scratch/$who.processes" >>"$scratch/$who.pss"
   if [ "$run" = "$RUNS" ]; then import -window root "$out/idle-$who.png"; fi
@@ -137,6 +141,10 @@ report_window_costs() {
   echo "processes counted in the last run (PSS):"
   echo " bare Tauri window:"; cat "$scratch/bare.processes"
   echo " Veo Desk:"; cat "$scratch/app.processes"
+  if [ -s "$scratch/app.timeline" ]; then
+    echo "where Veo Desk's start-up went in the last run (seconds after launch):"
+    cat "$scratch/app.timeline"
+  fi
   echo
 }
 

@@ -17,10 +17,11 @@ pub fn app_info() -> Result<AppInfo> {
     })
 }
 
-/// The window calls this once its form is on screen (see `ready_report`).
+/// The window calls this once its form is on screen, with its start-up
+/// milestones (name, seconds since the epoch); see `ready_report`.
 #[tauri::command]
-pub fn report_ready() -> Result<()> {
-    crate::ready_report::report_ready()
+pub fn report_ready(timeline: Option<Vec<(String, f64)>>) -> Result<()> {
+    crate::ready_report::report_ready(timeline.unwrap_or_default())
 }
 
 /// The diagnostics report as text, for "Copy diagnostics". Never contains a key.
