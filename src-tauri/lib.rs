@@ -12,6 +12,7 @@ pub mod logs;
 pub mod paths;
 pub mod profiles;
 pub mod ready_report;
+pub mod rendering;
 pub mod secret;
 pub mod settings;
 pub mod simulator;
@@ -30,6 +31,8 @@ use tauri::{Emitter, Manager};
 use tauri_plugin_notification::NotificationExt;
 
 pub fn run() {
+    // First, while the process has one thread: the web process inherits it.
+    rendering::choose_painter();
     ready_report::mark("main");
     let state = AppDirs::for_user()
         .and_then(|dirs| AppState::open(dirs, Box::new(OsKeychain::new())))
