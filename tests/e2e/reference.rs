@@ -124,7 +124,7 @@ async fn a_file_that_is_not_a_picture_is_refused_plainly() {
     let app = start_picking("not-an-image", home.path(), &fake).await;
     press_drop_area(&app).await;
     let status = app.wait_for_element("#reference-status").await;
-    app.wait_for_text("not").await;
+    app.wait_for_text("not a picture").await;
     let said = status.text().await.unwrap();
     assert!(
         said.to_lowercase().contains("not a picture")
