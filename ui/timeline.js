@@ -8,6 +8,10 @@ export const mark = (name) => marks.push([`page: ${name}`, at(performance.now())
 
 export function timeline() {
   const page = performance.getEntriesByType('navigation')[0];
-  const parsed = page ? [['page: HTML parsed', at(page.domInteractive)]] : [];
-  return [['page: navigation starts', at(0)], ...parsed, ...marks];
+  const events = page ? [
+    ['page: HTML parsed', page.domInteractive],
+    ['page: DOMContentLoaded', page.domContentLoadedEventEnd],
+    ['page: load event', page.loadEventEnd],
+  ].filter(([, ms]) => ms > 0).map(([name, ms]) => [name, at(ms)]) : [];
+  return [['page: navigation starts', at(0)], ...events, ...marks];
 }
