@@ -35,23 +35,25 @@ pub fn report_ready(page: Vec<(String, f64)>) -> Result<()> {
     let Some(path) = std::env::var_os(REPORT_READY_ENV) else {
         return Ok(());
     };
-    let path = Path::new(&path);
-    if report_once(path, &REPORTED, SystemTime::now())? {
-        let mut marks = MARKS.lock().map(|m| m.clone()).unwrap_or_default();
-        marks.extend(page);
-        write_timeline(&timeline_path(path), marks)?;
-    }
-    Ok(())
+    let mut marks = MARKS.lock().map(|m| m.clone()).unwrap_or_default();
+    marks.extend(page);
+    report_once(Path::new(&path), &REPORTED, SystemTime::now(), marks)
 }
 
-/// Writes the time, unless a report was written already; says whether it wrote.
-fn report_once(path: &Path, reported: &AtomicBool, now: SystemTime) -> Result<bool> {
+/// Writes the timeline, then the time, unless a report was written already.
+/// The timeline goes first: a launcher reads it as soon as the report appears.
+fn report_once(
+    path: &Path,
+    reported: &AtomicBool,
+    now: SystemTime,
+    marks: Vec<(String, f64)>,
+) -> Result<()> {
     if reported.swap(true, Ordering::SeqCst) {
-        return Ok(false);
+        return Ok(());
     }
+    write_timeline(&timeline_path(path), marks)?;
     std::fs::write(path, format!("{:.6}\n", seconds(now)?))
-        .map_err(|e| Error::io("write the start-up report", e))?;
-    Ok(true)
+        .map_err(|e| Error::io("write the start-up report", e))
 }
 
 fn seconds(time: SystemTime) -> Result<f64> {
@@ -87,11 +89,16 @@ mod tests {
         let path = dir.path().join("ready");
         let flag = AtomicBool::new(false);
         let first = UNIX_EPOCH + Duration::from_millis(1_764_000_000_250);
-        assert!(report_once(&path, &flag, first).unwrap());
-        assert!(!report_once(&path, &flag, first + Duration::from_secs(5)).unwrap());
+        let marks = |name: &str| vec![(name.to_string(), 1_764_000_000.0)];
+        report_once(&path, &flag, first, marks("main")).unwrap();
+        report_once(&path, &flag, first + Duration::from_secs(5), marks("again")).unwrap();
         assert_eq!(
             std::fs::read_to_string(&path).unwrap(),
             "1764000000.250000\n"
+        );
+        assert_eq!(
+            std::fs::read_to_string(timeline_path(&path)).unwrap(),
+            "1764000000.000000 main\n"
         );
     }
 
@@ -116,8 +123,9 @@ mod tests {
     fn an_unwritable_report_is_a_plain_error() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("missing-folder").join("ready");
-        let err = report_once(&path, &AtomicBool::new(false), SystemTime::now()).unwrap_err();
+        let flag = AtomicBool::new(false);
+        let err = report_once(&path, &flag, SystemTime::now(), Vec::new()).unwrap_err();
         assert_eq!(err.code(), "io");
-        assert!(err.to_string().contains("start-up report"));
+        assert!(err.to_string().contains("start-up"), "{err}");
     }
 }
