@@ -96,16 +96,14 @@ fn decode_jpeg_shrunk(
         .ok_or_else(|| corrupt(name, Format::Jpeg, "no frame header"))?;
     let (dw, dh) = (u32::from(info.width), u32::from(info.height));
     let short = || corrupt(name, Format::Jpeg, "fewer pixels than its header says");
-    let image = match info.pixel_format {
-        jpeg_decoder::PixelFormat::RGB24 => {
-            DynamicImage::ImageRgb8(RgbImage::from_raw(dw, dh, pixels).ok_or_else(short)?)
-        }
-        jpeg_decoder::PixelFormat::L8 => {
-            DynamicImage::ImageLuma8(GrayImage::from_raw(dw, dh, pixels).ok_or_else(short)?)
-        }
+    let channels = match info.pixel_format {
+        jpeg_decoder::PixelFormat::RGB24 => 3,
+        jpeg_decoder::PixelFormat::L8 => 1,
         _ => return Ok(None),
     };
-    Ok(Some(image))
+    from_raw_8bit(dw, dh, channels, pixels)
+        .map(Some)
+        .ok_or_else(short)
 }
 
 /// The 1/8 picture straight from the DC coefficients, when the file is plain
@@ -116,18 +114,17 @@ fn eighth_from_dc(bytes: &[u8], probe: &Probe) -> Option<DynamicImage> {
     if (eighth.width, eighth.height) != (w.div_ceil(8), h.div_ceil(8)) {
         return None;
     }
-    Some(match eighth.channels {
-        3 => DynamicImage::ImageRgb8(RgbImage::from_raw(
-            eighth.width,
-            eighth.height,
-            eighth.pixels,
-        )?),
-        _ => DynamicImage::ImageLuma8(GrayImage::from_raw(
-            eighth.width,
-            eighth.height,
-            eighth.pixels,
-        )?),
-    })
+    from_raw_8bit(eighth.width, eighth.height, eighth.channels, eighth.pixels)
+}
+
+/// Decoded 8-bit pixels as an image: 3 channels are RGB, 1 is grey. `None` when
+/// there are fewer pixels than the size needs.
+fn from_raw_8bit(width: u32, height: u32, channels: u8, pixels: Vec<u8>) -> Option<DynamicImage> {
+    match channels {
+        3 => RgbImage::from_raw(width, height, pixels).map(DynamicImage::ImageRgb8),
+        1 => GrayImage::from_raw(width, height, pixels).map(DynamicImage::ImageLuma8),
+        _ => None,
+    }
 }
 
 fn decode_whole(path: &Path, format: Format, name: &str) -> Result<DynamicImage> {
