@@ -484,6 +484,9 @@ fn decode_scan(tables: &Tables, scan: &Scan, data: &[u8]) -> Option<Eighth> {
     let mcus_x = frame.width.div_ceil(8 * max_h);
     let mcus_y = frame.height.div_ceil(8 * max_v);
     let layout = |c: &Component| if single { (1, 1) } else { (c.h, c.v) };
+    if !data_can_hold(scan, frame, mcus_x * mcus_y, data.len(), layout) {
+        return None;
+    }
     let mut planes: Vec<Plane> = frame
         .components
         .iter()
@@ -529,6 +532,27 @@ fn decode_scan(tables: &Tables, scan: &Scan, data: &[u8]) -> Option<Eighth> {
     }
     let rgb = frame.is_rgb(tables)?;
     Some(assemble(frame, &planes, (max_h, max_v), layout, rgb))
+}
+
+/// Every block takes at least two bits (a DC code and an end-of-block code). A header
+/// promising more blocks than the data can hold is refused before the planes are
+/// allocated: a file of a few hundred bytes must not reserve hundreds of megabytes.
+fn data_can_hold(
+    scan: &Scan,
+    frame: &Frame,
+    mcus: usize,
+    data_len: usize,
+    layout: impl Fn(&Component) -> (usize, usize),
+) -> bool {
+    let per_mcu: usize = scan
+        .components
+        .iter()
+        .map(|s| {
+            let (h, v) = layout(&frame.components[s.index]);
+            h * v
+        })
+        .sum();
+    mcus.saturating_mul(per_mcu) <= data_len.saturating_mul(4)
 }
 
 /// The block's average as a pixel, rounded as jpeg-decoder's 1×1 IDCT does.

@@ -10,7 +10,7 @@ mod cache;
 mod decode;
 mod encode;
 mod geometry;
-mod jpeg_eighth;
+pub(crate) mod jpeg_eighth;
 mod orient;
 mod paste;
 mod prepare;
