@@ -3,6 +3,8 @@
 pub mod commands;
 pub mod diagnostics;
 pub mod error;
+#[cfg(test)]
+mod fuzz;
 pub mod gateway;
 pub mod i18n;
 pub mod images;
@@ -40,6 +42,7 @@ pub fn run() {
     let settings = settings::SettingsStore::open(&state.dirs)
         .unwrap_or_else(|e| fail_to_start(&e.to_string()));
     let chosen_video_dir = settings.get().video_dir.clone();
+    let running_limit = settings.get().running_limit();
     logs::init(&state.dirs.logs());
     ready_report::mark("profiles, settings and log opened");
     let state = Arc::new(state);
@@ -52,6 +55,9 @@ pub fn run() {
         .setup(move |app| {
             ready_report::mark("setup");
             let jobs = start_jobs(app.handle(), &state, chosen_video_dir.clone())?;
+            if let Some(limit) = running_limit {
+                jobs.set_running_limit(limit);
+            }
             app.manage(jobs);
             ready_report::mark("history opened, jobs followed");
             Ok(())
@@ -78,6 +84,8 @@ pub fn run() {
             commands::jobs::job_details,
             commands::jobs::list_jobs,
             commands::jobs::retry_download,
+            commands::jobs::check_again,
+            commands::settings::set_stop_checking,
             commands::jobs::delete_job,
             commands::jobs::reveal_job,
             commands::settings::get_settings,

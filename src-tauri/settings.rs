@@ -63,6 +63,9 @@ pub struct Settings {
     /// Where new videos are saved; `None` means the default folder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_dir: Option<PathBuf>,
+    /// Minutes a job may run before Veo Desk stops checking it; `None`: the default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_checking_after_minutes: Option<u32>,
 }
 
 impl Settings {
@@ -70,7 +73,17 @@ impl Settings {
     pub fn video_dir_or(&self, default: PathBuf) -> PathBuf {
         self.video_dir.clone().unwrap_or(default)
     }
+
+    /// How long a job may run before checking stops, when the user chose it.
+    pub fn running_limit(&self) -> Option<std::time::Duration> {
+        self.stop_checking_after_minutes
+            .map(|m| std::time::Duration::from_secs(u64::from(m) * 60))
+    }
 }
+
+/// The choices for [`Settings::stop_checking_after_minutes`]: Veo's slowest usual job
+/// is a few minutes, and a gateway's queue may hold one for hours.
+pub const STOP_CHECKING_MINUTES: std::ops::RangeInclusive<u32> = 10..=1440;
 
 pub const LANGUAGES: [&str; 2] = ["en", "zh-CN"];
 
@@ -158,6 +171,18 @@ impl SettingsStore {
             s.prices = prices;
             s.currency = currency;
         })
+    }
+
+    /// `None` goes back to the default limit.
+    pub fn set_stop_checking_after(&mut self, minutes: Option<u32>) -> Result<&Settings> {
+        if let Some(m) = minutes.filter(|m| !STOP_CHECKING_MINUTES.contains(m)) {
+            return Err(Error::invalid_input(format!(
+                "Choose between {} and {} minutes ({m} is not).",
+                STOP_CHECKING_MINUTES.start(),
+                STOP_CHECKING_MINUTES.end()
+            )));
+        }
+        self.change(|s| s.stop_checking_after_minutes = minutes)
     }
 
     /// New videos go to `dir` (checked with [`check_video_dir`] first).

@@ -580,7 +580,7 @@ async fn a_safety_block_is_explained_in_every_dialect() {
             "{}",
             e.message
         );
-        assert!(e.message.contains("Rephrase the prompt"));
+        assert!(e.message.contains("the prompt's wording"));
         assert!(folder_is_empty(&dir));
     }
 }

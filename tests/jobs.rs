@@ -11,7 +11,7 @@ use common::fast;
 use veo_desk::gateway::{ClientOptions, GatewayClient, ReferenceImage, SubmitRequest, UploadWatch};
 use veo_desk::jobs::{
     save_copy, ClientFor, EventSink, GatewayDeletion, JobRow, JobStatus, JobStore, JobWarning,
-    Jobs, JobsOptions, ListQuery, NewJob,
+    Jobs, JobsOptions, ListQuery, NewJob, Patience,
 };
 use veo_desk::simulator::{Dialect, Fault, Outcome, Route, Simulator, SAMPLE_MP4};
 use veo_desk::Error;
@@ -653,11 +653,119 @@ async fn the_safety_filter_shows_as_a_failure_the_user_understands() {
         );
         let message = row.error_message.unwrap();
         assert!(
-            message.contains("safety filter") && message.contains("Rephrase the prompt"),
+            message.contains("safety filter") && message.contains("the prompt's wording"),
             "{dialect:?}: {message}"
         );
         assert!(setup.saved_files().is_empty());
     }
+}
+
+/// What LiteLLM answers to every poll of a video Veo's filter blocked: a 500 whose
+/// message quotes Google's verdict as Python text.
+fn litellm_blocked_poll() -> Fault {
+    let message = "litellm.APIConnectionError: 1 validation error for GeminiLongRunningOperationResponse\nresponse.generateVideoResponse.generatedSamples\n  Field required [type=missing, input_value={'raiMediaFilteredCount': 1, 'raiMediaFilteredReasons': [\"Unable to generate videos of a public figure.\"]}, input_type=dict]";
+    Fault::PlainText {
+        status: 500,
+        text: serde_json::json!({"error": {"message": message, "type": null, "param": null, "code": "500"}})
+            .to_string(),
+    }
+}
+
+#[tokio::test]
+async fn a_blocked_video_behind_a_server_error_ends_at_the_first_answer() {
+    let setup = Setup::new(Dialect::OpenAi).await;
+    setup.sim.set_job_duration(Duration::from_secs(60));
+    for _ in 0..50 {
+        setup.sim.inject(Route::Poll, litellm_blocked_poll());
+    }
+    let jobs = setup.start();
+    let row = jobs.submit(PROFILE, request(), None).await.unwrap();
+    let row = wait_status(jobs.store(), &row.id, JobStatus::Failed).await;
+    assert_eq!(row.error_code.as_deref(), Some("content_blocked"));
+    let message = row.error_message.unwrap();
+    assert!(
+        message.contains("\"Unable to generate videos of a public figure.\"")
+            && message.contains("Edit and try again"),
+        "{message}"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(poll_count(&setup.sim), 1, "not asked again, not retried as a passing failure");
+}
+
+fn impatient(setup: &Setup, patience: Patience) -> Jobs {
+    Jobs::start(
+        setup.store(),
+        client_for(setup.sim.base_url(), fast()),
+        setup.sink(),
+        JobsOptions {
+            patience,
+            ..job_options(&setup.videos())
+        },
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_same_failure_at_every_check_ends_the_job_and_check_again_finishes_it() {
+    let setup = Setup::new(Dialect::NewApi).await;
+    setup.sim.set_job_duration(Duration::from_millis(100));
+    // Every check, and the client's retries of it, meet the same 500.
+    for _ in 0..40 {
+        setup.sim.inject(Route::Poll, Fault::ServerError);
+    }
+    let jobs = impatient(
+        &setup,
+        Patience {
+            same_failure_for: Duration::ZERO,
+            same_failure_polls: 3,
+            ..Patience::default()
+        },
+    );
+    let row = jobs.submit(PROFILE, request(), None).await.unwrap();
+    let row = wait_status(jobs.store(), &row.id, JobStatus::Failed).await;
+    assert_eq!(row.error_code.as_deref(), Some("gateway_kept_failing"));
+    let message = row.error_message.clone().unwrap();
+    assert!(message.contains("stopped asking") && message.contains("Check again"), "{message}");
+    let asked = poll_count(&setup.sim);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(poll_count(&setup.sim), asked, "no more checks once it ended");
+
+    // The gateway recovers: Check again follows the job to its video.
+    setup.sim.clear_faults();
+    let resumed = jobs.check_again(&row.id).unwrap();
+    assert_eq!((resumed.status, resumed.error_code), (JobStatus::Running, None));
+    wait_status(jobs.store(), &row.id, JobStatus::Downloaded).await;
+    assert!(jobs.check_again(&row.id).is_err(), "only a job that checking gave up on");
+}
+
+#[tokio::test]
+async fn a_job_running_past_the_limit_stops_being_checked_until_asked_again() {
+    let setup = Setup::new(Dialect::Reseller).await;
+    setup.sim.set_job_duration(Duration::from_secs(3600));
+    let jobs = impatient(
+        &setup,
+        Patience {
+            running_limit: Duration::from_secs(3600),
+            ..Patience::default()
+        },
+    );
+    let row = jobs.submit(PROFILE, request(), None).await.unwrap();
+    wait_until("a few checks", || poll_count(&setup.sim) >= 2).await;
+    // The user lowers the limit in the settings while the job runs.
+    jobs.set_running_limit(Duration::from_millis(200));
+    let row = wait_status(jobs.store(), &row.id, JobStatus::Failed).await;
+    assert_eq!(row.error_code.as_deref(), Some("stopped_checking"));
+    assert!(row.error_message.unwrap().contains("stopped checking it"));
+    let asked = poll_count(&setup.sim);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(poll_count(&setup.sim), asked);
+
+    // Check again gives it a whole new limit, counted from the press.
+    jobs.set_running_limit(Duration::from_secs(3600));
+    jobs.check_again(&row.id).unwrap();
+    wait_until("checking resumed", || poll_count(&setup.sim) > asked).await;
+    let again = jobs.store().get(&row.id).unwrap().unwrap();
+    assert_eq!(again.status, JobStatus::Running);
 }
 
 #[tokio::test]

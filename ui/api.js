@@ -72,6 +72,7 @@ export const videoFolder = () => call('video_folder');
 /** Asks for a new folder; resolves to {path, isDefault}, or null when cancelled. */
 export const chooseVideoFolder = () => call('choose_video_folder');
 export const retryDownload = (id) => call('retry_download', { id });
+export const checkAgain = (id) => call('check_again', { id });
 export const deleteJob = (id, onGateway) => call('delete_job', { id, onGateway });
 export const revealJob = (id) => call('reveal_job', { id });
 
@@ -104,3 +105,4 @@ export const savePreset = (name, form) => call('save_preset', { name, form });
 export const deletePreset = (name) => call('delete_preset', { name });
 export const setAppearance = (language, theme) => call('set_appearance', { language, theme });
 export const setPrices = (prices, currency) => call('set_prices', { prices, currency });
+export const setStopChecking = (minutes) => call('set_stop_checking', { minutes });

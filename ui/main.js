@@ -104,6 +104,7 @@ const cards = mountCards($('#job-list'), {
     }
   },
   reveal(row) { api.revealJob(row.id).catch((error) => cards.update({ ...row, error_message: errorText(error) })); },
+  checkAgain(row) { api.checkAgain(row.id).then(cards.update).catch((error) => cards.update({ ...row, error_message: errorText(error) })); },
   retryDownload(row) { api.retryDownload(row.id).then(cards.update).catch((error) => cards.update({ ...row, download_error_message: errorText(error) })); },
   copyPrompt(row) { navigator.clipboard?.writeText(row.prompt); },
   details(row) { details.open(row); },

@@ -207,6 +207,12 @@ pub fn retry_download(jobs: State<'_, Jobs>, id: String) -> Result<JobRow> {
     jobs.retry_download(&id)
 }
 
+/// Follows a job again that checking had stopped on (the card's *Check again*).
+#[tauri::command]
+pub fn check_again(jobs: State<'_, Jobs>, id: String) -> Result<JobRow> {
+    jobs.check_again(&id)
+}
+
 /// Removes a job from the history; the saved video stays on disk.
 #[tauri::command]
 pub async fn delete_job(

@@ -121,6 +121,22 @@ pub fn set_prices(
     with_store(&store, |s| s.set_prices(prices, currency).map(view))
 }
 
+/// How long a job may run before checking stops; applies to running jobs at once.
+#[tauri::command]
+pub fn set_stop_checking(
+    store: State<'_, SettingsState>,
+    jobs: State<'_, Jobs>,
+    minutes: Option<u32>,
+) -> Result<SettingsView> {
+    let view = with_store(&store, |s| s.set_stop_checking_after(minutes).map(view))?;
+    jobs.set_running_limit(
+        view.settings
+            .running_limit()
+            .unwrap_or(jobs::Patience::default().running_limit),
+    );
+    Ok(view)
+}
+
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoFolder {

@@ -8,6 +8,7 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
 use super::poll::server_wait_hint;
+use super::safety::{blocked_message, mentions_block, quoted_reasons, reasons_in_json};
 
 /// What went wrong, in terms the UI can branch on. `code()` names are stable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -267,6 +268,14 @@ pub(crate) fn from_response(
     body: &[u8],
 ) -> GatewayError {
     let server = ServerText::parse(body);
+    if let Some(message) = safety_block(action, status, &server, body) {
+        return GatewayError {
+            kind: ErrorKind::ContentBlocked,
+            message,
+            status: Some(status.as_u16()),
+            retry_after: None,
+        };
+    }
     let said = |lead: String| match &server.message {
         Some(m) => format!("{lead}: {m}"),
         None => lead,
@@ -282,6 +291,58 @@ pub(crate) fn from_response(
         } else {
             None
         },
+    }
+}
+
+/// An error answer that is really the safety filter's verdict (LiteLLM answers every
+/// poll of a filtered video with a 500 quoting it). The whole body is searched, since
+/// the reasons often come after the part of a long message that is shown.
+fn safety_block(
+    action: Action,
+    status: StatusCode,
+    server: &ServerText,
+    body: &[u8],
+) -> Option<String> {
+    if action == Action::Check || matches!(status.as_u16(), 401 | 403 | 429) || server.is_html {
+        return None;
+    }
+    let raw = all_text(body);
+    if !mentions_block(&raw) {
+        return None;
+    }
+    let said = serde_json::from_slice(body)
+        .ok()
+        .and_then(|json| reasons_in_json(&json))
+        .or_else(|| quoted_reasons(&raw))
+        .or_else(|| server.message.clone())
+        .unwrap_or_default();
+    Some(blocked_message(&said))
+}
+
+/// Every string of a JSON body, unescaped and in full; any other body as text.
+fn all_text(body: &[u8]) -> String {
+    fn collect(value: &serde_json::Value, out: &mut String) {
+        match value {
+            serde_json::Value::String(s) => {
+                out.push_str(s);
+                out.push(' ');
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| collect(v, out)),
+            serde_json::Value::Object(map) => map.iter().for_each(|(k, v)| {
+                out.push_str(k);
+                out.push(' ');
+                collect(v, out);
+            }),
+            _ => {}
+        }
+    }
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(json) => {
+            let mut out = String::new();
+            collect(&json, &mut out);
+            out
+        }
+        Err(_) => String::from_utf8_lossy(body).into_owned(),
     }
 }
 
@@ -483,6 +544,33 @@ mod tests {
             &HeaderMap::new(),
             body.as_bytes(),
         )
+    }
+
+    /// LiteLLM's answer to a poll of a video Veo's filter blocked: a 500 whose long
+    /// message quotes Google's verdict past the part that is shown.
+    fn litellm_blocked_poll() -> String {
+        let padding = "x".repeat(400);
+        serde_json::json!({"error": {
+            "message": format!("litellm.APIConnectionError: 1 validation error for GeminiLongRunningOperationResponse {padding} input_value={{'raiMediaFilteredCount': 1, 'raiMediaFilteredReasons': [\"Unable to generate videos of a public figure.\"]}}"),
+            "type": null, "param": null, "code": "500"}})
+        .to_string()
+    }
+
+    #[test]
+    fn a_server_error_quoting_the_safety_filter_ends_the_job_as_blocked() {
+        let e = map(Action::Poll, 500, &litellm_blocked_poll());
+        assert_eq!(e.kind, ErrorKind::ContentBlocked);
+        assert!(!e.kind.is_transient());
+        assert!(e.message.contains("\"Unable to generate videos of a public figure.\""), "{}", e.message);
+        let structured = map(Action::Poll, 500, r#"{"error":{"message":"Internal error","details":{"raiMediaFilteredReasons":["Person under 18"]}}}"#);
+        assert_eq!(structured.kind, ErrorKind::ContentBlocked);
+        assert!(structured.message.contains("(\"Person under 18\")"), "{}", structured.message);
+        let refused = map(Action::Submit, 400, r#"{"error":{"message":"The input image violates Vertex AI's usage guidelines."}}"#);
+        assert_eq!(refused.kind, ErrorKind::ContentBlocked);
+        assert!(refused.message.contains("usage guidelines"), "{}", refused.message);
+        // An ordinary server failure stays a passing one, and a key problem stays one.
+        assert_eq!(map(Action::Poll, 500, r#"{"error":{"message":"upstream timed out"}}"#).kind, ErrorKind::ServerError);
+        assert_eq!(map(Action::Poll, 401, r#"{"error":{"message":"moderation key invalid"}}"#).kind, ErrorKind::KeyRejected);
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub mod exchange;
 mod http;
 pub mod network;
 pub mod poll;
+mod safety;
 mod upload;
 pub mod url;
 pub mod wire;

@@ -7,6 +7,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use super::safety::{blocked_message, mentions_block, reasons_in_json};
+
 /// Where a job is, as far as the app is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -76,7 +78,11 @@ impl VideoJob {
         let obj = unwrap_envelope(json);
         let id = text(obj, &["id", "task_id", "video_id"]).ok_or(WireError::NoId)?;
         let raw_status = text(obj, &["status", "state"]).unwrap_or_default();
-        let state = JobState::from_status(&raw_status);
+        let state = match JobState::from_status(&raw_status) {
+            // "completed" beside a filter verdict or an error object: no video came of it.
+            JobState::Completed if ended_without_video(obj) => JobState::Failed,
+            state => state,
+        };
         let (failure, blocked_by_safety) = match state {
             JobState::Failed => describe_failure(obj),
             _ => (None, false),
@@ -158,6 +164,10 @@ fn result_url(obj: &Value) -> Option<String> {
 
 /// Veo's `raiMediaFilteredReasons`, wherever the gateway put it.
 fn safety_reasons(obj: &Value) -> Option<String> {
+    // Veo nests it: `response.generateVideoResponse.raiMediaFilteredReasons`.
+    if let Some(reasons) = reasons_in_json(obj) {
+        return Some(reasons);
+    }
     let places = [
         Some(obj),
         obj.get("metadata"),
@@ -194,7 +204,7 @@ fn describe_failure(obj: &Value) -> (Option<String>, bool) {
         .and_then(|e| text(e, &["code", "type"]))
         .unwrap_or_default();
     match said {
-        Some(r) if mentions_safety(&r) || mentions_safety(&code) => {
+        Some(r) if mentions_block(&r) || mentions_block(&code) => {
             (Some(blocked_message(&r)), true)
         }
         Some(r) => (
@@ -212,40 +222,20 @@ fn describe_failure(obj: &Value) -> (Option<String>, bool) {
 }
 
 fn raw_failure(obj: &Value) -> Option<String> {
-    let from_error = match obj.get("error") {
+    error_text(obj).or_else(|| text(obj, &["fail_reason", "failure_reason", "reason", "message"]))
+}
+
+/// What the `error` field says, when it says anything (`null` and `{}` say nothing).
+fn error_text(obj: &Value) -> Option<String> {
+    match obj.get("error") {
         Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
         Some(e @ Value::Object(_)) => text(e, &["message", "code"]),
         _ => None,
-    };
-    from_error.or_else(|| text(obj, &["fail_reason", "failure_reason", "reason", "message"]))
+    }
 }
 
-fn mentions_safety(text: &str) -> bool {
-    let t = text.to_ascii_lowercase();
-    [
-        "raimediafiltered",
-        "safety",
-        "content_policy",
-        "content policy",
-        "moderation",
-        "filtered",
-    ]
-    .iter()
-    .any(|w| t.contains(w))
-}
-
-fn blocked_message(reason: &str) -> String {
-    // "raiMediaFilteredReasons: [\"...\"]" → just the reason.
-    let reason = match reason.split_once("raiMediaFilteredReasons") {
-        Some((_, rest)) => rest
-            .trim_start_matches([':', ' ', '='])
-            .trim_matches(['[', ']', '"', ' ']),
-        None => reason,
-    };
-    format!(
-        "The video was blocked by the model's safety filter ({}). Rephrase the prompt or change the reference image, then try again.",
-        super::errors::shorten(reason)
-    )
+fn ended_without_video(obj: &Value) -> bool {
+    safety_reasons(obj).is_some() || error_text(obj).is_some()
 }
 
 #[cfg(test)]
@@ -384,7 +374,7 @@ mod tests {
         let msg = j.failure.unwrap();
         assert!(
             msg.contains("safety filter")
-                && msg.contains("Rephrase the prompt")
+                && msg.contains("the prompt's wording")
                 && msg.contains("children")
         );
         let k = job(
@@ -394,12 +384,32 @@ mod tests {
             .failure
             .as_deref()
             .unwrap()
-            .contains("filter (photorealistic child)"));
+            .contains("filter (\"photorealistic child\")"));
         assert!(k.blocked_by_safety && k.failure.unwrap().contains("safety filter"));
         let m = job(
             json!({"id":"a","status":"failed","error":{"code":"moderation_blocked","message":"depicts a real person"}}),
         );
         assert!(m.blocked_by_safety && m.failure.unwrap().contains("depicts a real person"));
+    }
+
+    #[test]
+    fn completed_with_a_filter_verdict_or_an_error_is_a_failure() {
+        let blocked = job(json!({"id":"a","status":"completed",
+            "response":{"generateVideoResponse":{"raiMediaFilteredCount":1,
+                "raiMediaFilteredReasons":["Photo of a public figure."]}}}));
+        assert_eq!(blocked.state, JobState::Failed);
+        assert!(blocked.blocked_by_safety);
+        assert!(blocked.failure.unwrap().contains("\"Photo of a public figure.\""));
+        let errored = job(json!({"id":"b","status":"completed",
+            "error":{"code":"13","message":"Video generation failed."}}));
+        assert_eq!(errored.state, JobState::Failed);
+        assert!(!errored.blocked_by_safety);
+        assert!(errored.failure.unwrap().contains("Video generation failed."));
+        for fine in [json!({"id":"c","status":"completed","error":null}),
+                     json!({"id":"c","status":"completed","error":{}}),
+                     json!({"id":"c","status":"completed","message":"success"})] {
+            assert_eq!(job(fine).state, JobState::Completed);
+        }
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub mod request;
 pub mod store;
 mod submit;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
@@ -75,6 +75,32 @@ pub struct JobsOptions {
     pub follow_all: bool,
     /// Batch jobs on the gateway at once.
     pub batch_limit: usize,
+    /// When to stop asking about a job that will not end by itself.
+    pub patience: Patience,
+}
+
+/// Bounds on following one job, so that no job is asked about forever.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Patience {
+    /// The gateway answers every check with the same failure for this long ...
+    pub same_failure_for: Duration,
+    /// ... and at least this many times in a row: the job ends as failed.
+    pub same_failure_polls: u32,
+    /// Still running this long after it was sent: checking stops (the user can ask
+    /// again). The default; the app takes the user's choice from the settings.
+    pub running_limit: Duration,
+}
+
+impl Default for Patience {
+    /// Veo makes a video in seconds to a few minutes. Ten minutes of one failure is no
+    /// passing hiccup, and an hour of "running" is ten times the slowest usual job.
+    fn default() -> Self {
+        Patience {
+            same_failure_for: Duration::from_secs(10 * 60),
+            same_failure_polls: 5,
+            running_limit: Duration::from_secs(60 * 60),
+        }
+    }
 }
 
 impl JobsOptions {
@@ -89,6 +115,7 @@ impl JobsOptions {
             problem_retry: Duration::from_secs(60),
             follow_all: true,
             batch_limit: 2,
+            patience: Patience::default(),
         }
     }
 }
@@ -121,6 +148,11 @@ pub(crate) struct Ctx {
     pub options: JobsOptions,
     /// Where the next download goes; the user may change it while jobs run.
     pub video_dir: RwLock<PathBuf>,
+    /// How long a job may run before checking stops; the user may change it too.
+    pub running_limit: RwLock<Duration>,
+    /// When the user last asked to check a job again (Unix ms): its running limit
+    /// counts from then instead of from the submit.
+    pub resumed: Mutex<HashMap<String, i64>>,
     /// Every stored change, for the batch queue and for callers waiting on a job.
     pub changes: broadcast::Sender<JobRow>,
     /// The jobs this process looks after when it does not follow them all.
@@ -143,6 +175,13 @@ impl Ctx {
         match self.video_dir.read() {
             Ok(dir) => dir.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    pub fn running_limit(&self) -> Duration {
+        match self.running_limit.read() {
+            Ok(limit) => *limit,
+            Err(poisoned) => *poisoned.into_inner(),
         }
     }
 
@@ -210,6 +249,8 @@ impl Jobs {
             client_for,
             events,
             video_dir: RwLock::new(options.video_dir.clone()),
+            running_limit: RwLock::new(options.patience.running_limit),
+            resumed: Mutex::default(),
             options,
             changes,
             followed: Mutex::default(),
@@ -331,6 +372,34 @@ impl Jobs {
             ));
         }
         let row = self.ctx.store.clear_download_error(id)?;
+        self.ctx.emit(row.clone());
+        self.poller.wake();
+        Ok(row)
+    }
+
+    /// How long a job may run before checking it stops (the user's setting).
+    pub fn set_running_limit(&self, limit: Duration) {
+        if let Ok(mut current) = self.ctx.running_limit.write() {
+            *current = limit;
+        }
+        self.poller.wake();
+    }
+
+    /// Follows a job again that checking gave up on (the card's *Check again*).
+    pub fn check_again(&self, id: &str) -> Result<JobRow> {
+        let row = self.ctx.store.require(id)?;
+        let gave_up = row.error_code.as_deref().is_some_and(poller::gave_up);
+        if row.status != JobStatus::Failed || !gave_up || row.remote_id.is_none() {
+            return Err(Error::invalid_input(
+                "Only a job Veo Desk stopped checking can be checked again.",
+            ));
+        }
+        let now = store::now_ms();
+        let row = self.ctx.store.resume_checking(id, now)?;
+        if let Ok(mut resumed) = self.ctx.resumed.lock() {
+            resumed.insert(id.to_string(), now);
+        }
+        self.ctx.follow(id);
         self.ctx.emit(row.clone());
         self.poller.wake();
         Ok(row)

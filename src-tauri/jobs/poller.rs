@@ -54,6 +54,13 @@ impl Drop for PollerHandle {
 pub(crate) enum Next {
     /// Poll again after the policy's delay (or the server's, when it named one).
     Poll(Option<Duration>),
+    /// Checking failed; poll again after `wait`, unless the same failure has gone on
+    /// for too long (see `Patience`).
+    Failing {
+        code: String,
+        message: String,
+        wait: Option<Duration>,
+    },
     /// Nothing more to do unless the store says otherwise.
     Done,
 }
@@ -62,6 +69,25 @@ pub(crate) enum Next {
 struct Turn {
     due: Instant,
     polls: u32,
+    /// The failure every check has met lately, if any.
+    failing: Option<Streak>,
+}
+
+/// The same failure, check after check.
+#[derive(Debug)]
+struct Streak {
+    code: String,
+    since: Instant,
+    count: u32,
+}
+
+/// Codes of jobs whose checking stopped while the gateway may still be making them:
+/// the card offers *Check again*.
+pub(crate) const KEPT_FAILING: &str = "gateway_kept_failing";
+pub(crate) const STOPPED_CHECKING: &str = "stopped_checking";
+
+pub(crate) fn gave_up(code: &str) -> bool {
+    code == KEPT_FAILING || code == STOPPED_CHECKING
 }
 
 struct Schedule {
@@ -119,7 +145,11 @@ fn start_due_work(ctx: &Arc<Ctx>, s: &mut Schedule) -> bool {
         let turn = s
             .turns
             .entry(row.id.clone())
-            .or_insert(Turn { due: now, polls: 0 });
+            .or_insert(Turn {
+                due: now,
+                polls: 0,
+                failing: None,
+            });
         if turn.due > now {
             continue;
         }
@@ -155,12 +185,63 @@ fn finish(
         return;
     };
     let wait = match next {
-        Next::Poll(hint) => ctx.options.poll.delay(turn.polls, hint),
+        Next::Poll(hint) => {
+            turn.failing = None;
+            ctx.options.poll.delay(turn.polls, hint)
+        }
+        Next::Failing {
+            code,
+            message,
+            wait,
+        } => {
+            if out_of_patience(ctx, turn, code) {
+                s.turns.remove(&id);
+                kept_failing(ctx, &id, &message);
+                return;
+            }
+            ctx.options.poll.delay(turn.polls, wait)
+        }
         // Still unfinished after "done" means storing failed: try again later.
         Next::Done => ctx.options.problem_retry,
     };
     turn.polls = turn.polls.saturating_add(1);
     turn.due = Instant::now() + wait;
+}
+
+/// Counts one more failed check; true when the same failure has lasted long enough,
+/// and often enough, to stop asking.
+fn out_of_patience(ctx: &Ctx, turn: &mut Turn, code: String) -> bool {
+    let streak = match turn.failing.take() {
+        Some(mut streak) if streak.code == code => {
+            streak.count = streak.count.saturating_add(1);
+            streak
+        }
+        _ => Streak {
+            code,
+            since: Instant::now(),
+            count: 1,
+        },
+    };
+    let patience = ctx.options.patience;
+    let done = streak.count >= patience.same_failure_polls
+        && streak.since.elapsed() >= patience.same_failure_for;
+    turn.failing = Some(streak);
+    done
+}
+
+fn kept_failing(ctx: &Ctx, id: &str, said: &str) {
+    let message = format!(
+        "The gateway answered every check of this job with the same problem for {}, so Veo Desk stopped asking: {said} The video may still be made there: press Check again later, or look at the gateway's own task list.",
+        minutes(ctx.options.patience.same_failure_for)
+    );
+    ended_id(ctx, id, KEPT_FAILING, &message);
+}
+
+fn minutes(d: Duration) -> String {
+    match d.as_secs().div_ceil(60) {
+        1 => "a minute".to_string(),
+        n => format!("{n} minutes"),
+    }
 }
 
 /// One status request for a running job, and what follows from the answer.
@@ -213,6 +294,13 @@ fn expiry(ctx: &Ctx, job: &VideoJob) -> i64 {
 
 fn still_running(ctx: &Ctx, row: &JobRow, job: &VideoJob) -> Next {
     let now = now_ms();
+    if past_running_limit(ctx, row, now) {
+        let message = format!(
+            "This job was still not finished after {}, far longer than Veo usually takes, so Veo Desk stopped checking it. The gateway may still finish it: press Check again to ask once more.",
+            minutes(ctx.running_limit())
+        );
+        return ended(ctx, row, STOPPED_CHECKING, &message);
+    }
     match stored(
         ctx.store
             .record_progress(&row.id, &job.raw_status, job.progress, now),
@@ -225,6 +313,18 @@ fn still_running(ctx: &Ctx, row: &JobRow, job: &VideoJob) -> Next {
         _ => {}
     }
     Next::Poll(None)
+}
+
+/// Running for longer than the user's limit, counted from the submit or from the
+/// last *Check again*.
+fn past_running_limit(ctx: &Ctx, row: &JobRow, now: i64) -> bool {
+    let resumed = ctx
+        .resumed
+        .lock()
+        .ok()
+        .and_then(|r| r.get(&row.id).copied());
+    let since = row.submitted_at.unwrap_or(row.created_at).max(resumed.unwrap_or(0));
+    now.saturating_sub(since) > ctx.running_limit().as_millis() as i64
 }
 
 fn stalled(ctx: &Ctx, row: &JobRow, now: i64) -> bool {
@@ -242,23 +342,32 @@ fn poll_failed(ctx: &Ctx, row: &JobRow, e: &GatewayError) -> Next {
             e.message
         )),
         ErrorKind::JobExpired => ended_expired(ctx, row),
-        // The client already retried; a rate limit names its own wait.
-        kind if kind.is_transient() => {
+        // LiteLLM answers every poll of a filtered video with an error quoting the filter.
+        ErrorKind::ContentBlocked => ended(ctx, row, e.code(), &e.message),
+        kind => {
             note(ctx, &row.id, e.code(), &e.message);
-            Next::Poll(e.retry_after)
-        }
-        // A rejected key, an unreadable answer...: keep the job, say why, ask less often.
-        _ => {
-            note(ctx, &row.id, e.code(), &e.message);
-            Next::Poll(Some(ctx.options.problem_retry))
+            Next::Failing {
+                code: e.code().to_string(),
+                message: e.message.clone(),
+                // The client already retried a passing failure, and a rate limit names
+                // its own wait. A rejected key or an unreadable answer: ask less often.
+                wait: match kind.is_transient() {
+                    true => e.retry_after,
+                    false => Some(ctx.options.problem_retry),
+                },
+            }
         }
     }
 }
 
 fn ended(ctx: &Ctx, row: &JobRow, code: &str, message: &str) -> Next {
-    crate::logs::warn(format!("job {} ended: {code}: {message}", row.id));
-    ctx.announce(ctx.store.mark_failed(&row.id, code, message, now_ms()));
+    ended_id(ctx, &row.id, code, message);
     Next::Done
+}
+
+fn ended_id(ctx: &Ctx, id: &str, code: &str, message: &str) {
+    crate::logs::warn(format!("job {id} ended: {code}: {message}"));
+    ctx.announce(ctx.store.mark_failed(id, code, message, now_ms()));
 }
 
 fn ended_expired(ctx: &Ctx, row: &JobRow) -> Next {

@@ -460,6 +460,16 @@ impl JobStore {
         }
     }
 
+    /// Checking a job had stopped (see `poller::gave_up`); the user asked to check again.
+    pub fn resume_checking(&self, id: &str, now: i64) -> Result<JobRow> {
+        self.change(
+            id,
+            "status = 'running', error_code = NULL, error_message = NULL, progress_at = ?2,
+             slow = 0",
+            params![id, now],
+        )
+    }
+
     /// Sets the "taking unusually long" flag once; `None` when it was already set.
     pub fn flag_slow(&self, id: &str) -> Result<Option<JobRow>> {
         let changed = self

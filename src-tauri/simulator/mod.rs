@@ -226,6 +226,11 @@ impl Simulator {
         self.lock().faults.push((route, fault));
     }
 
+    /// Drops every fault still queued: the gateway recovers.
+    pub fn clear_faults(&self) {
+        self.lock().faults.clear();
+    }
+
     /// How the next submitted job ends (default: completes).
     pub fn next_outcome(&self, outcome: Outcome) {
         self.lock().outcomes.push_back(outcome);

@@ -3,6 +3,7 @@ use std::time::Duration;
 use fantoccini::Locator;
 use veo_desk::simulator::{Dialect, Fault, Route, Simulator, SAMPLE_MP4};
 
+use veo_desk::gateway::{ClientOptions, GatewayClient, SubmitRequest};
 use veo_desk::jobs::{JobStatus, JobStore, NewJob};
 
 use crate::harness::{fresh_home, App, Launch};
@@ -164,6 +165,62 @@ async fn a_chosen_download_folder_takes_the_next_video_and_save_as_copies_it() {
         chosen.to_string_lossy()
     );
     app.close().await;
+}
+
+#[tokio::test]
+async fn a_job_whose_checking_stopped_is_checked_again_from_its_card() {
+    let sim = gateway().await;
+    let home = fresh_home();
+    let key = "sk-e2e-check-again-8642";
+    let app = App::start_with("check-again-setup", Launch::default().home(home.path())).await;
+    app.connect_gateway(sim.base_url(), key).await;
+    app.close().await;
+
+    // A job the gateway is still making, which an earlier run stopped checking.
+    let client = GatewayClient::new(sim.base_url(), key, ClientOptions::default()).unwrap();
+    let request = SubmitRequest {
+        prompt: "A kite over the dunes at sunset".into(),
+        model: "veo3.1".into(),
+        seconds: "8".into(),
+        size: "16:9".into(),
+        ..Default::default()
+    };
+    let remote = client.submit(&request).await.unwrap();
+    let store = JobStore::open_at(&home.path().join(".local/share/com.veodesk.desktop/history.sqlite3")).unwrap();
+    let job = NewJob {
+        profile_id: only_profile_id(home.path()),
+        prompt: request.prompt.clone(),
+        model: request.model.clone(),
+        seconds: request.seconds.clone(),
+        size: request.size.clone(),
+        reference_thumb: None,
+    };
+    let now = veo_desk::jobs::store::now_ms();
+    let row = store.insert_submitting(&job, now).unwrap();
+    store.mark_running(&row.id, &remote.id, "queued", None, now).unwrap();
+    store
+        .mark_failed(&row.id, "stopped_checking", "This job was still not finished after 60 minutes, far longer than Veo usually takes, so Veo Desk stopped checking it. The gateway may still finish it: press Check again to ask once more.", now)
+        .unwrap();
+    drop(store);
+
+    let app = App::start_with("check-again", Launch::default().home(home.path())).await;
+    app.wait_for_text("Veo Desk stopped checking it").await;
+    app.wait_for_text("No longer checked").await;
+    app.screenshot("stopped-checking").await;
+    app.click("Check again").await;
+    app.wait_for_text("Saved as").await;
+    app.screenshot("checked-again").await;
+    assert_eq!(std::fs::read(find_mp4(app.home())).unwrap(), SAMPLE_MP4);
+    app.close().await;
+}
+
+/// The id of the one gateway saved in `home`.
+fn only_profile_id(home: &std::path::Path) -> String {
+    let file = home.join(".config/com.veodesk.desktop/profiles.json");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    let profiles = json["profiles"].as_array().expect("a profile list");
+    assert_eq!(profiles.len(), 1, "{json}");
+    profiles[0]["id"].as_str().unwrap().to_string()
 }
 
 /// 120 finished jobs written straight into the app's history before it starts.

@@ -48,11 +48,15 @@ export function mountCards(container, actions) {
   };
 }
 
+// Checking stopped while the gateway may still make the video (jobs/poller.rs).
+const GAVE_UP = ['gateway_kept_failing', 'stopped_checking'];
+
 function card(row, actions) {
   const media = row.reference_thumb
     ? el('img', { class: 'card-thumb', src: row.reference_thumb, alt: t('card.referenceAlt') })
     : el('div', { class: 'card-thumb placeholder', 'aria-hidden': 'true' });
-  return el('li', { class: `card status-${row.status}`, 'data-job': row.id },
+  const gaveUp = row.status === 'failed' && GAVE_UP.includes(row.error_code);
+  return el('li', { class: `card status-${row.status}${gaveUp ? ' gave-up' : ''}`, 'data-job': row.id },
     media,
     el('div', { class: 'card-body' },
       el('p', { class: 'card-prompt', text: row.prompt }),
@@ -68,6 +72,7 @@ function card(row, actions) {
 
 function statusLine(row) {
   let text = has(`card.status.${row.status}`) ? t(`card.status.${row.status}`) : row.status;
+  if (row.status === 'failed' && GAVE_UP.includes(row.error_code)) text = t('card.status.stoppedChecking');
   if (row.status === 'running' && row.progress != null) text = `${text} ${Math.round(row.progress)}%`;
   if (row.status === 'downloaded' && row.file_path) text = t('card.savedAs', { file: row.file_path.split(/[\\/]/).pop() });
   const server = row.server_status && row.status === 'running' ? t('card.gatewaySays', { status: row.server_status }) : '';
@@ -100,6 +105,9 @@ function cardActions(row, actions) {
     buttons.push(button(t('card.play'), (event) => actions.play(row, event.currentTarget.closest('.card'))));
     buttons.push(button(t('card.reveal'), () => actions.reveal(row)));
     buttons.push(button(t('card.saveAs'), () => actions.saveAs(row)));
+  }
+  if (row.status === 'failed' && GAVE_UP.includes(row.error_code)) {
+    buttons.push(button(t('card.checkAgain'), () => actions.checkAgain(row)));
   }
   if (row.status === 'completed' && row.download_error_message) {
     buttons.push(button(t('card.retryDownload'), () => actions.retryDownload(row)));

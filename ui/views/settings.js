@@ -1,4 +1,5 @@
-// Settings: language, theme and the price table behind the cost estimate.
+// Settings: language, theme, how long a job is checked, and the price table behind
+// the cost estimate.
 
 import { $, el } from '../dom.js';
 import { t, errorText } from '../i18n.js';
@@ -14,6 +15,7 @@ export function mountSettings({ api, catalog, onSaved }) {
   const status = $('#settings-status');
   const language = $('#settings-language');
   const theme = $('#settings-theme');
+  const stopChecking = $('#settings-stop-checking');
   const currency = $('#prices-currency');
   const priceList = $('#prices');
   let saved = null;
@@ -28,6 +30,7 @@ export function mountSettings({ api, catalog, onSaved }) {
     language.value = settings.language ?? '';
     theme.value = settings.theme ?? 'system';
     currency.value = settings.currency ?? '';
+    stopChecking.value = settings.stop_checking_after_minutes ?? '';
     priceList.querySelectorAll('input').forEach((input) => {
       input.value = settings.prices?.[input.dataset.model] ?? '';
     });
@@ -40,6 +43,13 @@ export function mountSettings({ api, catalog, onSaved }) {
   });
   $('#settings-close').addEventListener('click', () => dialog.close());
   $('#settings-save').addEventListener('click', async () => {
+    const minutes = stopChecking.value.trim() === '' ? null : Number(stopChecking.value);
+    if (minutes !== null && !(Number.isInteger(minutes) && minutes >= 10 && minutes <= 1440)) {
+      status.textContent = t('settings.stopCheckingInvalid');
+      status.dataset.tone = 'error';
+      stopChecking.focus();
+      return;
+    }
     const prices = {};
     for (const input of priceList.querySelectorAll('input')) {
       const text = input.value.trim().replace(',', '.');
@@ -55,6 +65,7 @@ export function mountSettings({ api, catalog, onSaved }) {
     }
     try {
       await api.setPrices(prices, currency.value);
+      await api.setStopChecking(minutes);
       const before = saved;
       const next = await api.setAppearance(language.value || null, theme.value);
       fill(next);
