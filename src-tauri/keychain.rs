@@ -54,7 +54,11 @@ impl KeyStore for OsKeychain {
 
     fn load(&self, account: &str) -> Result<Option<ApiKey>> {
         match self.entry(account)?.get_password() {
-            Ok(stored) => Ok(ApiKey::new(&stored)),
+            // A key saved before keys were checked may hold characters that cannot
+            // be sent: ask for it again rather than fail every request.
+            Ok(stored) => ApiKey::new(&stored)
+                .map(Some)
+                .ok_or(Error::Keychain(KeychainProblem::Unreadable)),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(unusable(e)),
         }
@@ -98,7 +102,9 @@ impl SessionKeys {
     }
 }
 
-/// Environment variable that overrides every stored key (scripts, CI).
+/// Environment variable with a key for the command line (scripts, CI). It is used for
+/// the one gateway the command names with `--base-url` and for no other: a key meant
+/// for one gateway must never reach another. The app never reads it.
 pub const KEY_ENV: &str = "VEO_DESK_API_KEY";
 
 /// Where a profile's key comes from.
@@ -121,22 +127,53 @@ pub struct KeyStatus {
     pub problem: Option<String>,
 }
 
-/// All the places a key can be, in the order they are asked: the environment
-/// override, keys kept for this session, the keychain.
+/// All the places a key can be, in the order they are asked: the command line's
+/// `VEO_DESK_API_KEY` (for the one profile it was given for), keys kept for this
+/// session, the keychain.
 pub struct Keys {
     keychain: Box<dyn KeyStore>,
     session: SessionKeys,
-    from_env: Option<ApiKey>,
+    from_env: Mutex<Option<(String, ApiKey)>>,
 }
 
 impl Keys {
     pub fn new(keychain: Box<dyn KeyStore>) -> Keys {
-        let from_env = std::env::var(KEY_ENV).ok().and_then(|v| ApiKey::new(&v));
         Keys {
             keychain,
             session: SessionKeys::default(),
-            from_env,
+            from_env: Mutex::new(None),
         }
+    }
+
+    /// Makes `VEO_DESK_API_KEY`, when set, the key of `profile_id` and of no other
+    /// profile. For the command line's `--base-url` only. `false` when it is not set.
+    pub fn use_env_key_for(&self, profile_id: &str) -> Result<bool> {
+        let Some(text) = std::env::var_os(KEY_ENV) else {
+            return Ok(false);
+        };
+        let key = ApiKey::parse(&text.to_string_lossy()).map_err(|problem| {
+            Error::invalid_input(format!("{KEY_ENV} cannot be used. {}", problem.message()))
+        })?;
+        *self.lock_env()? = Some((profile_id.to_string(), key));
+        Ok(true)
+    }
+
+    /// Whether `VEO_DESK_API_KEY` was given for this profile.
+    pub fn env_key_is_for(&self, profile_id: &str) -> bool {
+        self.env_key(profile_id).ok().flatten().is_some()
+    }
+
+    fn env_key(&self, profile_id: &str) -> Result<Option<ApiKey>> {
+        Ok(match &*self.lock_env()? {
+            Some((id, key)) if id == profile_id => Some(key.clone()),
+            _ => None,
+        })
+    }
+
+    fn lock_env(&self) -> Result<std::sync::MutexGuard<'_, Option<(String, ApiKey)>>> {
+        self.from_env
+            .lock()
+            .map_err(|_| Error::internal("the command line's key was poisoned"))
     }
 
     /// Saves to the keychain, or only in memory when the user chose that.
@@ -150,8 +187,8 @@ impl Keys {
     }
 
     pub fn get(&self, profile_id: &str) -> Result<Option<(ApiKey, KeySource)>> {
-        if let Some(key) = &self.from_env {
-            return Ok(Some((key.clone(), KeySource::Environment)));
+        if let Some(key) = self.env_key(profile_id)? {
+            return Ok(Some((key, KeySource::Environment)));
         }
         if let Some(key) = self.session.load(profile_id)? {
             return Ok(Some((key, KeySource::Session)));
@@ -294,6 +331,27 @@ mod tests {
         assert!(status.saved);
         assert_eq!(status.last4.as_deref(), Some("7777"));
         assert_eq!(status.source, Some(KeySource::Session));
+    }
+
+    #[test]
+    fn the_environment_key_belongs_to_the_one_profile_it_was_given_for() {
+        // Only this test sets the variable in the unit tests.
+        std::env::set_var(KEY_ENV, "sk-from-the-environment-5555");
+        let keys = Keys::new(Box::new(SessionKeys::default()));
+        let own = ApiKey::new("sk-own-key-6666").unwrap();
+        keys.save("saved", &own, false).unwrap();
+        assert_eq!(keys.get("saved").unwrap().unwrap().0, own, "not bound yet");
+        assert_eq!(keys.get("other").unwrap(), None);
+
+        assert!(keys.use_env_key_for("given").unwrap());
+        let (key, source) = keys.get("given").unwrap().unwrap();
+        assert_eq!(
+            (key.expose(), source),
+            ("sk-from-the-environment-5555", KeySource::Environment)
+        );
+        assert_eq!(keys.get("saved").unwrap().unwrap().0, own);
+        assert_eq!(keys.get("other").unwrap(), None);
+        std::env::remove_var(KEY_ENV);
     }
 
     #[test]

@@ -163,15 +163,10 @@ impl Profiles {
     /// address, or a new one named after its host. A new one is made active only when
     /// none is, so the app's choice stays; jobs need a profile to be followed there.
     pub fn for_address(&mut self, base_url: &str) -> Result<Profile> {
-        let base = BaseUrl::parse(base_url).map_err(|e| Error::invalid_input(e.to_string()))?;
-        let saved = self
-            .file
-            .profiles
-            .iter()
-            .find(|p| !p.demo && p.base_url == base.as_str());
-        if let Some(profile) = saved {
+        if let Some(profile) = self.by_address(base_url)? {
             return Ok(profile.clone());
         }
+        let base = BaseUrl::parse(base_url).map_err(|e| Error::invalid_input(e.to_string()))?;
         let name = self.free_name(&base.host());
         let draft = ProfileDraft {
             name,
@@ -186,6 +181,16 @@ impl Profiles {
         }
         self.save()?;
         Ok(profile)
+    }
+
+    /// The saved (non-demo) profile with this address, as pasted.
+    pub fn by_address(&self, base_url: &str) -> Result<Option<&Profile>> {
+        let base = BaseUrl::parse(base_url).map_err(|e| Error::invalid_input(e.to_string()))?;
+        Ok(self
+            .file
+            .profiles
+            .iter()
+            .find(|p| !p.demo && p.base_url == base.as_str()))
     }
 
     /// A profile by its name (any case) or id.
