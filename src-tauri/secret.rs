@@ -7,6 +7,27 @@ use std::fmt;
 #[derive(Clone, PartialEq, Eq)]
 pub struct ApiKey(String);
 
+/// Any other secret the keychain holds for a profile, such as its proxy password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(text: impl Into<String>) -> Secret {
+        Secret(text.into())
+    }
+
+    /// The secret itself, for the keychain and the request that needs it only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
 /// Why a pasted key cannot be used, in words for the person who pasted it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyProblem {
@@ -135,6 +156,12 @@ mod tests {
             );
         }
         assert!(KeyProblem::Unusual.message().contains("invisible"));
+    }
+
+    #[test]
+    fn printing_a_secret_shows_nothing_of_it() {
+        let secret = Secret::new("hunter2 with spaces");
+        assert_eq!(format!("{secret:?}"), "Secret(***)");
     }
 
     #[test]

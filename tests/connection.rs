@@ -165,6 +165,64 @@ async fn invisible_characters_a_paste_adds_around_the_key_are_dropped() {
     }
 }
 
+#[tokio::test]
+async fn a_saved_key_is_never_sent_to_a_changed_server() {
+    let app = App::new();
+    let saved_at = Simulator::start(Dialect::OpenAi).await.unwrap();
+    let elsewhere = Simulator::start(Dialect::OpenAi).await.unwrap();
+    let id = app.save(None, saved_at.base_url(), KEY).unwrap();
+
+    // The address changed, the key field left empty: neither Test nor Save sends it.
+    let e = app
+        .test(Some(&id), elsewhere.base_url(), "")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "invalid_input");
+    assert!(e.to_string().contains("Paste the API key"), "{e}");
+    let e = app.save(Some(&id), elsewhere.base_url(), "").unwrap_err();
+    assert!(e.to_string().contains("another server"), "{e}");
+    assert!(
+        elsewhere.requests().is_empty(),
+        "nothing reached the other server"
+    );
+    let kept = app
+        .state
+        .profiles()
+        .unwrap()
+        .get(&id)
+        .unwrap()
+        .base_url
+        .clone();
+    assert!(kept.starts_with(saved_at.base_url()), "{kept}");
+
+    // Another path on the same server keeps the saved key.
+    let same_server = format!("{}/v1/", saved_at.base_url());
+    app.test(Some(&id), &same_server, "").await.unwrap();
+    let sent = saved_at.requests();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        sent[0].header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+
+    // With the key pasted again the new address is tested and saved.
+    let other_key = "sk-for-the-other-server-2468";
+    app.test(Some(&id), elsewhere.base_url(), other_key)
+        .await
+        .unwrap();
+    app.save(Some(&id), elsewhere.base_url(), other_key)
+        .unwrap();
+    app.test(Some(&id), elsewhere.base_url(), "").await.unwrap();
+    let sent = elsewhere.requests();
+    assert_eq!(sent.len(), 2);
+    for request in &sent {
+        assert_eq!(
+            request.header("authorization"),
+            Some(format!("Bearer {other_key}").as_str())
+        );
+    }
+}
+
 /// A one-request web server that answers `reply` verbatim.
 async fn serve_once(reply: &'static str) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

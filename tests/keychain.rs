@@ -7,7 +7,7 @@ use std::process::Command;
 use veo_desk::keychain::{KeyStore, Keys, OsKeychain, KEY_ENV};
 use veo_desk::paths::AppDirs;
 use veo_desk::profiles::ProfileDraft;
-use veo_desk::secret::ApiKey;
+use veo_desk::secret::{ApiKey, Secret};
 use veo_desk::state::AppState;
 
 const TEST_SERVICE: &str = "com.veodesk.desktop.tests";
@@ -16,25 +16,29 @@ fn key(text: &str) -> ApiKey {
     ApiKey::new(text).unwrap()
 }
 
+fn secret(text: &str) -> Secret {
+    Secret::new(text)
+}
+
 #[test]
 fn a_saved_key_is_read_back_replaced_and_deleted() {
     let store = OsKeychain::with_service(TEST_SERVICE);
     let account = format!("profile-{}", std::process::id());
 
     store
-        .save(&account, &key("sk-first-key-1111"))
+        .save(&account, &secret("sk-first-key-1111"))
         .expect("save");
     assert_eq!(
         store.load(&account).unwrap(),
-        Some(key("sk-first-key-1111"))
+        Some(secret("sk-first-key-1111"))
     );
 
     store
-        .save(&account, &key("sk-second-key-2222"))
+        .save(&account, &secret("sk-second-key-2222"))
         .expect("replace");
     assert_eq!(
         store.load(&account).unwrap(),
-        Some(key("sk-second-key-2222"))
+        Some(secret("sk-second-key-2222"))
     );
 
     store.delete(&account).expect("delete");
@@ -46,11 +50,11 @@ fn keys_of_different_profiles_stay_apart() {
     let store = OsKeychain::with_service(TEST_SERVICE);
     let a = format!("a-{}", std::process::id());
     let b = format!("b-{}", std::process::id());
-    store.save(&a, &key("sk-aaaa")).unwrap();
-    store.save(&b, &key("sk-bbbb")).unwrap();
+    store.save(&a, &secret("sk-aaaa")).unwrap();
+    store.save(&b, &secret("sk-bbbb")).unwrap();
     store.delete(&a).unwrap();
     assert_eq!(store.load(&a).unwrap(), None);
-    assert_eq!(store.load(&b).unwrap(), Some(key("sk-bbbb")));
+    assert_eq!(store.load(&b).unwrap(), Some(secret("sk-bbbb")));
     store.delete(&b).unwrap();
 }
 
@@ -159,7 +163,7 @@ fn run_probe(env: &[(&str, Option<&str>)]) -> String {
 #[ignore]
 fn probe_child() {
     let store = OsKeychain::with_service(TEST_SERVICE);
-    match store.save("probe", &key("sk-probe-secret")) {
+    match store.save("probe", &secret("sk-probe-secret")) {
         Ok(()) => {
             let _ = store.delete("probe");
             println!("saved");
