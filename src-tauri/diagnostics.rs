@@ -86,9 +86,7 @@ fn gateways(state: &AppState, out: &mut String) -> Result<()> {
             p.base_url,
             p.default_model,
             key,
-            p.network
-                .proxy_for_display()
-                .unwrap_or_else(|| "from the system".into()),
+            crate::profile_form::shown_proxy(state, p).unwrap_or_else(|| "from the system".into()),
             p.network.ca_file.as_deref().unwrap_or("none"),
         );
     }
@@ -207,18 +205,31 @@ fn system() -> String {
     }
 }
 
-/// Removes every saved key from the text, whatever put it there.
+/// Removes every saved key and proxy password from the text, whatever put it there.
 fn scrub_keys(state: &AppState, mut text: String) -> String {
-    let ids: Vec<String> = match state.profiles() {
-        Ok(p) => p.list().iter().map(|p| p.id.clone()).collect(),
+    let profiles: Vec<_> = match state.profiles() {
+        Ok(p) => p.list().to_vec(),
         Err(_) => return text,
     };
-    for id in ids {
-        if let Ok(Some((key, _))) = state.keys.get(&id) {
-            if key.expose().len() >= 4 {
-                text = text.replace(key.expose(), "[your key]");
-            }
+    for profile in profiles {
+        if let Ok(Some((key, _))) = state.keys.get(&profile.id) {
+            text = scrub(text, key.expose(), "[your key]");
+        }
+        if !profile.network.proxy_has_user() {
+            continue;
+        }
+        if let Ok(Some(password)) = state.keys.proxy_password(&profile.id) {
+            text = scrub(text, password.expose(), "***");
         }
     }
     text
+}
+
+/// Short secrets are left: replacing every "ab" would garble the report.
+fn scrub(text: String, secret: &str, shown: &str) -> String {
+    if secret.len() >= 4 {
+        text.replace(secret, shown)
+    } else {
+        text
+    }
 }

@@ -1,19 +1,21 @@
-//! Where API keys live: the OS keychain, or (when none is usable and the user
-//! agrees) memory for this session only. Never a file.
+//! Where API keys and proxy passwords live: the OS keychain, or (when none is usable
+//! and the user agrees) memory for this session only. Never a file.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
 use crate::error::{Error, Result};
-use crate::secret::ApiKey;
+use crate::secret::{ApiKey, Secret};
 
 /// The keychain "service" every Veo Desk entry is filed under.
 pub const SERVICE: &str = "com.veodesk.desktop";
 
+/// Secrets by account: a profile's key under its id, its proxy password under
+/// `<id>:proxy`.
 pub trait KeyStore: Send + Sync {
-    fn save(&self, account: &str, key: &ApiKey) -> Result<()>;
-    fn load(&self, account: &str) -> Result<Option<ApiKey>>;
-    /// Removing a key that is not there is not an error.
+    fn save(&self, account: &str, secret: &Secret) -> Result<()>;
+    fn load(&self, account: &str) -> Result<Option<Secret>>;
+    /// Removing a secret that is not there is not an error.
     fn delete(&self, account: &str) -> Result<()>;
 }
 
@@ -46,15 +48,15 @@ impl Default for OsKeychain {
 }
 
 impl KeyStore for OsKeychain {
-    fn save(&self, account: &str, key: &ApiKey) -> Result<()> {
+    fn save(&self, account: &str, secret: &Secret) -> Result<()> {
         self.entry(account)?
-            .set_password(key.expose())
+            .set_password(secret.expose())
             .map_err(unusable)
     }
 
-    fn load(&self, account: &str) -> Result<Option<ApiKey>> {
+    fn load(&self, account: &str) -> Result<Option<Secret>> {
         match self.entry(account)?.get_password() {
-            Ok(stored) => Ok(ApiKey::new(&stored)),
+            Ok(stored) => Ok(Some(Secret::new(stored))),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(unusable(e)),
         }
@@ -68,19 +70,19 @@ impl KeyStore for OsKeychain {
     }
 }
 
-/// Keys held in memory until the app quits, for machines without a usable keychain.
+/// Secrets held in memory until the app quits, for machines without a usable keychain.
 #[derive(Default)]
 pub struct SessionKeys {
-    keys: Mutex<HashMap<String, ApiKey>>,
+    keys: Mutex<HashMap<String, Secret>>,
 }
 
 impl KeyStore for SessionKeys {
-    fn save(&self, account: &str, key: &ApiKey) -> Result<()> {
-        self.lock()?.insert(account.to_string(), key.clone());
+    fn save(&self, account: &str, secret: &Secret) -> Result<()> {
+        self.lock()?.insert(account.to_string(), secret.clone());
         Ok(())
     }
 
-    fn load(&self, account: &str) -> Result<Option<ApiKey>> {
+    fn load(&self, account: &str) -> Result<Option<Secret>> {
         Ok(self.lock()?.get(account).cloned())
     }
 
@@ -91,14 +93,16 @@ impl KeyStore for SessionKeys {
 }
 
 impl SessionKeys {
-    fn lock(&self) -> Result<std::sync::MutexGuard<'_, HashMap<String, ApiKey>>> {
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, HashMap<String, Secret>>> {
         self.keys
             .lock()
             .map_err(|_| Error::internal("the session key store was poisoned"))
     }
 }
 
-/// Environment variable that overrides every stored key (scripts, CI).
+/// Environment variable with a key for the command line (scripts, CI). It is used for
+/// the one gateway the command names with `--base-url` and for no other: a key meant
+/// for one gateway must never reach another. The app never reads it.
 pub const KEY_ENV: &str = "VEO_DESK_API_KEY";
 
 /// Where a profile's key comes from.
@@ -121,45 +125,116 @@ pub struct KeyStatus {
     pub problem: Option<String>,
 }
 
-/// All the places a key can be, in the order they are asked: the environment
-/// override, keys kept for this session, the keychain.
+/// All the places a key can be, in the order they are asked: the command line's
+/// `VEO_DESK_API_KEY` (for the one profile it was given for), keys kept for this
+/// session, the keychain. Proxy passwords live beside the keys, in the same places.
 pub struct Keys {
     keychain: Box<dyn KeyStore>,
     session: SessionKeys,
-    from_env: Option<ApiKey>,
+    from_env: Mutex<Option<(String, ApiKey)>>,
 }
 
 impl Keys {
     pub fn new(keychain: Box<dyn KeyStore>) -> Keys {
-        let from_env = std::env::var(KEY_ENV).ok().and_then(|v| ApiKey::new(&v));
         Keys {
             keychain,
             session: SessionKeys::default(),
-            from_env,
+            from_env: Mutex::new(None),
         }
+    }
+
+    /// Makes `VEO_DESK_API_KEY`, when set, the key of `profile_id` and of no other
+    /// profile. For the command line's `--base-url` only. `false` when it is not set.
+    pub fn use_env_key_for(&self, profile_id: &str) -> Result<bool> {
+        let Some(text) = std::env::var_os(KEY_ENV) else {
+            return Ok(false);
+        };
+        let key = ApiKey::parse(&text.to_string_lossy()).map_err(|problem| {
+            Error::invalid_input(format!("{KEY_ENV} cannot be used. {}", problem.message()))
+        })?;
+        *self.lock_env()? = Some((profile_id.to_string(), key));
+        Ok(true)
+    }
+
+    /// Whether `VEO_DESK_API_KEY` was given for this profile.
+    pub fn env_key_is_for(&self, profile_id: &str) -> bool {
+        self.env_key(profile_id).ok().flatten().is_some()
+    }
+
+    fn env_key(&self, profile_id: &str) -> Result<Option<ApiKey>> {
+        Ok(match &*self.lock_env()? {
+            Some((id, key)) if id == profile_id => Some(key.clone()),
+            _ => None,
+        })
+    }
+
+    fn lock_env(&self) -> Result<std::sync::MutexGuard<'_, Option<(String, ApiKey)>>> {
+        self.from_env
+            .lock()
+            .map_err(|_| Error::internal("the command line's key was poisoned"))
     }
 
     /// Saves to the keychain, or only in memory when the user chose that.
     pub fn save(&self, profile_id: &str, key: &ApiKey, session_only: bool) -> Result<()> {
-        if session_only {
-            return self.session.save(profile_id, key);
-        }
-        self.keychain.save(profile_id, key)?;
-        // A key saved for good replaces one kept for the session.
-        self.session.delete(profile_id)
+        self.store(profile_id, &Secret::new(key.expose()), session_only)
     }
 
     pub fn get(&self, profile_id: &str) -> Result<Option<(ApiKey, KeySource)>> {
-        if let Some(key) = &self.from_env {
-            return Ok(Some((key.clone(), KeySource::Environment)));
+        if let Some(key) = self.env_key(profile_id)? {
+            return Ok(Some((key, KeySource::Environment)));
         }
-        if let Some(key) = self.session.load(profile_id)? {
-            return Ok(Some((key, KeySource::Session)));
+        let Some((stored, source)) = self.find(profile_id)? else {
+            return Ok(None);
+        };
+        // A key saved before keys were checked may hold characters that cannot be
+        // sent: ask for it again rather than fail every request.
+        let key =
+            ApiKey::new(stored.expose()).ok_or(Error::Keychain(KeychainProblem::Unreadable))?;
+        Ok(Some((key, source)))
+    }
+
+    /// Saves a profile's proxy password beside its key.
+    pub fn save_proxy_password(
+        &self,
+        profile_id: &str,
+        password: &Secret,
+        session_only: bool,
+    ) -> Result<()> {
+        self.store(&proxy_account(profile_id), password, session_only)
+    }
+
+    pub fn proxy_password(&self, profile_id: &str) -> Result<Option<Secret>> {
+        Ok(self
+            .find(&proxy_account(profile_id))?
+            .map(|(password, _)| password))
+    }
+
+    pub fn forget_proxy_password(&self, profile_id: &str) -> Result<()> {
+        self.remove(&proxy_account(profile_id))
+    }
+
+    fn store(&self, account: &str, secret: &Secret, session_only: bool) -> Result<()> {
+        if session_only {
+            return self.session.save(account, secret);
+        }
+        self.keychain.save(account, secret)?;
+        // A secret saved for good replaces one kept for the session.
+        self.session.delete(account)
+    }
+
+    fn find(&self, account: &str) -> Result<Option<(Secret, KeySource)>> {
+        if let Some(secret) = self.session.load(account)? {
+            return Ok(Some((secret, KeySource::Session)));
         }
         Ok(self
             .keychain
-            .load(profile_id)?
-            .map(|key| (key, KeySource::Keychain)))
+            .load(account)?
+            .map(|secret| (secret, KeySource::Keychain)))
+    }
+
+    fn remove(&self, account: &str) -> Result<()> {
+        self.session.delete(account)?;
+        self.keychain.delete(account)
     }
 
     pub fn status(&self, profile_id: &str) -> KeyStatus {
@@ -185,11 +260,16 @@ impl Keys {
         }
     }
 
-    /// Forgets the key everywhere it was stored.
+    /// Forgets the key and the proxy password everywhere they were stored.
     pub fn forget(&self, profile_id: &str) -> Result<()> {
-        self.session.delete(profile_id)?;
-        self.keychain.delete(profile_id)
+        self.remove(profile_id)?;
+        self.forget_proxy_password(profile_id)
     }
+}
+
+/// The proxy password's own account: `ApiKey` refuses what passwords may hold.
+fn proxy_account(profile_id: &str) -> String {
+    format!("{profile_id}:proxy")
 }
 
 /// Maps a keyring failure to a plain message. The keyring's own text is never
@@ -257,8 +337,8 @@ mod tests {
     #[test]
     fn session_keys_save_replace_and_delete() {
         let store = SessionKeys::default();
-        let first = ApiKey::new("sk-first").unwrap();
-        let second = ApiKey::new("sk-second").unwrap();
+        let first = Secret::new("sk-first");
+        let second = Secret::new("sk-second");
         store.save("profile-1", &first).unwrap();
         store.save("profile-1", &second).unwrap();
         assert_eq!(store.load("profile-1").unwrap(), Some(second));
@@ -271,10 +351,10 @@ mod tests {
     struct NoKeychain;
 
     impl KeyStore for NoKeychain {
-        fn save(&self, _: &str, _: &ApiKey) -> Result<()> {
+        fn save(&self, _: &str, _: &Secret) -> Result<()> {
             Err(Error::Keychain(KeychainProblem::Missing))
         }
-        fn load(&self, _: &str) -> Result<Option<ApiKey>> {
+        fn load(&self, _: &str) -> Result<Option<Secret>> {
             Err(Error::Keychain(KeychainProblem::Missing))
         }
         fn delete(&self, _: &str) -> Result<()> {
@@ -294,6 +374,68 @@ mod tests {
         assert!(status.saved);
         assert_eq!(status.last4.as_deref(), Some("7777"));
         assert_eq!(status.source, Some(KeySource::Session));
+    }
+
+    #[test]
+    fn the_environment_key_belongs_to_the_one_profile_it_was_given_for() {
+        // Only this test sets the variable in the unit tests.
+        std::env::set_var(KEY_ENV, "sk-from-the-environment-5555");
+        let keys = Keys::new(Box::new(SessionKeys::default()));
+        let own = ApiKey::new("sk-own-key-6666").unwrap();
+        keys.save("saved", &own, false).unwrap();
+        assert_eq!(keys.get("saved").unwrap().unwrap().0, own, "not bound yet");
+        assert_eq!(keys.get("other").unwrap(), None);
+
+        assert!(keys.use_env_key_for("given").unwrap());
+        let (key, source) = keys.get("given").unwrap().unwrap();
+        assert_eq!(
+            (key.expose(), source),
+            ("sk-from-the-environment-5555", KeySource::Environment)
+        );
+        assert_eq!(keys.get("saved").unwrap().unwrap().0, own);
+        assert_eq!(keys.get("other").unwrap(), None);
+        std::env::remove_var(KEY_ENV);
+    }
+
+    #[test]
+    fn a_proxy_password_lives_beside_the_key_and_goes_with_it() {
+        let keychain = std::sync::Arc::new(SessionKeys::default());
+        let keys = Keys::new(Box::new(SharedStore(keychain.clone())));
+        keys.save("p1", &ApiKey::new("sk-key-1234").unwrap(), false)
+            .unwrap();
+        let password = Secret::new("pass word with spaces");
+        keys.save_proxy_password("p1", &password, false).unwrap();
+        assert_eq!(keys.proxy_password("p1").unwrap(), Some(password.clone()));
+        assert_eq!(keychain.load("p1:proxy").unwrap(), Some(password));
+        assert_eq!(keys.get("p1").unwrap().unwrap().0.expose(), "sk-key-1234");
+        keys.forget("p1").unwrap();
+        assert_eq!(keys.proxy_password("p1").unwrap(), None);
+        assert_eq!(keys.get("p1").unwrap(), None);
+    }
+
+    #[test]
+    fn a_key_that_cannot_be_sent_reads_as_unreadable_not_as_missing() {
+        let keychain = SessionKeys::default();
+        keychain
+            .save("p1", &Secret::new("sk-abc\u{200B}def"))
+            .unwrap();
+        let keys = Keys::new(Box::new(keychain));
+        assert_eq!(keys.get("p1").unwrap_err().code(), "keychain_unreadable");
+    }
+
+    /// A keychain the test can look into.
+    struct SharedStore(std::sync::Arc<SessionKeys>);
+
+    impl KeyStore for SharedStore {
+        fn save(&self, account: &str, secret: &Secret) -> Result<()> {
+            self.0.save(account, secret)
+        }
+        fn load(&self, account: &str) -> Result<Option<Secret>> {
+            self.0.load(account)
+        }
+        fn delete(&self, account: &str) -> Result<()> {
+            self.0.delete(account)
+        }
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod keychain;
 pub mod logs;
 pub mod paths;
+pub mod profile_form;
 pub mod profiles;
 pub mod ready_report;
 pub mod rendering;

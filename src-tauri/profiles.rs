@@ -1,6 +1,6 @@
 //! Gateway profiles: a name, a base URL and a default model, kept in
-//! `profiles.json` in the app's config folder. Keys are never in this file;
-//! they live in the keychain under the profile's id.
+//! `profiles.json` in the app's config folder. Keys and proxy passwords are never
+//! in this file; they live in the keychain under the profile's id.
 
 use std::path::PathBuf;
 
@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::gateway::url::BaseUrl;
 use crate::gateway::Network;
 use crate::paths::{write_atomic, AppDirs};
+use crate::secret::Secret;
 
 const FILE_NAME: &str = "profiles.json";
 pub const DEFAULT_MODEL: &str = "veo3.1";
@@ -120,16 +121,32 @@ impl Profiles {
     /// Checks what the user typed and turns it into a profile, without saving it:
     /// the key is stored first, so a failing keychain leaves nothing half-saved.
     /// `id` is the profile being edited, or `None` for a new one.
+    /// A proxy password in the draft is left out: it goes to the keychain.
     pub fn prepare(&self, draft: &ProfileDraft, id: Option<&str>) -> Result<Profile> {
         let Some(id) = id else {
             return self.validate(draft, uuid::Uuid::new_v4().to_string());
         };
-        let saved = self.get(id)?;
-        let draft = ProfileDraft {
-            network: draft.network.clone().keeping_password_of(&saved.network),
-            ..draft.clone()
-        };
-        self.validate(&draft, id.to_string())
+        self.get(id)?;
+        self.validate(draft, id.to_string())
+    }
+
+    /// Proxy passwords an earlier version kept in this file, by profile id, to be
+    /// moved into the keychain.
+    pub fn passwords_in_file(&self) -> Vec<(String, Secret)> {
+        self.file
+            .profiles
+            .iter()
+            .filter_map(|p| Some((p.id.clone(), p.network.without_password().1?)))
+            .collect()
+    }
+
+    /// Writes the file again with every proxy password left out (once they are
+    /// kept elsewhere).
+    pub fn drop_passwords(&mut self) -> Result<()> {
+        for profile in &mut self.file.profiles {
+            profile.network = profile.network.without_password().0;
+        }
+        self.save()
     }
 
     /// Saves a new or edited profile and makes it the active one.
@@ -163,15 +180,10 @@ impl Profiles {
     /// address, or a new one named after its host. A new one is made active only when
     /// none is, so the app's choice stays; jobs need a profile to be followed there.
     pub fn for_address(&mut self, base_url: &str) -> Result<Profile> {
-        let base = BaseUrl::parse(base_url).map_err(|e| Error::invalid_input(e.to_string()))?;
-        let saved = self
-            .file
-            .profiles
-            .iter()
-            .find(|p| !p.demo && p.base_url == base.as_str());
-        if let Some(profile) = saved {
+        if let Some(profile) = self.by_address(base_url)? {
             return Ok(profile.clone());
         }
+        let base = BaseUrl::parse(base_url).map_err(|e| Error::invalid_input(e.to_string()))?;
         let name = self.free_name(&base.host());
         let draft = ProfileDraft {
             name,
@@ -186,6 +198,16 @@ impl Profiles {
         }
         self.save()?;
         Ok(profile)
+    }
+
+    /// The saved (non-demo) profile with this address, as pasted.
+    pub fn by_address(&self, base_url: &str) -> Result<Option<&Profile>> {
+        let base = BaseUrl::parse(base_url).map_err(|e| Error::invalid_input(e.to_string()))?;
+        Ok(self
+            .file
+            .profiles
+            .iter()
+            .find(|p| !p.demo && p.base_url == base.as_str()))
     }
 
     /// A profile by its name (any case) or id.
@@ -270,7 +292,7 @@ impl Profiles {
             "" => DEFAULT_MODEL.to_string(),
             model => model.to_string(),
         };
-        let network = draft.network.validated()?;
+        let (network, _password) = draft.network.validated()?.without_password();
         Ok(Profile {
             id,
             name,
@@ -282,7 +304,17 @@ impl Profiles {
     }
 
     fn save(&self) -> Result<()> {
-        let json = serde_json::to_vec_pretty(&self.file)
+        let mut file = ProfilesFile {
+            active: self.file.active.clone(),
+            profiles: self.file.profiles.clone(),
+        };
+        // Whatever a caller put in a profile, no password reaches the disk.
+        for profile in &mut file.profiles {
+            if profile.network.without_password().1.is_some() {
+                profile.network = profile.network.without_password().0;
+            }
+        }
+        let json = serde_json::to_vec_pretty(&file)
             .map_err(|e| Error::internal(format!("profiles could not be written: {e}")))?;
         write_atomic(&self.path, &json)
     }
@@ -427,6 +459,38 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("Work"));
+    }
+
+    #[test]
+    fn no_proxy_password_is_written_and_one_left_by_an_earlier_version_is_handed_over() {
+        let (_root, dirs) = fresh();
+        std::fs::create_dir_all(&dirs.config).unwrap();
+        let old = r#"{"active":"p1","profiles":[{"id":"p1","name":"Office","base_url":"https://gw.example.com/v1","default_model":"veo3.1","proxy":"me:hunter2@proxy.local:3128"}]}"#;
+        std::fs::write(dirs.config.join(FILE_NAME), old).unwrap();
+        let mut profiles = Profiles::open(&dirs).unwrap();
+        assert_eq!(
+            profiles.passwords_in_file(),
+            vec![("p1".to_string(), Secret::new("hunter2"))]
+        );
+        profiles.drop_passwords().unwrap();
+        let text = std::fs::read_to_string(dirs.config.join(FILE_NAME)).unwrap();
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(text.contains("http://me@proxy.local:3128/"), "{text}");
+
+        let typed = ProfileDraft {
+            network: Network {
+                proxy: Some("http://me:s3cret-pw@proxy.local:3128".into()),
+                ca_file: None,
+            },
+            ..draft("Home", "https://home.example.com")
+        };
+        profiles.add(&typed).unwrap();
+        let text = std::fs::read_to_string(dirs.config.join(FILE_NAME)).unwrap();
+        assert!(!text.contains("s3cret-pw"), "{text}");
+        assert!(Profiles::open(&dirs)
+            .unwrap()
+            .passwords_in_file()
+            .is_empty());
     }
 
     #[test]

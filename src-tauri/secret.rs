@@ -1,24 +1,84 @@
-//! An API key in memory. It cannot be printed by accident: `Debug` and `Display`
-//! show only that a key exists and its last four characters.
+//! Secrets in memory: API keys and proxy passwords. They cannot be printed by
+//! accident: `Debug` and `Display` show only that a secret exists (for a key, its
+//! last four characters).
 
 use std::fmt;
 
 #[derive(Clone, PartialEq, Eq)]
 pub struct ApiKey(String);
 
+/// Any other secret the keychain holds for a profile, such as its proxy password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(text: impl Into<String>) -> Secret {
+        Secret(text.into())
+    }
+
+    /// The secret itself, for the keychain and the request that needs it only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// Why a pasted key cannot be used, in words for the person who pasted it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyProblem {
+    Empty,
+    Spaces,
+    /// A character no gateway's key has: control, format (zero-width, BOM), non-ASCII.
+    /// The HTTP library refuses to send such a header, so every request would fail.
+    Unusual,
+}
+
+impl KeyProblem {
+    pub fn message(self) -> &'static str {
+        match self {
+            KeyProblem::Empty => "Paste your API key. The gateway's website shows it (it often starts with sk-).",
+            KeyProblem::Spaces => "The API key cannot contain spaces. Paste it again.",
+            KeyProblem::Unusual => "The API key contains an invisible or unusual character (such as a zero-width space or a non-English letter), often picked up when copying it. Copy the key again from your gateway's website, or type it in.",
+        }
+    }
+}
+
+/// What a paste adds around a key without showing it: zero-width spaces and joiners,
+/// direction marks, the word joiner and the byte-order mark.
+fn is_invisible_edge(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}')
+}
+
 impl ApiKey {
-    /// Trims what a paste adds around a key (spaces, newlines, a `Bearer ` prefix).
-    pub fn new(raw: &str) -> Option<ApiKey> {
-        let trimmed = raw.trim();
+    /// Trims what a paste adds around a key (spaces, newlines, zero-width characters,
+    /// a `Bearer ` prefix) and refuses anything that cannot travel in a header.
+    pub fn parse(raw: &str) -> Result<ApiKey, KeyProblem> {
+        let trimmed = raw.trim_matches(is_invisible_edge);
         let trimmed = trimmed
             .strip_prefix("Bearer ")
             .or_else(|| trimmed.strip_prefix("bearer "))
             .unwrap_or(trimmed)
-            .trim();
-        if trimmed.is_empty() || trimmed.chars().any(char::is_whitespace) {
-            return None;
+            .trim_matches(is_invisible_edge);
+        if trimmed.is_empty() {
+            return Err(KeyProblem::Empty);
         }
-        Some(ApiKey(trimmed.to_string()))
+        if trimmed.contains(|c: char| c.is_ascii_whitespace()) {
+            return Err(KeyProblem::Spaces);
+        }
+        if !trimmed.chars().all(|c| c.is_ascii_graphic()) {
+            return Err(KeyProblem::Unusual);
+        }
+        Ok(ApiKey(trimmed.to_string()))
+    }
+
+    /// `parse`, for callers that only need to know whether the key is usable.
+    pub fn new(raw: &str) -> Option<ApiKey> {
+        Self::parse(raw).ok()
     }
 
     /// The key itself, for the Authorization header and the keychain only.
@@ -59,6 +119,49 @@ mod tests {
     fn empty_or_spaced_keys_are_refused() {
         assert!(ApiKey::new("   ").is_none());
         assert!(ApiKey::new("sk-abc def").is_none());
+    }
+
+    #[test]
+    fn invisible_characters_a_paste_adds_at_the_edges_are_dropped() {
+        for pasted in [
+            "\u{FEFF}sk-abc123",
+            "sk-abc123\u{200B}",
+            "\u{200B}\u{200D} sk-abc123 \u{2060}",
+            "\u{A0}sk-abc123\u{A0}",
+            "\u{200E}Bearer sk-abc123\u{FEFF}",
+        ] {
+            assert_eq!(
+                ApiKey::parse(pasted).unwrap().expose(),
+                "sk-abc123",
+                "{pasted:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn keys_that_still_hold_invisible_or_unusual_characters_are_refused() {
+        for pasted in [
+            "sk-abc\u{200B}123",
+            "sk-abc\u{FEFF}123",
+            "sk-abc\u{A0}123",
+            "sk-abc\u{7}123",
+            "sk-abc\u{AD}123",
+            "sk-abc\u{202E}123",
+            "sk-abcé123",
+        ] {
+            assert_eq!(
+                ApiKey::parse(pasted),
+                Err(KeyProblem::Unusual),
+                "{pasted:?}"
+            );
+        }
+        assert!(KeyProblem::Unusual.message().contains("invisible"));
+    }
+
+    #[test]
+    fn printing_a_secret_shows_nothing_of_it() {
+        let secret = Secret::new("hunter2 with spaces");
+        assert_eq!(format!("{secret:?}"), "Secret(***)");
     }
 
     #[test]

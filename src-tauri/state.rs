@@ -5,7 +5,7 @@
 use std::sync::{Mutex, MutexGuard};
 
 use crate::error::{Error, Result};
-use crate::gateway::{ClientOptions, GatewayClient};
+use crate::gateway::{ClientOptions, GatewayClient, Network};
 use crate::keychain::{KeyStore, Keys};
 use crate::paths::AppDirs;
 use crate::profiles::{Profile, Profiles};
@@ -25,10 +25,12 @@ pub struct AppState {
 
 impl AppState {
     pub fn open(dirs: AppDirs, keychain: Box<dyn KeyStore>) -> Result<AppState> {
-        let profiles = Profiles::open(&dirs)?;
+        let mut profiles = Profiles::open(&dirs)?;
+        let keys = Keys::new(keychain);
+        move_proxy_passwords(&mut profiles, &keys);
         Ok(AppState {
             dirs,
-            keys: Keys::new(keychain),
+            keys,
             profiles: Mutex::new(profiles),
             demo: tokio::sync::Mutex::new(None),
             demo_url: Mutex::new(None),
@@ -79,8 +81,17 @@ impl AppState {
             &profile.base_url,
             key.expose(),
             ClientOptions::default(),
-            &profile.network,
+            &self.network_for(&profile)?,
         )?)
+    }
+
+    /// The profile's proxy with its password from the keychain, if it has one.
+    pub fn network_for(&self, profile: &Profile) -> Result<Network> {
+        if !profile.network.proxy_has_user() {
+            return Ok(profile.network.clone());
+        }
+        let password = self.keys.proxy_password(&profile.id)?;
+        Ok(profile.network.with_password(password.as_ref()))
     }
 
     /// The address of the built-in demo gateway, started on first use (127.0.0.1 only).
@@ -109,5 +120,26 @@ impl AppState {
         self.demo_url
             .lock()
             .map_err(|_| Error::internal("the demo gateway address was poisoned"))
+    }
+}
+
+/// Earlier versions kept proxy passwords in `profiles.json`: they move into the
+/// keychain (for this session only when none is usable, as keys do) and the file is
+/// written again without them.
+fn move_proxy_passwords(profiles: &mut Profiles, keys: &Keys) {
+    let found = profiles.passwords_in_file();
+    if found.is_empty() {
+        return;
+    }
+    for (id, password) in &found {
+        if let Err(e) = keys.save_proxy_password(id, password, false) {
+            crate::logs::warn(format!(
+                "A proxy password is kept for this session only: {e}"
+            ));
+            let _ = keys.save_proxy_password(id, password, true);
+        }
+    }
+    if let Err(e) = profiles.drop_passwords() {
+        crate::logs::warn(format!("The gateway settings could not be rewritten: {e}"));
     }
 }

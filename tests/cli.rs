@@ -188,12 +188,22 @@ async fn without_wait_it_prints_the_id_and_status_download_and_list_take_it_from
         JobStatus::Running
     );
 
-    let status = machine.run(&["status", &id]).await.expect(0);
+    // The key in the environment is for the gateway named with --base-url.
+    let status = machine
+        .run(&[&base[..], &["status", &id]].concat())
+        .await
+        .expect(0);
     assert!(status.stdout().contains(&id), "{}", status.stdout());
 
     let out = machine.path("saved");
     let download = machine
-        .run(&["download", &id, "--out", out.to_str().unwrap()])
+        .run(
+            &[
+                &base[..],
+                &["download", &id, "--out", out.to_str().unwrap()],
+            ]
+            .concat(),
+        )
         .await
         .expect(0);
     let file = PathBuf::from(download.stdout().trim());
@@ -273,6 +283,48 @@ async fn a_gateway_the_cli_adds_while_the_app_is_open_survives_the_apps_next_sav
     assert_eq!(names.len(), 3, "{names:?}");
     assert_eq!((names[0].as_str(), names[2].as_str()), ("Work", "Home"));
     assert!(names[1].starts_with("127.0.0.1"), "{names:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_key_in_the_environment_goes_only_to_the_gateway_given_with_base_url() {
+    let machine = Machine::new();
+    let given = simulator(Dialect::OpenAi).await;
+    let saved = simulator(Dialect::OpenAi).await;
+    let submit = ["submit", "--prompt", "A heron at dusk", "--model", "veo3.1"];
+    let made = machine
+        .run(&[&["--base-url", given.base_url()][..], &submit].concat())
+        .await
+        .expect(0);
+    let job = made.stdout().trim().to_string();
+    assert_eq!(given.submit_count(), 1, "--base-url with the key works");
+
+    // Another gateway saved in the app, without a key, and now the active one.
+    let app = AppState::open(machine.app_dirs(), Box::new(SessionKeys::default())).unwrap();
+    app.profiles()
+        .unwrap()
+        .add(&ProfileDraft {
+            name: "Other".into(),
+            base_url: saved.base_url().into(),
+            ..ProfileDraft::default()
+        })
+        .unwrap();
+    for gateway in [&["--profile", "Other"][..], &[]] {
+        let run = machine.run(&[gateway, &submit].concat()).await.expect(2);
+        assert!(run.stderr().contains("--base-url"), "{}", run.stderr());
+    }
+    // The first gateway's job, with the key given for the other one.
+    machine
+        .run(&["--base-url", saved.base_url(), "download", &job])
+        .await
+        .expect(2);
+    let keyed = saved
+        .requests()
+        .iter()
+        .filter(|r| r.header("authorization").is_some_and(|h| h.contains(KEY)))
+        .count();
+    assert_eq!(keyed, 0, "the key reached the other gateway");
+    assert_eq!(saved.submit_count(), 0);
+    assert_eq!(given.submit_count(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

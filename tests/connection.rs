@@ -4,7 +4,12 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use veo_desk::gateway::{ClientOptions, GatewayClient};
+use veo_desk::keychain::SessionKeys;
+use veo_desk::paths::AppDirs;
+use veo_desk::profile_form;
+use veo_desk::profiles::ProfileDraft;
 use veo_desk::simulator::{Dialect, Fault, Route, Simulator};
+use veo_desk::state::AppState;
 
 const KEY: &str = "sk-connection-test-31337";
 
@@ -78,6 +83,144 @@ async fn nothing_listening_reads_as_unreachable() {
         .await
         .unwrap_err();
     assert_eq!(e.code(), "gateway_unreachable");
+}
+
+/// The app's core with its own folders; `SessionKeys` stands in for the keychain.
+struct App {
+    _root: tempfile::TempDir,
+    state: AppState,
+}
+
+impl App {
+    fn new() -> App {
+        let root = tempfile::tempdir().unwrap();
+        let state = AppState::open(
+            AppDirs::under(root.path()),
+            Box::new(SessionKeys::default()),
+        )
+        .unwrap();
+        App { _root: root, state }
+    }
+
+    /// "Save" in the gateway form.
+    fn save(&self, id: Option<&str>, url: &str, key: &str) -> veo_desk::Result<String> {
+        profile_form::save(&self.state, id, &draft(url), Some(key), false)?;
+        Ok(self.state.profiles()?.active().unwrap().id.clone())
+    }
+
+    /// "Test connection" in the gateway form.
+    async fn test(&self, id: Option<&str>, url: &str, key: &str) -> veo_desk::Result<()> {
+        let client = profile_form::connection_client(&self.state, id, &draft(url), Some(key))?;
+        profile_form::test_connection(&client).await.map(|_| ())
+    }
+}
+
+fn draft(url: &str) -> ProfileDraft {
+    ProfileDraft {
+        base_url: url.into(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn a_key_with_an_invisible_character_inside_is_refused_plainly_and_never_sent() {
+    let app = App::new();
+    let sim = Simulator::start(Dialect::OpenAi).await.unwrap();
+    for pasted in [
+        "sk-abc\u{200B}def-1234",
+        "sk-abc\u{A0}def-1234",
+        "sk-abc\u{1}def-1234",
+    ] {
+        let e = app.test(None, sim.base_url(), pasted).await.unwrap_err();
+        assert_eq!(e.code(), "invalid_input", "{pasted:?}");
+        assert!(e.to_string().contains("invisible"), "{e}");
+        let e = app.save(None, sim.base_url(), pasted).unwrap_err();
+        assert_eq!(e.code(), "invalid_input", "{pasted:?}");
+        assert!(e.to_string().contains("Copy the key again"), "{e}");
+    }
+    assert!(
+        app.state.profiles().unwrap().list().is_empty(),
+        "nothing was saved"
+    );
+    assert!(sim.requests().is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn invisible_characters_a_paste_adds_around_the_key_are_dropped() {
+    let app = App::new();
+    let sim = Simulator::start(Dialect::OpenAi).await.unwrap();
+    let pasted = format!("\u{FEFF}{KEY}\u{200B}\n");
+    app.test(None, sim.base_url(), &pasted).await.unwrap();
+    let id = app.save(None, sim.base_url(), &pasted).unwrap();
+    let (saved, _) = app.state.keys.get(&id).unwrap().unwrap();
+    assert_eq!(saved.expose(), KEY);
+    app.test(Some(&id), sim.base_url(), "").await.unwrap();
+    let sent = sim.requests();
+    assert_eq!(sent.len(), 2);
+    for request in &sent {
+        assert_eq!(
+            request.header("authorization"),
+            Some(format!("Bearer {KEY}").as_str())
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_saved_key_is_never_sent_to_a_changed_server() {
+    let app = App::new();
+    let saved_at = Simulator::start(Dialect::OpenAi).await.unwrap();
+    let elsewhere = Simulator::start(Dialect::OpenAi).await.unwrap();
+    let id = app.save(None, saved_at.base_url(), KEY).unwrap();
+
+    // The address changed, the key field left empty: neither Test nor Save sends it.
+    let e = app
+        .test(Some(&id), elsewhere.base_url(), "")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "invalid_input");
+    assert!(e.to_string().contains("Paste the API key"), "{e}");
+    let e = app.save(Some(&id), elsewhere.base_url(), "").unwrap_err();
+    assert!(e.to_string().contains("another server"), "{e}");
+    assert!(
+        elsewhere.requests().is_empty(),
+        "nothing reached the other server"
+    );
+    let kept = app
+        .state
+        .profiles()
+        .unwrap()
+        .get(&id)
+        .unwrap()
+        .base_url
+        .clone();
+    assert!(kept.starts_with(saved_at.base_url()), "{kept}");
+
+    // Another path on the same server keeps the saved key.
+    let same_server = format!("{}/v1/", saved_at.base_url());
+    app.test(Some(&id), &same_server, "").await.unwrap();
+    let sent = saved_at.requests();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        sent[0].header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+
+    // With the key pasted again the new address is tested and saved.
+    let other_key = "sk-for-the-other-server-2468";
+    app.test(Some(&id), elsewhere.base_url(), other_key)
+        .await
+        .unwrap();
+    app.save(Some(&id), elsewhere.base_url(), other_key)
+        .unwrap();
+    app.test(Some(&id), elsewhere.base_url(), "").await.unwrap();
+    let sent = elsewhere.requests();
+    assert_eq!(sent.len(), 2);
+    for request in &sent {
+        assert_eq!(
+            request.header("authorization"),
+            Some(format!("Bearer {other_key}").as_str())
+        );
+    }
 }
 
 /// A one-request web server that answers `reply` verbatim.

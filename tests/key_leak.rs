@@ -9,6 +9,7 @@ use veo_desk::gateway::{Network, SubmitRequest};
 use veo_desk::jobs::{ClientFor, EventSink, JobStore, Jobs, JobsOptions};
 use veo_desk::keychain::OsKeychain;
 use veo_desk::paths::AppDirs;
+use veo_desk::profile_form;
 use veo_desk::profiles::{Profile, ProfileDraft};
 use veo_desk::simulator::{Dialect, Fault, Route, Simulator};
 use veo_desk::state::AppState;
@@ -60,8 +61,10 @@ async fn the_key_appears_in_no_file_no_error_and_no_reply() {
 }
 
 /// Support asks for diagnostics after things went wrong: real submissions with a real
-/// key against failing routes, then "Export diagnostics". The report says what failed
-/// and holds neither the key nor a proxy password.
+/// key against failing routes and through a proxy that is not there, then "Export
+/// diagnostics". The report says what failed and holds neither the key nor a proxy
+/// password, and neither does any file, error or view, whether the proxy was typed
+/// with `http://` or without.
 #[tokio::test]
 async fn the_diagnostics_export_holds_the_failures_but_not_the_key() {
     let root = tempfile::tempdir().unwrap();
@@ -70,16 +73,34 @@ async fn the_diagnostics_export_holds_the_failures_but_not_the_key() {
     let keychain = OsKeychain::with_service("com.veodesk.desktop.tests.diagnostics");
     let state = Arc::new(AppState::open(dirs.clone(), Box::new(keychain)).unwrap());
     let sim = Simulator::start(Dialect::NewApi).await.unwrap();
-    let office = ProfileDraft {
-        name: "Office".into(),
-        base_url: "https://gateway.example.com".into(),
-        network: Network {
-            proxy: Some("http://me:proxy-pass-771@proxy.example.com:3128".into()),
-            ca_file: None,
-        },
-        ..Default::default()
+    let free_port = || {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
     };
-    state.profiles().unwrap().add(&office).unwrap();
+    let proxied = [
+        (
+            "Office",
+            format!("me:{}@127.0.0.1:{}", PROXY_PASSWORDS[0], free_port()),
+        ),
+        (
+            "Branch",
+            format!("http://me:{}@127.0.0.1:{}", PROXY_PASSWORDS[1], free_port()),
+        ),
+    ];
+    let mut offices = Vec::new();
+    for (name, proxy) in &proxied {
+        let draft = ProfileDraft {
+            name: name.to_string(),
+            base_url: "https://gateway.example.com".into(),
+            network: Network {
+                proxy: Some(proxy.clone()),
+                ca_file: None,
+            },
+            ..Default::default()
+        };
+        profile_form::save(&state, None, &draft, Some(KEY), false).unwrap();
+        offices.push(state.profiles().unwrap().active().unwrap().clone());
+    }
     let profile = save_keyed_profile(&state, "Leaky", sim.base_url());
 
     let store = JobStore::open(&dirs).unwrap();
@@ -103,6 +124,21 @@ async fn the_diagnostics_export_holds_the_failures_but_not_the_key() {
         assert!(row.error_code.is_some(), "{row:?}");
     }
     assert_eq!(sim.submit_count(), faults.len());
+    for office in &offices {
+        let row = jobs.submit(&office.id, request(), None).await.unwrap();
+        assert_eq!(row.error_code.as_deref(), Some("gateway_unreachable"));
+        let said = row.error_message.unwrap_or_default();
+        assert!(
+            said.contains("through the proxy http://me:***@127.0.0.1:"),
+            "{said}"
+        );
+    }
+    let views = serde_json::to_string(&profile_form::views(&state).unwrap()).unwrap();
+    assert_eq!(
+        views.matches("http://me:***@127.0.0.1:").count(),
+        2,
+        "{views}"
+    );
     let echoed = sim.requests_to("POST", "/v1/videos");
     assert_eq!(
         echoed[0].header("authorization"),
@@ -115,12 +151,12 @@ async fn the_diagnostics_export_holds_the_failures_but_not_the_key() {
         !text.contains(KEY),
         "the key leaked into the diagnostics:\n{text}"
     );
-    assert!(!text.contains("proxy-pass-771"), "{text}");
     for expected in [
         "Veo Desk diagnostics",
         "Leaky [active]",
         "key saved",
-        "me:***@proxy.example.com:3128",
+        "proxy http://me:***@127.0.0.1:",
+        "gateway_unreachable",
         "key_rejected",
         "gateway_error",
         "bad_response",
@@ -135,8 +171,18 @@ async fn the_diagnostics_export_holds_the_failures_but_not_the_key() {
     }
     drop(jobs);
     assert_no_file_contains(root.path(), KEY);
-    state.keys.forget(&profile.id).unwrap();
+    for password in PROXY_PASSWORDS {
+        assert!(!text.contains(password), "{text}");
+        assert!(!views.contains(password), "{views}");
+        assert_no_file_contains(root.path(), password);
+    }
+    for office in offices.iter().chain([&profile]) {
+        state.keys.forget(&office.id).unwrap();
+    }
 }
+
+/// Proxy passwords of the diagnostics test, one typed without `http://`.
+const PROXY_PASSWORDS: [&str; 2] = ["proxy-pass-771", "proxy-pass-772"];
 
 /// Adds a gateway profile whose key, `KEY`, is saved in the real keychain; it becomes
 /// the active one.

@@ -4,13 +4,20 @@
 
 use std::process::Command;
 
-use veo_desk::keychain::{KeyStore, OsKeychain};
-use veo_desk::secret::ApiKey;
+use veo_desk::keychain::{KeyStore, Keys, OsKeychain, KEY_ENV};
+use veo_desk::paths::AppDirs;
+use veo_desk::profiles::ProfileDraft;
+use veo_desk::secret::{ApiKey, Secret};
+use veo_desk::state::AppState;
 
 const TEST_SERVICE: &str = "com.veodesk.desktop.tests";
 
 fn key(text: &str) -> ApiKey {
     ApiKey::new(text).unwrap()
+}
+
+fn secret(text: &str) -> Secret {
+    Secret::new(text)
 }
 
 #[test]
@@ -19,19 +26,19 @@ fn a_saved_key_is_read_back_replaced_and_deleted() {
     let account = format!("profile-{}", std::process::id());
 
     store
-        .save(&account, &key("sk-first-key-1111"))
+        .save(&account, &secret("sk-first-key-1111"))
         .expect("save");
     assert_eq!(
         store.load(&account).unwrap(),
-        Some(key("sk-first-key-1111"))
+        Some(secret("sk-first-key-1111"))
     );
 
     store
-        .save(&account, &key("sk-second-key-2222"))
+        .save(&account, &secret("sk-second-key-2222"))
         .expect("replace");
     assert_eq!(
         store.load(&account).unwrap(),
-        Some(key("sk-second-key-2222"))
+        Some(secret("sk-second-key-2222"))
     );
 
     store.delete(&account).expect("delete");
@@ -43,12 +50,72 @@ fn keys_of_different_profiles_stay_apart() {
     let store = OsKeychain::with_service(TEST_SERVICE);
     let a = format!("a-{}", std::process::id());
     let b = format!("b-{}", std::process::id());
-    store.save(&a, &key("sk-aaaa")).unwrap();
-    store.save(&b, &key("sk-bbbb")).unwrap();
+    store.save(&a, &secret("sk-aaaa")).unwrap();
+    store.save(&b, &secret("sk-bbbb")).unwrap();
     store.delete(&a).unwrap();
     assert_eq!(store.load(&a).unwrap(), None);
-    assert_eq!(store.load(&b).unwrap(), Some(key("sk-bbbb")));
+    assert_eq!(store.load(&b).unwrap(), Some(secret("sk-bbbb")));
     store.delete(&b).unwrap();
+}
+
+/// `VEO_DESK_API_KEY` is for the command line's `--base-url`: the app, and the poller
+/// following its jobs, use each saved gateway's own key, or none.
+#[test]
+fn the_app_never_sends_the_key_from_the_environment_to_a_saved_gateway() {
+    let env_key = "sk-meant-for-another-gateway-0042";
+    std::env::set_var(KEY_ENV, env_key);
+    let root = tempfile::tempdir().unwrap();
+    let keychain = OsKeychain::with_service(TEST_SERVICE);
+    let state = AppState::open(AppDirs::under(root.path()), Box::new(keychain)).unwrap();
+    let draft = |name: &str, url: &str| ProfileDraft {
+        name: name.into(),
+        base_url: url.into(),
+        ..ProfileDraft::default()
+    };
+    let keyless = state
+        .profiles()
+        .unwrap()
+        .add(&draft("No key", "https://b.example.com"))
+        .unwrap();
+    let keyed = state
+        .profiles()
+        .unwrap()
+        .add(&draft("Own key", "https://c.example.com"))
+        .unwrap();
+    state
+        .keys
+        .save(&keyed.id, &key("sk-own-key-of-c-7777"), false)
+        .unwrap();
+
+    assert_eq!(state.keys.get(&keyless.id).unwrap(), None);
+    assert!(!state.keys.status(&keyless.id).saved);
+    let e = state.client_for_id(&keyless.id).unwrap_err();
+    assert!(e.to_string().contains("No API key is saved"), "{e}");
+    let (own, _) = state.keys.get(&keyed.id).unwrap().unwrap();
+    assert_eq!(own.expose(), "sk-own-key-of-c-7777");
+    let client = format!("{:?}", state.client_for_id(&keyed.id).unwrap());
+    assert!(
+        client.contains("7777") && !client.contains("0042"),
+        "{client}"
+    );
+    state.keys.forget(&keyed.id).unwrap();
+    std::env::remove_var(KEY_ENV);
+}
+
+/// An earlier version saved whatever was pasted; a key that cannot travel in a header
+/// asks to be pasted again instead of failing every request.
+#[test]
+fn a_saved_key_with_an_invisible_character_asks_to_be_pasted_again() {
+    let account = format!("legacy-{}", std::process::id());
+    keyring::Entry::new(TEST_SERVICE, &account)
+        .unwrap()
+        .set_password("sk-legacy\u{200B}key-8888")
+        .unwrap();
+    let keys = Keys::new(Box::new(OsKeychain::with_service(TEST_SERVICE)));
+    let e = keys.get(&account).unwrap_err();
+    assert_eq!(e.code(), "keychain_unreadable");
+    assert!(e.to_string().contains("Paste the key again"), "{e}");
+    keys.forget(&account).unwrap();
 }
 
 #[test]
@@ -96,7 +163,7 @@ fn run_probe(env: &[(&str, Option<&str>)]) -> String {
 #[ignore]
 fn probe_child() {
     let store = OsKeychain::with_service(TEST_SERVICE);
-    match store.save("probe", &key("sk-probe-secret")) {
+    match store.save("probe", &secret("sk-probe-secret")) {
         Ok(()) => {
             let _ = store.delete("probe");
             println!("saved");

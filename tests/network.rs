@@ -7,14 +7,23 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use base64::Engine as _;
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
 use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use veo_desk::gateway::{GatewayClient, GatewayError, Network, SubmitRequest};
+use veo_desk::keychain::OsKeychain;
+use veo_desk::paths::AppDirs;
+use veo_desk::profile_form;
+use veo_desk::profiles::ProfileDraft;
 use veo_desk::simulator::{Dialect, Simulator};
+use veo_desk::state::AppState;
 
 const KEY: &str = "sk-network-test-5150";
+const PROXY_PASSWORD: &str = "proxy-pw-8675309";
+/// Proxy passwords of these tests live in the real keychain, apart from the app's.
+const TEST_SERVICE: &str = "com.veodesk.desktop.tests.network";
 
 /// Clients read proxy variables when they are built; tests that change them or
 /// build clients take turns.
@@ -209,6 +218,114 @@ async fn a_proxy_that_is_not_there_is_named_and_nothing_is_sent() {
     assert_eq!(sim.submit_count(), 0);
 }
 
+/// The app's core on its own folders with the real keychain (scripts/test provides it).
+fn app(root: &Path) -> AppState {
+    let keychain = OsKeychain::with_service(TEST_SERVICE);
+    AppState::open(AppDirs::under(root), Box::new(keychain)).unwrap()
+}
+
+fn profiles_file(root: &Path) -> String {
+    std::fs::read_to_string(AppDirs::under(root).config.join("profiles.json")).unwrap()
+}
+
+/// Earlier versions kept the password in profiles.json, typed with or without `http://`.
+#[tokio::test]
+async fn a_proxy_password_in_the_gateway_file_moves_to_the_keychain_and_still_opens_the_proxy() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ca, sim) = https_gateway(dir.path(), "moved", Dialect::OpenAi).await;
+    let proxy = ConnectProxy::requiring("me", PROXY_PASSWORD).await;
+    let address = format!("me:{PROXY_PASSWORD}@{}", proxy.addr);
+    for typed in [address.clone(), format!("http://{address}")] {
+        let root = tempfile::tempdir().unwrap();
+        let dirs = AppDirs::under(root.path());
+        std::fs::create_dir_all(&dirs.config).unwrap();
+        let old = serde_json::json!({
+            "active": "p1",
+            "profiles": [{
+                "id": "p1", "name": "Office", "base_url": sim.base_url(),
+                "default_model": "veo3.1", "proxy": typed,
+                "caFile": ca.pem_file.display().to_string(),
+            }],
+        });
+        std::fs::write(dirs.config.join("profiles.json"), old.to_string()).unwrap();
+
+        let state = app(root.path());
+        let file = profiles_file(root.path());
+        assert!(!file.contains(PROXY_PASSWORD), "{typed}: {file}");
+        assert!(
+            file.contains(&format!("http://me@{}", proxy.addr)),
+            "{file}"
+        );
+        let moved = state.keys.proxy_password("p1").unwrap();
+        assert_eq!(moved.as_ref().map(|p| p.expose()), Some(PROXY_PASSWORD));
+
+        let key = veo_desk::secret::ApiKey::new(KEY).unwrap();
+        state.keys.save("p1", &key, true).unwrap();
+        let client = {
+            let _turn = ENV.lock().unwrap_or_else(|p| p.into_inner());
+            state.client_for_id("p1").unwrap()
+        };
+        client.check_connection().await.unwrap();
+        state.keys.forget("p1").unwrap();
+    }
+    let seen = proxy.seen();
+    assert_eq!(seen.tunnels.len(), 2, "the proxy let both through");
+    assert_eq!(seen.refused, 0);
+}
+
+/// The form shows a saved proxy password as `***` and sends that back: Test connection
+/// then uses the saved password for the same proxy, and never sends the stars.
+#[tokio::test]
+async fn test_connection_uses_the_saved_proxy_password_where_the_form_shows_stars() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ca, sim) = https_gateway(dir.path(), "stars", Dialect::OpenAi).await;
+    let proxy = ConnectProxy::requiring("me", PROXY_PASSWORD).await;
+    let root = tempfile::tempdir().unwrap();
+    let state = app(root.path());
+    let draft = |proxy: String| ProfileDraft {
+        name: "Office".into(),
+        base_url: sim.base_url().into(),
+        network: Network {
+            proxy: Some(proxy),
+            ..with_ca(&ca)
+        },
+        ..Default::default()
+    };
+    let typed = draft(format!("me:{PROXY_PASSWORD}@{}", proxy.addr));
+    profile_form::save(&state, None, &typed, Some(KEY), false).unwrap();
+    assert!(!profiles_file(root.path()).contains(PROXY_PASSWORD));
+    let view = profile_form::views(&state).unwrap().remove(0);
+    let shown = view.proxy.clone().unwrap();
+    assert_eq!(shown, format!("http://me:***@{}/", proxy.addr));
+
+    let test = |form: ProfileDraft| {
+        let _turn = ENV.lock().unwrap_or_else(|p| p.into_inner());
+        profile_form::connection_client(&state, Some(&view.id), &form, None)
+    };
+    let client = test(draft(shown)).unwrap();
+    client.check_connection().await.unwrap();
+    let seen = proxy.seen();
+    assert_eq!(
+        (seen.tunnels.len(), seen.refused),
+        (1, 0),
+        "the saved password opened it"
+    );
+    assert!(
+        !seen.heads.contains(&base64_of("me:***")),
+        "the stars were sent"
+    );
+
+    // Stars for another proxy are not its password: nothing is sent there.
+    let other = ConnectProxy::requiring("me", PROXY_PASSWORD).await;
+    let e = test(draft(format!("http://me:***@{}", other.addr))).unwrap_err();
+    assert!(
+        e.to_string().contains("Type the proxy password again"),
+        "{e}"
+    );
+    assert!(other.seen().heads.is_empty());
+    state.keys.forget(&view.id).unwrap();
+}
+
 #[tokio::test]
 async fn a_typed_proxy_is_checked_when_the_profile_is_saved() {
     let typed = Network {
@@ -225,9 +342,15 @@ async fn a_typed_proxy_is_checked_when_the_profile_is_saved() {
 struct Seen {
     tunnels: Vec<String>,
     heads: String,
+    /// Requests turned away for lack of the right user and password.
+    refused: usize,
 }
 
-/// A minimal HTTP CONNECT proxy, as offices run them.
+fn base64_of(text: &str) -> String {
+    base64::engine::general_purpose::STANDARD.encode(text)
+}
+
+/// A minimal HTTP CONNECT proxy, as offices run them, with or without Basic auth.
 struct ConnectProxy {
     addr: std::net::SocketAddr,
     seen: Arc<Mutex<Seen>>,
@@ -235,13 +358,26 @@ struct ConnectProxy {
 
 impl ConnectProxy {
     async fn start() -> ConnectProxy {
+        Self::serve(None).await
+    }
+
+    /// A proxy that lets only `user` with `password` through.
+    async fn requiring(user: &str, password: &str) -> ConnectProxy {
+        Self::serve(Some(format!(
+            "Basic {}",
+            base64_of(&format!("{user}:{password}"))
+        )))
+        .await
+    }
+
+    async fn serve(auth: Option<String>) -> ConnectProxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let seen = Arc::new(Mutex::new(Seen::default()));
         let record = seen.clone();
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
-                tokio::spawn(tunnel(client, record.clone()));
+                tokio::spawn(tunnel(client, record.clone(), auth.clone()));
             }
         });
         ConnectProxy { addr, seen }
@@ -256,7 +392,7 @@ impl ConnectProxy {
     }
 }
 
-async fn tunnel(mut client: TcpStream, seen: Arc<Mutex<Seen>>) {
+async fn tunnel(mut client: TcpStream, seen: Arc<Mutex<Seen>>, auth: Option<String>) {
     let mut head = Vec::new();
     let mut byte = [0u8; 1];
     while !head.ends_with(b"\r\n\r\n") {
@@ -266,13 +402,27 @@ async fn tunnel(mut client: TcpStream, seen: Arc<Mutex<Seen>>) {
         }
     }
     let head = String::from_utf8_lossy(&head).into_owned();
+    let authorised = auth.is_none_or(|wanted| {
+        head.lines().any(|line| {
+            line.split_once(':').is_some_and(|(name, value)| {
+                name.eq_ignore_ascii_case("proxy-authorization") && value.trim() == wanted
+            })
+        })
+    });
+    seen.lock().unwrap().heads.push_str(&head);
+    if !authorised {
+        seen.lock().unwrap().refused += 1;
+        let _ = client
+            .write_all(b"HTTP/1.1 407 Proxy Authentication Required\r\nproxy-authenticate: Basic realm=\"office\"\r\ncontent-length: 0\r\n\r\n")
+            .await;
+        return;
+    }
     let target = head
         .strip_prefix("CONNECT ")
         .and_then(|rest| rest.split_whitespace().next())
         .map(str::to_string);
     {
         let mut seen = seen.lock().unwrap();
-        seen.heads.push_str(&head);
         if let Some(t) = &target {
             seen.tunnels.push(t.clone());
         }

@@ -74,8 +74,9 @@ fn finish_waited(row: &JobRow, out: &Output) -> u8 {
     code
 }
 
-pub async fn status(_gateway: &GatewayArgs, id: &str, out: &Output) -> Result<u8> {
+pub async fn status(gateway: &GatewayArgs, id: &str, out: &Output) -> Result<u8> {
     let session = Session::open()?;
+    session.key_for_address(gateway)?;
     let row = find(&session, id)?;
     if let (JobStatus::Running, Some(remote)) = (row.status, &row.remote_id) {
         // The history may be behind when no app follows the job: ask the gateway.
@@ -101,16 +102,19 @@ pub async fn status(_gateway: &GatewayArgs, id: &str, out: &Output) -> Result<u8
 }
 
 pub async fn download(
-    _gateway: &GatewayArgs,
+    gateway: &GatewayArgs,
     id: &str,
     dir: Option<PathBuf>,
     out: &Output,
 ) -> Result<u8> {
     let session = Session::open()?;
+    session.key_for_address(gateway)?;
     let row = find(&session, id)?;
     let row = match row.status {
         JobStatus::Downloaded => row,
         JobStatus::Running | JobStatus::Completed => {
+            // Without a key the job could only be waited on forever.
+            session.client(&row.profile_id)?;
             let jobs = session.jobs(dir.clone(), 1)?;
             let changes = jobs.subscribe();
             if row.download_error_code.is_some() {

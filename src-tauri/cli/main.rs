@@ -16,10 +16,10 @@ use clap::{Args, Parser, Subcommand};
 
 /// Make AI videos through your Veo Desk gateways from the command line.
 ///
-/// The API key comes from the gateway's keychain entry or from VEO_DESK_API_KEY,
-/// never from an argument. Exit codes: 0 success, 1 local problem (disk, history),
-/// 2 bad input, 3 refused by the gateway, 4 the job failed, 5 the request may have
-/// created a job (its answer was lost).
+/// The API key comes from the gateway's keychain entry, or from VEO_DESK_API_KEY for
+/// the gateway given with --base-url; never from an argument. Exit codes: 0 success,
+/// 1 local problem (disk, history), 2 bad input, 3 refused by the gateway, 4 the job
+/// failed, 5 the request may have created a job (its answer was lost).
 #[derive(Parser)]
 #[command(name = "veo-desk-cli", version)]
 struct Cli {
@@ -39,7 +39,8 @@ pub struct GatewayArgs {
     #[arg(long, global = true, value_name = "NAME", conflicts_with = "base_url")]
     pub profile: Option<String>,
     /// A gateway address (e.g. https://api.example.com/v1). With VEO_DESK_API_KEY set
-    /// no keychain is needed.
+    /// no keychain is needed; that key goes to this gateway only (for status and
+    /// download: to jobs made on it).
     #[arg(long, global = true, value_name = "URL")]
     pub base_url: Option<String>,
 }

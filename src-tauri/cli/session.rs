@@ -9,7 +9,7 @@ use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
 use veo_desk::gateway::{Catalog, GatewayClient};
 use veo_desk::jobs::{self, ClientFor, JobRow, JobStore, Jobs, JobsOptions};
-use veo_desk::keychain::OsKeychain;
+use veo_desk::keychain::{OsKeychain, KEY_ENV};
 use veo_desk::paths::AppDirs;
 use veo_desk::profiles::Profile;
 use veo_desk::state::AppState;
@@ -27,7 +27,7 @@ impl Session {
     pub fn open() -> Result<Session> {
         let dirs = AppDirs::for_user()?;
         let store = JobStore::open(&dirs)?;
-        // The keychain is only asked when no VEO_DESK_API_KEY is set.
+        // The keychain is not asked for the gateway VEO_DESK_API_KEY is given for.
         let state = AppState::open(dirs, Box::new(OsKeychain::new()))?;
         Ok(Session {
             state: Arc::new(state),
@@ -36,28 +36,56 @@ impl Session {
     }
 
     /// The gateway named by `--profile` or `--base-url`, else the app's active one.
+    /// `VEO_DESK_API_KEY` becomes the key of the `--base-url` gateway, and only of it.
     pub fn profile(&self, args: &GatewayArgs) -> Result<Profile> {
-        let mut profiles = self.state.profiles()?;
-        let profile = match (&args.profile, &args.base_url) {
-            (Some(name), _) => profiles.find(name)?.clone(),
-            (None, Some(url)) => profiles.for_address(url)?,
-            (None, None) => profiles.active().cloned().ok_or_else(|| {
-                Error::invalid_input(
-                    "No gateway is set up. Pass --base-url URL (with VEO_DESK_API_KEY set), or add a gateway in Veo Desk.",
-                )
-            })?,
+        let profile = {
+            let mut profiles = self.state.profiles()?;
+            match (&args.profile, &args.base_url) {
+                (Some(name), _) => profiles.find(name)?.clone(),
+                (None, Some(url)) => profiles.for_address(url)?,
+                (None, None) => profiles.active().cloned().ok_or_else(|| {
+                    Error::invalid_input(
+                        "No gateway is set up. Pass --base-url URL (with VEO_DESK_API_KEY set), or add a gateway in Veo Desk.",
+                    )
+                })?,
+            }
         };
         if profile.demo {
             return Err(Error::invalid_input(
                 "The demo gateway only runs inside the Veo Desk window. Choose a real gateway with --profile or --base-url.",
             ));
         }
+        if args.base_url.is_some() {
+            self.state.keys.use_env_key_for(&profile.id)?;
+        }
         Ok(profile)
+    }
+
+    /// For commands on a job from the history: `VEO_DESK_API_KEY` is the key of the
+    /// saved gateway `--base-url` names, so it reaches that job's gateway only when
+    /// the job was made there.
+    pub fn key_for_address(&self, args: &GatewayArgs) -> Result<()> {
+        let Some(url) = &args.base_url else {
+            return Ok(());
+        };
+        let found = self
+            .state
+            .profiles()?
+            .by_address(url)?
+            .map(|p| p.id.clone());
+        if let Some(id) = found {
+            self.state.keys.use_env_key_for(&id)?;
+        }
+        Ok(())
     }
 
     /// A client for a profile: checks the key before anything is stored.
     pub fn client(&self, profile_id: &str) -> Result<GatewayClient> {
-        self.state.client_for_id(profile_id)
+        self.state.client_for_id(profile_id).inspect_err(|_| {
+            if std::env::var_os(KEY_ENV).is_some() && !self.state.keys.env_key_is_for(profile_id) {
+                eprintln!("{KEY_ENV} is used only for the gateway given with --base-url, so it was not sent to this one.");
+            }
+        })
     }
 
     /// Starts the job machinery for this command's jobs, saving videos into `out`

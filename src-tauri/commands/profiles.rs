@@ -1,66 +1,18 @@
 use std::sync::Arc;
 
-use serde::Serialize;
 use tauri::State;
 
 use super::blocking;
 use crate::error::{Error, Result};
-use crate::gateway::{ClientOptions, GatewayClient};
-use crate::keychain::{KeyStatus, KeychainProblem};
-use crate::profiles::{Profile, ProfileDraft};
-use crate::secret::ApiKey;
+use crate::keychain::KeychainProblem;
+use crate::profile_form::{self, ConnectionReport, ProfileView};
+use crate::profiles::ProfileDraft;
 use crate::state::AppState;
-
-/// A profile as the UI sees it: never the key, only whether one is saved.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ProfileView {
-    id: String,
-    name: String,
-    base_url: String,
-    default_model: String,
-    active: bool,
-    demo: bool,
-    warning: Option<&'static str>,
-    key: KeyStatus,
-    proxy: Option<String>,
-    ca_file: Option<String>,
-}
-
-fn view(state: &AppState, profile: &Profile, active_id: Option<&str>) -> ProfileView {
-    ProfileView {
-        id: profile.id.clone(),
-        name: profile.name.clone(),
-        base_url: profile.base_url.clone(),
-        default_model: profile.default_model.clone(),
-        active: active_id == Some(profile.id.as_str()),
-        demo: profile.demo,
-        warning: profile.warning(),
-        // The password never goes back to the window.
-        proxy: profile.network.proxy_for_display(),
-        ca_file: profile.network.ca_file.clone(),
-        key: if profile.demo {
-            KeyStatus::default()
-        } else {
-            state.keys.status(&profile.id)
-        },
-    }
-}
-
-fn all_views(state: &AppState) -> Result<Vec<ProfileView>> {
-    let profiles = state.profiles()?;
-    let active = profiles.active().map(|p| p.id.clone());
-    Ok(profiles
-        .list()
-        .iter()
-        .map(|p| view(state, p, active.as_deref()))
-        .collect())
-}
 
 #[tauri::command]
 pub async fn list_profiles(state: State<'_, Arc<AppState>>) -> Result<Vec<ProfileView>> {
     let state = Arc::clone(&state);
-    blocking(move || all_views(&state)).await
+    blocking(move || profile_form::views(&state)).await
 }
 
 /// Adds (no `id`) or edits a profile. A typed key is stored first, in the
@@ -75,28 +27,16 @@ pub async fn save_profile(
 ) -> Result<Vec<ProfileView>> {
     let state = Arc::clone(&state);
     blocking(move || {
-        let profile = state.profiles()?.prepare(&draft, id.as_deref())?;
-        match typed_key(api_key.as_deref())? {
-            Some(key) => state.keys.save(&profile.id, &key, session_only)?,
-            None if id.is_none() => return Err(Error::invalid_input(
-                "Paste your API key. The gateway's website shows it (it often starts with sk-).",
-            )),
-            None => {}
-        }
-        state.profiles()?.put(profile)?;
-        all_views(&state)
+        profile_form::save(
+            &state,
+            id.as_deref(),
+            &draft,
+            api_key.as_deref(),
+            session_only,
+        )?;
+        profile_form::views(&state)
     })
     .await
-}
-
-/// The key typed in the form, if any; an empty field means "keep the saved one".
-fn typed_key(field: Option<&str>) -> Result<Option<ApiKey>> {
-    match field.map(str::trim).filter(|k| !k.is_empty()) {
-        None => Ok(None),
-        Some(text) => ApiKey::new(text).map(Some).ok_or_else(|| {
-            Error::invalid_input("The API key cannot contain spaces. Paste it again.")
-        }),
-    }
 }
 
 /// Deletes a profile and its key.
@@ -113,7 +53,7 @@ pub async fn delete_profile(
             Err(e) => return Err(e),
         }
         state.profiles()?.remove(&id)?;
-        all_views(&state)
+        profile_form::views(&state)
     })
     .await
 }
@@ -125,16 +65,9 @@ pub async fn use_demo_gateway(state: State<'_, Arc<AppState>>) -> Result<Vec<Pro
     let state = Arc::clone(&state);
     blocking(move || {
         state.profiles()?.use_demo()?;
-        all_views(&state)
+        profile_form::views(&state)
     })
     .await
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectionReport {
-    host: String,
-    latency_ms: u64,
 }
 
 /// Checks an address and key before they are saved (or a saved profile when the key
@@ -146,33 +79,12 @@ pub async fn test_connection(
     draft: ProfileDraft,
     api_key: Option<String>,
 ) -> Result<ConnectionReport> {
-    let key = match (typed_key(api_key.as_deref())?, id) {
-        (Some(key), _) => key,
-        (None, Some(id)) => {
-            let state = Arc::clone(&state);
-            blocking(move || state.keys.get(&id))
-                .await?
-                .map(|(key, _)| key)
-                .ok_or_else(|| Error::invalid_input("Paste your API key to test the connection."))?
-        }
-        (None, None) => {
-            return Err(Error::invalid_input(
-                "Paste your API key to test the connection.",
-            ))
-        }
-    };
-    let network = draft.network.validated()?;
-    let client = GatewayClient::with_network(
-        &draft.base_url,
-        key.expose(),
-        ClientOptions::default(),
-        &network,
-    )?;
-    let took = client.check_connection().await?;
-    Ok(ConnectionReport {
-        host: client.base_url().host(),
-        latency_ms: took.as_millis().try_into().unwrap_or(u64::MAX),
+    let state = Arc::clone(&state);
+    let client = blocking(move || {
+        profile_form::connection_client(&state, id.as_deref(), &draft, api_key.as_deref())
     })
+    .await?;
+    profile_form::test_connection(&client).await
 }
 
 #[tauri::command]
@@ -183,7 +95,7 @@ pub async fn set_active_profile(
     let state = Arc::clone(&state);
     blocking(move || {
         state.profiles()?.set_active(&id)?;
-        all_views(&state)
+        profile_form::views(&state)
     })
     .await
 }

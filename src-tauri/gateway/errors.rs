@@ -456,6 +456,14 @@ fn is_not_ready(hay: &str) -> bool {
 
 /// Maps a failure to talk to the gateway at all (DNS, refused, timeout, dropped).
 pub(crate) fn from_transport(action: Action, host: &str, err: &reqwest::Error) -> GatewayError {
+    if err.is_builder() {
+        // Refused before a byte left (a header value HTTP cannot carry, a bad URL):
+        // nothing can have been made, whatever the action was.
+        return GatewayError::new(
+            ErrorKind::InvalidInput,
+            format!("The request to {host} could not be prepared on this computer: the API key or another value holds characters that cannot be sent. Nothing was sent. Paste the key again under Edit gateway."),
+        );
+    }
     if err.is_connect() {
         return GatewayError::new(
             ErrorKind::Unreachable,
@@ -712,6 +720,27 @@ mod tests {
     fn long_server_text_is_shortened() {
         let e = map(Action::Submit, 400, &"x".repeat(5000));
         assert!(e.message.chars().count() < 400);
+    }
+
+    #[test]
+    fn a_request_refused_before_it_left_was_not_sent() {
+        // What the HTTP library does with a key holding a control character.
+        let client = super::super::http::build(
+            Duration::from_secs(1),
+            &super::super::network::Network::default(),
+        )
+        .unwrap();
+        let err = client
+            .post("http://127.0.0.1:9/v1/videos")
+            .bearer_auth("sk-abc\u{1}123")
+            .build()
+            .unwrap_err();
+        assert!(err.is_builder());
+        let e = from_transport(Action::Submit, "127.0.0.1:9", &err);
+        assert_ne!(e.kind, ErrorKind::SubmitUncertain, "{}", e.message);
+        assert_eq!(e.code(), "invalid_input");
+        assert!(e.message.contains("Nothing was sent"), "{}", e.message);
+        assert!(!e.message.contains("billed"), "{}", e.message);
     }
 
     #[test]
