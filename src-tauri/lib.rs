@@ -9,6 +9,7 @@ pub mod images;
 pub mod jobs;
 pub mod keychain;
 pub mod logs;
+pub mod media;
 pub mod paths;
 pub mod profiles;
 pub mod ready_report;
@@ -78,6 +79,7 @@ pub fn run() {
             commands::jobs::job_details,
             commands::jobs::list_jobs,
             commands::jobs::retry_download,
+            commands::jobs::make_again,
             commands::jobs::delete_job,
             commands::jobs::reveal_job,
             commands::settings::get_settings,
