@@ -64,6 +64,7 @@ fn fill(path: &std::path::Path) {
                 seconds: "8".into(),
                 size: "16:9".into(),
                 reference_thumb: None,
+                extra_fields: Vec::new(),
             };
             (job, statuses[i % 3], 1_700_000_000_000 + i as i64 * 60_000)
         })

@@ -11,6 +11,7 @@ pub mod images;
 pub mod jobs;
 pub mod keychain;
 pub mod logs;
+pub mod media;
 pub mod paths;
 pub mod profile_form;
 pub mod profiles;
@@ -87,6 +88,7 @@ pub fn run() {
             commands::jobs::retry_download,
             commands::jobs::check_again,
             commands::settings::set_stop_checking,
+            commands::jobs::make_again,
             commands::jobs::delete_job,
             commands::jobs::reveal_job,
             commands::settings::get_settings,

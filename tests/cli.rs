@@ -9,7 +9,7 @@ use veo_desk::jobs::{JobStatus, JobStore};
 use veo_desk::keychain::SessionKeys;
 use veo_desk::paths::AppDirs;
 use veo_desk::profiles::ProfileDraft;
-use veo_desk::simulator::{Dialect, Fault, Outcome, Route, Simulator, SAMPLE_MP4};
+use veo_desk::simulator::{clip, Dialect, Fault, Outcome, Route, Shape, Simulator, SAMPLE_MP4};
 use veo_desk::state::AppState;
 
 const KEY: &str = "sk-cli-canary-40b7e1d95c";
@@ -143,7 +143,11 @@ async fn submit_and_wait_saves_the_video_in_every_dialect_and_the_app_sees_the_j
         assert_eq!(result["status"], "downloaded", "{dialect:?}");
         let file = PathBuf::from(result["file"].as_str().unwrap());
         assert_eq!(file.parent(), Some(out.as_path()));
-        assert_eq!(std::fs::read(&file).unwrap(), SAMPLE_MP4, "{dialect:?}");
+        assert_eq!(
+            std::fs::read(&file).unwrap(),
+            clip(Shape::Landscape, "4"),
+            "{dialect:?}"
+        );
         assert!(run.stderr().contains("Saved"), "{}", run.stderr());
 
         let sent = sim.requests_to("POST", "/v1/videos");
@@ -165,6 +169,54 @@ async fn submit_and_wait_saves_the_video_in_every_dialect_and_the_app_sees_the_j
                 .unwrap();
         assert!(profiles.contains(&row.profile_id), "{profiles}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_video_of_the_wrong_shape_is_saved_with_a_warning_and_exit_0() {
+    let machine = Machine::new();
+    let sim = simulator(Dialect::NewApi).await;
+    sim.set_landscape_only(true);
+    let out = machine.path("clips");
+    let args = [
+        "submit",
+        "--base-url",
+        sim.base_url(),
+        "--prompt",
+        "A lighthouse at dawn",
+        "--model",
+        "veo3.1",
+        "--size",
+        "9:16",
+        "--wait",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let said = "You asked for 9:16 portrait; this gateway made 16:9 landscape.";
+    let plain = machine.run(&args).await.expect(0);
+    assert!(
+        plain.stderr().contains(&format!("Warning: {said}")),
+        "{}",
+        plain.stderr()
+    );
+    assert!(
+        PathBuf::from(plain.stdout().trim()).is_file(),
+        "the video exists"
+    );
+
+    let json = machine
+        .run(&[&args[..], &["--json"]].concat())
+        .await
+        .expect(0);
+    let result = &json.json()[0];
+    assert_eq!(result["status"], "downloaded");
+    assert_eq!(result["exit_code"], 0);
+    assert_eq!(
+        result["warnings"],
+        serde_json::json!([{"code": "aspect_mismatch", "message": said}])
+    );
+    assert_eq!(result["video"]["width"], 320);
+    assert_eq!(result["video"]["height"], 180);
+    assert_eq!(result["video"]["duration_ms"], 8000);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -259,6 +259,128 @@ async fn every_dialect_goes_from_submit_to_a_saved_byte_identical_video() {
     }
 }
 
+// ---- What the saved video really is ----
+
+#[tokio::test]
+async fn a_saved_video_carries_its_real_size_length_and_sound() {
+    let setup = Setup::new(Dialect::NewApi).await;
+    let jobs = setup.start();
+    let portrait = SubmitRequest {
+        size: "9:16".into(),
+        seconds: "4".into(),
+        ..request()
+    };
+    let row = jobs.submit(PROFILE, portrait, None).await.unwrap();
+    let row = wait_status(jobs.store(), &row.id, JobStatus::Downloaded).await;
+    let video = row.video.expect("the saved file was read");
+    assert_eq!(
+        (
+            video.width,
+            video.height,
+            video.duration_ms,
+            video.has_audio
+        ),
+        (180, 320, 4000, true)
+    );
+    assert!(row.mismatches.is_empty(), "{:?}", row.mismatches);
+}
+
+#[tokio::test]
+async fn a_landscape_video_for_a_portrait_request_is_saved_and_said_to_differ() {
+    let setup = Setup::new(Dialect::OpenAi).await;
+    setup.sim.set_landscape_only(true);
+    let jobs = setup.start();
+    let portrait = SubmitRequest {
+        size: "9:16".into(),
+        ..request()
+    };
+    let row = jobs.submit(PROFILE, portrait, None).await.unwrap();
+    let row = wait_status(jobs.store(), &row.id, JobStatus::Downloaded).await;
+    assert!(
+        PathBuf::from(row.file_path.clone().unwrap()).is_file(),
+        "the video is kept"
+    );
+    assert_eq!(row.video.map(|v| (v.width, v.height)), Some((320, 180)));
+    let said: Vec<String> = row.mismatches.iter().map(|m| m.message()).collect();
+    assert_eq!(
+        said,
+        vec!["You asked for 9:16 portrait; this gateway made 16:9 landscape."]
+    );
+}
+
+#[tokio::test]
+async fn a_file_that_cannot_be_read_is_still_saved_with_its_facts_unknown() {
+    let setup = Setup::new(Dialect::OpenAi).await;
+    // A download that finished before the app closed: the file is there, but it is only
+    // the first bytes of an MP4.
+    let store = setup.store();
+    let row = store
+        .insert_submitting(
+            &NewJob {
+                profile_id: PROFILE.into(),
+                prompt: PROMPT.into(),
+                seconds: "8".into(),
+                size: "16:9".into(),
+                ..Default::default()
+            },
+            1,
+        )
+        .unwrap();
+    store
+        .mark_running(&row.id, "r-1", "queued", None, 2)
+        .unwrap();
+    store
+        .mark_completed(&row.id, "completed", None, 3, i64::MAX)
+        .unwrap();
+    let target = setup.videos().join("cut short.mp4");
+    std::fs::create_dir_all(setup.videos()).unwrap();
+    std::fs::write(&target, &SAMPLE_MP4[..64]).unwrap();
+    store.set_download_target(&row.id, &target).unwrap();
+
+    let jobs = setup.start();
+    let row = wait_status(jobs.store(), &row.id, JobStatus::Downloaded).await;
+    assert_eq!(row.file_path.as_deref(), Some(&*target.to_string_lossy()));
+    assert_eq!((row.video, row.video_checked), (None, true));
+    assert!(row.mismatches.is_empty());
+}
+
+#[tokio::test]
+async fn make_it_again_sends_the_same_request_once_as_a_new_job() {
+    let setup = Setup::new(Dialect::NewApi).await;
+    setup.sim.set_landscape_only(true);
+    let jobs = setup.start();
+    let asked = SubmitRequest {
+        size: "9:16".into(),
+        seconds: "6".into(),
+        extra_fields: vec![("negative_prompt".into(), "fog".into())],
+        ..request()
+    };
+    let first = jobs.submit(PROFILE, asked, None).await.unwrap();
+    wait_status(jobs.store(), &first.id, JobStatus::Downloaded).await;
+
+    let again = jobs.make_again(&first.id).await.unwrap();
+    assert_ne!(again.id, first.id);
+    assert_eq!(again.status, JobStatus::Running);
+    let sent = setup.sim.requests_to("POST", "/v1/videos");
+    assert_eq!(sent.len(), 2, "sent once more, once");
+    for field in ["prompt", "model", "seconds", "size", "negative_prompt"] {
+        assert_eq!(sent[1].field(field), sent[0].field(field), "{field}");
+    }
+    assert_eq!(sent[1].field("size"), Some("9:16"));
+
+    let with_picture = jobs
+        .submit(
+            PROFILE,
+            with_image(noise(2000)),
+            Some("/thumbs/p.jpg".into()),
+        )
+        .await
+        .unwrap();
+    let e = jobs.make_again(&with_picture.id).await.unwrap_err();
+    assert!(e.to_string().contains("Run again"), "{e}");
+    assert_eq!(setup.sim.submit_count(), 3, "nothing sent for the refusal");
+}
+
 // ---- The submission order ----
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -932,6 +1054,7 @@ async fn history_pages_through_one_status_and_one_word_without_gaps_or_repeats()
                 seconds: "8".into(),
                 size: "16:9".into(),
                 reference_thumb: None,
+                extra_fields: Vec::new(),
             };
             (job, status, 1_000 + i)
         })

@@ -73,6 +73,11 @@ export const videoFolder = () => call('video_folder');
 export const chooseVideoFolder = () => call('choose_video_folder');
 export const retryDownload = (id) => call('retry_download', { id });
 export const checkAgain = (id) => call('check_again', { id });
+/**
+ * "Make it again": the job's request sent once more, as a new job; resolves to its row.
+ * `requestStyle` is where switching the gateway's request style plugs in (null: keep it).
+ */
+export const makeAgain = (id, requestStyle = null) => call('make_again', { id, requestStyle });
 export const deleteJob = (id, onGateway) => call('delete_job', { id, onGateway });
 export const revealJob = (id) => call('reveal_job', { id });
 

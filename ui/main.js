@@ -90,6 +90,7 @@ const reference = mountReference({
 $('#size-field').addEventListener('change', () => reference.refresh());
 
 const details = mountDetails({ api });
+const remaking = new Set();
 const cards = mountCards($('#job-list'), {
   async play(row, cardNode) {
     const player = cardNode.querySelector('.card-player');
@@ -109,6 +110,18 @@ const cards = mountCards($('#job-list'), {
   copyPrompt(row) { navigator.clipboard?.writeText(row.prompt); },
   details(row) { details.open(row); },
   runAgain(row) { form.fill(row); },
+  // One request per card at a time: a double press must not make two videos.
+  async makeAgain(row) {
+    if (remaking.has(row.id)) return;
+    remaking.add(row.id);
+    try {
+      cards.update(await api.makeAgain(row.id));
+    } catch (error) {
+      cards.update({ ...row, error_message: errorText(error) });
+    } finally {
+      remaking.delete(row.id);
+    }
+  },
   async saveAs(row) {
     const said = $('#jobs-status');
     try {

@@ -11,7 +11,7 @@ use veo_desk::{Error, Result};
 
 use crate::batch_file::{self, BatchRow};
 use crate::exit;
-use crate::report::{describe, problem, Output, Progress};
+use crate::report::{describe, problem, warn_mismatches, Output, Progress};
 use crate::session::{wait_settled, Session};
 use crate::{GatewayArgs, SubmitArgs};
 
@@ -70,6 +70,7 @@ fn finish_waited(row: &JobRow, out: &Output) -> u8 {
     if let (Some((_, message)), false) = (problem(row), code == exit::OK) {
         eprintln!("{}: {message}", describe(row));
     }
+    warn_mismatches(row);
     out.job(row, code, row.file_path.as_deref().unwrap_or(""));
     code
 }
@@ -97,6 +98,7 @@ pub async fn status(gateway: &GatewayArgs, id: &str, out: &Output) -> Result<u8>
     if let Some((_, message)) = problem(&row) {
         eprintln!("{message}");
     }
+    warn_mismatches(&row);
     out.line(&row);
     Ok(exit::for_row(&row, false))
 }
@@ -207,6 +209,7 @@ pub async fn batch(
     let mut code = exit::OK;
     for row in &done {
         let row_code = exit::for_row(row, true);
+        warn_mismatches(row);
         if code == exit::OK {
             code = row_code;
         }

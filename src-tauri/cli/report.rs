@@ -57,9 +57,19 @@ pub fn job_json(row: &JobRow, exit_code: u8) -> Value {
         "size": row.size,
         "progress": row.progress,
         "file": row.file_path,
+        "video": row.video,
         "error": problem(row).map(|(code, message)| json!({"code": code, "message": message})),
+        "warnings": row.mismatches.iter().map(|m| json!({"code": m.code(), "message": m.message()})).collect::<Vec<_>>(),
         "exit_code": exit_code,
     })
+}
+
+/// The saved video is not what was asked for: one line per difference, on stderr. The
+/// video exists, so this changes no exit code.
+pub fn warn_mismatches(row: &JobRow) {
+    for mismatch in &row.mismatches {
+        eprintln!("Warning: {}", mismatch.message());
+    }
 }
 
 /// The row's failure, or its failed download.

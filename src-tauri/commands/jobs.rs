@@ -213,6 +213,37 @@ pub fn check_again(jobs: State<'_, Jobs>, id: String) -> Result<JobRow> {
     jobs.check_again(&id)
 }
 
+/// "Make it again": the job's request sent once more on the job's own gateway, as a new
+/// job (its row comes back, like `submit_job`).
+///
+/// `request_style` is where switching the gateway's request style plugs in (how `size`
+/// is sent: as a ratio or in pixels), for a gateway that made the wrong shape. No
+/// gateway has such a setting yet, so only `None` (keep it as it is) is accepted.
+#[tauri::command]
+pub async fn make_again(
+    state: State<'_, Arc<AppState>>,
+    jobs: State<'_, Jobs>,
+    id: String,
+    request_style: Option<String>,
+) -> Result<JobRow> {
+    if let Some(style) = request_style {
+        return Err(Error::invalid_input(format!(
+            "This version of Veo Desk cannot switch a gateway to the \"{style}\" request style yet."
+        )));
+    }
+    let row = jobs.store().require(&id)?;
+    let profile = state
+        .profiles()?
+        .get(&row.profile_id)
+        .cloned()
+        .map_err(|_| {
+            Error::invalid_input("The gateway that made this video is no longer set up.")
+        })?;
+    // The key (or the demo gateway) must be there before anything is stored.
+    state.client_for(&profile).await?;
+    jobs.make_again(&id).await
+}
+
 /// Removes a job from the history; the saved video stays on disk.
 #[tauri::command]
 pub async fn delete_job(

@@ -1,6 +1,7 @@
 //! Saves a completed job's video into the videos folder. The gateway client streams to a
 //! temp file, resumes, checks the MP4 and renames it into place; here the file gets its
-//! name, the row its progress, and a failure is kept on the row for a retry.
+//! name, the row its progress, and a failure is kept on the row for a retry. A saved file
+//! is read back to store what it really is (size, length, sound).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -16,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::gateway::{
     DownloadProgress, ErrorKind, GatewayClient, GatewayError, JobState, VideoJob,
 };
+use crate::media::{self, VideoFacts};
 
 /// How often download progress is written and announced.
 const PROGRESS_EVERY: Duration = Duration::from_millis(250);
@@ -24,7 +26,7 @@ const PROGRESS_EVERY: Duration = Duration::from_millis(250);
 /// finished before the app stopped, or ask the gateway for a fresh link and download.
 pub(crate) async fn resume(ctx: &Ctx, downloads: &Semaphore, row: JobRow) -> Next {
     if let Some(done) = finished_file(&row) {
-        return adopt(ctx, &row, &done);
+        return adopt(ctx, &row, &done).await;
     }
     let Some(remote_id) = row.remote_id.clone() else {
         return Next::Done;
@@ -74,7 +76,7 @@ pub(crate) async fn download(
         );
     };
     match client.download(job, &target, on_progress).await {
-        Ok(bytes) => saved(ctx, &row, &target, bytes),
+        Ok(bytes) => saved(ctx, &row, &target, bytes).await,
         Err(e) => failed_download(ctx, &row, &e),
     }
 }
@@ -86,9 +88,9 @@ fn finished_file(row: &JobRow) -> Option<PathBuf> {
     target.is_file().then_some(target)
 }
 
-fn adopt(ctx: &Ctx, row: &JobRow, path: &Path) -> Next {
+async fn adopt(ctx: &Ctx, row: &JobRow, path: &Path) -> Next {
     let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    saved(ctx, row, path, bytes)
+    saved(ctx, row, path, bytes).await
 }
 
 /// The earlier choice when there is one (a restart overwrites its own temp file),
@@ -104,10 +106,37 @@ fn plan_target(ctx: &Ctx, row: &JobRow) -> Result<PathBuf> {
     Ok(free_path(dir, &name))
 }
 
-fn saved(ctx: &Ctx, row: &JobRow, path: &Path, bytes: u64) -> Next {
+async fn saved(ctx: &Ctx, row: &JobRow, path: &Path, bytes: u64) -> Next {
+    let video = read_video(&row.id, path).await;
     crate::logs::info(format!("job {}: video saved ({bytes} bytes)", row.id));
-    ctx.announce(ctx.store.mark_downloaded(&row.id, path, bytes));
+    let stored = ctx
+        .store
+        .mark_downloaded(&row.id, path, bytes, video.as_ref());
+    if let Some(row) = ctx.announce(stored) {
+        for mismatch in &row.mismatches {
+            crate::logs::warn(format!("job {}: {}", row.id, mismatch.message()));
+        }
+    }
     Next::Done
+}
+
+/// What the saved file is, read off the async threads. A file that cannot be read is no
+/// failure (the video is there): it is logged and stored as unknown.
+async fn read_video(id: &str, path: &Path) -> Option<VideoFacts> {
+    let file = path.to_path_buf();
+    match tokio::task::spawn_blocking(move || media::read_facts(&file)).await {
+        Ok(Ok(facts)) => Some(facts),
+        Ok(Err(why)) => {
+            crate::logs::warn(format!(
+                "job {id}: the saved video could not be read: {why}"
+            ));
+            None
+        }
+        Err(e) => {
+            crate::logs::warn(format!("job {id}: reading the saved video stopped: {e}"));
+            None
+        }
+    }
 }
 
 fn failed_download(ctx: &Ctx, row: &JobRow, e: &GatewayError) -> Next {

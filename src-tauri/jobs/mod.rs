@@ -8,6 +8,7 @@
 //! let row = jobs.submit("profile-1", request, None).await?;   // row first, then the POST
 //! let page = jobs.store().list(&ListQuery::default())?;       // newest 50
 //! jobs.retry_download(&row.id)?;
+//! jobs.make_again(&row.id).await?;                        // the same request, a new job
 //! jobs.delete(&row.id, true).await?;
 //! ```
 
@@ -361,6 +362,26 @@ impl Jobs {
             Ok(mut current) => *current = dir,
             Err(poisoned) => *poisoned.into_inner() = dir,
         }
+    }
+
+    /// "Make it again": the job's request sent once more, as a new job on the job's own
+    /// gateway. A job made from a picture is refused: the picture is not kept.
+    pub async fn make_again(&self, id: &str) -> Result<JobRow> {
+        let row = self.ctx.store.require(id)?;
+        if row.reference_thumb.is_some() {
+            return Err(Error::invalid_input(
+                "This video started from a picture, which Veo Desk does not keep. Press Run again and add the picture.",
+            ));
+        }
+        let request = SubmitRequest {
+            prompt: row.prompt,
+            model: row.model,
+            seconds: row.seconds,
+            size: row.size,
+            input_reference: None,
+            extra_fields: row.extra_fields,
+        };
+        self.submit(&row.profile_id, request, None).await
     }
 
     /// Tries the download of a completed job again.

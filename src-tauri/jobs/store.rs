@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::gateway::exchange::Exchange;
+use crate::media::{self, Mismatch, VideoFacts};
 use crate::paths::AppDirs;
 
 pub const FILE_NAME: &str = "history.sqlite3";
@@ -129,8 +130,16 @@ pub struct JobRow {
     pub download_error_code: Option<String>,
     pub download_error_message: Option<String>,
     pub slow: bool,
+    /// The extra form fields sent with the request, so it can be made again.
+    pub extra_fields: Vec<(String, String)>,
+    /// What the saved file itself says; `None` until saved, or when it could not be read.
+    pub video: Option<VideoFacts>,
+    /// The saved file was read (`video` stays `None` when it was not a readable MP4).
+    pub video_checked: bool,
     /// Computed when read, not stored.
     pub warning: Option<JobWarning>,
+    /// How the saved video differs from the request; computed when read.
+    pub mismatches: Vec<Mismatch>,
 }
 
 impl JobRow {
@@ -164,6 +173,7 @@ pub struct NewJob {
     pub seconds: String,
     pub size: String,
     pub reference_thumb: Option<String>,
+    pub extra_fields: Vec<(String, String)>,
 }
 
 /// Position in the newest-first list: the last row of the previous page.
@@ -240,6 +250,13 @@ const MIGRATIONS: &[&str] = &[
         exchange TEXT NOT NULL
     );
     CREATE INDEX exchanges_by_job ON exchanges (job_id, seq);",
+    // 3: the request's extra fields (to make it again) and what the saved file is.
+    "ALTER TABLE jobs ADD COLUMN extra_fields TEXT;
+    ALTER TABLE jobs ADD COLUMN video_width INTEGER;
+    ALTER TABLE jobs ADD COLUMN video_height INTEGER;
+    ALTER TABLE jobs ADD COLUMN video_duration_ms INTEGER;
+    ALTER TABLE jobs ADD COLUMN video_has_audio INTEGER;
+    ALTER TABLE jobs ADD COLUMN video_checked INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// A job keeps its submit and this many of its latest other exchanges: polls add up.
@@ -248,7 +265,8 @@ pub const KEPT_EXCHANGES: usize = 12;
 const COLUMNS: &str = "id, profile_id, remote_id, prompt, model, seconds, size, reference_thumb,
     status, progress, server_status, error_code, error_message, created_at, submitted_at,
     completed_at, expires_at, progress_at, result_url, file_path, download_target,
-    download_bytes, download_total, download_error_code, download_error_message, slow";
+    download_bytes, download_total, download_error_code, download_error_message, slow,
+    extra_fields, video_width, video_height, video_duration_ms, video_has_audio, video_checked";
 
 /// Rows the poller must still act on: follow on the gateway, or download.
 const UNFINISHED: &str =
@@ -300,8 +318,8 @@ impl JobStore {
         self.lock()?
             .execute(
                 "INSERT INTO jobs (id, profile_id, prompt, model, seconds, size, reference_thumb,
-                    status, created_at, progress_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+                    status, created_at, progress_at, extra_fields)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
                 params![
                     id,
                     job.profile_id,
@@ -311,7 +329,8 @@ impl JobStore {
                     job.size,
                     job.reference_thumb,
                     status.as_str(),
-                    now
+                    now,
+                    fields_json(&job.extra_fields)
                 ],
             )
             .map_err(db)?;
@@ -524,12 +543,28 @@ impl JobStore {
         )
     }
 
-    pub fn mark_downloaded(&self, id: &str, path: &Path, bytes: u64) -> Result<JobRow> {
+    /// Saved, with what the file turned out to be (`None`: it could not be read).
+    pub fn mark_downloaded(
+        &self,
+        id: &str,
+        path: &Path,
+        bytes: u64,
+        video: Option<&VideoFacts>,
+    ) -> Result<JobRow> {
         self.change(
             id,
             "status = 'downloaded', file_path = ?2, download_bytes = ?3, download_total = ?3,
-             download_error_code = NULL, download_error_message = NULL",
-            params![id, path.to_string_lossy(), to_i64(bytes)],
+             download_error_code = NULL, download_error_message = NULL, video_width = ?4,
+             video_height = ?5, video_duration_ms = ?6, video_has_audio = ?7, video_checked = 1",
+            params![
+                id,
+                path.to_string_lossy(),
+                to_i64(bytes),
+                video.map(|v| v.width),
+                video.map(|v| v.height),
+                video.map(|v| to_i64(v.duration_ms)),
+                video.map(|v| v.has_audio),
+            ],
         )
     }
 
@@ -875,10 +910,45 @@ fn read_row(r: &Row<'_>, now: i64) -> rusqlite::Result<JobRow> {
         download_error_code: r.get("download_error_code")?,
         download_error_message: r.get("download_error_message")?,
         slow: r.get::<_, i64>("slow")? != 0,
+        extra_fields: r
+            .get::<_, Option<String>>("extra_fields")?
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default(),
+        video: video_facts(r)?,
+        video_checked: r.get::<_, i64>("video_checked")? != 0,
         warning: None,
+        mismatches: Vec::new(),
     };
     row.warning = warning(&row, now);
+    row.mismatches = row
+        .video
+        .map(|facts| media::mismatches(&row.size, &row.seconds, &facts))
+        .unwrap_or_default();
     Ok(row)
+}
+
+fn video_facts(r: &Row<'_>) -> rusqlite::Result<Option<VideoFacts>> {
+    let width: Option<u32> = r.get("video_width")?;
+    let height: Option<u32> = r.get("video_height")?;
+    let duration: Option<i64> = r.get("video_duration_ms")?;
+    let audio: Option<bool> = r.get("video_has_audio")?;
+    Ok(match (width, height, duration, audio) {
+        (Some(width), Some(height), Some(ms), Some(has_audio)) => Some(VideoFacts {
+            width,
+            height,
+            duration_ms: ms.max(0) as u64,
+            has_audio,
+        }),
+        _ => None,
+    })
+}
+
+/// `NULL` when there are none, so old and new rows read the same.
+fn fields_json(fields: &[(String, String)]) -> Option<String> {
+    match fields.is_empty() {
+        true => None,
+        false => serde_json::to_string(fields).ok(),
+    }
 }
 
 fn warning(row: &JobRow, now: i64) -> Option<JobWarning> {
@@ -928,6 +998,7 @@ mod tests {
             seconds: "8".into(),
             size: "16:9".into(),
             reference_thumb: None,
+            extra_fields: Vec::new(),
         }
     }
 
@@ -1033,6 +1104,70 @@ mod tests {
             .failed("timed out");
         s.add_exchange("old", &poll).unwrap();
         assert_eq!(s.exchanges("old").unwrap(), vec![poll]);
+    }
+
+    #[test]
+    fn a_history_from_before_video_checks_is_upgraded_and_keeps_its_jobs() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.sqlite3");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.execute_batch(MIGRATIONS[1]).unwrap();
+            conn.execute(
+                "INSERT INTO jobs (id, profile_id, prompt, model, seconds, size, status, created_at, file_path)
+                 VALUES ('old', 'p1', 'saved last year', 'veo3.1', '8', '9:16', 'downloaded', 1, '/v/old.mp4')",
+                [],
+            )
+            .unwrap();
+            conn.pragma_update(None, "user_version", 2).unwrap();
+        }
+        let row = JobStore::open_at(&path)
+            .unwrap()
+            .get("old")
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.prompt, "saved last year");
+        assert_eq!((row.video, row.video_checked), (None, false));
+        assert!(row.mismatches.is_empty() && row.extra_fields.is_empty());
+    }
+
+    #[test]
+    fn a_saved_video_keeps_what_its_file_is_and_how_that_differs_from_the_request() {
+        let (dir, s) = store();
+        let portrait = NewJob {
+            size: "9:16".into(),
+            extra_fields: vec![("negative_prompt".into(), "rain".into())],
+            ..new_job("a lighthouse")
+        };
+        let a = s.insert_submitting(&portrait, 1).unwrap();
+        assert_eq!(a.extra_fields, portrait.extra_fields);
+        let landscape = VideoFacts {
+            width: 1280,
+            height: 720,
+            duration_ms: 8000,
+            has_audio: true,
+        };
+        let row = s
+            .mark_downloaded(&a.id, Path::new("/v/a.mp4"), 10, Some(&landscape))
+            .unwrap();
+        assert_eq!((row.video, row.video_checked), (Some(landscape), true));
+        assert_eq!(
+            row.mismatches
+                .iter()
+                .map(Mismatch::code)
+                .collect::<Vec<_>>(),
+            vec!["aspect_mismatch"]
+        );
+        let again = JobStore::open_at(&dir.path().join("h.sqlite3")).unwrap();
+        assert_eq!(again.get(&a.id).unwrap().unwrap(), row);
+
+        let b = s.insert_submitting(&new_job("unreadable"), 2).unwrap();
+        let row = s
+            .mark_downloaded(&b.id, Path::new("/v/b.mp4"), 10, None)
+            .unwrap();
+        assert_eq!((row.video, row.video_checked), (None, true));
+        assert!(row.mismatches.is_empty());
     }
 
     #[test]
@@ -1226,7 +1361,9 @@ mod tests {
         s.mark_running(&a.id, "r", "queued", None, 2).unwrap();
         let row = s.mark_completed(&a.id, "completed", None, 3, 4).unwrap();
         assert_eq!(row.warning, Some(JobWarning::ExpiredWithoutFile));
-        let row = s.mark_downloaded(&a.id, Path::new("/v/a.mp4"), 10).unwrap();
+        let row = s
+            .mark_downloaded(&a.id, Path::new("/v/a.mp4"), 10, None)
+            .unwrap();
         assert_eq!(row.warning, None);
     }
 

@@ -41,6 +41,7 @@ pub(crate) fn new_job(
         seconds: request.seconds.clone(),
         size: request.size.clone(),
         reference_thumb,
+        extra_fields: request.extra_fields.clone(),
     }
 }
 

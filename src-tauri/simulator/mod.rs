@@ -5,6 +5,7 @@
 //! injects [`Fault`]s on request and records every request it receives.
 
 mod body;
+mod clips;
 mod dialect;
 mod jobs;
 pub mod multipart;
@@ -22,8 +23,11 @@ pub use dialect::Dialect;
 pub use jobs::Outcome;
 pub use multipart::FilePart;
 
-/// The video every completed job produces (2 s, 320x180, H.264).
-pub const SAMPLE_MP4: &[u8] = include_bytes!("../../assets/sample.mp4");
+pub use clips::{clip, Shape};
+
+/// The video a completed 8 s 16:9 job produces (320x180, H.264, a silent AAC track).
+/// Other shapes and lengths get their own clip: see [`clip`].
+pub const SAMPLE_MP4: &[u8] = include_bytes!("../../assets/clips/landscape-8s.mp4");
 
 /// The endpoints a fault can be attached to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -113,6 +117,8 @@ pub(crate) struct State {
     job_duration: Duration,
     poll_after: Option<Duration>,
     range_support: bool,
+    /// Every video is landscape, whatever `size` asked.
+    landscape_only: bool,
     /// Bytes per second request bodies are read at (a slow uplink).
     upload_rate: Option<u64>,
     disabled: HashSet<Endpoint>,
@@ -169,6 +175,7 @@ impl Simulator {
             job_duration: Duration::from_secs(8),
             poll_after: None,
             range_support: true,
+            landscape_only: false,
             upload_rate: None,
             disabled,
             faults: Vec::new(),
@@ -210,6 +217,12 @@ impl Simulator {
     /// With `false`, video routes ignore `Range` and always send the whole file.
     pub fn set_range_support(&self, on: bool) {
         self.lock().range_support = on;
+    }
+
+    /// With `true`, every video is landscape whatever `size` asked, like a gateway that
+    /// drops the aspect on its way to the model.
+    pub fn set_landscape_only(&self, on: bool) {
+        self.lock().landscape_only = on;
     }
 
     pub fn set_endpoint(&self, endpoint: Endpoint, enabled: bool) {

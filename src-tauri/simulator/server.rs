@@ -18,8 +18,9 @@ use tokio::sync::oneshot;
 use tokio_rustls::TlsAcceptor;
 
 use super::body::SimBody;
+use super::clips::{clip, Shape};
 use super::jobs::{unix_now, Job, Outcome, Phase};
-use super::{lock, multipart, Endpoint, Fault, RecordedRequest, Route, State, SAMPLE_MP4};
+use super::{lock, multipart, Endpoint, Fault, RecordedRequest, Route, State};
 
 type Reply = Response<SimBody>;
 
@@ -405,7 +406,7 @@ fn content(st: &State, id: &str, range: Option<String>, fault: Option<Fault>) ->
         return not_found(st, id);
     };
     match (job.phase(Instant::now(), st.job_duration), &job.outcome) {
-        (Phase::Done, Outcome::Complete) => video(st, range, fault),
+        (Phase::Done, Outcome::Complete) => video(st, job, range, fault),
         (Phase::Done, Outcome::Expire) => not_found(st, id),
         (Phase::Done, _) => json_reply(
             400,
@@ -426,14 +427,18 @@ fn file(st: &State, id: &str, range: Option<String>, fault: Option<Fault>) -> Re
             if job.phase(Instant::now(), st.job_duration) == Phase::Done
                 && job.outcome == Outcome::Complete =>
         {
-            video(st, range, fault)
+            video(st, job, range, fault)
         }
         _ => text_reply(404, "404 page not found"),
     }
 }
 
-fn video(st: &State, range: Option<String>, fault: Option<Fault>) -> Reply {
-    let all = Bytes::from_static(SAMPLE_MP4);
+fn video(st: &State, job: &Job, range: Option<String>, fault: Option<Fault>) -> Reply {
+    let shape = match st.landscape_only {
+        true => Shape::Landscape,
+        false => Shape::of_size(&job.size),
+    };
+    let all = Bytes::from_static(clip(shape, &job.seconds));
     let len = all.len();
     let start = range
         .filter(|_| st.range_support)

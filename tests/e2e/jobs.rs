@@ -1,7 +1,7 @@
 use std::time::Duration;
 
 use fantoccini::Locator;
-use veo_desk::simulator::{Dialect, Fault, Route, Simulator, SAMPLE_MP4};
+use veo_desk::simulator::{clip, Dialect, Fault, Route, Shape, Simulator};
 
 use veo_desk::gateway::{ClientOptions, GatewayClient, SubmitRequest};
 use veo_desk::jobs::{JobStatus, JobStore, NewJob};
@@ -40,9 +40,16 @@ async fn a_video_is_made_saved_and_plays_in_its_card() {
     let saved = find_mp4(app.home());
     assert_eq!(
         std::fs::read(&saved).unwrap(),
-        SAMPLE_MP4,
+        clip(Shape::Landscape, "4"),
         "the saved file is the gateway's video"
     );
+    // What the file itself is, read from it, and nothing to warn about.
+    app.wait_for_text("320×180 · 4 s").await;
+    assert!(app
+        .client()
+        .find(Locator::Css(".card-mismatch"))
+        .await
+        .is_err());
 
     app.click("Play").await;
     let video = app.wait_for_element(".card-player video").await;
@@ -54,6 +61,45 @@ async fn a_video_is_made_saved_and_plays_in_its_card() {
     assert!(can_play, "the video element never loaded the file");
     drop(video);
     app.screenshot("playing").await;
+    app.close().await;
+}
+
+#[tokio::test]
+async fn a_landscape_video_for_a_portrait_request_is_called_out_and_made_again_in_one_click() {
+    let sim = gateway().await;
+    sim.set_landscape_only(true);
+    let app = App::start("wrong-shape").await;
+    app.connect_gateway(sim.base_url(), "sk-e2e-wrong-shape-9753")
+        .await;
+
+    app.type_into("Prompt", "A lighthouse at dawn, waves rolling in")
+        .await;
+    app.choose("9:16 Portrait").await;
+    app.click("Generate").await;
+    app.wait_for_text("You asked for 9:16 portrait; this gateway made 16:9 landscape.")
+        .await;
+    app.wait_for_text("320×180 · 8 s").await;
+    app.wait_for_text("Saved as").await;
+    assert!(find_mp4(app.home()).exists(), "the video is kept");
+    app.screenshot("called-out").await;
+
+    app.click("Make it again").await;
+    let second = app
+        .poll_script("return document.querySelectorAll('.card').length === 2;")
+        .await;
+    assert!(second, "no second card appeared");
+    let sent = sim.requests_to("POST", "/v1/videos");
+    assert_eq!(sent.len(), 2, "made again once, in one click");
+    for field in ["prompt", "model", "seconds", "size"] {
+        assert_eq!(sent[1].field(field), sent[0].field(field), "{field}");
+    }
+    assert_eq!(sent[1].field("size"), Some("9:16"));
+    // This gateway still drops the aspect: the new card says so too.
+    let both = app
+        .poll_script("return document.querySelectorAll('.card-mismatch').length === 2;")
+        .await;
+    assert!(both, "the second video was not checked");
+    app.screenshot("made-again").await;
     app.close().await;
 }
 
@@ -135,7 +181,7 @@ async fn a_chosen_download_folder_takes_the_next_video_and_save_as_copies_it() {
     app.click("Generate").await;
     app.wait_for_text("Saved as").await;
     let saved = find_mp4(&chosen);
-    assert_eq!(std::fs::read(&saved).unwrap(), SAMPLE_MP4);
+    assert_eq!(std::fs::read(&saved).unwrap(), clip(Shape::Landscape, "4"));
 
     // The new folder is open to inline playback too.
     app.click("Play").await;
@@ -148,10 +194,10 @@ async fn a_chosen_download_folder_takes_the_next_video_and_save_as_copies_it() {
 
     app.click("Save as…").await;
     app.wait_for_text("A copy was saved as").await;
-    assert_eq!(std::fs::read(&copy).unwrap(), SAMPLE_MP4);
+    assert_eq!(std::fs::read(&copy).unwrap(), clip(Shape::Landscape, "4"));
     assert_eq!(
         std::fs::read(&saved).unwrap(),
-        SAMPLE_MP4,
+        clip(Shape::Landscape, "4"),
         "the original stays"
     );
     app.screenshot("changed").await;
@@ -246,6 +292,7 @@ fn long_history(home: &std::path::Path) {
                 seconds: "8".into(),
                 size: "16:9".into(),
                 reference_thumb: None,
+                extra_fields: Vec::new(),
             };
             (job, status, 1_700_000_000_000 + i * 60_000)
         })

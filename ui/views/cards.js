@@ -62,8 +62,10 @@ function card(row, actions) {
       el('p', { class: 'card-prompt', text: row.prompt }),
       el('p', { class: 'card-meta', text: `${row.model} · ${t('seconds.label', { n: row.seconds })} · ${row.size} · ${age(row.created_at)}` }),
       statusLine(row),
+      videoLine(row),
       progressBar(row),
       problem(row),
+      mismatchNote(row, actions),
       el('div', { class: 'card-player' }),
       el('div', { class: 'card-actions' }, cardActions(row, actions)),
     ),
@@ -77,6 +79,51 @@ function statusLine(row) {
   if (row.status === 'downloaded' && row.file_path) text = t('card.savedAs', { file: row.file_path.split(/[\\/]/).pop() });
   const server = row.server_status && row.status === 'running' ? t('card.gatewaySays', { status: row.server_status }) : '';
   return el('p', { class: 'card-status', role: 'status', text: text + server });
+}
+
+// What the saved file really is, read from it after the download.
+function videoLine(row) {
+  if (row.status !== 'downloaded' || !row.video_checked) return null;
+  if (!row.video) return el('p', { class: 'card-video', text: t('card.video.unknown') });
+  const { width, height, duration_ms: ms, has_audio: sound } = row.video;
+  const parts = [`${width}×${height}`, t('seconds.label', { n: seconds(ms / 1000) })];
+  if (!sound) parts.push(t('card.video.noSound'));
+  return el('p', { class: 'card-video', text: parts.join(' · ') });
+}
+
+// The file contradicts the request: say how, and offer to make it again in one click.
+function mismatchNote(row, actions) {
+  if (!row.mismatches?.length) return null;
+  const note = el('div', { class: 'card-mismatch', role: 'note' },
+    el('p', { text: row.mismatches.map(mismatchText).join(' ') }));
+  if (row.reference_thumb) {
+    note.append(el('p', { text: t('card.mismatch.withPicture') }));
+  } else {
+    note.append(el('button', { type: 'button', class: 'small', onclick: () => actions.makeAgain(row) }, t('card.makeAgain')));
+  }
+  return note;
+}
+
+function mismatchText(m) {
+  if (m.kind === 'aspect') {
+    return t('card.mismatch.aspect', {
+      asked: m.asked, askedShape: t(`card.shape.${m.asked_shape}`),
+      made: m.made, madeShape: t(`card.shape.${m.made_shape}`),
+    });
+  }
+  if (m.kind === 'length') {
+    return t('card.mismatch.length', {
+      asked: t('seconds.label', { n: seconds(m.asked_seconds) }),
+      made: t('seconds.label', { n: seconds(m.made_seconds) }),
+    });
+  }
+  return '';
+}
+
+// 8, 7.5: whole seconds without a decimal.
+function seconds(value) {
+  const tenths = Math.round(value * 10) / 10;
+  return tenths.toLocaleString(document.documentElement.lang, { maximumFractionDigits: 1 });
 }
 
 function progressBar(row) {
