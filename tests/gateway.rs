@@ -3,13 +3,19 @@
 
 mod common;
 
+use std::convert::Infallible;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use bytes::Bytes;
 use common::fast;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::{Request, Response};
 use veo_desk::gateway::{
-    DownloadProgress, GatewayClient, GatewayError, JobState, ReferenceImage, SubmitRequest,
-    VideoJob,
+    ClientOptions, DownloadProgress, GatewayClient, GatewayError, JobState, Limits, MinRate,
+    ReferenceImage, SubmitRequest, VideoJob,
 };
 use veo_desk::simulator::{
     Dialect, Endpoint, Fault, Outcome, RecordedRequest, Route, Simulator, SAMPLE_MP4,
@@ -838,4 +844,335 @@ async fn the_simulator_remixes_where_offered_and_404s_elsewhere() {
             );
         }
     }
+}
+
+// ---- Redirects: the key stays with the gateway ----
+
+/// What a request to the [`Cdn`] carried.
+#[derive(Debug, Clone)]
+struct CdnRequest {
+    path: String,
+    headers: Vec<(String, String)>,
+}
+
+/// A CDN on its own port, as gateways hand downloads to: `/hop/...` redirects within
+/// itself to `/...`, `/video.mp4` is the video, `/job.json` a finished job. It keeps
+/// the headers of every request it receives.
+struct Cdn {
+    base: String,
+    seen: Arc<Mutex<Vec<CdnRequest>>>,
+}
+
+impl Cdn {
+    async fn start(job_json: String) -> Cdn {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let record = seen.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let (record, job) = (record.clone(), job_json.clone());
+                let service = hyper::service::service_fn(move |req| {
+                    let answer = cdn_answer(&record, &job, req);
+                    async move { Ok::<_, Infallible>(answer) }
+                });
+                tokio::spawn(
+                    hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service),
+                );
+            }
+        });
+        Cdn { base, seen }
+    }
+
+    /// `{base}/hop/hop/{file}`: two redirects within the CDN before the file.
+    fn two_hops_to(&self, file: &str) -> String {
+        format!("{}/hop/hop/{file}", self.base)
+    }
+
+    fn seen(&self) -> Vec<CdnRequest> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+fn cdn_answer(
+    seen: &Mutex<Vec<CdnRequest>>,
+    job_json: &str,
+    req: Request<Incoming>,
+) -> Response<Full<Bytes>> {
+    let path = req.uri().path().to_string();
+    let headers = req
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    seen.lock().unwrap().push(CdnRequest {
+        path: path.clone(),
+        headers,
+    });
+    let answer = |status: u16, body: Bytes| {
+        let mut r = Response::new(Full::new(body));
+        *r.status_mut() = hyper::StatusCode::from_u16(status).unwrap();
+        r
+    };
+    if let Some(rest) = path.strip_prefix("/hop") {
+        let mut r = answer(302, Bytes::new());
+        r.headers_mut().insert("location", rest.parse().unwrap());
+        return r;
+    }
+    match path.as_str() {
+        "/video.mp4" => answer(200, Bytes::from_static(SAMPLE_MP4)),
+        "/job.json" => answer(200, Bytes::from(job_json.to_string())),
+        _ => answer(404, Bytes::from_static(b"404 page not found")),
+    }
+}
+
+fn assert_cdn_never_saw_the_key(cdn: &Cdn, at_least: usize) {
+    let seen = cdn.seen();
+    assert!(
+        seen.len() >= at_least,
+        "the CDN was asked {} times: {seen:?}",
+        seen.len()
+    );
+    for request in &seen {
+        for (name, value) in &request.headers {
+            assert!(
+                name != "authorization" && !value.contains(KEY),
+                "the CDN got the key at {}: {name}: {value}",
+                request.path
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_download_redirected_to_a_cdn_that_redirects_again_never_hands_it_the_key() {
+    let sim = start(Dialect::OpenAi).await;
+    let cdn = Cdn::start(String::new()).await;
+    let c = client(&sim);
+    let job = c.submit(&request()).await.unwrap();
+    let done = c.wait_until_done(&job.id, |_| {}).await.unwrap();
+    sim.inject(
+        Route::Content,
+        Fault::Redirect {
+            status: 302,
+            location: cdn.two_hops_to("video.mp4"),
+        },
+    );
+    let dir = tempfile::tempdir().unwrap();
+    c.download(&done, &dest(&dir), |_| {}).await.unwrap();
+    assert_eq!(std::fs::read(dest(&dir)).unwrap(), SAMPLE_MP4);
+    let paths: Vec<String> = cdn.seen().into_iter().map(|r| r.path).collect();
+    assert_eq!(
+        paths,
+        ["/hop/hop/video.mp4", "/hop/video.mp4", "/video.mp4"]
+    );
+    assert_cdn_never_saw_the_key(&cdn, 3);
+    let asked = &sim.requests_to("GET", &format!("/v1/videos/{}/content", job.id))[0];
+    assert_eq!(
+        asked.header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+}
+
+#[tokio::test]
+async fn polls_and_other_keyed_requests_redirected_to_a_cdn_never_hand_it_the_key() {
+    let sim = start(Dialect::OpenAi).await;
+    let c = client(&sim);
+    let job = c.submit(&request()).await.unwrap();
+    let finished = format!(r#"{{"id":"{}","status":"completed"}}"#, job.id);
+    let cdn = Cdn::start(finished).await;
+    let to_cdn = || Fault::Redirect {
+        status: 307,
+        location: cdn.two_hops_to("job.json"),
+    };
+
+    sim.inject(Route::Poll, to_cdn());
+    let polled = c.status(&job.id).await.unwrap();
+    assert_eq!(
+        polled.state,
+        JobState::Completed,
+        "the CDN's answer was read"
+    );
+    sim.inject(Route::Poll, to_cdn());
+    c.check_connection().await.unwrap();
+    sim.inject(Route::List, to_cdn());
+    c.list().await.unwrap();
+
+    assert_cdn_never_saw_the_key(&cdn, 9);
+}
+
+// ---- Limits: what a gateway may send ----
+
+#[tokio::test]
+async fn an_endless_answer_is_cut_off_and_called_too_large_to_be_a_job() {
+    let sim = start(Dialect::OpenAi).await;
+    let c = client(&sim);
+    sim.inject(Route::Submit, Fault::Endless);
+    let e = c.submit(&request()).await.unwrap_err();
+    assert_eq!(e.code(), "bad_response");
+    assert!(
+        e.message.contains("answer too large to be a job")
+            && e.message.contains("may have been created"),
+        "{}",
+        e.message
+    );
+    assert_eq!(sim.submit_count(), 1);
+
+    let job = c.submit(&request()).await.unwrap();
+    sim.inject(Route::Poll, Fault::Endless);
+    let e = c.status(&job.id).await.unwrap_err();
+    assert_eq!(e.code(), "bad_response");
+    assert!(
+        e.message.contains("answer too large to be a job"),
+        "{}",
+        e.message
+    );
+    assert_eq!(
+        c.status(&job.id).await.unwrap().id,
+        job.id,
+        "the next poll works"
+    );
+}
+
+fn with_limits(limits: Limits) -> ClientOptions {
+    ClientOptions { limits, ..fast() }
+}
+
+#[tokio::test]
+async fn a_video_bigger_than_the_cap_is_stopped_and_nothing_is_saved() {
+    let sim = start(Dialect::OpenAi).await;
+    let capped = with_limits(Limits {
+        max_video: 4000,
+        ..Limits::default()
+    });
+    let c = GatewayClient::new(sim.base_url(), KEY, capped).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // The sample announces 8 KB.
+    let e = make_video(&c, &dest(&dir)).await.unwrap_err();
+    assert_eq!(e.code(), "download_too_large");
+    assert!(
+        e.message.contains("more than 3.9 KB") && e.message.contains("Nothing was saved"),
+        "{}",
+        e.message
+    );
+    assert!(folder_is_empty(&dir));
+
+    // No length at all, and no end: stopped at the cap all the same.
+    let capped = with_limits(Limits {
+        max_video: 1024 * 1024,
+        ..Limits::default()
+    });
+    let c = GatewayClient::new(sim.base_url(), KEY, capped).unwrap();
+    sim.inject(Route::Content, Fault::Endless);
+    let e = make_video(&c, &dest(&dir)).await.unwrap_err();
+    assert_eq!(e.code(), "download_too_large", "{}", e.message);
+    assert!(folder_is_empty(&dir));
+}
+
+/// 512 bytes per 300 ms: the steady trickle above (1000 bytes per 100 ms) passes.
+fn with_a_rate_floor() -> ClientOptions {
+    with_limits(Limits {
+        min_rate: MinRate {
+            bytes: 512,
+            window: Duration::from_millis(300),
+        },
+        ..Limits::default()
+    })
+}
+
+/// 16 bytes every 100 ms: it would take almost a minute, never falling silent.
+fn crawl() -> Fault {
+    Fault::Trickle {
+        chunk: 16,
+        pause: Duration::from_millis(100),
+    }
+}
+
+fn content_requests(sim: &Simulator) -> Vec<RecordedRequest> {
+    sim.requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/content"))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_crawling_download_is_stopped_and_resumed_like_a_lost_connection() {
+    let sim = start(Dialect::OpenAi).await;
+    sim.inject(Route::Content, crawl());
+    let c = GatewayClient::new(sim.base_url(), KEY, with_a_rate_floor()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    make_video(&c, &dest(&dir)).await.unwrap();
+    assert_eq!(std::fs::read(dest(&dir)).unwrap(), SAMPLE_MP4);
+    let content = content_requests(&sim);
+    assert_eq!(content.len(), 2, "one crawl, one resume");
+    let resumed = content[1]
+        .header("range")
+        .expect("the second request resumes");
+    assert_ne!(resumed, "bytes=0-", "{resumed}");
+}
+
+#[tokio::test]
+async fn a_download_that_keeps_crawling_fails_as_too_slow() {
+    let sim = start(Dialect::OpenAi).await;
+    for _ in 0..4 {
+        sim.inject(Route::Content, crawl());
+    }
+    let c = GatewayClient::new(sim.base_url(), KEY, with_a_rate_floor()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let e = make_video(&c, &dest(&dir)).await.unwrap_err();
+    assert_eq!(e.code(), "download_too_slow");
+    assert!(e.message.contains("too slow"), "{}", e.message);
+    assert_eq!(
+        content_requests(&sim).len(),
+        4,
+        "one try plus three retries"
+    );
+    assert!(folder_is_empty(&dir));
+}
+
+// ---- Absurd numbers from the gateway ----
+
+#[tokio::test]
+async fn absurd_wait_hints_are_capped_and_the_video_still_arrives() {
+    let sim = start(Dialect::OpenAi).await;
+    sim.set_job_duration(Duration::ZERO);
+    let c = client(&sim);
+    sim.inject(
+        Route::Submit,
+        Fault::RateLimited {
+            retry_after_secs: u64::MAX,
+        },
+    );
+    let e = c.submit(&request()).await.unwrap_err();
+    assert_eq!(e.code(), "rate_limited");
+    let wait = e.retry_after.expect("the wait is kept");
+    assert!(wait <= Duration::from_secs(300), "{wait:?}");
+
+    let job = c.submit(&request()).await.unwrap();
+    for (name, value) in [
+        ("openai-poll-after-ms", "1e300"),
+        ("openai-poll-after-ms", "99999999999999999999999"),
+        ("retry-after", "1e300"),
+        ("retry-after", "Fri, 31 Dec 9999 23:59:59 GMT"),
+    ] {
+        sim.inject(
+            Route::Poll,
+            Fault::WithHeader {
+                name: name.into(),
+                value: value.into(),
+            },
+        );
+        let polled = c.status(&job.id).await.unwrap();
+        assert_eq!(polled.state, JobState::Completed, "{name}: {value}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let done = c.wait_until_done(&job.id, |_| {}).await.unwrap();
+    c.download(&done, &dest(&dir), |_| {}).await.unwrap();
+    assert_eq!(std::fs::read(dest(&dir)).unwrap(), SAMPLE_MP4);
 }

@@ -12,12 +12,12 @@ use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair}
 use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use veo_desk::gateway::{GatewayClient, GatewayError, Network, SubmitRequest};
+use veo_desk::gateway::{GatewayClient, GatewayError, Network, SubmitRequest, VideoJob};
 use veo_desk::keychain::OsKeychain;
 use veo_desk::paths::AppDirs;
 use veo_desk::profile_form;
 use veo_desk::profiles::ProfileDraft;
-use veo_desk::simulator::{Dialect, Simulator};
+use veo_desk::simulator::{Dialect, Fault, Route, Simulator};
 use veo_desk::state::AppState;
 
 const KEY: &str = "sk-network-test-5150";
@@ -41,6 +41,11 @@ struct OwnCa {
 }
 
 fn own_ca(dir: &Path, name: &str) -> OwnCa {
+    own_ca_for(dir, name, &["127.0.0.1"])
+}
+
+/// The same, with a gateway certificate for each of `hosts`.
+fn own_ca_for(dir: &Path, name: &str, hosts: &[&str]) -> OwnCa {
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     ca_params
@@ -48,7 +53,7 @@ fn own_ca(dir: &Path, name: &str) -> OwnCa {
         .push(rcgen::DnType::CommonName, format!("{name} CA"));
     let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
     let leaf_key = KeyPair::generate().unwrap();
-    let leaf = CertificateParams::new(vec!["127.0.0.1".to_string()])
+    let leaf = CertificateParams::new(hosts.iter().map(|h| h.to_string()).collect::<Vec<_>>())
         .unwrap()
         .signed_by(&leaf_key, &ca)
         .unwrap();
@@ -337,6 +342,118 @@ async fn a_typed_proxy_is_checked_when_the_profile_is_saved() {
     assert!(e.message.contains("SOCKS"), "{}", e.message);
 }
 
+/// A gateway on the internet, as far as the client can tell: `https://gateway.example`,
+/// reached through a proxy that takes `gateway.example` and `cdn.example` to the
+/// simulator. Its links still point at the simulator's own 127.0.0.1 address.
+struct PublicGateway {
+    sim: Simulator,
+    proxy: ConnectProxy,
+    client: GatewayClient,
+    _dir: tempfile::TempDir,
+}
+
+async fn public_gateway() -> PublicGateway {
+    let dir = tempfile::tempdir().unwrap();
+    let names = ["gateway.example", "cdn.example", "127.0.0.1"];
+    let ca = own_ca_for(dir.path(), "public", &names);
+    let sim = Simulator::start_tls(Dialect::Reseller, ca.server.clone())
+        .await
+        .unwrap();
+    sim.set_job_duration(std::time::Duration::from_millis(100));
+    let at = sim.base_url().trim_start_matches("https://").to_string();
+    let proxy = ConnectProxy::start_mapping(vec![
+        ("gateway.example:443".into(), at.clone()),
+        ("cdn.example:443".into(), at),
+    ])
+    .await;
+    let network = Network {
+        proxy: Some(proxy.url()),
+        ..with_ca(&ca)
+    };
+    let client = client("https://gateway.example", &network).unwrap();
+    PublicGateway {
+        sim,
+        proxy,
+        client,
+        _dir: dir,
+    }
+}
+
+fn file_requests(sim: &Simulator) -> Vec<veo_desk::simulator::RecordedRequest> {
+    sim.requests()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/files/"))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_gateway_on_the_internet_linking_to_this_computer_is_refused_and_nothing_is_fetched() {
+    let gw = public_gateway().await;
+    let job = gw.client.submit(&request()).await.unwrap();
+    let done = gw.client.wait_until_done(&job.id, |_| {}).await.unwrap();
+    let link = done.result_url.clone().unwrap();
+    assert!(link.starts_with("https://127.0.0.1:"), "{link}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let e = gw
+        .client
+        .download(&done, &dir.path().join("v.mp4"), |_| {})
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "local_link_refused");
+    assert!(
+        e.message.contains("127.0.0.1") && e.message.contains("local network"),
+        "{}",
+        e.message
+    );
+    assert!(file_requests(&gw.sim).is_empty(), "the link was not opened");
+    let tunnels = gw.proxy.seen().tunnels;
+    assert!(
+        tunnels.iter().all(|t| t == "gateway.example:443"),
+        "{tunnels:?}"
+    );
+    assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
+}
+
+#[tokio::test]
+async fn a_result_link_redirecting_into_this_computer_is_not_followed() {
+    let gw = public_gateway().await;
+    let job = gw.client.submit(&request()).await.unwrap();
+    gw.client.wait_until_done(&job.id, |_| {}).await.unwrap();
+    // The same job with its link on a CDN on the internet, which redirects to 127.0.0.1.
+    let file = format!("files/{}.mp4", job.id);
+    let on_cdn = serde_json::json!({
+        "task_id": job.id,
+        "status": "SUCCESS",
+        "video_url": format!("https://cdn.example/{file}"),
+    });
+    let done = VideoJob::from_value(&on_cdn).unwrap();
+    gw.sim.inject(
+        Route::File,
+        Fault::Redirect {
+            status: 302,
+            location: format!("{}/{file}", gw.sim.base_url()),
+        },
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let e = gw
+        .client
+        .download(&done, &dir.path().join("v.mp4"), |_| {})
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "local_link_refused");
+    assert!(e.message.contains("redirected"), "{}", e.message);
+    let files = file_requests(&gw.sim);
+    assert_eq!(files.len(), 1, "only the CDN's link was asked for");
+    assert_eq!(files[0].header("host"), Some("cdn.example"));
+    let tunnels = gw.proxy.seen().tunnels;
+    assert!(
+        tunnels.iter().all(|t| t.ends_with(".example:443")),
+        "{tunnels:?}"
+    );
+}
+
 /// What the proxy saw: the CONNECT targets and every byte before each tunnel opened.
 #[derive(Default, Clone)]
 struct Seen {
@@ -356,28 +473,34 @@ struct ConnectProxy {
     seen: Arc<Mutex<Seen>>,
 }
 
+/// CONNECT targets the proxy sends elsewhere, like a DNS name resolving to a server.
+type Hosts = Arc<Vec<(String, String)>>;
+
 impl ConnectProxy {
     async fn start() -> ConnectProxy {
-        Self::serve(None).await
+        Self::serve(None, Vec::new()).await
     }
 
     /// A proxy that lets only `user` with `password` through.
     async fn requiring(user: &str, password: &str) -> ConnectProxy {
-        Self::serve(Some(format!(
-            "Basic {}",
-            base64_of(&format!("{user}:{password}"))
-        )))
-        .await
+        let auth = format!("Basic {}", base64_of(&format!("{user}:{password}")));
+        Self::serve(Some(auth), Vec::new()).await
     }
 
-    async fn serve(auth: Option<String>) -> ConnectProxy {
+    /// A proxy that takes each `(name:port, to)` target to `to`.
+    async fn start_mapping(hosts: Vec<(String, String)>) -> ConnectProxy {
+        Self::serve(None, hosts).await
+    }
+
+    async fn serve(auth: Option<String>, hosts: Vec<(String, String)>) -> ConnectProxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let seen = Arc::new(Mutex::new(Seen::default()));
         let record = seen.clone();
+        let hosts: Hosts = Arc::new(hosts);
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
-                tokio::spawn(tunnel(client, record.clone(), auth.clone()));
+                tokio::spawn(tunnel(client, record.clone(), auth.clone(), hosts.clone()));
             }
         });
         ConnectProxy { addr, seen }
@@ -392,7 +515,12 @@ impl ConnectProxy {
     }
 }
 
-async fn tunnel(mut client: TcpStream, seen: Arc<Mutex<Seen>>, auth: Option<String>) {
+async fn tunnel(
+    mut client: TcpStream,
+    seen: Arc<Mutex<Seen>>,
+    auth: Option<String>,
+    hosts: Hosts,
+) {
     let mut head = Vec::new();
     let mut byte = [0u8; 1];
     while !head.ends_with(b"\r\n\r\n") {
@@ -433,7 +561,11 @@ async fn tunnel(mut client: TcpStream, seen: Arc<Mutex<Seen>>, auth: Option<Stri
             .await;
         return;
     };
-    let Ok(mut upstream) = TcpStream::connect(&target).await else {
+    let to = hosts
+        .iter()
+        .find(|(name, _)| *name == target)
+        .map_or(target.as_str(), |(_, to)| to.as_str());
+    let Ok(mut upstream) = TcpStream::connect(to).await else {
         let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\n\r\n").await;
         return;
     };

@@ -12,9 +12,12 @@ use reqwest::{Response, Url};
 use super::download::{self, DownloadProgress};
 use super::errors::{from_response, through_proxy, Action, ErrorKind, GatewayError, ServerText};
 use super::exchange::{describe_form, ExchangeSink, Outgoing};
-use super::http::{upload_limit, within};
+use super::http::{read_capped, upload_limit, within};
+use super::limits::{size_words, Limits};
+use super::local_address::{LinkGuard, Via};
 use super::network::Network;
 use super::poll::{server_wait_hint, PollPolicy, RetryPolicy};
+use super::redirect;
 use super::upload::UploadWatch;
 use super::url::BaseUrl;
 use super::wire::{JobState, VideoJob, WireError};
@@ -28,6 +31,7 @@ pub struct ClientOptions {
     pub read_timeout: Duration,
     pub poll: PollPolicy,
     pub retry: RetryPolicy,
+    pub limits: Limits,
 }
 
 impl Default for ClientOptions {
@@ -38,6 +42,7 @@ impl Default for ClientOptions {
             read_timeout: Duration::from_secs(90),
             poll: PollPolicy::default(),
             retry: RetryPolicy::default(),
+            limits: Limits::default(),
         }
     }
 }
@@ -83,6 +88,7 @@ pub struct GatewayClient {
     options: ClientOptions,
     /// The proxy in use, if any, to name it when nothing can be reached.
     proxy: Option<String>,
+    guard: LinkGuard,
     recorder: Option<Recorder>,
 }
 
@@ -125,8 +131,9 @@ impl GatewayClient {
             )
         })?;
         Ok(GatewayClient {
-            http: super::http::build(options.connect_timeout, network)?,
+            http: super::http::build(options.connect_timeout, network, &base)?,
             proxy: network.proxy_for(&base.endpoint(&[])),
+            guard: LinkGuard::for_gateway(&base),
             base,
             key,
             options,
@@ -172,7 +179,9 @@ impl GatewayClient {
                 .multipart(form)
                 .send();
             let limit = upload_limit(self.options.read_timeout, upload_size(request));
-            let (body, _) = self.exchange(Action::Submit, out, limit, send).await?;
+            let host = self.base.host();
+            let sent = within(Action::Submit, &host, limit, send);
+            let (body, _) = self.exchange(Action::Submit, out, sent).await?;
             parse_job(Action::Submit, &body)
         }
         .await;
@@ -230,7 +239,11 @@ impl GatewayClient {
             };
             return self.hide_key(Err(err));
         };
-        match self.fetch(&link, dest, &mut on_progress).await {
+        let fetched = match self.guard.check(&link, Via::Link) {
+            Ok(()) => self.fetch(&link, dest, &mut on_progress).await,
+            Err(refused) => Err(refused),
+        };
+        match fetched {
             Ok(written) => Ok(written),
             // `/content` is missing or forgot the job: the link's own failure says more.
             Err(e)
@@ -257,7 +270,7 @@ impl GatewayClient {
             let response = self.send_get(Action::Check, probe).await?;
             let status = response.status();
             let headers = response.headers().clone();
-            let body = self.within(Action::Check, response.bytes()).await?;
+            let body = self.read_answer(Action::Check, response).await?;
             if matches!(status.as_u16(), 401 | 403) {
                 return Err(from_response(Action::Check, status, &headers, &body));
             }
@@ -296,10 +309,9 @@ impl GatewayClient {
             let url = self.base.endpoint(&["videos", id]);
             let out = self.outgoing("delete", "DELETE", &url, String::new);
             let send = self.http.delete(url).bearer_auth(self.key.expose()).send();
-            let limit = self.options.read_timeout;
-            self.exchange(Action::Delete, out, limit, send)
-                .await
-                .map(|_| ())
+            let host = self.base.host();
+            let sent = within(Action::Delete, &host, self.options.read_timeout, send);
+            self.exchange(Action::Delete, out, sent).await.map(|_| ())
         }
         .await;
         self.hide_key(result)
@@ -318,6 +330,8 @@ impl GatewayClient {
             url,
             bearer,
             idle: self.options.read_timeout,
+            guard: self.guard,
+            limits: self.options.limits,
         };
         download::fetch_to(&source, dest, self.options.retry, on_progress).await
     }
@@ -333,9 +347,37 @@ impl GatewayClient {
         self.hide_key(result)
     }
 
+    /// A GET with the key; redirects off the gateway's origin are followed without it.
     async fn send_get(&self, action: Action, url: Url) -> Result<Response, GatewayError> {
-        let send = self.http.get(url).bearer_auth(self.key.expose()).send();
-        self.within(action, send).await
+        redirect::get(redirect::Get {
+            http: &self.http,
+            url,
+            bearer: Some(self.key.expose()),
+            headers: HeaderMap::new(),
+            guard: self.guard,
+            action,
+            limit: self.options.read_timeout,
+        })
+        .await
+    }
+
+    /// The body of an answer, at most `limits.max_answer` bytes of it. An error answer
+    /// keeps what was read; a "success" that big is no job.
+    async fn read_answer(
+        &self,
+        action: Action,
+        response: Response,
+    ) -> Result<Vec<u8>, GatewayError> {
+        let max = self.options.limits.max_answer;
+        let success = response.status().is_success();
+        if success && response.content_length().is_some_and(|n| n > max as u64) {
+            return Err(answer_too_large(action, max));
+        }
+        let body = self.within(action, read_capped(response, max)).await?;
+        if success && !body.whole {
+            return Err(answer_too_large(action, max));
+        }
+        Ok(body.bytes)
     }
 
     async fn within<T>(
@@ -379,25 +421,22 @@ impl GatewayClient {
         url: Url,
     ) -> Result<(Vec<u8>, HeaderMap), GatewayError> {
         let out = self.outgoing(name, "GET", &url, String::new);
-        let send = self.http.get(url).bearer_auth(self.key.expose()).send();
-        self.exchange(action, out, self.options.read_timeout, send)
-            .await
+        self.exchange(action, out, self.send_get(action, url)).await
     }
 
-    /// Sends, reads the whole answer, records both when recording, and returns the
-    /// body of a 2xx answer or the mapped error.
+    /// Waits for the answer, reads it (within limits), records both when recording,
+    /// and returns the body of a 2xx answer or the mapped error.
     async fn exchange(
         &self,
         action: Action,
         out: Option<Outgoing>,
-        limit: Duration,
-        send: impl Future<Output = Result<Response, reqwest::Error>>,
+        sent: impl Future<Output = Result<Response, GatewayError>>,
     ) -> Result<(Vec<u8>, HeaderMap), GatewayError> {
         let answer = async {
-            let response = within(action, &self.base.host(), limit, send).await?;
+            let response = sent.await?;
             let status = response.status();
             let headers = response.headers().clone();
-            let body = self.within(action, response.bytes()).await?;
+            let body = self.read_answer(action, response).await?;
             Ok::<_, GatewayError>((status, headers, body))
         }
         .await;
@@ -412,7 +451,7 @@ impl GatewayClient {
         if !status.is_success() {
             return Err(from_response(action, status, &headers, &body));
         }
-        Ok((body.to_vec(), headers))
+        Ok((body, headers))
     }
 
     /// A note of a request about to leave, only when someone records them.
@@ -528,6 +567,19 @@ fn unreadable_job(action: Action, err: WireError) -> GatewayError {
         WireError::NotJson(_) => "The gateway's answer could not be read (it is not valid JSON)",
         WireError::NoId => "The gateway's answer did not contain a job id",
     };
+    bad_answer(action, what)
+}
+
+/// An answer bigger than any job: an endless or runaway body, not read any further.
+fn answer_too_large(action: Action, max: usize) -> GatewayError {
+    let what = format!(
+        "The gateway sent an answer too large to be a job (more than {}), so it was not read",
+        size_words(max as u64)
+    );
+    bad_answer(action, &what)
+}
+
+fn bad_answer(action: Action, what: &str) -> GatewayError {
     let message = if action == Action::Submit {
         format!("{what}. A job may have been created anyway: check the gateway's task list or usage page before trying again.")
     } else {

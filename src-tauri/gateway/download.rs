@@ -1,20 +1,27 @@
 //! Streams a video to disk: a temp file next to the destination, resumed with `Range`
-//! after a dropped connection, checked to be an MP4 of the announced length, then
-//! fsynced and renamed into place so the destination is never half-written.
+//! after a dropped connection (or one too slow to ever finish), checked to be an MP4
+//! of the announced length and of a video's size, then fsynced and renamed into place
+//! so the destination is never half-written.
 
 use std::io::SeekFrom;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, CONTENT_RANGE, RANGE};
-use reqwest::{StatusCode, Url};
+use reqwest::header::{HeaderMap, HeaderValue, CONTENT_RANGE, RANGE};
+use reqwest::{Response, StatusCode, Url};
 use serde::Serialize;
 use tokio::fs::File;
 use tokio::io::{AsyncSeekExt, AsyncWriteExt};
 
-use super::errors::{from_response, looks_like_html, Action, ErrorKind, GatewayError, ServerText};
-use super::http::within;
+use super::errors::{
+    from_response, from_transport, looks_like_html, timed_out, Action, ErrorKind, GatewayError,
+    ServerText,
+};
+use super::http::{read_capped, within};
+use super::limits::{size_words, Limits, RateFloor};
+use super::local_address::LinkGuard;
 use super::poll::RetryPolicy;
+use super::redirect;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct DownloadProgress {
@@ -36,6 +43,9 @@ pub(crate) struct Source<'a> {
     pub bearer: Option<&'a str>,
     /// Longest silence tolerated between two pieces of the video.
     pub idle: Duration,
+    /// Which redirect targets may be followed.
+    pub guard: LinkGuard,
+    pub limits: Limits,
 }
 
 /// The transfer state that survives a dropped connection.
@@ -102,14 +112,22 @@ async fn fetch_once(
     on_progress: &mut (dyn FnMut(DownloadProgress) + Send),
 ) -> Result<(), GatewayError> {
     let host = src.url.host_str().unwrap_or_default().to_string();
-    let mut request = src.http.get(src.url.clone());
-    if let Some(key) = src.bearer {
-        request = request.bearer_auth(key);
-    }
+    let mut headers = HeaderMap::new();
     if t.received > 0 {
-        request = request.header(RANGE, format!("bytes={}-", t.received));
+        if let Ok(range) = HeaderValue::from_str(&format!("bytes={}-", t.received)) {
+            headers.insert(RANGE, range);
+        }
     }
-    let mut response = within(Action::Download, &host, src.idle, request.send()).await?;
+    let mut response = redirect::get(redirect::Get {
+        http: src.http,
+        url: src.url.clone(),
+        bearer: src.bearer,
+        headers,
+        guard: src.guard,
+        action: Action::Download,
+        limit: src.idle,
+    })
+    .await?;
     let status = response.status();
     match status {
         StatusCode::PARTIAL_CONTENT => match content_range(response.headers()) {
@@ -130,15 +148,29 @@ async fn fetch_once(
         }
         _ => {
             let headers = response.headers().clone();
-            let body = within(Action::Download, &host, src.idle, response.bytes())
-                .await
-                .unwrap_or_default();
+            let body = within(
+                Action::Download,
+                &host,
+                src.idle,
+                read_capped(response, ERROR_BODY_LIMIT),
+            )
+            .await
+            .map(|b| b.bytes)
+            .unwrap_or_default();
             return Err(from_response(Action::Download, status, &headers, &body));
         }
     }
+    let max = src.limits.max_video;
+    if t.total.is_some_and(|total| total > max) {
+        return Err(too_large(max));
+    }
+    let mut floor = RateFloor::new(src.limits.min_rate, tokio::time::Instant::now());
     let mut head: Vec<u8> = Vec::new();
     let mut checked = t.received > 0;
-    while let Some(chunk) = within(Action::Download, &host, src.idle, response.chunk()).await? {
+    while let Some(chunk) = next_chunk(&mut response, &mut floor, &host, src).await? {
+        if t.received + (head.len() + chunk.len()) as u64 > max {
+            return Err(too_large(max));
+        }
         if !checked {
             head.extend_from_slice(&chunk);
             if head.len() < SNIFF_LEN {
@@ -170,6 +202,32 @@ async fn fetch_once(
             ),
         )),
         _ => Ok(()),
+    }
+}
+
+/// The next piece of the body, within the idle limit and above the rate floor.
+async fn next_chunk(
+    response: &mut Response,
+    floor: &mut RateFloor,
+    host: &str,
+    src: &Source<'_>,
+) -> Result<Option<bytes::Bytes>, GatewayError> {
+    let silent_until = tokio::time::Instant::now() + src.idle;
+    loop {
+        if !floor.keeps_up(tokio::time::Instant::now()) {
+            return Err(too_slow(host, src.limits));
+        }
+        let until = silent_until.min(floor.window_end());
+        match tokio::time::timeout_at(until, response.chunk()).await {
+            Ok(Ok(chunk)) => {
+                floor.add(chunk.as_ref().map_or(0, |c| c.len()));
+                return Ok(chunk);
+            }
+            Ok(Err(e)) => return Err(from_transport(Action::Download, host, &e)),
+            // The window ended first: judge it, then keep waiting for this piece.
+            Err(_) if until < silent_until => continue,
+            Err(_) => return Err(timed_out(Action::Download, host)),
+        }
     }
 }
 
@@ -268,6 +326,28 @@ async fn not_a_video(
         "The gateway sent something that is not an MP4 video. Nothing was saved.".to_string()
     };
     GatewayError::new(ErrorKind::NotAVideo, message)
+}
+
+fn too_slow(host: &str, limits: Limits) -> GatewayError {
+    let rate = limits.min_rate;
+    GatewayError::new(
+        ErrorKind::TooSlow,
+        format!(
+            "The download from {host} was too slow to finish (less than {} in {} seconds).",
+            size_words(rate.bytes),
+            rate.window.as_secs_f64()
+        ),
+    )
+}
+
+fn too_large(max: u64) -> GatewayError {
+    GatewayError::new(
+        ErrorKind::TooLarge,
+        format!(
+            "The gateway sent more than {} for one video, far more than any Veo clip, so the download was stopped. Nothing was saved.",
+            size_words(max)
+        ),
+    )
 }
 
 fn lost(host: &str, what: &str) -> GatewayError {

@@ -53,6 +53,12 @@ pub enum ErrorKind {
     LocalFile,
     /// Something answers at this address, but not a video API.
     NotAGateway,
+    /// The download went on, but too slowly to ever finish.
+    TooSlow,
+    /// The download grew beyond any video's size.
+    TooLarge,
+    /// A gateway on the internet pointed at this computer or the local network.
+    LocalLinkRefused,
 }
 
 impl ErrorKind {
@@ -78,6 +84,9 @@ impl ErrorKind {
             ErrorKind::NotSupported => "not_supported",
             ErrorKind::LocalFile => "io",
             ErrorKind::NotAGateway => "not_a_gateway",
+            ErrorKind::TooSlow => "download_too_slow",
+            ErrorKind::TooLarge => "download_too_large",
+            ErrorKind::LocalLinkRefused => "local_link_refused",
         }
     }
 
@@ -87,6 +96,7 @@ impl ErrorKind {
             self,
             ErrorKind::Timeout
                 | ErrorKind::ConnectionLost
+                | ErrorKind::TooSlow
                 | ErrorKind::ServerError
                 | ErrorKind::RateLimited
         )

@@ -40,7 +40,7 @@ impl PollPolicy {
             return hint.clamp(MIN_HINT, MAX_HINT);
         }
         let grown = self.first.as_secs_f64() * self.factor.max(1.0).powi(polls_done.min(64) as i32);
-        Duration::from_secs_f64(grown.min(self.max.as_secs_f64()))
+        seconds(grown.min(self.max.as_secs_f64()))
     }
 }
 
@@ -82,15 +82,18 @@ impl RetryPolicy {
         let exp = self.base.as_secs_f64() * 2f64.powi((retry - 1).min(30) as i32);
         let capped = exp.min(self.max.as_secs_f64());
         // "Equal jitter": half fixed, half random.
-        let jitter = jitter.clamp(0.0, 1.0);
-        Some(Duration::from_secs_f64(
-            capped / 2.0 + capped / 2.0 * jitter,
-        ))
+        let jitter = if jitter.is_nan() {
+            0.0
+        } else {
+            jitter.clamp(0.0, 1.0)
+        };
+        Some(seconds(capped / 2.0 + capped / 2.0 * jitter))
     }
 }
 
 /// How long the server asked us to wait: `openai-poll-after-ms`, or `Retry-After` as
-/// seconds or as an HTTP date (a date already past means "now").
+/// seconds or as an HTTP date (a date already past means "now"). Never more than
+/// [`MAX_HINT`]: a `1e300` or a date in the year 9999 is a server's mistake, not a plan.
 pub fn server_wait_hint(headers: &HeaderMap) -> Option<Duration> {
     let text = |name| headers.get(name)?.to_str().ok().map(str::trim);
     let number = |name| -> Option<f64> {
@@ -102,9 +105,19 @@ pub fn server_wait_hint(headers: &HeaderMap) -> Option<Duration> {
         Some(when.duration_since(SystemTime::now()).unwrap_or_default())
     };
     number(POLL_AFTER_HEADER)
-        .map(|ms| Duration::from_secs_f64(ms / 1000.0))
-        .or_else(|| number(RETRY_AFTER.as_str()).map(Duration::from_secs_f64))
+        .map(|ms| seconds(ms / 1000.0))
+        .or_else(|| number(RETRY_AFTER.as_str()).map(seconds))
         .or_else(|| date(RETRY_AFTER.as_str()))
+        .map(|wait| wait.min(MAX_HINT))
+}
+
+/// `Duration::from_secs_f64` panics on huge, negative or NaN input, and servers choose
+/// some of these numbers: they saturate here instead.
+fn seconds(secs: f64) -> Duration {
+    if secs.is_nan() || secs <= 0.0 {
+        return Duration::ZERO;
+    }
+    Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX)
 }
 
 #[cfg(test)]
@@ -169,6 +182,56 @@ mod tests {
         assert_eq!(server_wait_hint(&h), Some(Duration::from_secs(3)));
         h.insert(RETRY_AFTER, HeaderValue::from_static("tomorrow"));
         assert_eq!(server_wait_hint(&h), None);
+    }
+
+    /// Each of these once panicked the task reading the answer (`from_secs_f64`).
+    #[test]
+    fn absurd_hints_are_capped_instead_of_panicking() {
+        for (name, value) in [
+            (POLL_AFTER_HEADER, "1e300"),
+            (POLL_AFTER_HEADER, "99999999999999999999999"),
+            (POLL_AFTER_HEADER, "1.7976931348623157e308"),
+            ("retry-after", "1e300"),
+            ("retry-after", "18446744073709551615"),
+            ("retry-after", "99999999999999999999999"),
+            ("retry-after", "Fri, 31 Dec 9999 23:59:59 GMT"),
+        ] {
+            let mut h = HeaderMap::new();
+            h.insert(name, HeaderValue::from_static(value));
+            assert_eq!(server_wait_hint(&h), Some(MAX_HINT), "{name}: {value}");
+        }
+        for value in ["inf", "-inf", "NaN", "-5", "infinity"] {
+            let mut h = HeaderMap::new();
+            h.insert(POLL_AFTER_HEADER, HeaderValue::from_static(value));
+            h.insert(RETRY_AFTER, HeaderValue::from_static(value));
+            assert_eq!(server_wait_hint(&h), None, "{value}");
+        }
+    }
+
+    #[test]
+    fn extreme_policies_and_jitter_do_not_panic() {
+        let huge = RetryPolicy {
+            retries: u32::MAX,
+            base: Duration::MAX,
+            max: Duration::MAX,
+        };
+        assert_eq!(huge.backoff(u32::MAX, 1.0, None), Some(Duration::MAX));
+        let normal = RetryPolicy::default();
+        assert_eq!(
+            normal.backoff(1, f64::NAN, None),
+            Some(Duration::from_millis(250))
+        );
+        let wild = PollPolicy {
+            first: Duration::MAX,
+            max: Duration::MAX,
+            factor: f64::INFINITY,
+        };
+        assert_eq!(wild.delay(3, None), Duration::MAX);
+        let nan = PollPolicy {
+            factor: f64::NAN,
+            ..PollPolicy::default()
+        };
+        assert_eq!(nan.delay(3, None), Duration::from_secs(2));
     }
 
     #[test]

@@ -67,6 +67,11 @@ impl BaseUrl {
         }
     }
 
+    /// The host alone, without the port (IPv6 in brackets).
+    pub fn host_name(&self) -> String {
+        self.0.host_str().unwrap_or_default().to_string()
+    }
+
     pub fn as_str(&self) -> &str {
         self.0.as_str()
     }

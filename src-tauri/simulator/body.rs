@@ -1,4 +1,5 @@
-//! Response bodies that can trickle (slow but progressing) or break off mid-transfer.
+//! Response bodies that can trickle (slow but progressing), break off mid-transfer or
+//! never end.
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -16,6 +17,8 @@ pub struct SimBody {
     sleep: Option<Pin<Box<Sleep>>>,
     /// After the last chunk, fail instead of ending: hyper then drops the connection.
     cut: bool,
+    /// After the last chunk, send this one again and again, forever.
+    forever: Option<Bytes>,
 }
 
 impl SimBody {
@@ -25,6 +28,15 @@ impl SimBody {
             pause: None,
             sleep: None,
             cut: false,
+            forever: None,
+        }
+    }
+
+    /// `head`, then `filler` without end; no length, so it goes out chunked.
+    pub fn endless(head: impl Into<Bytes>, filler: Bytes) -> SimBody {
+        SimBody {
+            forever: Some(filler),
+            ..SimBody::full(head)
         }
     }
 
@@ -34,6 +46,7 @@ impl SimBody {
             pause: None,
             sleep: None,
             cut: false,
+            forever: None,
         }
     }
 
@@ -46,6 +59,7 @@ impl SimBody {
             pause: Some(Duration::from_millis(50)),
             sleep: None,
             cut: true,
+            forever: None,
         }
     }
 
@@ -70,6 +84,7 @@ impl SimBody {
             pause: Some(pause),
             sleep: None,
             cut: false,
+            forever: None,
         }
     }
 }
@@ -96,6 +111,9 @@ impl Body for SimBody {
                 }
                 Poll::Ready(Some(Ok(Frame::data(chunk))))
             }
+            None if this.forever.is_some() => {
+                Poll::Ready(this.forever.clone().map(|filler| Ok(Frame::data(filler))))
+            }
             None if this.cut => {
                 this.cut = false;
                 Poll::Ready(Some(Err(std::io::Error::new(
@@ -108,7 +126,7 @@ impl Body for SimBody {
     }
 
     fn size_hint(&self) -> SizeHint {
-        if self.cut {
+        if self.cut || self.forever.is_some() {
             return SizeHint::default();
         }
         SizeHint::with_exact(self.chunks.iter().map(|c| c.len() as u64).sum())

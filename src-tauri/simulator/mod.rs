@@ -80,6 +80,13 @@ pub enum Fault {
     Trickle { chunk: usize, pause: Duration },
     /// Video routes: answer 200 with a JSON error body instead of the video.
     JsonInsteadOfVideo,
+    /// Answer normally, with this header added (e.g. an absurd `Retry-After`).
+    WithHeader { name: String, value: String },
+    /// Answer `status` (301, 302, 307...) with `Location: location`, which may be relative.
+    Redirect { status: u16, location: String },
+    /// An answer without end and without a length: API routes send a JSON object that
+    /// never closes, video routes the start of the MP4 and then filler, as fast as taken.
+    Endless,
 }
 
 /// One request as the simulator received it.

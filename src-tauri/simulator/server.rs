@@ -137,12 +137,17 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Repl
         other => other,
     };
     let mut st = lock(&state);
+    let is_video = matches!(target, Target::Content(_) | Target::File(_));
     if let Some(reply) = fault
         .as_ref()
-        .and_then(|f| fault_reply(&st, f, &parts.headers))
+        .and_then(|f| fault_reply(&st, f, &parts.headers, is_video))
     {
         return Ok(reply);
     }
+    let extra_header = match &fault {
+        Some(Fault::WithHeader { name, value }) => Some((name.clone(), value.clone())),
+        _ => None,
+    };
     let authorized = parts
         .headers
         .get("authorization")
@@ -163,7 +168,6 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Repl
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let is_video = matches!(target, Target::Content(_) | Target::File(_));
     let cut = match &fault {
         Some(Fault::DropAfter(keep)) if !is_video => Some(*keep),
         _ => None,
@@ -181,10 +185,19 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Repl
         Target::File(id) => file(&st, &id, range, fault),
         _ => text_reply(404, "404 page not found"),
     };
-    Ok(match cut {
+    let mut reply = match cut {
         Some(keep) => cut_reply(reply, keep),
         None => reply,
-    })
+    };
+    if let Some((name, value)) = extra_header {
+        if let (Ok(name), Ok(value)) = (
+            hyper::header::HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(&value),
+        ) {
+            reply.headers_mut().insert(name, value);
+        }
+    }
+    Ok(reply)
 }
 
 /// The whole request body; with a `rate` (bytes per second), a piece at a time with
@@ -248,7 +261,12 @@ fn take_fault(st: &mut State, route: Route) -> Option<Fault> {
 }
 
 /// Faults that replace the answer entirely; video-body faults return `None` here.
-fn fault_reply(st: &State, fault: &Fault, headers: &hyper::HeaderMap) -> Option<Reply> {
+fn fault_reply(
+    st: &State,
+    fault: &Fault,
+    headers: &hyper::HeaderMap,
+    is_video: bool,
+) -> Option<Reply> {
     let d = st.dialect;
     Some(match fault {
         Fault::HtmlBadGateway => html_reply(502, "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"),
@@ -274,7 +292,22 @@ fn fault_reply(st: &State, fault: &Fault, headers: &hyper::HeaderMap) -> Option<
         }
         Fault::PlainText { status, text } => text_reply(*status, text),
         Fault::JsonInsteadOfVideo => json_reply(200, d.error("video_unavailable", "the upstream file could not be fetched")),
-        Fault::Slow(_) | Fault::DropAfter(_) | Fault::Trickle { .. } => return None,
+        Fault::Redirect { status, location } => {
+            let mut reply = with_status(*status, SimBody::empty());
+            reply.headers_mut().insert("location", header(location));
+            reply
+        }
+        Fault::Endless if !is_video => {
+            let head = r#"{"id":"video_endless","status":"queued","padding":""#;
+            let mut reply = with_status(200, SimBody::endless(head, Bytes::from(vec![b'x'; 64 * 1024])));
+            reply.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            reply
+        }
+        Fault::Slow(_)
+        | Fault::DropAfter(_)
+        | Fault::Trickle { .. }
+        | Fault::WithHeader { .. }
+        | Fault::Endless => return None,
     })
 }
 
@@ -453,15 +486,19 @@ fn video(st: &State, job: &Job, range: Option<String>, fault: Option<Fault>) -> 
     let start = start.unwrap_or(0);
     let slice = all.slice(start..);
     let body_len = slice.len();
+    let endless = fault == Some(Fault::Endless);
     let body = match fault {
         Some(Fault::DropAfter(keep)) => SimBody::cut_after(slice, keep),
         Some(Fault::Trickle { chunk, pause }) => SimBody::trickle(slice, chunk, pause),
+        Some(Fault::Endless) => SimBody::endless(slice, Bytes::from(vec![0u8; 64 * 1024])),
         _ => SimBody::full(slice),
     };
     let mut reply = with_status(if start > 0 { 206 } else { 200 }, body);
     let h = reply.headers_mut();
     h.insert(CONTENT_TYPE, HeaderValue::from_static("video/mp4"));
-    h.insert("content-length", HeaderValue::from(body_len as u64));
+    if !endless {
+        h.insert("content-length", HeaderValue::from(body_len as u64));
+    }
     if st.range_support {
         h.insert("accept-ranges", HeaderValue::from_static("bytes"));
     }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use veo_desk::gateway::{ClientOptions, PollPolicy, RetryPolicy};
+use veo_desk::gateway::{ClientOptions, Limits, PollPolicy, RetryPolicy};
 
 /// Millisecond-scale timings so a whole suite runs in seconds.
 pub fn fast() -> ClientOptions {
@@ -19,5 +19,6 @@ pub fn fast() -> ClientOptions {
             base: Duration::from_millis(20),
             max: Duration::from_millis(80),
         },
+        limits: Limits::default(),
     }
 }
