@@ -280,24 +280,33 @@ pub(crate) fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
 /// segments and a fixed receive window. Loopback's 64 KiB segments make the sender's
 /// self-tuned buffer swallow megabytes at once, and an upload's progress (and
 /// whether it can still be stopped) would say nothing of what the gateway has read.
+/// Both are tuning only: a system that refuses them still gets a working gateway.
 fn small_window_listener() -> std::io::Result<TcpListener> {
-    use std::os::fd::AsRawFd;
     let socket = tokio::net::TcpSocket::new_v4()?;
-    socket.set_recv_buffer_size(64 * 1024)?;
+    let _ = socket.set_recv_buffer_size(64 * 1024);
+    ethernet_sized_segments(&socket);
+    socket.bind((std::net::Ipv4Addr::LOCALHOST, 0).into())?;
+    socket.listen(128)
+}
+
+/// `TCP_MAXSEG` before `listen` is Linux's; macOS answers EINVAL and Windows has no
+/// such option, so elsewhere loopback keeps its own segment size.
+#[cfg(target_os = "linux")]
+fn ethernet_sized_segments(socket: &tokio::net::TcpSocket) {
+    use std::os::fd::AsRawFd;
     let mss: libc::c_int = 1400;
-    // SAFETY: a valid socket, and an int option passed with its exact size.
-    let set = unsafe {
+    // SAFETY: a valid socket, and an int option passed with its exact size. A refusal
+    // is ignored: the option only makes uploads look like a network's.
+    unsafe {
         libc::setsockopt(
             socket.as_raw_fd(),
             libc::IPPROTO_TCP,
             libc::TCP_MAXSEG,
             (&mss as *const libc::c_int).cast(),
             std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-        )
-    };
-    if set != 0 {
-        return Err(std::io::Error::last_os_error());
+        );
     }
-    socket.bind((std::net::Ipv4Addr::LOCALHOST, 0).into())?;
-    socket.listen(128)
 }
+
+#[cfg(not(target_os = "linux"))]
+fn ethernet_sized_segments(_socket: &tokio::net::TcpSocket) {}
