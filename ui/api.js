@@ -72,7 +72,8 @@ export const videoFolder = () => call('video_folder');
 /** Asks for a new folder; resolves to {path, isDefault}, or null when cancelled. */
 export const chooseVideoFolder = () => call('choose_video_folder');
 export const retryDownload = (id) => call('retry_download', { id });
-export const deleteJob = (id, onGateway) => call('delete_job', { id, onGateway });
+/** `removal`: 'history_only', 'everywhere' (keeps a video not saved here) or 'discard_unsaved'. */
+export const deleteJob = (id, removal) => call('delete_job', { id, removal });
 export const revealJob = (id) => call('reveal_job', { id });
 
 export const enqueueBatch = (request) => call('enqueue_batch', { request });
