@@ -49,6 +49,7 @@ pub fn run() {
         .manage(Arc::clone(&state))
         .manage(std::sync::Mutex::new(settings))
         .manage(commands::jobs::Uploads::default())
+        .manage(Arc::new(images::Preparer::default()))
         .setup(move |app| {
             ready_report::mark("setup");
             let jobs = start_jobs(app.handle(), &state, chosen_video_dir.clone())?;

@@ -35,6 +35,7 @@ export const testConnection = ({ id = null, draft, apiKey }) =>
 export const useDemoGateway = () => call('use_demo_gateway');
 
 export const imageThumbnail = (path) => call('image_thumbnail', { path });
+/** The picture as it will be sent, or null when a newer request replaced this one. */
 export const prepareReference = ({ path, size, fit, focusX, focusY }) =>
   call('prepare_reference', { path, size, fit, focusX, focusY });
 /** Opens the system file dialog (run by Rust); resolves to a path, or null when cancelled. */

@@ -14,6 +14,7 @@ mod jpeg_eighth;
 mod orient;
 mod paste;
 mod prepare;
+mod preview;
 mod probe;
 mod render;
 mod resize;
@@ -24,6 +25,7 @@ pub use encode::data_url;
 pub use geometry::{Aspect, CropRect, Fit, Focus};
 pub use paste::save_pasted;
 pub use prepare::{prepare_reference, PrepareOptions, PreparedImage, PreparedPreview};
+pub use preview::{Preparer, Ticket, KEEP_DECODED};
 pub use probe::{probe, Format, Probe};
 pub use thumbnail::{render_thumbnail, thumbnail, thumbnail_within, Thumbnail, ThumbnailPreview};
 
