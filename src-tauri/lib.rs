@@ -17,6 +17,7 @@ pub mod secret;
 pub mod settings;
 pub mod simulator;
 pub mod state;
+pub mod text;
 
 use std::sync::Arc;
 

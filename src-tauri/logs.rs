@@ -8,6 +8,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
+use crate::text;
+
 const FILE_NAME: &str = "veo-desk.log";
 const ROTATE_AT: u64 = 1024 * 1024;
 const KEEP: usize = 3;
@@ -41,8 +43,15 @@ pub fn warn(message: impl AsRef<str>) {
 fn write(level: &str, message: &str) {
     let Some(log) = LOG.get() else { return };
     let mut log = log.lock().unwrap_or_else(|p| p.into_inner());
-    let line = format!("{} {level} {}\n", timestamp(), message.replace('\n', " "));
-    let _ = log.append(line.as_bytes());
+    let _ = log.append(line(level, message).as_bytes());
+}
+
+/// One entry on one line. Messages quote gateways, so control characters go: a
+/// `\r` or an escape sequence must not disguise a line when the log is read in a
+/// terminal (`cat`, `tail -f`), nor a newline forge an entry.
+fn line(level: &str, message: &str) -> String {
+    let message = text::terminal_safe(message).replace('\n', " ");
+    format!("{} {level} {message}\n", timestamp())
 }
 
 impl LogFile {
@@ -137,6 +146,19 @@ mod tests {
         assert_eq!(civil_from_days(0), (1970, 1, 1));
         assert_eq!(civil_from_days(20_417), (2025, 11, 25));
         assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+
+    #[test]
+    fn a_gateways_escapes_and_line_breaks_stay_out_of_the_log() {
+        let said = line(
+            "WARN",
+            "job 1: \x1b[2K\rINFO all good\nINFO forged\x1b]8;;https://x\x07",
+        );
+        let (_, entry) = said.split_once(' ').unwrap();
+        assert_eq!(
+            entry,
+            "WARN job 1: [2KINFO all good INFO forged]8;;https://x\n"
+        );
     }
 
     #[test]
