@@ -3,12 +3,12 @@
 //! the app's own sentences (gateway messages are already key-redacted); nothing here
 //! ever receives an API key.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
-use crate::text;
+use crate::{paths, text};
 
 const FILE_NAME: &str = "veo-desk.log";
 const ROTATE_AT: u64 = 1024 * 1024;
@@ -23,7 +23,7 @@ static LOG: OnceLock<Mutex<LogFile>> = OnceLock::new();
 
 /// Starts writing to `dir` (created if needed). Later calls change nothing.
 pub fn init(dir: &Path) {
-    let _ = std::fs::create_dir_all(dir);
+    let _ = paths::create_private_dir(dir);
     let _ = LOG.set(Mutex::new(LogFile {
         dir: dir.to_path_buf(),
         open: None,
@@ -65,10 +65,13 @@ impl LogFile {
             rotate(&self.dir);
         }
         if self.open.is_none() {
-            let file = OpenOptions::new()
+            let path = self.dir.join(FILE_NAME);
+            let file = paths::private_file_options()
                 .create(true)
                 .append(true)
-                .open(self.dir.join(FILE_NAME))?;
+                .open(&path)?;
+            // A log an older version wrote keeps its mode through `open`.
+            paths::keep_private(&path, 0o600)?;
             let size = file.metadata()?.len();
             self.open = Some((file, size));
         }
@@ -159,6 +162,23 @@ mod tests {
             entry,
             "WARN job 1: [2KINFO all good INFO forged]8;;https://x\n"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_log_is_for_this_user_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let logs = dir.path().join("logs");
+        paths::create_private_dir(&logs).unwrap();
+        let mut log = LogFile {
+            dir: logs.clone(),
+            open: None,
+        };
+        log.append(line("INFO", "started").as_bytes()).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&logs), 0o700);
+        assert_eq!(mode(&logs.join(FILE_NAME)), 0o600);
     }
 
     #[test]

@@ -33,6 +33,7 @@ struct DemoAccess {
 
 impl AppState {
     pub fn open(dirs: AppDirs, keychain: Box<dyn KeyStore>) -> Result<AppState> {
+        dirs.create_private()?;
         let profiles = Profiles::open(&dirs)?;
         Ok(AppState {
             dirs,
