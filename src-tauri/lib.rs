@@ -21,6 +21,7 @@ pub mod secret;
 pub mod settings;
 pub mod simulator;
 pub mod state;
+pub mod text;
 
 use std::sync::Arc;
 
@@ -54,8 +55,10 @@ pub fn run() {
         .manage(Arc::clone(&state))
         .manage(std::sync::Mutex::new(settings))
         .manage(commands::jobs::Uploads::default())
+        .manage(Arc::new(images::Preparer::default()))
         .setup(move |app| {
             ready_report::mark("setup");
+            trim_pasted_pictures(commands::images::pasted_dir(&state));
             let jobs = start_jobs(app.handle(), &state, chosen_video_dir.clone())?;
             if let Some(limit) = running_limit {
                 jobs.set_running_limit(limit);
@@ -146,6 +149,20 @@ fn start_jobs(
         }
         Jobs::start(store, client_for, events, JobsOptions::new(video_dir))
     })
+}
+
+/// Pasted pictures from earlier runs are no longer shown anywhere: off the start-up path,
+/// all but the newest few go.
+fn trim_pasted_pictures(dir: std::path::PathBuf) {
+    tauri::async_runtime::spawn_blocking(move || {
+        match images::trim_pasted(&dir, images::PASTED_KEEP, images::PASTED_MAX_AGE) {
+            Ok(0) => {}
+            Ok(n) => logs::info(format!("{n} old pasted pictures removed")),
+            // No folder yet: nothing was ever pasted.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => logs::warn(format!("old pasted pictures not removed: {e}")),
+        }
+    });
 }
 
 /// A desktop notification when a job ends while the user looks elsewhere.

@@ -3,10 +3,12 @@
 //! the app's own sentences (gateway messages are already key-redacted); nothing here
 //! ever receives an API key.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
+
+use crate::{paths, text};
 
 const FILE_NAME: &str = "veo-desk.log";
 const ROTATE_AT: u64 = 1024 * 1024;
@@ -21,7 +23,7 @@ static LOG: OnceLock<Mutex<LogFile>> = OnceLock::new();
 
 /// Starts writing to `dir` (created if needed). Later calls change nothing.
 pub fn init(dir: &Path) {
-    let _ = std::fs::create_dir_all(dir);
+    let _ = paths::create_private_dir(dir);
     let _ = LOG.set(Mutex::new(LogFile {
         dir: dir.to_path_buf(),
         open: None,
@@ -41,8 +43,15 @@ pub fn warn(message: impl AsRef<str>) {
 fn write(level: &str, message: &str) {
     let Some(log) = LOG.get() else { return };
     let mut log = log.lock().unwrap_or_else(|p| p.into_inner());
-    let line = format!("{} {level} {}\n", timestamp(), message.replace('\n', " "));
-    let _ = log.append(line.as_bytes());
+    let _ = log.append(line(level, message).as_bytes());
+}
+
+/// One entry on one line. Messages quote gateways, so control characters go: a
+/// `\r` or an escape sequence must not disguise a line when the log is read in a
+/// terminal (`cat`, `tail -f`), nor a newline forge an entry.
+fn line(level: &str, message: &str) -> String {
+    let message = text::terminal_safe(message).replace('\n', " ");
+    format!("{} {level} {message}\n", timestamp())
 }
 
 impl LogFile {
@@ -56,10 +65,13 @@ impl LogFile {
             rotate(&self.dir);
         }
         if self.open.is_none() {
-            let file = OpenOptions::new()
+            let path = self.dir.join(FILE_NAME);
+            let file = paths::private_file_options()
                 .create(true)
                 .append(true)
-                .open(self.dir.join(FILE_NAME))?;
+                .open(&path)?;
+            // A log an older version wrote keeps its mode through `open`.
+            paths::keep_private(&path, 0o600)?;
             let size = file.metadata()?.len();
             self.open = Some((file, size));
         }
@@ -137,6 +149,36 @@ mod tests {
         assert_eq!(civil_from_days(0), (1970, 1, 1));
         assert_eq!(civil_from_days(20_417), (2025, 11, 25));
         assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+
+    #[test]
+    fn a_gateways_escapes_and_line_breaks_stay_out_of_the_log() {
+        let said = line(
+            "WARN",
+            "job 1: \x1b[2K\rINFO all good\nINFO forged\x1b]8;;https://x\x07",
+        );
+        let (_, entry) = said.split_once(' ').unwrap();
+        assert_eq!(
+            entry,
+            "WARN job 1: [2KINFO all good INFO forged]8;;https://x\n"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_log_is_for_this_user_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let logs = dir.path().join("logs");
+        paths::create_private_dir(&logs).unwrap();
+        let mut log = LogFile {
+            dir: logs.clone(),
+            open: None,
+        };
+        log.append(line("INFO", "started").as_bytes()).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&logs), 0o700);
+        assert_eq!(mode(&logs.join(FILE_NAME)), 0o600);
     }
 
     #[test]

@@ -9,22 +9,31 @@ use crate::gateway::{ClientOptions, GatewayClient, Network};
 use crate::keychain::{KeyStore, Keys};
 use crate::paths::AppDirs;
 use crate::profiles::{Profile, Profiles};
-use crate::simulator::{Dialect, Simulator};
-
-/// The demo gateway accepts any key; this one is never stored anywhere.
-const DEMO_KEY: &str = "sk-demo";
+use crate::secret::ApiKey;
+use crate::simulator::Simulator;
 
 pub struct AppState {
     pub dirs: AppDirs,
     pub keys: Keys,
     profiles: Mutex<Profiles>,
     demo: tokio::sync::Mutex<Option<Simulator>>,
-    /// Where the demo gateway listens once started, for callers that cannot wait.
-    demo_url: Mutex<Option<String>>,
+    /// Where the demo gateway listens once started and the key it takes, for callers
+    /// that cannot wait.
+    demo_access: Mutex<Option<DemoAccess>>,
+}
+
+/// The running demo gateway's address and its key: a random token made for this run,
+/// kept in memory only (the demo profile's key), so no other program or web page on
+/// this computer can use the gateway.
+#[derive(Clone)]
+struct DemoAccess {
+    base_url: String,
+    key: ApiKey,
 }
 
 impl AppState {
     pub fn open(dirs: AppDirs, keychain: Box<dyn KeyStore>) -> Result<AppState> {
+        dirs.create_private()?;
         let mut profiles = Profiles::open(&dirs)?;
         let keys = Keys::new(keychain);
         move_proxy_passwords(&mut profiles, &keys);
@@ -33,7 +42,7 @@ impl AppState {
             keys,
             profiles: Mutex::new(profiles),
             demo: tokio::sync::Mutex::new(None),
-            demo_url: Mutex::new(None),
+            demo_access: Mutex::new(None),
         })
     }
 
@@ -62,12 +71,12 @@ impl AppState {
     pub fn client_for_id(&self, profile_id: &str) -> Result<GatewayClient> {
         let profile = self.profiles()?.get(profile_id)?.clone();
         if profile.demo {
-            let base = self.lock_demo_url()?.clone().ok_or_else(|| {
+            let demo = self.lock_demo_access()?.clone().ok_or_else(|| {
                 Error::invalid_input("The demo gateway is not running. Choose the demo again.")
             })?;
             return Ok(GatewayClient::new(
-                &base,
-                DEMO_KEY,
+                &demo.base_url,
+                demo.key.expose(),
                 ClientOptions::default(),
             )?);
         }
@@ -100,13 +109,17 @@ impl AppState {
         if let Some(running) = demo.as_ref() {
             return Ok(running.base_url().to_string());
         }
-        let started = Simulator::start(Dialect::OpenAi)
+        let key = demo_token()?;
+        let started = Simulator::start_demo(key.expose())
             .await
             .map_err(|e| Error::io("start the demo gateway", e))?;
-        let base = started.base_url().to_string();
+        let base_url = started.base_url().to_string();
         *demo = Some(started);
-        *self.lock_demo_url()? = Some(base.clone());
-        Ok(base)
+        *self.lock_demo_access()? = Some(DemoAccess {
+            base_url: base_url.clone(),
+            key,
+        });
+        Ok(base_url)
     }
 
     /// Whether a demo profile exists, so the app starts the demo gateway for its jobs.
@@ -116,8 +129,8 @@ impl AppState {
             .unwrap_or(false)
     }
 
-    fn lock_demo_url(&self) -> Result<MutexGuard<'_, Option<String>>> {
-        self.demo_url
+    fn lock_demo_access(&self) -> Result<MutexGuard<'_, Option<DemoAccess>>> {
+        self.demo_access
             .lock()
             .map_err(|_| Error::internal("the demo gateway address was poisoned"))
     }
@@ -141,5 +154,38 @@ fn move_proxy_passwords(profiles: &mut Profiles, keys: &Keys) {
     }
     if let Err(e) = profiles.drop_passwords() {
         crate::logs::warn(format!("The gateway settings could not be rewritten: {e}"));
+    }
+}
+
+/// 244 random bits from the system's generator (two v4 UUIDs), shaped like a key.
+fn demo_token() -> Result<ApiKey> {
+    let (a, b) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    ApiKey::new(&format!("sk-demo-{}{}", a.simple(), b.simple()))
+        .ok_or_else(|| Error::internal("the demo gateway's key could not be made"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gateway::ErrorKind;
+    use crate::keychain::SessionKeys;
+
+    #[tokio::test]
+    async fn the_demo_gateway_answers_only_the_key_made_for_this_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let state =
+            AppState::open(AppDirs::under(dir.path()), Box::new(SessionKeys::default())).unwrap();
+        let demo = state.profiles().unwrap().use_demo().unwrap();
+        let base = state.demo_gateway().await.unwrap();
+        let app = state.client_for(&demo).await.unwrap();
+        app.check_connection()
+            .await
+            .expect("the app's own key works");
+
+        for guess in ["sk-demo", "sk-anything"] {
+            let other = GatewayClient::new(&base, guess, ClientOptions::default()).unwrap();
+            let refused = other.check_connection().await.unwrap_err();
+            assert_eq!(refused.kind, ErrorKind::KeyRejected, "{guess}");
+        }
     }
 }

@@ -452,6 +452,37 @@ async fn an_html_502_on_submit_is_sent_once_and_reported_in_plain_words() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gateways_escape_sequences_never_reach_the_terminal() {
+    let machine = Machine::new();
+    let sim = simulator(Dialect::OpenAi).await;
+    // Retitles the terminal, clears the screen, then overwrites the line with a lie.
+    let hostile = "\x1b]0;Veo Desk\x07\x1b[2J quota exceeded\r\x1b[32mSaved clip.mp4";
+    sim.inject(
+        Route::Submit,
+        Fault::PlainText {
+            status: 400,
+            text: hostile.into(),
+        },
+    );
+    let args = [
+        "submit",
+        "--base-url",
+        sim.base_url(),
+        "--prompt",
+        "A city at night",
+        "--model",
+        "veo3.1",
+    ];
+    let run = machine.run(&args).await.expect(3);
+    let said = run.stderr();
+    assert!(said.contains("quota exceeded"), "{said}");
+    assert!(
+        !said.contains(['\x1b', '\x07', '\r']),
+        "control characters reached the terminal: {said:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_refusals_and_failed_jobs_have_their_own_exit_codes() {
     let machine = Machine::new();
     let sim = simulator(Dialect::OpenAi).await;

@@ -1176,3 +1176,107 @@ async fn absurd_wait_hints_are_capped_and_the_video_still_arrives() {
     c.download(&done, &dest(&dir), |_| {}).await.unwrap();
     assert_eq!(std::fs::read(dest(&dir)).unwrap(), SAMPLE_MP4);
 }
+
+// ---- The simulator as the demo gateway: only its own key, host and sizes ----
+
+/// Sends `head` (a raw HTTP/1.1 request, as any program on this computer could) and
+/// returns the answer's status code.
+async fn raw_status(sim: &Simulator, head: &str) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = sim.base_url().trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    // A server that waits for a body it should have refused must fail the test, not hang it.
+    tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut answer))
+        .await
+        .expect("the simulator answered")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    let status = answer.split(' ').nth(1).unwrap_or_default();
+    status
+        .parse()
+        .unwrap_or_else(|_| panic!("no status in {answer:?}"))
+}
+
+fn port(sim: &Simulator) -> &str {
+    sim.base_url().rsplit(':').next().unwrap()
+}
+
+#[tokio::test]
+async fn the_simulator_refuses_requests_addressed_to_another_host() {
+    let sim = start(Dialect::OpenAi).await;
+    let port = port(&sim);
+    let get = |host: &str| {
+        format!("GET /v1/videos/nothing HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {KEY}\r\nConnection: close\r\n\r\n")
+    };
+    // A web page whose name was made to point at 127.0.0.1 (DNS rebinding).
+    assert_eq!(
+        raw_status(&sim, &get(&format!("rebound.example:{port}"))).await,
+        421
+    );
+    assert_eq!(
+        raw_status(&sim, &get("127.0.0.1")).await,
+        421,
+        "another port"
+    );
+    let no_host = format!("GET /v1/videos/nothing HTTP/1.0\r\nAuthorization: Bearer {KEY}\r\n\r\n");
+    assert_eq!(raw_status(&sim, &no_host).await, 421);
+    assert!(sim.requests().is_empty(), "refused before anything is read");
+
+    for ours in [format!("127.0.0.1:{port}"), format!("localhost:{port}")] {
+        assert_eq!(
+            raw_status(&sim, &get(&ours)).await,
+            404,
+            "{ours}: no such job"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_simulator_refuses_a_body_over_its_limit_with_413() {
+    let sim = start(Dialect::OpenAi).await;
+    let too_big = veo_desk::simulator::MAX_BODY_BYTES + 1;
+    let post = format!(
+        "POST /v1/videos HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nAuthorization: Bearer {KEY}\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: {too_big}\r\nConnection: close\r\n\r\n",
+        port(&sim)
+    );
+    assert_eq!(raw_status(&sim, &post).await, 413);
+    assert_eq!(sim.submit_count(), 0);
+}
+
+#[tokio::test]
+async fn the_demo_gateway_takes_only_its_own_key_and_keeps_no_requests() {
+    let token = "sk-demo-3f9a1c7e5b2d4086";
+    let sim = Simulator::start_demo(token).await.unwrap();
+    sim.set_job_duration(Duration::from_millis(250));
+    for wrong in ["sk-demo", KEY, "sk-demo-3f9a1c7e5b2d408"] {
+        let guess = GatewayClient::new(sim.base_url(), wrong, fast()).unwrap();
+        let refused = guess.submit(&request()).await.unwrap_err();
+        assert_eq!(refused.status, Some(401), "{wrong}");
+    }
+    let anonymous = format!(
+        "GET /v1/videos HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+        port(&sim)
+    );
+    assert_eq!(raw_status(&sim, &anonymous).await, 401);
+
+    let app = GatewayClient::new(sim.base_url(), token, fast()).unwrap();
+    let with_image = SubmitRequest {
+        input_reference: Some(ReferenceImage {
+            bytes: vec![0xab; 2_000_000],
+            file_name: "reference.jpg".into(),
+            mime: "image/jpeg".into(),
+        }),
+        ..request()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let job = app.submit(&with_image).await.unwrap();
+    let done = app.wait_until_done(&job.id, |_| {}).await.unwrap();
+    app.download(&done, &dest(&dir), |_| {}).await.unwrap();
+    assert_eq!(std::fs::read(dest(&dir)).unwrap(), SAMPLE_MP4);
+    assert!(
+        sim.requests().is_empty(),
+        "the demo keeps no request (and no picture) in memory"
+    );
+}

@@ -11,7 +11,7 @@ use common::fast;
 use veo_desk::gateway::{ClientOptions, GatewayClient, ReferenceImage, SubmitRequest, UploadWatch};
 use veo_desk::jobs::{
     save_copy, ClientFor, EventSink, GatewayDeletion, JobRow, JobStatus, JobStore, JobWarning,
-    Jobs, JobsOptions, ListQuery, NewJob, Patience,
+    Jobs, JobsOptions, ListQuery, NewJob, Patience, Removal,
 };
 use veo_desk::simulator::{Dialect, Fault, Outcome, Route, Simulator, SAMPLE_MP4};
 use veo_desk::Error;
@@ -540,7 +540,7 @@ async fn a_finished_job_keeps_its_submit_and_only_its_latest_polls() {
     );
     assert!(polls.windows(2).all(|w| w[0].at <= w[1].at), "oldest first");
 
-    jobs.delete(&row.id, false).await.unwrap();
+    jobs.delete(&row.id, Removal::HistoryOnly).await.unwrap();
     assert!(
         jobs.store().exchanges(&row.id).unwrap().is_empty(),
         "removed with the job"
@@ -974,7 +974,10 @@ async fn removing_a_job_deletes_it_on_gateways_that_can_and_keeps_the_video() {
         let jobs = setup.start();
         let row = jobs.submit(PROFILE, request(), None).await.unwrap();
         let row = wait_status(jobs.store(), &row.id, JobStatus::Downloaded).await;
-        assert_eq!(jobs.delete(&row.id, true).await.unwrap(), expected);
+        assert_eq!(
+            jobs.delete(&row.id, Removal::Everywhere).await.unwrap(),
+            expected
+        );
         assert!(jobs.store().get(&row.id).unwrap().is_none());
         assert_eq!(setup.saved_files().len(), 1, "the user's copy stays");
         let deletes = setup
@@ -985,6 +988,45 @@ async fn removing_a_job_deletes_it_on_gateways_that_can_and_keeps_the_video() {
             .count();
         assert_eq!(deletes, 1, "{dialect:?}");
     }
+}
+
+fn deletes(sim: &Simulator) -> usize {
+    sim.requests()
+        .iter()
+        .filter(|r| r.method == "DELETE")
+        .count()
+}
+
+/// A paid video whose download failed is not destroyed on the gateway by a plain
+/// "remove": only when the user says so in as many words.
+#[tokio::test]
+async fn removing_a_finished_video_that_was_never_saved_keeps_it_on_the_gateway() {
+    let setup = Setup::new(Dialect::OpenAi).await;
+    let jobs = setup.start();
+    let mut unsaved = Vec::new();
+    for _ in 0..3 {
+        setup.sim.inject(Route::Content, Fault::JsonInsteadOfVideo);
+        let row = jobs.submit(PROFILE, request(), None).await.unwrap();
+        let row = wait_for(jobs.store(), &row.id, |r| r.download_error_code.is_some()).await;
+        assert_eq!(row.status, JobStatus::Completed);
+        unsaved.push(row);
+    }
+
+    let everywhere = jobs.delete(&unsaved[0].id, Removal::Everywhere).await;
+    assert_eq!(everywhere.unwrap(), GatewayDeletion::KeptUnsaved);
+    let history_only = jobs.delete(&unsaved[1].id, Removal::HistoryOnly).await;
+    assert_eq!(history_only.unwrap(), GatewayDeletion::NotAsked);
+    assert_eq!(deletes(&setup.sim), 0, "nothing deleted on the gateway");
+    assert!(jobs.store().get(&unsaved[0].id).unwrap().is_none());
+    let client = GatewayClient::new(setup.sim.base_url(), KEY, fast()).unwrap();
+    let kept = client
+        .status(unsaved[0].remote_id.as_deref().unwrap())
+        .await;
+    assert!(kept.is_ok(), "still on the gateway: {kept:?}");
+
+    let discarded = jobs.delete(&unsaved[2].id, Removal::DiscardUnsaved).await;
+    assert_eq!(discarded.unwrap(), GatewayDeletion::Deleted);
+    assert_eq!(deletes(&setup.sim), 1, "deleted once the user chose it");
 }
 
 #[tokio::test]

@@ -35,6 +35,7 @@ export const testConnection = ({ id = null, draft, apiKey }) =>
 export const useDemoGateway = () => call('use_demo_gateway');
 
 export const imageThumbnail = (path) => call('image_thumbnail', { path });
+/** The picture as it will be sent, or null when a newer request replaced this one. */
 export const prepareReference = ({ path, size, fit, focusX, focusY }) =>
   call('prepare_reference', { path, size, fit, focusX, focusY });
 /** Opens the system file dialog (run by Rust); resolves to a path, or null when cancelled. */
@@ -78,7 +79,8 @@ export const checkAgain = (id) => call('check_again', { id });
  * `requestStyle` is where switching the gateway's request style plugs in (null: keep it).
  */
 export const makeAgain = (id, requestStyle = null) => call('make_again', { id, requestStyle });
-export const deleteJob = (id, onGateway) => call('delete_job', { id, onGateway });
+/** `removal`: 'history_only', 'everywhere' (keeps a video not saved here) or 'discard_unsaved'. */
+export const deleteJob = (id, removal) => call('delete_job', { id, removal });
 export const revealJob = (id) => call('reveal_job', { id });
 
 export const enqueueBatch = (request) => call('enqueue_batch', { request });

@@ -16,6 +16,7 @@ import { mountVideoFolder } from './views/video-folder.js';
 import { mountBatch } from './views/batch.js';
 import { mountDiagnostics } from './views/diagnostics.js';
 import { mountDetails } from './views/details.js';
+import { mountRemove } from './views/remove.js';
 import { mark, timeline } from './timeline.js';
 
 mark('modules loaded');
@@ -135,13 +136,19 @@ const cards = mountCards($('#job-list'), {
       said.dataset.tone = 'error';
     }
   },
-  async remove(row) {
-    try {
-      await api.deleteJob(row.id, true);
-      cards.remove(row.id);
-    } catch (error) {
-      cards.update({ ...row, error_message: errorText(error) });
+  remove(row, opener) { removal.open(row, opener); },
+});
+const removal = mountRemove({
+  api,
+  onRemoved(row, said, failed) {
+    if (failed) {
+      cards.update({ ...failed, error_message: said });
+      return;
     }
+    cards.remove(row.id);
+    const status = $('#jobs-status');
+    status.textContent = said;
+    status.dataset.tone = 'info';
   },
 });
 

@@ -11,7 +11,7 @@ use veo_desk::{Error, Result};
 
 use crate::batch_file::{self, BatchRow};
 use crate::exit;
-use crate::report::{describe, problem, warn_mismatches, Output, Progress};
+use crate::report::{describe, problem, say, warn_mismatches, Output, Progress};
 use crate::session::{wait_settled, Session};
 use crate::{GatewayArgs, SubmitArgs};
 
@@ -38,13 +38,13 @@ pub async fn submit(gateway: &GatewayArgs, args: SubmitArgs, out: &Output) -> Re
     } = request::prepare(input, &session.catalog(), &session.thumb_cache())?;
     let jobs = session.jobs(args.out.clone(), 1)?;
     let changes = jobs.subscribe();
-    eprintln!("Sending to {}…", profile.name);
+    say!("Sending to {}…", profile.name);
     let row = jobs.submit(&profile.id, request, reference_thumb).await?;
     if !args.wait || row.is_settled() {
         return Ok(finish_unwaited(&row, out));
     }
     if let Some(remote) = &row.remote_id {
-        eprintln!("Accepted by the gateway as {remote}.");
+        say!("Accepted by the gateway as {remote}.");
     }
     let mut progress = Progress::default();
     let rows = wait_settled(&session.store, changes, &[row.id], &mut progress).await?;
@@ -55,8 +55,8 @@ pub async fn submit(gateway: &GatewayArgs, args: SubmitArgs, out: &Output) -> Re
 fn finish_unwaited(row: &JobRow, out: &Output) -> u8 {
     let code = exit::for_row(row, false);
     match problem(row) {
-        Some((_, message)) => eprintln!("{}: {message}", describe(row)),
-        None => eprintln!(
+        Some((_, message)) => say!("{}: {message}", describe(row)),
+        None => say!(
             "Sent. Follow it with: veo-desk-cli status {}  (it also appears in Veo Desk)",
             row.id
         ),
@@ -68,7 +68,7 @@ fn finish_unwaited(row: &JobRow, out: &Output) -> u8 {
 fn finish_waited(row: &JobRow, out: &Output) -> u8 {
     let code = exit::for_row(row, true);
     if let (Some((_, message)), false) = (problem(row), code == exit::OK) {
-        eprintln!("{}: {message}", describe(row));
+        say!("{}: {message}", describe(row));
     }
     warn_mismatches(row);
     out.job(row, code, row.file_path.as_deref().unwrap_or(""));
@@ -86,17 +86,17 @@ pub async fn status(gateway: &GatewayArgs, id: &str, out: &Output) -> Result<u8>
             Ok::<_, Error>(client.status(remote).await?)
         };
         match live.await {
-            Ok(job) => eprintln!(
+            Ok(job) => say!(
                 "The gateway says \"{}\"{}.",
                 job.raw_status,
                 job.progress
                     .map_or(String::new(), |p| format!(", {}%", p.round()))
             ),
-            Err(e) => eprintln!("The gateway could not be asked: {e}"),
+            Err(e) => say!("The gateway could not be asked: {e}"),
         }
     }
     if let Some((_, message)) = problem(&row) {
-        eprintln!("{message}");
+        say!("{message}");
     }
     warn_mismatches(&row);
     out.line(&row);
@@ -130,7 +130,7 @@ pub async fn download(
         _ => {
             let code = exit::for_row(&row, true);
             let why = problem(&row).map_or("", |(_, message)| message);
-            eprintln!("There is no video to save: {} {why}", describe(&row));
+            say!("There is no video to save: {} {why}", describe(&row));
             out.job(&row, code, "");
             return Ok(code);
         }
@@ -167,7 +167,7 @@ pub fn list(limit: u32, out: &Output) -> Result<u8> {
         ..Default::default()
     })?;
     if page.jobs.is_empty() && !out.json {
-        eprintln!("The history is empty.");
+        say!("The history is empty.");
     }
     for row in &page.jobs {
         out.line(row);
@@ -193,7 +193,7 @@ pub async fn batch(
         .collect::<Result<Vec<_>>>()?;
     let jobs = session.jobs(dir, concurrency)?;
     let changes = jobs.subscribe();
-    eprintln!(
+    say!(
         "Sending {} jobs to {}, {} at a time…",
         requests.len(),
         profile.name,
@@ -219,7 +219,7 @@ pub async fn batch(
         .iter()
         .filter(|r| r.status == JobStatus::Downloaded)
         .count();
-    eprintln!("{saved} of {} videos saved.", done.len());
+    say!("{saved} of {} videos saved.", done.len());
     Ok(code)
 }
 

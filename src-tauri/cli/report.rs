@@ -1,7 +1,10 @@
 //! What the command line prints: results on stdout (plain, or one JSON object per job
-//! with `--json`), progress and messages on stderr in the app's own words.
+//! with `--json`), progress and messages on stderr in the app's own words. Plain text
+//! quotes gateways, so it goes out through [`say!`] and [`show!`], which strip control
+//! characters (JSON escapes them itself).
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::process::ExitCode;
 
 use serde_json::{json, Value};
@@ -9,6 +12,28 @@ use veo_desk::jobs::{JobRow, JobStatus};
 use veo_desk::Error;
 
 use crate::exit;
+
+/// `eprintln!` for text that may quote a gateway.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::report::emit(&mut std::io::stderr(), &format!($($arg)*))
+    };
+}
+
+/// `println!` for plain results that may quote a gateway.
+macro_rules! show {
+    ($($arg:tt)*) => {
+        $crate::report::emit(&mut std::io::stdout(), &format!($($arg)*))
+    };
+}
+
+pub(crate) use say;
+
+/// Writes one line without the control characters a gateway may have slipped in
+/// (escape sequences, `\r`): what the terminal shows is what the gateway wrote.
+pub fn emit(to: &mut impl Write, text: &str) {
+    let _ = writeln!(to, "{}", veo_desk::text::terminal_safe(text));
+}
 
 pub struct Output {
     pub json: bool,
@@ -18,7 +43,7 @@ impl Output {
     /// A problem before any job exists: the app's message on stderr (and as JSON).
     pub fn error(&self, e: &Error) -> ExitCode {
         let code = exit::for_error(e);
-        eprintln!("veo-desk-cli: {e}");
+        say!("veo-desk-cli: {e}");
         if self.json {
             let error = json!({"code": e.code(), "message": e.to_string()});
             println!("{}", json!({ "error": error, "exit_code": code }));
@@ -31,7 +56,7 @@ impl Output {
         if self.json {
             println!("{}", job_json(row, exit_code));
         } else if !plain.is_empty() {
-            println!("{plain}");
+            show!("{plain}");
         }
     }
 
@@ -42,7 +67,7 @@ impl Output {
             return;
         }
         let prompt: String = row.prompt.chars().take(48).collect();
-        println!("{}  {:<34}  {}", row.id, describe(row), prompt);
+        show!("{}  {:<34}  {}", row.id, describe(row), prompt);
     }
 }
 
@@ -141,9 +166,27 @@ impl Progress {
             return;
         }
         match self.labels.get(&row.id) {
-            Some(label) => eprintln!("{label}: {text}"),
-            None => eprintln!("{text}"),
+            Some(label) => say!("{label}: {text}"),
+            None => say!("{text}"),
         }
         self.shown.insert(row.id.clone(), text);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_gateways_escape_sequences_never_reach_the_terminal() {
+        let mut terminal = Vec::new();
+        emit(
+            &mut terminal,
+            "Failed: \x1b]0;Veo Desk\x07\x1b[1A\x1b[2K\rSaved clip.mp4\tfine",
+        );
+        assert_eq!(
+            String::from_utf8(terminal).unwrap(),
+            "Failed: ]0;Veo Desk[1A[2KSaved clip.mp4 fine\n"
+        );
     }
 }

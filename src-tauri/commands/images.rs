@@ -9,7 +9,9 @@ use tauri::{State, WebviewWindow};
 
 use super::{blocking, pick};
 use crate::error::{Error, Result};
-use crate::images::{self, Focus, PrepareOptions, PreparedPreview, Probe, ThumbnailPreview};
+use crate::images::{
+    self, Focus, PrepareOptions, PreparedPreview, Preparer, Probe, ThumbnailPreview, KEEP_DECODED,
+};
 use crate::state::AppState;
 
 /// Format, upright size and file size, from the header only.
@@ -28,15 +30,18 @@ pub async fn image_thumbnail(
     blocking(move || Ok(images::thumbnail(&path, &cache)?.to_preview())).await
 }
 
-/// The exact picture that would be uploaded, with its size and crop frame.
+/// The exact picture that would be uploaded, with its size and crop frame; `None`
+/// when a newer request (the frame moved again) replaced this one.
 #[tauri::command]
 pub async fn prepare_reference(
+    preparer: State<'_, Arc<Preparer>>,
     path: PathBuf,
     size: String,
     fit: Option<String>,
     focus_x: Option<f64>,
     focus_y: Option<f64>,
-) -> Result<PreparedPreview> {
+) -> Result<Option<PreparedPreview>> {
+    let ticket = preparer.ticket();
     let options = PrepareOptions {
         aspect: size.parse()?,
         fit: fit
@@ -46,7 +51,15 @@ pub async fn prepare_reference(
             .unwrap_or_default(),
         focus: Focus::new(focus_x, focus_y),
     };
-    blocking(move || Ok(images::prepare_reference(&path, &options)?.to_preview())).await
+    let worker = Arc::clone(&preparer);
+    let prepared = blocking(move || worker.prepare(ticket, &path, &options)).await;
+    // The decoded picture is worth keeping while the frame moves, not for long after.
+    let preparer = Arc::clone(&preparer);
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(KEEP_DECODED).await;
+        preparer.forget_if_idle(KEEP_DECODED);
+    });
+    Ok(prepared?.map(|p| p.to_preview()))
 }
 
 /// Keeps a pasted (or picked) picture as a file and returns its path for the commands above.
@@ -62,7 +75,7 @@ pub async fn save_pasted_image(
         ));
     };
     let bytes = bytes.clone();
-    let dir = state.dirs.cache.join("pasted");
+    let dir = pasted_dir(&state);
     blocking(move || images::save_pasted(&bytes, &dir)).await
 }
 
@@ -72,6 +85,11 @@ pub async fn save_pasted_image(
 #[tauri::command]
 pub async fn pick_reference_image(window: WebviewWindow) -> Result<Option<PathBuf>> {
     blocking(move || pick::image(&window, "Choose a reference image")).await
+}
+
+/// Pasted pictures, kept as files for the form; trimmed at start.
+pub fn pasted_dir(state: &AppState) -> PathBuf {
+    state.dirs.cache.join("pasted")
 }
 
 /// Thumbnails of reference images, keyed by content (also used by job cards).

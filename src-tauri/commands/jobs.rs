@@ -16,7 +16,7 @@ use crate::gateway::UploadWatch;
 use crate::images::Focus;
 use crate::jobs::estimate::{self, TimeEstimate};
 use crate::jobs::request::{self, ImageChoice, JobInput};
-use crate::jobs::{Cursor, GatewayDeletion, JobRow, JobStatus, Jobs, ListQuery, Page};
+use crate::jobs::{Cursor, GatewayDeletion, JobRow, JobStatus, Jobs, ListQuery, Page, Removal};
 use crate::profiles::Profile;
 use crate::state::AppState;
 
@@ -244,14 +244,15 @@ pub async fn make_again(
     jobs.make_again(&id).await
 }
 
-/// Removes a job from the history; the saved video stays on disk.
+/// Removes a job from the history, and from the gateway as far as `removal` says;
+/// the saved video stays on disk.
 #[tauri::command]
 pub async fn delete_job(
     jobs: State<'_, Jobs>,
     id: String,
-    on_gateway: bool,
+    removal: Removal,
 ) -> Result<GatewayDeletion> {
-    jobs.delete(&id, on_gateway).await
+    jobs.delete(&id, removal).await
 }
 
 /// "Save as": asks where, then copies the saved video there. `None` when cancelled.

@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 
 use super::probe::display_name;
 use crate::error::{Error, Result};
+use crate::paths;
 
 /// Bump when the thumbnail's look changes so old entries are ignored.
 const VERSION: &str = "thumb-v1";
@@ -121,9 +122,9 @@ fn is_entry(path: &Path) -> bool {
 
 /// Writes through a temporary name and renames, so a reader never sees half a file.
 pub(crate) fn store(dir: &Path, key: &str, extension: &str, bytes: &[u8]) -> io::Result<()> {
-    fs::create_dir_all(dir)?;
+    paths::create_private_dir(dir)?;
     let tmp = dir.join(format!(".{key}.{}.tmp", std::process::id()));
-    fs::write(&tmp, bytes)?;
+    paths::write_private(&tmp, bytes)?;
     fs::rename(&tmp, entry(dir, key, extension)).inspect_err(|_| {
         let _ = fs::remove_file(&tmp);
     })

@@ -239,6 +239,8 @@ fn padded_size((sw, sh): (u32, u32), aspect: Aspect) -> (u32, u32) {
 /// Output size with exactly the aspect's ratio. A ratio is scaled to a whole
 /// multiple of itself (so 16:9 stays exactly 16:9) no larger than `room` and
 /// `long_edge`; an exact `WIDTHxHEIGHT` is honoured unless over `long_edge`.
+/// A ratio whose smallest whole form is already too big (`9999:10000`) gets the
+/// nearest shape within the limits instead: never a canvas over `long_edge`.
 fn output_size(aspect: Aspect, room: (u32, u32), long_edge: u32) -> (u32, u32) {
     let (aw, ah) = (aspect.width, aspect.height);
     if aspect.exact && aw.max(ah) <= long_edge {
@@ -246,10 +248,12 @@ fn output_size(aspect: Aspect, room: (u32, u32), long_edge: u32) -> (u32, u32) {
     }
     let g = gcd(aw, ah);
     let (rw, rh) = (aw / g, ah / g);
-    let limit_w = room.0.min(long_edge);
-    let limit_h = room.1.min(long_edge);
-    let k = (limit_w / rw).min(limit_h / rh).max(1);
-    (rw * k, rh * k)
+    let limit_w = room.0.min(long_edge).max(1);
+    let limit_h = room.1.min(long_edge).max(1);
+    match (limit_w / rw).min(limit_h / rh) {
+        0 if rw.max(rh) > long_edge => fit_within((rw, rh), (long_edge, long_edge)),
+        k => (rw * k.max(1), rh * k.max(1)),
+    }
 }
 
 /// `src` scaled to fit inside `bounds` keeping its shape; never enlarged.
@@ -425,6 +429,26 @@ mod tests {
             1920,
         );
         assert_eq!(p.canvas, (1280, 720));
+    }
+
+    #[test]
+    fn an_extreme_custom_ratio_never_makes_a_huge_canvas() {
+        for size in [
+            "9999:10000",
+            "10000:9999",
+            "10000:1",
+            "1:9973",
+            "9999x10000",
+        ] {
+            for fit in [Fit::Crop, Fit::Pad] {
+                let p = plan((4000, 3000), aspect(size), fit, Focus::default(), 1920);
+                let (w, h) = p.canvas;
+                assert!(w.max(h) <= 1920 && w.min(h) >= 1, "{size} {fit:?}: {w}×{h}");
+                let (aw, ah) = (aspect(size).width, aspect(size).height);
+                let off = (f64::from(w) / f64::from(h)) / (f64::from(aw) / f64::from(ah));
+                assert!((off - 1.0).abs() < 0.01 || w.min(h) == 1, "{size}: {w}×{h}");
+            }
+        }
     }
 
     #[test]

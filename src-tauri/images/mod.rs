@@ -14,6 +14,7 @@ pub(crate) mod jpeg_eighth;
 mod orient;
 mod paste;
 mod prepare;
+mod preview;
 mod probe;
 mod render;
 mod resize;
@@ -22,8 +23,9 @@ mod thumbnail;
 pub use cache::{trim as trim_thumbnail_cache, CacheBounds};
 pub use encode::data_url;
 pub use geometry::{Aspect, CropRect, Fit, Focus};
-pub use paste::save_pasted;
+pub use paste::{save_pasted, trim_pasted, PASTED_KEEP, PASTED_MAX_AGE};
 pub use prepare::{prepare_reference, PrepareOptions, PreparedImage, PreparedPreview};
+pub use preview::{Preparer, Ticket, KEEP_DECODED};
 pub use probe::{probe, Format, Probe};
 pub use thumbnail::{render_thumbnail, thumbnail, thumbnail_within, Thumbnail, ThumbnailPreview};
 

@@ -9,8 +9,8 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::encode::{data_url, encode, encode_jpeg, Encoded};
-use super::geometry::{plan, Aspect, CropRect, Fit, Focus};
-use super::probe::{display_name, probe};
+use super::geometry::{plan, Aspect, CropRect, Fit, Focus, Plan};
+use super::probe::{display_name, probe, Probe};
 use super::render::render;
 use super::{MAX_UPLOAD_BYTES, MAX_UPLOAD_LONG_EDGE};
 use crate::error::{Error, Result};
@@ -71,22 +71,34 @@ impl PreparedImage {
 }
 
 pub fn prepare_reference(path: &Path, options: &PrepareOptions) -> Result<PreparedImage> {
+    let (probed, geometry) = plan_for(path, options)?;
+    let pixels = render(path, &probed, &geometry)?;
+    finish(path, &probed, &geometry, &pixels)
+}
+
+/// The file's header and where its pixels go for these options.
+pub(crate) fn plan_for(path: &Path, options: &PrepareOptions) -> Result<(Probe, Plan)> {
     let probed = probe(path)?;
-    let source = (probed.width, probed.height);
     let geometry = plan(
-        source,
+        (probed.width, probed.height),
         options.aspect,
         options.fit,
         options.focus,
         MAX_UPLOAD_LONG_EDGE,
     );
-    let pixels = render(path, &probed, &geometry)?;
+    Ok((probed, geometry))
+}
+
+/// Encodes the rendered picture for upload, within the gateway's limit.
+pub(crate) fn finish(
+    path: &Path,
+    probed: &Probe,
+    geometry: &Plan,
+    pixels: &image::DynamicImage,
+) -> Result<PreparedImage> {
     let (width, height) = (pixels.width(), pixels.height());
-    let encoded = within_upload_limit(
-        encode(&pixels, UPLOAD_QUALITY)?,
-        &pixels,
-        &display_name(path),
-    )?;
+    let encoded =
+        within_upload_limit(encode(pixels, UPLOAD_QUALITY)?, pixels, &display_name(path))?;
     Ok(PreparedImage {
         file_name: format!("reference.{}", encoded.extension),
         bytes: encoded.bytes,
@@ -94,8 +106,8 @@ pub fn prepare_reference(path: &Path, options: &PrepareOptions) -> Result<Prepar
         width,
         height,
         crop: geometry.crop,
-        source_width: source.0,
-        source_height: source.1,
+        source_width: probed.width,
+        source_height: probed.height,
     })
 }
 

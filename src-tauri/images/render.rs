@@ -6,7 +6,7 @@ use std::path::Path;
 
 use image::{DynamicImage, Rgb, RgbImage, Rgba, RgbaImage};
 
-use super::decode::decode;
+use super::decode::{decode, Decoded};
 use super::encode::has_transparency;
 use super::geometry::{Plan, RectF};
 use super::orient::{swaps_axes, to_stored_rect};
@@ -18,14 +18,41 @@ use crate::error::Result;
 const PAD_COLOUR: Rgb<u8> = Rgb([0, 0, 0]);
 
 pub(crate) fn render(path: &Path, probe: &Probe, plan: &Plan) -> Result<DynamicImage> {
+    let decoded = decode(path, probe, needed_scale(probe, plan))?;
+    let small = shrink(&decoded, probe, plan)?;
+    // The full-size decode is the big allocation; free it before anything else is made.
+    drop(decoded);
+    Ok(finish(small, probe, plan))
+}
+
+/// Like [`render`], from a picture decoded earlier with at least [`needed_scale`].
+pub(crate) fn render_decoded(
+    decoded: &Decoded,
+    probe: &Probe,
+    plan: &Plan,
+) -> Result<DynamicImage> {
+    Ok(finish(shrink(decoded, probe, plan)?, probe, plan))
+}
+
+/// Decoded pixels per stored pixel the plan needs: the decode may be that much smaller.
+pub(crate) fn needed_scale(probe: &Probe, plan: &Plan) -> f64 {
     let crop = to_stored_rect(RectF::from(plan.crop), probe.stored, probe.orientation);
-    let out = if swaps_axes(probe.orientation) {
+    let (w, h) = stored_out(probe, plan);
+    (f64::from(w) / crop.w).max(f64::from(h) / crop.h)
+}
+
+/// The placed picture's size in the file's stored orientation.
+fn stored_out(probe: &Probe, plan: &Plan) -> (u32, u32) {
+    if swaps_axes(probe.orientation) {
         (plan.placed.height, plan.placed.width)
     } else {
         (plan.placed.width, plan.placed.height)
-    };
-    let min_scale = (f64::from(out.0) / crop.w).max(f64::from(out.1) / crop.h);
-    let decoded = decode(path, probe, min_scale)?;
+    }
+}
+
+/// The crop, resampled to its place on the canvas, still in stored orientation.
+fn shrink(decoded: &Decoded, probe: &Probe, plan: &Plan) -> Result<DynamicImage> {
+    let crop = to_stored_rect(RectF::from(plan.crop), probe.stored, probe.orientation);
     let (sx, sy) = decoded.scale;
     let region = clamp_to(
         RectF {
@@ -36,15 +63,17 @@ pub(crate) fn render(path: &Path, probe: &Probe, plan: &Plan) -> Result<DynamicI
         },
         &decoded.image,
     );
-    let mut small = resize_region(&decoded.image, region, out)?;
-    // The full-size decode is the big allocation; free it before anything else is made.
-    drop(decoded);
+    resize_region(&decoded.image, region, stored_out(probe, plan))
+}
+
+/// Upright, and on its canvas when padded.
+fn finish(mut small: DynamicImage, probe: &Probe, plan: &Plan) -> DynamicImage {
     small.apply_orientation(probe.orientation);
-    Ok(if plan.is_padded() {
+    if plan.is_padded() {
         pad(small, plan)
     } else {
         small
-    })
+    }
 }
 
 /// Float rounding in the scale factors must not push the region past the edge.

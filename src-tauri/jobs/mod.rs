@@ -9,7 +9,7 @@
 //! let page = jobs.store().list(&ListQuery::default())?;       // newest 50
 //! jobs.retry_download(&row.id)?;
 //! jobs.make_again(&row.id).await?;                        // the same request, a new job
-//! jobs.delete(&row.id, true).await?;
+//! jobs.delete(&row.id, Removal::Everywhere).await?;
 //! ```
 
 mod downloader;
@@ -137,8 +137,26 @@ pub enum GatewayDeletion {
     NotSupported,
     /// Not asked (or the job never reached the gateway).
     NotAsked,
+    /// Kept on the gateway: its video was never saved here, and deleting it there was
+    /// not asked for in so many words ([`Removal::DiscardUnsaved`]).
+    KeptUnsaved,
     /// The gateway refused; the row is removed from the history anyway.
     Failed(String),
+}
+
+/// How far removing a job goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Removal {
+    /// Only from the history: the gateway keeps the job until it expires there.
+    HistoryOnly,
+    /// Also from the gateway, where that loses nothing: a video that is saved here, or
+    /// a job that has none (failed, expired). A video that was paid for but is not
+    /// saved here (finished, still being made) stays on the gateway.
+    Everywhere,
+    /// Also from the gateway although its video was never saved here: the user was
+    /// told so and chose it.
+    DiscardUnsaved,
 }
 
 /// What the submit flow, the poller and the downloader share.
@@ -427,12 +445,15 @@ impl Jobs {
     }
 
     /// Removes the job from the history (the saved video stays), after asking the
-    /// gateway to delete it when `on_gateway` is set.
-    pub async fn delete(&self, id: &str, on_gateway: bool) -> Result<GatewayDeletion> {
+    /// gateway to delete it as far as `removal` allows.
+    pub async fn delete(&self, id: &str, removal: Removal) -> Result<GatewayDeletion> {
         let row = self.ctx.store.require(id)?;
-        let gateway = match (&row.remote_id, on_gateway) {
-            (Some(remote), true) => self.delete_remote(&row.profile_id, remote).await,
-            _ => GatewayDeletion::NotAsked,
+        let gateway = match (&row.remote_id, removal) {
+            (None, _) | (_, Removal::HistoryOnly) => GatewayDeletion::NotAsked,
+            (Some(_), Removal::Everywhere) if would_lose_a_video(&row) => {
+                GatewayDeletion::KeptUnsaved
+            }
+            (Some(remote), _) => self.delete_remote(&row.profile_id, remote).await,
         };
         self.ctx.store.delete(id)?;
         Ok(gateway)
@@ -448,6 +469,27 @@ impl Jobs {
             Err(e) if e.kind == ErrorKind::NotSupported => GatewayDeletion::NotSupported,
             Err(e) => GatewayDeletion::Failed(e.message),
         }
+    }
+}
+
+/// Whether deleting the job on the gateway would destroy a video this computer does
+/// not have: one that finished (or may still finish) but is not saved, or whose saved
+/// file is gone.
+pub fn would_lose_a_video(row: &JobRow) -> bool {
+    match row.status {
+        JobStatus::Downloaded => !row
+            .file_path
+            .as_deref()
+            .is_some_and(|file| std::path::Path::new(file).is_file()),
+        JobStatus::Submitting
+        | JobStatus::Running
+        | JobStatus::Completed
+        | JobStatus::Uncertain => true,
+        JobStatus::Draft
+        | JobStatus::Waiting
+        | JobStatus::Failed
+        | JobStatus::Expired
+        | JobStatus::Cancelled => false,
     }
 }
 
@@ -477,6 +519,6 @@ mod tests {
         )
         .unwrap();
         assert_send(&jobs.submit("p", SubmitRequest::default(), None));
-        assert_send(&jobs.delete("x", true));
+        assert_send(&jobs.delete("x", Removal::Everywhere));
     }
 }

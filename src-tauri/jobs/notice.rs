@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::sync::Mutex;
 
 use super::store::{JobRow, JobStatus};
+use crate::text;
 
 /// The user-facing texts, in one place.
 const VIDEO_READY: &str = "Your video is ready";
@@ -66,9 +67,20 @@ fn body(row: &JobRow) -> String {
         JobStatus::Completed => row.download_error_message.as_deref(),
         _ => None,
     };
-    match detail {
+    let body = match detail {
         Some(detail) => format!("“{prompt}”: {detail}"),
         None => format!("“{prompt}”"),
+    };
+    as_plain_text(&body)
+}
+
+/// The freedesktop notification servers (GNOME, KDE) read the body as markup, so a
+/// gateway's `<a href>` would become a link there; macOS and Windows show plain text.
+fn as_plain_text(body: &str) -> String {
+    if cfg!(all(unix, not(target_os = "macos"))) {
+        text::notification_safe(body)
+    } else {
+        text::terminal_safe(body)
     }
 }
 
@@ -132,6 +144,19 @@ mod tests {
             ..unsaved
         };
         assert_eq!(n.consider(&saved, || false).unwrap().title, VIDEO_READY);
+    }
+
+    #[cfg(all(unix, not(target_os = "macos")))]
+    #[test]
+    fn a_gateways_markup_shows_as_text_in_the_notification() {
+        let mut failed = row(JobStatus::Failed);
+        failed.prompt = "Fish & <i>chips</i>".into();
+        failed.error_message = Some("<a href=\"https://evil.example\">Top up here</a>".into());
+        let notice = Notifier::default().consider(&failed, || false).unwrap();
+        assert_eq!(
+            notice.body,
+            "“Fish &amp; &lt;i&gt;chips&lt;/i&gt;”: &lt;a href=\"https://evil.example\"&gt;Top up here&lt;/a&gt;"
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::gateway::exchange::Exchange;
 use crate::media::{self, Mismatch, VideoFacts};
-use crate::paths::AppDirs;
+use crate::paths::{self, AppDirs};
 
 pub const FILE_NAME: &str = "history.sqlite3";
 
@@ -272,6 +272,28 @@ const COLUMNS: &str = "id, profile_id, remote_id, prompt, model, seconds, size, 
 const UNFINISHED: &str =
     "status = 'running' OR (status = 'completed' AND download_error_code IS NULL)";
 
+/// The history holds every prompt: only this user may read it. SQLite creates files
+/// 0644 but gives its `-wal` and `-shm` files the database file's mode, so the file
+/// is made (or tightened) 0600 before SQLite opens it.
+fn keep_history_private(path: &Path) -> Result<()> {
+    let action = |e| Error::io(format!("open {}", path.display()), e);
+    paths::private_file_options()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(action)?;
+    for suffix in ["", "-wal", "-shm"] {
+        let mut file = path.as_os_str().to_owned();
+        file.push(suffix);
+        match paths::keep_private(Path::new(&file), 0o600) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(action(e)),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 impl JobStore {
     /// `history.sqlite3` in the app's data folder.
     pub fn open(dirs: &AppDirs) -> Result<JobStore> {
@@ -280,9 +302,10 @@ impl JobStore {
 
     pub fn open_at(path: &Path) -> Result<JobStore> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
+            paths::create_private_dir(dir)
                 .map_err(|e| Error::io(format!("create {}", dir.display()), e))?;
         }
+        keep_history_private(path)?;
         let mut conn = Connection::open(path).map_err(db)?;
         // Another process (the app and its command-line companion) may be writing.
         conn.busy_timeout(Duration::from_secs(5)).map_err(db)?;

@@ -2,7 +2,12 @@
 //!
 //! Tests start it in-process; the app can embed it as a built-in demo gateway. It speaks
 //! one [`Dialect`] per instance, moves jobs along on a fast clock, serves a real MP4,
-//! injects [`Fault`]s on request and records every request it receives.
+//! injects [`Fault`]s on request and, for tests, records every request it receives.
+//!
+//! Every instance answers only requests addressed to its own `127.0.0.1:PORT` (or
+//! `localhost:PORT`), so a web page cannot reach it through DNS rebinding, and refuses
+//! bodies over [`MAX_BODY_BYTES`]. The demo gateway ([`Simulator::start_demo`]) also
+//! takes only its own key and keeps no requests.
 
 mod body;
 mod clips;
@@ -28,6 +33,9 @@ pub use clips::{clip, Shape};
 /// The video a completed 8 s 16:9 job produces (320x180, H.264, a silent AAC track).
 /// Other shapes and lengths get their own clip: see [`clip`].
 pub const SAMPLE_MP4: &[u8] = include_bytes!("../../assets/clips/landscape-8s.mp4");
+
+/// Request bodies above this are refused with 413: a reference image is at most 20 MB.
+pub const MAX_BODY_BYTES: u64 = 25 * 1024 * 1024;
 
 /// The endpoints a fault can be attached to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -121,6 +129,13 @@ impl RecordedRequest {
 pub(crate) struct State {
     dialect: Dialect,
     base_url: String,
+    /// The `Host` values this instance answers: `127.0.0.1:PORT` and `localhost:PORT`.
+    hosts: [String; 2],
+    /// The one key accepted; `None` takes any non-empty key (tests).
+    key: Option<String>,
+    /// Whether requests are kept for [`Simulator::requests`] (tests only: they hold
+    /// every upload in memory).
+    record: bool,
     job_duration: Duration,
     poll_after: Option<Duration>,
     range_support: bool,
@@ -144,10 +159,35 @@ pub struct Simulator {
     task: JoinHandle<()>,
 }
 
+/// Who may use an instance and what it keeps.
+struct Guard {
+    key: Option<String>,
+    record: bool,
+}
+
+impl Guard {
+    /// Tests: any key, every request kept for inspection.
+    const TESTS: Guard = Guard {
+        key: None,
+        record: true,
+    };
+}
+
 impl Simulator {
     /// Binds a free port on 127.0.0.1 and starts serving on the current tokio runtime.
+    /// For tests: takes any key and records every request.
     pub async fn start(dialect: Dialect) -> std::io::Result<Simulator> {
-        Self::start_with(dialect, None).await
+        Self::start_with(dialect, None, Guard::TESTS).await
+    }
+
+    /// The built-in demo gateway: answers only `key` (a fresh random token each run)
+    /// and keeps no requests, so it holds no uploads in memory.
+    pub async fn start_demo(key: &str) -> std::io::Result<Simulator> {
+        let guard = Guard {
+            key: Some(key.to_string()),
+            record: false,
+        };
+        Self::start_with(Dialect::OpenAi, None, guard).await
     }
 
     /// The same over https with `tls` (a certificate valid for 127.0.0.1), like a
@@ -156,16 +196,20 @@ impl Simulator {
         dialect: Dialect,
         tls: Arc<rustls::ServerConfig>,
     ) -> std::io::Result<Simulator> {
-        Self::start_with(dialect, Some(tokio_rustls::TlsAcceptor::from(tls))).await
+        let tls = Some(tokio_rustls::TlsAcceptor::from(tls));
+        Self::start_with(dialect, tls, Guard::TESTS).await
     }
 
     async fn start_with(
         dialect: Dialect,
         tls: Option<tokio_rustls::TlsAcceptor>,
+        guard: Guard,
     ) -> std::io::Result<Simulator> {
         let listener = small_window_listener()?;
         let scheme = if tls.is_some() { "https" } else { "http" };
-        let base_url = format!("{scheme}://{}", listener.local_addr()?);
+        let address = listener.local_addr()?;
+        let base_url = format!("{scheme}://{address}");
+        let hosts = [address.to_string(), format!("localhost:{}", address.port())];
         let disabled = match dialect {
             Dialect::OpenAi => HashSet::new(),
             Dialect::NewApi => HashSet::from([Endpoint::List, Endpoint::Delete, Endpoint::Remix]),
@@ -179,6 +223,9 @@ impl Simulator {
         let state = Arc::new(Mutex::new(State {
             dialect,
             base_url: base_url.clone(),
+            hosts,
+            key: guard.key,
+            record: guard.record,
             job_duration: Duration::from_secs(8),
             poll_after: None,
             range_support: true,
@@ -256,6 +303,7 @@ impl Simulator {
         self.lock().outcomes.push_back(outcome);
     }
 
+    /// Every request received so far (none for the demo gateway, which keeps none).
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.lock().requests.clone()
     }
@@ -305,24 +353,33 @@ pub(crate) fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
 /// segments and a fixed receive window. Loopback's 64 KiB segments make the sender's
 /// self-tuned buffer swallow megabytes at once, and an upload's progress (and
 /// whether it can still be stopped) would say nothing of what the gateway has read.
+/// Both are tuning only: a system that refuses them still gets a working gateway.
 fn small_window_listener() -> std::io::Result<TcpListener> {
-    use std::os::fd::AsRawFd;
     let socket = tokio::net::TcpSocket::new_v4()?;
-    socket.set_recv_buffer_size(64 * 1024)?;
+    let _ = socket.set_recv_buffer_size(64 * 1024);
+    ethernet_sized_segments(&socket);
+    socket.bind((std::net::Ipv4Addr::LOCALHOST, 0).into())?;
+    socket.listen(128)
+}
+
+/// `TCP_MAXSEG` before `listen` is Linux's; macOS answers EINVAL and Windows has no
+/// such option, so elsewhere loopback keeps its own segment size.
+#[cfg(target_os = "linux")]
+fn ethernet_sized_segments(socket: &tokio::net::TcpSocket) {
+    use std::os::fd::AsRawFd;
     let mss: libc::c_int = 1400;
-    // SAFETY: a valid socket, and an int option passed with its exact size.
-    let set = unsafe {
+    // SAFETY: a valid socket, and an int option passed with its exact size. A refusal
+    // is ignored: the option only makes uploads look like a network's.
+    unsafe {
         libc::setsockopt(
             socket.as_raw_fd(),
             libc::IPPROTO_TCP,
             libc::TCP_MAXSEG,
             (&mss as *const libc::c_int).cast(),
             std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-        )
-    };
-    if set != 0 {
-        return Err(std::io::Error::last_os_error());
+        );
     }
-    socket.bind((std::net::Ipv4Addr::LOCALHOST, 0).into())?;
-    socket.listen(128)
 }
+
+#[cfg(not(target_os = "linux"))]
+fn ethernet_sized_segments(_socket: &tokio::net::TcpSocket) {}

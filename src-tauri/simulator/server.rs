@@ -7,7 +7,7 @@ use std::time::Instant;
 use bytes::Bytes;
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
-use hyper::header::{HeaderValue, CONTENT_TYPE};
+use hyper::header::{HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HOST};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
@@ -20,7 +20,9 @@ use tokio_rustls::TlsAcceptor;
 use super::body::SimBody;
 use super::clips::{clip, Shape};
 use super::jobs::{unix_now, Job, Outcome, Phase};
-use super::{lock, multipart, Endpoint, Fault, RecordedRequest, Route, State};
+use super::{
+    lock, multipart, Endpoint, Fault, RecordedRequest, Route, State, MAX_BODY_BYTES, SAMPLE_MP4,
+};
 
 type Reply = Response<SimBody>;
 
@@ -111,14 +113,21 @@ fn target(method: &Method, path: &str) -> Target {
 
 async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Reply, Infallible> {
     let (parts, body) = req.into_parts();
-    let rate = lock(&state).upload_rate;
-    // A body that broke off is no request: a real gateway never sees it whole.
-    let Some(body) = read_body(body, rate).await else {
-        let dialect = lock(&state).dialect;
-        let said = dialect.error("incomplete_body", "The request body ended early.");
-        return Ok(json_reply(400, said));
-    };
     let target = target(&parts.method, parts.uri.path());
+    if let Some(refusal) = refuse_unread(&lock(&state), &parts, &target) {
+        return Ok(refusal);
+    }
+    let rate = lock(&state).upload_rate;
+    let body = match read_body(body, rate, MAX_BODY_BYTES).await {
+        ReadBody::Whole(body) => body,
+        // A body that broke off is no request: a real gateway never sees it whole.
+        ReadBody::BrokeOff => {
+            let dialect = lock(&state).dialect;
+            let said = dialect.error("incomplete_body", "The request body ended early.");
+            return Ok(json_reply(400, said));
+        }
+        ReadBody::TooLarge => return Ok(too_large(&lock(&state))),
+    };
     let range = parts
         .headers
         .get("range")
@@ -126,7 +135,9 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Repl
         .map(str::to_string);
     let fault = {
         let mut st = lock(&state);
-        record(&mut st, &parts, &body);
+        if st.record {
+            record(&mut st, &parts, &body);
+        }
         target.route().and_then(|route| take_fault(&mut st, route))
     };
     let fault = match fault {
@@ -200,22 +211,91 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Repl
     Ok(reply)
 }
 
-/// The whole request body; with a `rate` (bytes per second), a piece at a time with
-/// a pause after each, like a slow uplink.
-/// The whole body, read at `rate` bytes a second when set; `None` when it broke off.
-async fn read_body(mut body: Incoming, rate: Option<u64>) -> Option<Bytes> {
-    let Some(rate) = rate else {
-        return body.collect().await.ok().map(|c| c.to_bytes());
-    };
+/// Requests turned away before their body is read: addressed to another host (a web
+/// page reaching 127.0.0.1 through DNS rebinding), announcing a body over the cap, or
+/// carrying the wrong key where one key is required.
+fn refuse_unread(
+    st: &State,
+    parts: &hyper::http::request::Parts,
+    target: &Target,
+) -> Option<Reply> {
+    let host = parts.headers.get(HOST).and_then(|v| v.to_str().ok());
+    if !host.is_some_and(|h| st.hosts.iter().any(|ours| h.eq_ignore_ascii_case(ours))) {
+        let said = format!("This gateway only answers requests to {}.", st.hosts[0]);
+        return Some(json_reply(
+            421,
+            st.dialect.error("misdirected_request", &said),
+        ));
+    }
+    let announced = parts
+        .headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if announced.is_some_and(|len| len > MAX_BODY_BYTES) {
+        return Some(too_large(st));
+    }
+    let expected = st.key.as_deref()?;
+    let given = parts
+        .headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let open_route = matches!(target, Target::File(_) | Target::Unknown);
+    if open_route || given.is_some_and(|k| same_secret(k.trim(), expected)) {
+        return None;
+    }
+    Some(json_reply(
+        401,
+        st.dialect
+            .error("invalid_api_key", "Incorrect API key provided."),
+    ))
+}
+
+/// Compares without stopping at the first difference, so timing tells nothing.
+fn same_secret(given: &str, expected: &str) -> bool {
+    let (a, b) = (given.as_bytes(), expected.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn too_large(st: &State) -> Reply {
+    let said = format!(
+        "The request is larger than {} MB.",
+        MAX_BODY_BYTES / (1024 * 1024)
+    );
+    json_reply(413, st.dialect.error("request_too_large", &said))
+}
+
+enum ReadBody {
+    Whole(Bytes),
+    BrokeOff,
+    TooLarge,
+}
+
+/// The whole body, read at `rate` bytes a second when set (a slow uplink), and never
+/// more than `cap` bytes of it.
+async fn read_body<B>(mut body: B, rate: Option<u64>, cap: u64) -> ReadBody
+where
+    B: hyper::body::Body<Data = Bytes> + Unpin,
+{
     let mut all = Vec::new();
     while let Some(frame) = body.frame().await {
-        if let Ok(data) = frame.ok()?.into_data() {
-            all.extend_from_slice(&data);
+        let Ok(frame) = frame else {
+            return ReadBody::BrokeOff;
+        };
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        if (all.len() + data.len()) as u64 > cap {
+            return ReadBody::TooLarge;
+        }
+        all.extend_from_slice(&data);
+        if let Some(rate) = rate {
             let secs = data.len() as f64 / rate as f64;
             tokio::time::sleep(std::time::Duration::from_secs_f64(secs)).await;
         }
     }
-    Some(Bytes::from(all))
+    ReadBody::Whole(Bytes::from(all))
 }
 
 /// The answer's headers and first `keep` bytes, then a broken connection.
@@ -615,6 +695,26 @@ mod tests {
         assert!(matches!(
             target(&Method::PUT, "/v1/videos"),
             Target::Unknown
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_body_is_read_up_to_the_cap_whether_announced_or_streamed() {
+        use http_body_util::{Full, StreamBody};
+        let whole = |len: usize| Full::new(Bytes::from(vec![7u8; len]));
+        assert!(
+            matches!(read_body(whole(100), None, 100).await, ReadBody::Whole(b) if b.len() == 100)
+        );
+        assert!(matches!(
+            read_body(whole(101), None, 100).await,
+            ReadBody::TooLarge
+        ));
+        let chunks = (0..5)
+            .map(|_| Ok::<_, std::io::Error>(hyper::body::Frame::data(Bytes::from(vec![1u8; 30]))));
+        let streamed = StreamBody::new(futures_util::stream::iter(chunks));
+        assert!(matches!(
+            read_body(streamed, None, 100).await,
+            ReadBody::TooLarge
         ));
     }
 

@@ -1,5 +1,6 @@
 use std::time::Duration;
 
+use fantoccini::key::Key;
 use fantoccini::Locator;
 use veo_desk::simulator::{clip, Dialect, Fault, Route, Shape, Simulator};
 
@@ -458,6 +459,74 @@ async fn stopping_an_upload_midway_sends_nothing_and_keeps_the_prompt() {
         0,
         "the gateway never got a whole request"
     );
+    app.close().await;
+}
+
+/// The id of the focused element.
+async fn focused(app: &App) -> String {
+    let id = app
+        .script("return document.activeElement?.id ?? ''", vec![])
+        .await;
+    id.as_str().unwrap_or_default().to_string()
+}
+
+async fn press(app: &App, key: Key) {
+    let target = app
+        .client()
+        .active_element()
+        .await
+        .expect("a focused element");
+    target.send_keys(&key).await.expect("press a key");
+}
+
+#[tokio::test]
+async fn removing_a_video_that_was_never_saved_asks_first_and_keeps_it_on_the_gateway() {
+    // The OpenAI dialect can delete jobs: nothing but the user's choice stops it.
+    let sim = Simulator::start(Dialect::OpenAi).await.unwrap();
+    sim.set_job_duration(Duration::from_secs(1));
+    sim.inject(Route::Content, Fault::JsonInsteadOfVideo);
+    let app = App::start("remove-unsaved").await;
+    app.connect_gateway(sim.base_url(), "sk-e2e-remove-1928")
+        .await;
+    app.type_into("Prompt", "A kite over the dunes").await;
+    app.choose("4 s").await;
+    app.click("Generate").await;
+    app.wait_for_text("Retry download").await;
+
+    app.click("Remove").await;
+    app.wait_for_visible("#remove-job").await;
+    app.wait_for_text("This video was never saved on this computer")
+        .await;
+    assert_eq!(
+        focused(&app).await,
+        "remove-history-only",
+        "the safe choice has the focus"
+    );
+    app.screenshot("asked").await;
+
+    // Escape changes nothing: the card stays, the keyboard is back on its button.
+    press(&app, Key::Escape).await;
+    assert!(
+        app.poll_script("return !document.querySelector('#remove-job').open")
+            .await,
+        "Escape closes the question"
+    );
+    assert_eq!(card_count(&app).await, 1);
+
+    // Enter on the focused choice: gone from the history, kept on the gateway.
+    app.click("Remove").await;
+    app.wait_for_visible("#remove-job").await;
+    press(&app, Key::Enter).await;
+    app.wait_for_text("The video stays on the gateway").await;
+    wait_for_cards(&app, 0).await;
+    app.screenshot("removed").await;
+    assert!(
+        sim.requests().iter().all(|r| r.method != "DELETE"),
+        "nothing was deleted on the gateway"
+    );
+    let gateway = GatewayClient::new(sim.base_url(), "sk-e2e-remove-1928", Default::default());
+    let kept = gateway.unwrap().list().await.unwrap();
+    assert_eq!(kept.len(), 1, "the paid video is still there to fetch");
     app.close().await;
 }
 

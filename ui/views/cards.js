@@ -162,7 +162,7 @@ function cardActions(row, actions) {
   if (row.status !== 'waiting') buttons.push(button(t('card.details'), () => actions.details(row)));
   buttons.push(button(t('card.copyPrompt'), () => actions.copyPrompt(row)));
   buttons.push(button(t('card.runAgain'), () => actions.runAgain(row)));
-  buttons.push(button(t('card.remove'), () => actions.remove(row)));
+  buttons.push(button(t('card.remove'), (event) => actions.remove(row, event.currentTarget)));
   return buttons;
 }
 

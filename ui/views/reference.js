@@ -30,21 +30,35 @@ export function mountReference({ api, currentSize }) {
     }
   }
 
-  // Only the latest request may draw: quick key presses overtake each other.
+  // Only the latest request may draw: quick key presses overtake each other (Rust
+  // answers null to a request a newer one replaced). True when this one drew.
   let latest = 0;
+  let settling = null;
   async function prepare() {
-    if (!chosen) return;
+    if (!chosen) return false;
+    clearTimeout(settling);
     const { path, fit, focusX, focusY } = chosen;
     const mine = ++latest;
     try {
       const prepared = await api.prepareReference({ path, size: currentSize(), fit, focusX, focusY });
-      if (mine !== latest || !chosen) return;
+      if (mine !== latest || !chosen || !prepared) return false;
       chosen.prepared = prepared;
       render();
       say('');
+      return true;
     } catch (error) {
-      say(errorText(error), 'error');
+      if (mine === latest) say(errorText(error), 'error');
+      return false;
     }
+  }
+
+  // A held arrow key repeats about 30 times a second: the frame follows each press
+  // at once, and the picture is prepared again only once the keys rest.
+  function prepareWhenSettled(then) {
+    clearTimeout(settling);
+    settling = setTimeout(async () => {
+      if (await prepare()) then();
+    }, SETTLE_MS);
   }
 
   function render() {
@@ -55,17 +69,22 @@ export function mountReference({ api, currentSize }) {
     const p = chosen.prepared;
     $('#crop-hint').hidden = chosen.fit !== 'crop';
     $('#crop-position').hidden = chosen.fit !== 'crop';
-    const frame = $('#crop-frame');
-    frame.style.left = `${(100 * p.crop.x) / p.source_width}%`;
-    frame.style.top = `${(100 * p.crop.y) / p.source_height}%`;
-    frame.style.width = `${(100 * p.crop.width) / p.source_width}%`;
-    frame.style.height = `${(100 * p.crop.height) / p.source_height}%`;
+    placeFrame(p, p.crop);
     const kb = Math.max(1, Math.round(p.byte_len / 1024));
     $('#reference-info').textContent =
       t('reference.info', { width: p.width, height: p.height, format: p.mime === 'image/png' ? 'PNG' : 'JPEG', kb });
   }
 
+  function placeFrame(p, crop) {
+    const frame = $('#crop-frame');
+    frame.style.left = `${(100 * crop.x) / p.source_width}%`;
+    frame.style.top = `${(100 * crop.y) / p.source_height}%`;
+    frame.style.width = `${(100 * crop.width) / p.source_width}%`;
+    frame.style.height = `${(100 * crop.height) / p.source_height}%`;
+  }
+
   function clear() {
+    clearTimeout(settling);
     chosen = null;
     $('#crop-position').textContent = '';
     render();
@@ -120,23 +139,22 @@ export function mountReference({ api, currentSize }) {
     prepare();
   });
   // Arrow keys move the frame by 5% of the picture (Shift: 20%) and say where it is.
-  let announcing = 0;
-  $('#reference-frame').addEventListener('keydown', async (event) => {
+  $('#reference-frame').addEventListener('keydown', (event) => {
     const step = ARROWS[event.key];
     if (!step || !chosen?.prepared || chosen.fit !== 'crop') return;
     event.preventDefault();
     const position = $('#crop-position');
-    const mine = ++announcing;
     const moved = nudge(chosen, step, event.shiftKey ? 0.2 : 0.05);
     if (!moved) {
       position.textContent = t(`reference.edge.${step.edge}`);
       return;
     }
     [chosen.focusX, chosen.focusY] = moved;
-    await prepare();
-    if (mine !== announcing || !chosen?.prepared) return;
-    const [x, y] = frameCentre(chosen.prepared);
-    position.textContent = t(`reference.moved.${step.name}`, { x, y });
+    placeFrame(chosen.prepared, cropAt(chosen));
+    prepareWhenSettled(() => {
+      const [x, y] = frameCentre(chosen.prepared);
+      position.textContent = t(`reference.moved.${step.name}`, { x, y });
+    });
   });
   $('#reference-fit').addEventListener('change', (event) => {
     if (!chosen) return;
@@ -153,6 +171,9 @@ export function mountReference({ api, currentSize }) {
     use,
   };
 }
+
+/** How long the arrow keys rest before the picture is prepared again. */
+const SETTLE_MS = 150;
 
 const ARROWS = {
   ArrowLeft: { dx: -1, dy: 0, name: 'left', edge: 'left' },
@@ -188,6 +209,11 @@ function nudge({ prepared: p, focusX, focusY }, { dx, dy }, amount) {
   const [nx, ny] = [within(x + dx * amount, halfW), within(y + dy * amount, halfH)];
   if (Math.abs(nx - x) < 1e-6 && Math.abs(ny - y) < 1e-6) return null;
   return [focusOf(nx, halfW), focusOf(ny, halfH)];
+}
+
+/** Where Rust will put the frame for the requested focus: it slides along the free room. */
+function cropAt({ prepared: { crop, source_width: w, source_height: h }, focusX, focusY }) {
+  return { ...crop, x: Math.round((w - crop.width) * focusX), y: Math.round((h - crop.height) * focusY) };
 }
 
 function frameCentre({ crop, source_width: w, source_height: h }) {
