@@ -5,7 +5,7 @@ use tauri::State;
 
 use super::blocking;
 use crate::error::{Error, Result};
-use crate::gateway::{ClientOptions, GatewayClient};
+use crate::gateway::{ClientOptions, GatewayClient, RequestStyle};
 use crate::keychain::{KeyStatus, KeychainProblem};
 use crate::profiles::{Profile, ProfileDraft};
 use crate::secret::ApiKey;
@@ -25,6 +25,18 @@ pub struct ProfileView {
     key: KeyStatus,
     proxy: Option<String>,
     ca_file: Option<String>,
+    request_style: RequestStyle,
+    /// What the automatic choice uses now, in plain words; `None` until the gateway
+    /// has answered a video request.
+    detected_style: Option<DetectedView>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DetectedView {
+    pixels: bool,
+    metadata: bool,
+    by: String,
 }
 
 fn view(state: &AppState, profile: &Profile, active_id: Option<&str>) -> ProfileView {
@@ -39,6 +51,12 @@ fn view(state: &AppState, profile: &Profile, active_id: Option<&str>) -> Profile
         // The password never goes back to the window.
         proxy: profile.network.proxy_for_display(),
         ca_file: profile.network.ca_file.clone(),
+        request_style: profile.request_style,
+        detected_style: profile.detected_style.as_ref().map(|d| DetectedView {
+            pixels: d.pixels,
+            metadata: d.metadata,
+            by: d.by.clone(),
+        }),
         key: if profile.demo {
             KeyStatus::default()
         } else {

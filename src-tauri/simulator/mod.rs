@@ -6,6 +6,7 @@
 
 mod body;
 mod dialect;
+mod gemini;
 mod jobs;
 pub mod multipart;
 mod server;
@@ -19,6 +20,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use dialect::Dialect;
+pub use gemini::VeoRequest;
 pub use jobs::Outcome;
 pub use multipart::FilePart;
 
@@ -120,6 +122,11 @@ pub(crate) struct State {
     outcomes: VecDeque<Outcome>,
     jobs: Vec<jobs::Job>,
     requests: Vec<RecordedRequest>,
+    /// What Veo was asked: by the Gemini personality directly, or what a new-api-like
+    /// gateway would have asked it.
+    veo_requests: Vec<VeoRequest>,
+    /// Speaks Google's Gemini API instead of a gateway's.
+    gemini: bool,
     seq: u64,
 }
 
@@ -134,7 +141,13 @@ pub struct Simulator {
 impl Simulator {
     /// Binds a free port on 127.0.0.1 and starts serving on the current tokio runtime.
     pub async fn start(dialect: Dialect) -> std::io::Result<Simulator> {
-        Self::start_with(dialect, None).await
+        Self::start_with(dialect, None, false).await
+    }
+
+    /// A local stand-in for Google's Gemini API (Veo's `predictLongRunning`, its
+    /// operations and files), for a real gateway such as LiteLLM to call.
+    pub async fn start_gemini() -> std::io::Result<Simulator> {
+        Self::start_with(Dialect::OpenAi, None, true).await
     }
 
     /// The same over https with `tls` (a certificate valid for 127.0.0.1), like a
@@ -143,12 +156,13 @@ impl Simulator {
         dialect: Dialect,
         tls: Arc<rustls::ServerConfig>,
     ) -> std::io::Result<Simulator> {
-        Self::start_with(dialect, Some(tokio_rustls::TlsAcceptor::from(tls))).await
+        Self::start_with(dialect, Some(tokio_rustls::TlsAcceptor::from(tls)), false).await
     }
 
     async fn start_with(
         dialect: Dialect,
         tls: Option<tokio_rustls::TlsAcceptor>,
+        gemini: bool,
     ) -> std::io::Result<Simulator> {
         let listener = small_window_listener()?;
         let scheme = if tls.is_some() { "https" } else { "http" };
@@ -175,6 +189,8 @@ impl Simulator {
             outcomes: VecDeque::new(),
             jobs: Vec::new(),
             requests: Vec::new(),
+            veo_requests: Vec::new(),
+            gemini,
             seq: 0,
         }));
         let (shutdown, stopped) = oneshot::channel();
@@ -233,6 +249,11 @@ impl Simulator {
 
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.lock().requests.clone()
+    }
+
+    /// What Veo was asked, oldest first.
+    pub fn veo_requests(&self) -> Vec<VeoRequest> {
+        self.lock().veo_requests.clone()
     }
 
     /// Requests with this method whose path is `path` exactly.

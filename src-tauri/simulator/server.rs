@@ -109,13 +109,25 @@ fn target(method: &Method, path: &str) -> Target {
 }
 
 async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Reply, Infallible> {
+    let mut reply = answer(&state, req).await;
+    if lock(&state).dialect == super::Dialect::NewApi {
+        // new-api names itself on every answer, faults included.
+        let h = reply.headers_mut();
+        h.insert("x-new-api-version", HeaderValue::from_static("v0.9.0"));
+        let id = format!("2026{:016}", fastrand::u64(..) % 10u64.pow(16));
+        h.insert("x-oneapi-request-id", header(&id));
+    }
+    Ok(reply)
+}
+
+async fn answer(state: &Arc<Mutex<State>>, req: Request<Incoming>) -> Reply {
     let (parts, body) = req.into_parts();
-    let rate = lock(&state).upload_rate;
+    let rate = lock(state).upload_rate;
     // A body that broke off is no request: a real gateway never sees it whole.
     let Some(body) = read_body(body, rate).await else {
-        let dialect = lock(&state).dialect;
+        let dialect = lock(state).dialect;
         let said = dialect.error("incomplete_body", "The request body ended early.");
-        return Ok(json_reply(400, said));
+        return json_reply(400, said);
     };
     let target = target(&parts.method, parts.uri.path());
     let range = parts
@@ -124,7 +136,7 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Repl
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     let fault = {
-        let mut st = lock(&state);
+        let mut st = lock(state);
         record(&mut st, &parts, &body);
         target.route().and_then(|route| take_fault(&mut st, route))
     };
@@ -135,12 +147,15 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Repl
         }
         other => other,
     };
-    let mut st = lock(&state);
+    let mut st = lock(state);
     if let Some(reply) = fault
         .as_ref()
         .and_then(|f| fault_reply(&st, f, &parts.headers))
     {
-        return Ok(reply);
+        return reply;
+    }
+    if st.gemini {
+        return gemini_reply(&mut st, &parts, &body, range, fault);
     }
     let authorized = parts
         .headers
@@ -151,11 +166,11 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Repl
                 .is_some_and(|k| !k.trim().is_empty())
         });
     if !authorized && !matches!(target, Target::File(_) | Target::Unknown) {
-        return Ok(json_reply(
+        return json_reply(
             401,
             st.dialect
                 .error("invalid_api_key", "未提供令牌 (no token provided)"),
-        ));
+        );
     }
     let content_type = parts
         .headers
@@ -180,10 +195,27 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Repl
         Target::File(id) => file(&st, &id, range, fault),
         _ => text_reply(404, "404 page not found"),
     };
-    Ok(match cut {
+    match cut {
         Some(keep) => cut_reply(reply, keep),
         None => reply,
-    })
+    }
+}
+
+fn gemini_reply(
+    st: &mut State,
+    parts: &hyper::http::request::Parts,
+    body: &[u8],
+    range: Option<String>,
+    fault: Option<Fault>,
+) -> Reply {
+    let key = parts
+        .headers
+        .get("x-goog-api-key")
+        .and_then(|v| v.to_str().ok());
+    match super::gemini::handle(st, &parts.method, parts.uri.path(), key, body) {
+        super::gemini::Answer::Json(status, value) => json_reply(status, value),
+        super::gemini::Answer::Video => video(st, range, fault),
+    }
 }
 
 /// The whole request body; with a `rate` (bytes per second), a piece at a time with
@@ -312,6 +344,10 @@ fn submit(st: &mut State, content_type: &str, body: &[u8]) -> Reply {
             d.error("invalid_request", "prompt and model are required"),
         );
     };
+    if d == super::Dialect::NewApi {
+        let upstream = super::gemini::new_api_upstream(&model, &form.fields, form.files.first());
+        st.veo_requests.push(upstream);
+    }
     st.seq += 1;
     let job = Job {
         id: d.job_id(st.seq),
