@@ -266,28 +266,14 @@ impl GatewayClient {
     }
 
     /// The connection check's request, read for who answered, whatever the status.
+    /// It is about the gateway, not the job, so a job's Details leave it out.
     async fn ask_style(&self) -> Option<Detected> {
         let url = self.base.endpoint(&["videos", CONNECTION_PROBE_ID]);
-        let out = self.outgoing("style check", "GET", &url, String::new);
-        let send = self.http.get(url).bearer_auth(self.key.expose()).send();
-        let answer = async {
-            let response = self.within(Action::Check, send).await?;
-            let status = response.status();
-            let headers = response.headers().clone();
-            let body = self.within(Action::Check, response.bytes()).await?;
-            Ok::<_, GatewayError>((status, headers, body))
-        }
-        .await;
-        match answer {
-            Ok((status, headers, body)) => {
-                self.record(out.map(|o| o.answered(status.as_u16(), &headers, &body)));
-                Some(Detected::from_headers(&headers).unwrap_or_else(Detected::seed))
-            }
-            Err(e) => {
-                self.record(out.map(|o| o.failed(&e.message)));
-                None
-            }
-        }
+        let response = self.send_get(Action::Check, url).await.ok()?;
+        // The body is read so the connection can be reused; its words do not matter.
+        let headers = response.headers().clone();
+        let _ = self.within(Action::Check, response.bytes()).await;
+        Some(Detected::from_headers(&headers).unwrap_or_else(Detected::seed))
     }
 
     /// What a submit's answer shows: a gateway naming itself, or a ratio coming back
