@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::gateway::network::PasswordChange;
-use crate::gateway::{BaseUrl, ClientOptions, GatewayClient};
+use crate::gateway::{BaseUrl, ClientOptions, GatewayClient, RequestStyle};
 use crate::keychain::KeyStatus;
 use crate::profiles::{Profile, ProfileDraft};
 use crate::secret::{ApiKey, KeyProblem};
@@ -27,6 +27,18 @@ pub struct ProfileView {
     pub key: KeyStatus,
     pub proxy: Option<String>,
     pub ca_file: Option<String>,
+    pub request_style: RequestStyle,
+    /// What the automatic choice uses now, in plain words; `None` until the gateway
+    /// has answered a video request.
+    pub detected_style: Option<DetectedView>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DetectedView {
+    pub pixels: bool,
+    pub metadata: bool,
+    pub by: String,
 }
 
 fn view(state: &AppState, profile: &Profile, active_id: Option<&str>) -> ProfileView {
@@ -41,6 +53,12 @@ fn view(state: &AppState, profile: &Profile, active_id: Option<&str>) -> Profile
         // The password never goes back to the window.
         proxy: shown_proxy(state, profile),
         ca_file: profile.network.ca_file.clone(),
+        request_style: profile.request_style,
+        detected_style: profile.detected_style.as_ref().map(|d| DetectedView {
+            pixels: d.pixels,
+            metadata: d.metadata,
+            by: d.by.clone(),
+        }),
         key: if profile.demo {
             KeyStatus::default()
         } else {

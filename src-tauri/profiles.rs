@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::gateway::url::BaseUrl;
-use crate::gateway::Network;
+use crate::gateway::{Detected, Network, RequestStyle};
 use crate::paths::{write_atomic, AppDirs};
 use crate::secret::Secret;
 
@@ -28,6 +28,13 @@ pub struct Profile {
     /// Proxy and extra certificate authority, when this gateway needs them.
     #[serde(default, flatten)]
     pub network: Network,
+    /// How submits are worded (sizes as a ratio or as pixels, extras as fields or in
+    /// `metadata`), as the user chose it; automatic by default.
+    #[serde(default, skip_serializing_if = "RequestStyle::is_auto")]
+    pub request_style: RequestStyle,
+    /// What the gateway showed about its style, for the automatic choice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detected_style: Option<Detected>,
 }
 
 /// The name the built-in demo gateway is listed under.
@@ -58,6 +65,8 @@ pub struct ProfileDraft {
     pub default_model: String,
     #[serde(default, flatten)]
     pub network: Network,
+    #[serde(default)]
+    pub request_style: RequestStyle,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -126,8 +135,13 @@ impl Profiles {
         let Some(id) = id else {
             return self.validate(draft, uuid::Uuid::new_v4().to_string());
         };
-        self.get(id)?;
-        self.validate(draft, id.to_string())
+        let saved = self.get(id)?;
+        let mut profile = self.validate(draft, id.to_string())?;
+        // What the gateway showed stays true while the address does.
+        if profile.base_url == saved.base_url {
+            profile.detected_style = saved.detected_style.clone();
+        }
+        Ok(profile)
     }
 
     /// Proxy passwords an earlier version kept in this file, by profile id, to be
@@ -146,6 +160,20 @@ impl Profiles {
         for profile in &mut self.file.profiles {
             profile.network = profile.network.without_password().0;
         }
+        self.save()
+    }
+
+    /// Keeps what a gateway showed about its request style, without touching the
+    /// active choice. A profile removed meanwhile is left alone.
+    pub fn remember_style(&mut self, id: &str, detected: &Detected) -> Result<()> {
+        self.refresh();
+        let Some(profile) = self.file.profiles.iter_mut().find(|p| p.id == id) else {
+            return Ok(());
+        };
+        if profile.detected_style.as_ref() == Some(detected) {
+            return Ok(());
+        }
+        profile.detected_style = Some(detected.clone());
         self.save()
     }
 
@@ -170,6 +198,8 @@ impl Profiles {
                 default_model: DEFAULT_MODEL.to_string(),
                 demo: true,
                 network: Network::default(),
+                request_style: RequestStyle::default(),
+                detected_style: None,
             },
         };
         self.put(profile.clone())?;
@@ -190,6 +220,7 @@ impl Profiles {
             base_url: base.as_str().to_string(),
             default_model: String::new(),
             network: Network::default(),
+            request_style: RequestStyle::default(),
         };
         let profile = self.prepare(&draft, None)?;
         self.file.profiles.push(profile.clone());
@@ -300,6 +331,8 @@ impl Profiles {
             default_model,
             demo: false,
             network,
+            request_style: draft.request_style,
+            detected_style: None,
         })
     }
 
@@ -491,6 +524,42 @@ mod tests {
             .unwrap()
             .passwords_in_file()
             .is_empty());
+    }
+
+    #[test]
+    fn a_learned_style_is_kept_until_the_address_changes() {
+        use crate::gateway::SizeStyle;
+        let (_root, dirs) = fresh();
+        let mut profiles = Profiles::open(&dirs).unwrap();
+        let proxy = profiles
+            .add(&draft("Proxy", "http://127.0.0.1:4000"))
+            .unwrap();
+        let litellm = Detected {
+            pixels: true,
+            metadata: false,
+            by: "LiteLLM 1.110.2".into(),
+        };
+        profiles.remember_style(&proxy.id, &litellm).unwrap();
+        let reopened = Profiles::open(&dirs).unwrap();
+        assert_eq!(
+            reopened.get(&proxy.id).unwrap().detected_style,
+            Some(litellm.clone())
+        );
+
+        let renamed = ProfileDraft {
+            request_style: RequestStyle {
+                sizes: SizeStyle::Pixels,
+                ..Default::default()
+            },
+            ..draft("Proxy 2", "http://127.0.0.1:4000")
+        };
+        let edited = reopened.prepare(&renamed, Some(&proxy.id)).unwrap();
+        assert_eq!(edited.detected_style, Some(litellm));
+        assert_eq!(edited.request_style.sizes, SizeStyle::Pixels);
+        let moved = reopened
+            .prepare(&draft("Proxy", "http://127.0.0.1:4001"), Some(&proxy.id))
+            .unwrap();
+        assert_eq!(moved.detected_style, None);
     }
 
     #[test]

@@ -2,10 +2,10 @@
 //! once asked for, the built-in demo gateway. Plain Rust; the Tauri side manages
 //! one `Arc<AppState>`.
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::error::{Error, Result};
-use crate::gateway::{ClientOptions, GatewayClient, Network};
+use crate::gateway::{ClientOptions, GatewayClient, Network, StyleSink};
 use crate::keychain::{KeyStore, Keys};
 use crate::paths::AppDirs;
 use crate::profiles::{Profile, Profiles};
@@ -86,12 +86,35 @@ impl AppState {
                 profile.name
             ))
         })?;
-        Ok(GatewayClient::with_network(
+        let client = GatewayClient::with_network(
             &profile.base_url,
             key.expose(),
             ClientOptions::default(),
             &self.network_for(&profile)?,
-        )?)
+        )?;
+        Ok(client.with_request_style(
+            profile.request_style,
+            profile.detected_style.clone(),
+            self.style_sink(&profile.id),
+        ))
+    }
+
+    /// Where a client keeps what its gateway showed: the profile, on disk, so the app
+    /// and the command-line tool both use it from then on.
+    fn style_sink(&self, profile_id: &str) -> StyleSink {
+        let dirs = self.dirs.clone();
+        let id = profile_id.to_string();
+        Arc::new(move |detected| {
+            let saved = Profiles::open(&dirs).and_then(|mut p| p.remember_style(&id, detected));
+            match saved {
+                Ok(()) => {
+                    crate::logs::info(format!("gateway {id}: request style from {}", detected.by))
+                }
+                Err(e) => crate::logs::warn(format!(
+                    "gateway {id}: the learned request style could not be kept: {e}"
+                )),
+            }
+        })
     }
 
     /// The profile's proxy with its password from the keychain, if it has one.

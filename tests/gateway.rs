@@ -14,8 +14,8 @@ use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::{Request, Response};
 use veo_desk::gateway::{
-    ClientOptions, DownloadProgress, GatewayClient, GatewayError, JobState, Limits, MinRate,
-    ReferenceImage, SubmitRequest, VideoJob,
+    ClientOptions, Detected, DownloadProgress, ExtrasStyle, GatewayClient, GatewayError,
+    JobState, Limits, MinRate, ReferenceImage, RequestStyle, SizeStyle, SubmitRequest, VideoJob,
 };
 use veo_desk::simulator::{
     Dialect, Endpoint, Fault, Outcome, RecordedRequest, Route, Simulator, SAMPLE_MP4,
@@ -1233,6 +1233,113 @@ async fn the_simulator_refuses_requests_addressed_to_another_host() {
     }
 }
 
+/// A profile's client: the automatic request style, learning into `learned`.
+fn profile_client(
+    sim: &Simulator,
+    setting: RequestStyle,
+    learned: &std::sync::Arc<std::sync::Mutex<Vec<Detected>>>,
+) -> GatewayClient {
+    let learned = std::sync::Arc::clone(learned);
+    client(sim).with_request_style(
+        setting,
+        None,
+        std::sync::Arc::new(move |found: &Detected| learned.lock().unwrap().push(found.clone())),
+    )
+}
+
+/// Every model × 4/6/8 s × 16:9/9:16, and 1080p at 8 s: (model, seconds, size, resolution).
+fn every_combination() -> Vec<(&'static str, u32, &'static str, Option<&'static str>)> {
+    let mut all = Vec::new();
+    for model in ["veo3.1", "veo3.1-pro"] {
+        for seconds in [4, 6, 8] {
+            for size in ["16:9", "9:16"] {
+                all.push((model, seconds, size, None));
+            }
+        }
+        for size in ["16:9", "9:16"] {
+            all.push((model, 8, size, Some("1080p")));
+        }
+    }
+    all
+}
+
+#[tokio::test]
+async fn through_a_new_api_like_gateway_every_combination_reaches_veo_as_asked() {
+    let sim = start(Dialect::NewApi).await;
+    let learned = Default::default();
+    let client = profile_client(&sim, RequestStyle::default(), &learned);
+    let dir = tempfile::tempdir().unwrap();
+    println!("| model | length | aspect | resolution | Veo Desk sent | Veo was asked |");
+    for (n, (model, seconds, size, resolution)) in every_combination().into_iter().enumerate() {
+        let req = SubmitRequest {
+            prompt: format!("A kite over dunes, take {n}"),
+            model: model.into(),
+            seconds: seconds.to_string(),
+            size: size.into(),
+            resolution: resolution.map(str::to_string),
+            extra_fields: vec![("negative_prompt".into(), "blur".into())],
+            ..Default::default()
+        };
+        let job = client.submit(&req).await.unwrap();
+        let done = client.wait_until_done(&job.id, |_| {}).await.unwrap();
+        let file = dir.path().join(format!("{n}.mp4"));
+        client.download(&done, &file, |_| {}).await.unwrap();
+        assert_eq!(std::fs::read(&file).unwrap(), SAMPLE_MP4);
+
+        let sent = sim.requests_to("POST", "/v1/videos").pop().unwrap();
+        let asked = sim.veo_requests().pop().unwrap();
+        let got = |name: &str| asked.parameter(name).cloned().unwrap_or_default();
+        println!(
+            "| {model} | {seconds} s | {size} | {} | size={} metadata={} | aspectRatio={} durationSeconds={} resolution={} negativePrompt={} |",
+            resolution.unwrap_or("-"),
+            sent.field("size").unwrap_or_default(),
+            sent.field("metadata").unwrap_or_default(),
+            got("aspectRatio"),
+            got("durationSeconds"),
+            got("resolution"),
+            got("negativePrompt"),
+        );
+        assert_eq!(sent.field("seconds"), Some(seconds.to_string().as_str()));
+        assert_eq!(
+            got("aspectRatio"),
+            serde_json::json!(size),
+            "{:#}",
+            asked.body
+        );
+        assert_eq!(got("durationSeconds"), serde_json::json!(seconds));
+        assert_eq!(
+            got("resolution"),
+            serde_json::json!(resolution.unwrap_or("720p"))
+        );
+        assert_eq!(got("negativePrompt"), serde_json::json!("blur"));
+    }
+    let learned = learned.lock().unwrap();
+    assert_eq!(learned.len(), 1, "asked once, then known: {learned:?}");
+    assert!(learned[0].pixels && learned[0].metadata, "{learned:?}");
+}
+
+#[tokio::test]
+async fn a_gateway_that_names_nothing_gets_the_seeds_ratio_and_fields() {
+    for dialect in [Dialect::OpenAi, Dialect::Reseller] {
+        let sim = start(dialect).await;
+        let learned = Default::default();
+        let client = profile_client(&sim, RequestStyle::default(), &learned);
+        let req = SubmitRequest {
+            size: "9:16".into(),
+            resolution: Some("1080p".into()),
+            extra_fields: vec![("negative_prompt".into(), "blur".into())],
+            ..request()
+        };
+        client.submit(&req).await.unwrap();
+        let sent = sim.requests_to("POST", "/v1/videos").pop().unwrap();
+        assert_eq!(sent.field("size"), Some("9:16"), "{dialect:?}");
+        assert_eq!(sent.field("resolution"), Some("1080p"), "{dialect:?}");
+        assert_eq!(sent.field("negative_prompt"), Some("blur"), "{dialect:?}");
+        assert_eq!(sent.field("metadata"), None, "{dialect:?}");
+        assert!(!learned.lock().unwrap()[0].pixels, "{dialect:?}");
+    }
+}
+
 #[tokio::test]
 async fn the_simulator_refuses_a_body_over_its_limit_with_413() {
     let sim = start(Dialect::OpenAi).await;
@@ -1279,4 +1386,23 @@ async fn the_demo_gateway_takes_only_its_own_key_and_keeps_no_requests() {
         sim.requests().is_empty(),
         "the demo keeps no request (and no picture) in memory"
     );
+}
+
+#[tokio::test]
+async fn the_users_choice_of_pixels_is_sent_without_asking_the_gateway() {
+    let sim = start(Dialect::OpenAi).await;
+    let learned = Default::default();
+    let pixels = RequestStyle {
+        sizes: SizeStyle::Pixels,
+        extras: ExtrasStyle::Fields,
+    };
+    let client = profile_client(&sim, pixels, &learned);
+    let req = SubmitRequest {
+        size: "9:16".into(),
+        ..request()
+    };
+    client.submit(&req).await.unwrap();
+    assert_eq!(sim.requests().len(), 1, "only the video request was sent");
+    assert_eq!(sim.requests()[0].field("size"), Some("720x1280"));
+    assert!(learned.lock().unwrap().is_empty());
 }

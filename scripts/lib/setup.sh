@@ -11,7 +11,8 @@ RUN_PACKAGES=(
   fonts-droid-fallback
 )
 # Tests: a virtual display, WebDriver for WebKit, a real keychain on a private session bus.
-TEST_PACKAGES=(xvfb webkit2gtk-driver gnome-keyring dbus-x11)
+# python3-venv: the LiteLLM proxy the gateway tests run against.
+TEST_PACKAGES=(xvfb webkit2gtk-driver gnome-keyring dbus-x11 python3-venv)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -48,6 +49,24 @@ ensure_tauri_driver() {
   fi
   say "Installing tauri-driver"
   cargo install tauri-driver --version 2.1.0 --locked
+}
+
+# The real LiteLLM proxy for tests/litellm.rs, in a venv under target/ (reused while
+# tests/litellm/requirements.txt is unchanged). Never 1.107.x: a compromised release.
+LITELLM_VENV="${LITELLM_VENV:-$PWD/target/litellm-venv}"
+ensure_litellm() {
+  local wanted stamp="$LITELLM_VENV/.requirements.sha256"
+  wanted="$(sha256sum tests/litellm/requirements.txt | cut -d' ' -f1)"
+  if [ -x "$LITELLM_VENV/bin/litellm" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$wanted" ]; then
+    return 0
+  fi
+  say "Installing the LiteLLM proxy for the gateway tests (about a minute)"
+  local started=$SECONDS
+  rm -rf "$LITELLM_VENV"
+  python3 -m venv "$LITELLM_VENV"
+  "$LITELLM_VENV/bin/pip" install --quiet --disable-pip-version-check -r tests/litellm/requirements.txt
+  echo "$wanted" >"$stamp"
+  say "LiteLLM installed in $((SECONDS - started)) s"
 }
 
 # Installers and the performance report (scripts/package, scripts/bench; not CI):

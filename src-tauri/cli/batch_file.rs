@@ -21,6 +21,8 @@ pub struct BatchRow {
     #[serde(default)]
     pub size: Option<String>,
     #[serde(default)]
+    pub resolution: Option<String>,
+    #[serde(default)]
     pub image: Option<PathBuf>,
     #[serde(default)]
     pub fit: Option<String>,
@@ -51,6 +53,7 @@ pub fn read(path: &Path) -> Result<Vec<BatchRow>> {
         row.model = row.model.take().filter(|m| !m.trim().is_empty());
         row.seconds = row.seconds.take().filter(|s| !s.trim().is_empty());
         row.size = row.size.take().filter(|s| !s.trim().is_empty());
+        row.resolution = row.resolution.take().filter(|s| !s.trim().is_empty());
     }
     Ok(rows)
 }
@@ -106,6 +109,7 @@ fn parse_csv(text: &str) -> Result<Vec<BatchRow>> {
             model: get("model"),
             seconds: get("seconds"),
             size: get("size"),
+            resolution: get("resolution"),
             image: get("image").map(PathBuf::from),
             fit: get("fit"),
         });

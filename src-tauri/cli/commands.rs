@@ -30,6 +30,7 @@ pub async fn submit(gateway: &GatewayArgs, args: SubmitArgs, out: &Output) -> Re
             fit: Some(args.fit),
             focus: Focus::default(),
         }),
+        resolution: args.resolution,
         extra_fields: parse_fields(&args.fields)?,
     };
     let Prepared {
@@ -242,6 +243,7 @@ fn prepare_row(
             fit: row.fit.clone(),
             focus: Focus::default(),
         }),
+        resolution: row.resolution.clone(),
         extra_fields: Vec::new(),
     };
     let prepared = request::prepare(input, &session.catalog(), &session.thumb_cache()).map_err(

@@ -67,7 +67,7 @@ enum Command {
         limit: u32,
     },
     /// Make every video in a CSV or JSON Lines file (columns: prompt, model, seconds,
-    /// size, image), a few at a time, and save them.
+    /// size, resolution, image), a few at a time, and save them.
     Batch {
         file: PathBuf,
         /// Jobs on the gateway at once.
@@ -90,6 +90,9 @@ pub struct SubmitArgs {
     /// Aspect: 16:9 or 9:16 (default: the model's).
     #[arg(long)]
     pub size: Option<String>,
+    /// 720p or 1080p (Veo makes 1080p only at 8 seconds); default: the gateway's.
+    #[arg(long, value_parser = ["720p", "1080p"])]
+    pub resolution: Option<String>,
     /// A reference picture (JPEG, PNG or WebP), fitted to --size as in the app.
     #[arg(long, value_name = "PATH")]
     pub image: Option<PathBuf>,

@@ -146,6 +146,8 @@ impl GenerateRequest {
                 fit: choice.fit,
                 focus: Focus::new(choice.focus_x, choice.focus_y),
             }),
+            // The form's resolution comes among the Advanced fields.
+            resolution: None,
             extra_fields: self.extra,
         }
     }

@@ -15,6 +15,13 @@ pub struct ModelSpec {
     pub seconds: Vec<u32>,
     /// Accepted `size` values (`16:9` or `1280x720`); the first is the default.
     pub sizes: Vec<String>,
+    /// Resolutions the form offers (`720p`, `1080p`); none: the gateway decides.
+    #[serde(default)]
+    pub resolutions: Vec<String>,
+    /// Lengths at which a resolution above the first is made (Veo: 1080p only at 8 s);
+    /// empty: at every length.
+    #[serde(default)]
+    pub high_resolution_seconds: Vec<u32>,
 }
 
 impl ModelSpec {
@@ -23,6 +30,17 @@ impl ModelSpec {
             name: name.into(),
             seconds: seconds.to_vec(),
             sizes: sizes.iter().map(|s| s.to_string()).collect(),
+            resolutions: Vec::new(),
+            high_resolution_seconds: Vec::new(),
+        }
+    }
+
+    /// Veo makes 720p at any length and 1080p at 8 s.
+    fn veo(name: &str, seconds: &[u32], sizes: &[&str]) -> ModelSpec {
+        ModelSpec {
+            resolutions: vec!["720p".into(), "1080p".into()],
+            high_resolution_seconds: vec![8],
+            ..ModelSpec::new(name, seconds, sizes)
         }
     }
 
@@ -56,8 +74,8 @@ impl Catalog {
         const SORA_SECONDS: &[u32] = &[4, 8, 12];
         Catalog {
             models: vec![
-                ModelSpec::new("veo3.1", VEO_SECONDS, VEO_SIZES),
-                ModelSpec::new("veo3.1-pro", VEO_SECONDS, VEO_SIZES),
+                ModelSpec::veo("veo3.1", VEO_SECONDS, VEO_SIZES),
+                ModelSpec::veo("veo3.1-pro", VEO_SECONDS, VEO_SIZES),
                 ModelSpec::new("sora-2", SORA_SECONDS, &["1280x720", "720x1280"]),
                 ModelSpec::new(
                     "sora-2-pro",
@@ -133,6 +151,52 @@ impl Catalog {
         }
         Ok(())
     }
+
+    /// Checks a chosen resolution (after `validate`): one the model offers, and a high
+    /// one only at the lengths that allow it.
+    pub fn validate_resolution(
+        &self,
+        model: &str,
+        seconds: &str,
+        resolution: &str,
+    ) -> Result<(), GatewayError> {
+        let Some(spec) = self.get(model.trim()) else {
+            return Ok(());
+        };
+        let wanted = resolution.trim();
+        if !spec.resolutions.iter().any(|r| r == wanted) {
+            return Err(invalid(match spec.resolutions.is_empty() {
+                true => format!(
+                    "{} has no resolution to choose; leave it to the gateway.",
+                    spec.name
+                ),
+                false => format!(
+                    "{} makes videos in {}.",
+                    spec.name,
+                    or_list(&spec.resolutions)
+                ),
+            }));
+        }
+        let high = spec.resolutions.first().map(String::as_str) != Some(wanted);
+        let secs: Option<u32> = seconds.trim().parse().ok();
+        let allowed = spec.high_resolution_seconds.is_empty()
+            || secs.is_some_and(|s| spec.high_resolution_seconds.contains(&s));
+        if high && !allowed {
+            let lengths: Vec<String> = spec
+                .high_resolution_seconds
+                .iter()
+                .map(u32::to_string)
+                .collect();
+            return Err(invalid(format!(
+                "{} makes {wanted} videos only at {} seconds. Choose {} seconds or {}.",
+                spec.name,
+                or_list(&lengths),
+                or_list(&lengths),
+                spec.resolutions[0]
+            )));
+        }
+        Ok(())
+    }
 }
 
 fn check_user_model(model: &ModelSpec) -> Result<(), GatewayError> {
@@ -183,6 +247,21 @@ mod tests {
             c.validate("veo3.1", "8", "1:1").unwrap_err().message,
             "veo3.1 makes videos of size 16:9 or 9:16."
         );
+    }
+
+    #[test]
+    fn veo_makes_1080p_only_at_8_seconds() {
+        let c = Catalog::builtin();
+        assert!(c.validate_resolution("veo3.1", "8", "1080p").is_ok());
+        assert!(c.validate_resolution("veo3.1-pro", "4", "720p").is_ok());
+        assert_eq!(
+            c.validate_resolution("veo3.1", "6", "1080p")
+                .unwrap_err()
+                .message,
+            "veo3.1 makes 1080p videos only at 8 seconds. Choose 8 seconds or 720p."
+        );
+        assert!(c.validate_resolution("veo3.1", "8", "4k").is_err());
+        assert!(c.validate_resolution("sora-2", "8", "1080p").is_err());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::future::Future;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use reqwest::header::HeaderMap;
@@ -18,6 +19,7 @@ use super::local_address::{LinkGuard, Via};
 use super::network::Network;
 use super::poll::{server_wait_hint, PollPolicy, RetryPolicy};
 use super::redirect;
+use super::style::{self, Detected, RequestStyle, WireStyle};
 use super::upload::UploadWatch;
 use super::url::BaseUrl;
 use super::wire::{JobState, VideoJob, WireError};
@@ -56,6 +58,8 @@ pub struct SubmitRequest {
     pub seconds: String,
     pub size: String,
     pub input_reference: Option<ReferenceImage>,
+    /// `720p` or `1080p` when the user chose one; sent in the gateway's style.
+    pub resolution: Option<String>,
     /// Extra form fields some gateways forward to the model (e.g. `negative_prompt`).
     pub extra_fields: Vec<(String, String)>,
 }
@@ -90,6 +94,45 @@ pub struct GatewayClient {
     proxy: Option<String>,
     guard: LinkGuard,
     recorder: Option<Recorder>,
+    style: StyleChoice,
+}
+
+/// Called with what a gateway showed about its request style, to keep it.
+pub type StyleSink = Arc<dyn Fn(&Detected) + Send + Sync>;
+
+/// How this client words a submit: the seed's style unless a profile says more.
+#[derive(Clone, Default)]
+struct StyleChoice {
+    setting: RequestStyle,
+    /// Shared by clones, so a second submit does not ask again.
+    detected: Arc<Mutex<Option<Detected>>>,
+    /// Present for a profile's client: the automatic choice may ask the gateway.
+    sink: Option<StyleSink>,
+}
+
+impl fmt::Debug for StyleChoice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "StyleChoice({:?})", self.setting)
+    }
+}
+
+impl StyleChoice {
+    fn detected(&self) -> Option<Detected> {
+        self.detected.lock().ok().and_then(|d| d.clone())
+    }
+
+    /// Keeps a new finding and hands it to the profile.
+    fn learn(&self, found: Detected) {
+        if self.detected().as_ref() == Some(&found) {
+            return;
+        }
+        if let Ok(mut slot) = self.detected.lock() {
+            *slot = Some(found.clone());
+        }
+        if let Some(sink) = &self.sink {
+            sink(&found);
+        }
+    }
 }
 
 /// Receives every exchange of a [`GatewayClient::recording`] client.
@@ -104,8 +147,6 @@ impl fmt::Debug for Recorder {
 
 /// A job id no gateway hands out, for `check_connection`.
 const CONNECTION_PROBE_ID: &str = "veo-desk-connection-check";
-
-const CORE_FIELDS: [&str; 5] = ["prompt", "model", "seconds", "size", "input_reference"];
 
 impl GatewayClient {
     pub fn new(
@@ -138,7 +179,28 @@ impl GatewayClient {
             key,
             options,
             recorder: None,
+            style: StyleChoice::default(),
         })
+    }
+
+    /// The same client wording submits as a profile says: `setting` from the user,
+    /// `detected` from earlier answers. With the automatic choice and nothing known
+    /// yet, the first submit asks the gateway first (a free request); what it learns
+    /// goes to `sink`.
+    pub fn with_request_style(
+        self,
+        setting: RequestStyle,
+        detected: Option<Detected>,
+        sink: StyleSink,
+    ) -> GatewayClient {
+        GatewayClient {
+            style: StyleChoice {
+                setting,
+                detected: Arc::new(Mutex::new(detected)),
+                sink: Some(sink),
+            },
+            ..self
+        }
     }
 
     /// The same client, also handing each request and its answer to `sink` (the key
@@ -168,7 +230,8 @@ impl GatewayClient {
         upload: Option<UploadWatch>,
     ) -> Result<VideoJob, GatewayError> {
         let result = async {
-            let fields = form_fields(request);
+            let wire = self.wire_style().await;
+            let fields = style::form_fields(request, wire);
             let form = build_form(&fields, request, upload)?;
             let url = self.base.endpoint(&["videos"]);
             let out = self.outgoing("submit", "POST", &url, || describe_form(request, &fields));
@@ -181,11 +244,61 @@ impl GatewayClient {
             let limit = upload_limit(self.options.read_timeout, upload_size(request));
             let host = self.base.host();
             let sent = within(Action::Submit, &host, limit, send);
-            let (body, _) = self.exchange(Action::Submit, out, sent).await?;
-            parse_job(Action::Submit, &body)
+            let (body, headers) = self.exchange(Action::Submit, out, sent).await?;
+            let job = parse_job(Action::Submit, &body)?;
+            self.learn_style(&headers, &request.size, job.size.as_deref());
+            Ok(job)
         }
         .await;
         self.hide_key(result)
+    }
+
+    /// The style of the next submit. With the automatic choice and nothing known, one
+    /// free request first: the answer's headers say which gateway this is.
+    async fn wire_style(&self) -> WireStyle {
+        let choice = &self.style;
+        if choice.sink.is_none() || !choice.setting.needs_detection() {
+            return choice.setting.resolve(choice.detected().as_ref());
+        }
+        if let Some(known) = choice.detected() {
+            return choice.setting.resolve(Some(&known));
+        }
+        match self.ask_style().await {
+            Some(found) => {
+                let wire = choice.setting.resolve(Some(&found));
+                choice.learn(found);
+                wire
+            }
+            // Unreachable now: the submit will say so; ask again next time.
+            None => choice.setting.resolve(None),
+        }
+    }
+
+    /// The connection check's request, read for who answered, whatever the status.
+    /// It is about the gateway, not the job, so a job's Details leave it out.
+    async fn ask_style(&self) -> Option<Detected> {
+        let url = self.base.endpoint(&["videos", CONNECTION_PROBE_ID]);
+        let response = self.send_get(Action::Check, url).await.ok()?;
+        // The body is read so the connection can be reused; its words do not matter.
+        let headers = response.headers().clone();
+        let _ = self.within(Action::Check, response.bytes()).await;
+        Some(Detected::from_headers(&headers).unwrap_or_else(Detected::seed))
+    }
+
+    /// What a submit's answer shows: a gateway naming itself, or a ratio coming back
+    /// as pixels.
+    fn learn_style(&self, headers: &HeaderMap, sent_size: &str, answered: Option<&str>) {
+        let choice = &self.style;
+        if choice.sink.is_none() || !choice.setting.needs_detection() {
+            return;
+        }
+        if let Some(named) = Detected::from_headers(headers) {
+            return choice.learn(named);
+        }
+        let before = choice.detected().unwrap_or_else(Detected::seed);
+        if let Some(echoed) = Detected::from_echo(sent_size, answered, &before) {
+            choice.learn(echoed);
+        }
     }
 
     /// One status check (retried on passing failures).
@@ -490,24 +603,6 @@ fn upload_size(request: &SubmitRequest) -> u64 {
         .as_ref()
         .map_or(0, |i| i.bytes.len());
     (image + request.prompt.len()) as u64
-}
-
-/// The text fields a submit sends, in order: the core four, then the extra ones that
-/// do not try to replace a core field.
-fn form_fields(request: &SubmitRequest) -> Vec<(String, String)> {
-    let core = [
-        ("prompt", &request.prompt),
-        ("model", &request.model),
-        ("seconds", &request.seconds),
-        ("size", &request.size),
-    ]
-    .map(|(k, v)| (k.to_string(), v.clone()));
-    let extra = request
-        .extra_fields
-        .iter()
-        .filter(|(key, _)| !CORE_FIELDS.contains(&key.as_str()) && !key.trim().is_empty())
-        .cloned();
-    core.into_iter().chain(extra).collect()
 }
 
 fn build_form(

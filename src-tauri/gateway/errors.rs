@@ -738,6 +738,7 @@ mod tests {
         let client = super::super::http::build(
             Duration::from_secs(1),
             &super::super::network::Network::default(),
+            &super::super::url::BaseUrl::parse("http://127.0.0.1:9").unwrap(),
         )
         .unwrap();
         let err = client

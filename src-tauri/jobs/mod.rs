@@ -391,13 +391,18 @@ impl Jobs {
                 "This video started from a picture, which Veo Desk does not keep. Press Run again and add the picture.",
             ));
         }
+        let (resolution, extra_fields): (Vec<_>, Vec<_>) = row
+            .extra_fields
+            .into_iter()
+            .partition(|(key, _)| key == submit::RESOLUTION);
         let request = SubmitRequest {
             prompt: row.prompt,
             model: row.model,
             seconds: row.seconds,
             size: row.size,
+            resolution: resolution.into_iter().next().map(|(_, r)| r),
             input_reference: None,
-            extra_fields: row.extra_fields,
+            extra_fields,
         };
         self.submit(&row.profile_id, request, None).await
     }

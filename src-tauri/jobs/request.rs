@@ -16,6 +16,8 @@ pub struct JobInput {
     pub seconds: String,
     pub size: String,
     pub image: Option<ImageChoice>,
+    /// `720p` or `1080p`; empty or `None`: the gateway's default.
+    pub resolution: Option<String>,
     /// Extra form fields the gateway may forward to the model.
     pub extra_fields: Vec<(String, String)>,
 }
@@ -46,6 +48,10 @@ pub fn prepare(input: JobInput, catalog: &Catalog, thumb_cache: &Path) -> Result
     }
     catalog.validate(&input.model, &input.seconds, &input.size)?;
     crate::settings::check_extra_fields(&input.extra_fields)?;
+    let (resolution, extra_fields) = take_resolution(input.resolution, input.extra_fields);
+    if let Some(resolution) = &resolution {
+        catalog.validate_resolution(&input.model, &input.seconds, resolution)?;
+    }
     let (input_reference, reference_thumb) = match &input.image {
         Some(choice) => {
             let (image, thumb) = reference_image(choice, &input.size, thumb_cache)?;
@@ -60,14 +66,31 @@ pub fn prepare(input: JobInput, catalog: &Catalog, thumb_cache: &Path) -> Result
             seconds: input.seconds.trim().to_string(),
             size: input.size.trim().to_string(),
             input_reference,
-            extra_fields: input
-                .extra_fields
+            resolution,
+            extra_fields: extra_fields
                 .into_iter()
                 .map(|(key, value)| (key.trim().to_string(), value))
                 .collect(),
         },
         reference_thumb,
     })
+}
+
+/// The resolution asked for, also when it came as an Advanced `resolution` field: it
+/// travels in the gateway's style (inside the pixel size for some), never as typed.
+fn take_resolution(
+    chosen: Option<String>,
+    extra: Vec<(String, String)>,
+) -> (Option<String>, Vec<(String, String)>) {
+    let (typed, rest): (Vec<_>, Vec<_>) = extra
+        .into_iter()
+        .partition(|(key, _)| key.trim() == "resolution");
+    let resolution = chosen
+        .into_iter()
+        .chain(typed.into_iter().map(|(_, value)| value))
+        .map(|r| r.trim().to_ascii_lowercase())
+        .find(|r| !r.is_empty());
+    (resolution, rest)
 }
 
 /// The picture as it will be sent, and a small thumbnail for the card.

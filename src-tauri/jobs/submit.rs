@@ -41,9 +41,19 @@ pub(crate) fn new_job(
         seconds: request.seconds.clone(),
         size: request.size.clone(),
         reference_thumb,
-        extra_fields: request.extra_fields.clone(),
+        // The resolution travels on its own; it is kept among the fields so that
+        // "Make it again" asks for the same.
+        extra_fields: request
+            .extra_fields
+            .iter()
+            .cloned()
+            .chain(request.resolution.clone().map(|r| (RESOLUTION.to_string(), r)))
+            .collect(),
     }
 }
+
+/// The stored field that holds the request's resolution.
+pub(crate) const RESOLUTION: &str = "resolution";
 
 /// Sends a batch job whose turn came. `None` when it was cancelled meanwhile: then
 /// nothing is sent. A missing key fails the row (it exists already) instead of the call.

@@ -12,6 +12,7 @@
 mod body;
 mod clips;
 mod dialect;
+mod gemini;
 mod jobs;
 pub mod multipart;
 mod server;
@@ -25,6 +26,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use dialect::Dialect;
+pub use gemini::VeoRequest;
 pub use jobs::Outcome;
 pub use multipart::FilePart;
 
@@ -148,6 +150,11 @@ pub(crate) struct State {
     outcomes: VecDeque<Outcome>,
     jobs: Vec<jobs::Job>,
     requests: Vec<RecordedRequest>,
+    /// What Veo was asked: by the Gemini personality directly, or what a new-api-like
+    /// gateway would have asked it.
+    veo_requests: Vec<VeoRequest>,
+    /// Speaks Google's Gemini API instead of a gateway's.
+    gemini: bool,
     seq: u64,
 }
 
@@ -177,7 +184,7 @@ impl Simulator {
     /// Binds a free port on 127.0.0.1 and starts serving on the current tokio runtime.
     /// For tests: takes any key and records every request.
     pub async fn start(dialect: Dialect) -> std::io::Result<Simulator> {
-        Self::start_with(dialect, None, Guard::TESTS).await
+        Self::start_with(dialect, None, Guard::TESTS, false).await
     }
 
     /// The built-in demo gateway: answers only `key` (a fresh random token each run)
@@ -187,7 +194,13 @@ impl Simulator {
             key: Some(key.to_string()),
             record: false,
         };
-        Self::start_with(Dialect::OpenAi, None, guard).await
+        Self::start_with(Dialect::OpenAi, None, guard, false).await
+    }
+
+    /// A local stand-in for Google's Gemini API (Veo's `predictLongRunning`, its
+    /// operations and files), for a real gateway such as LiteLLM to call.
+    pub async fn start_gemini() -> std::io::Result<Simulator> {
+        Self::start_with(Dialect::OpenAi, None, Guard::TESTS, true).await
     }
 
     /// The same over https with `tls` (a certificate valid for 127.0.0.1), like a
@@ -197,13 +210,14 @@ impl Simulator {
         tls: Arc<rustls::ServerConfig>,
     ) -> std::io::Result<Simulator> {
         let tls = Some(tokio_rustls::TlsAcceptor::from(tls));
-        Self::start_with(dialect, tls, Guard::TESTS).await
+        Self::start_with(dialect, tls, Guard::TESTS, false).await
     }
 
     async fn start_with(
         dialect: Dialect,
         tls: Option<tokio_rustls::TlsAcceptor>,
         guard: Guard,
+        gemini: bool,
     ) -> std::io::Result<Simulator> {
         let listener = small_window_listener()?;
         let scheme = if tls.is_some() { "https" } else { "http" };
@@ -236,6 +250,8 @@ impl Simulator {
             outcomes: VecDeque::new(),
             jobs: Vec::new(),
             requests: Vec::new(),
+            veo_requests: Vec::new(),
+            gemini,
             seq: 0,
         }));
         let (shutdown, stopped) = oneshot::channel();
@@ -306,6 +322,11 @@ impl Simulator {
     /// Every request received so far (none for the demo gateway, which keeps none).
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.lock().requests.clone()
+    }
+
+    /// What Veo was asked, oldest first.
+    pub fn veo_requests(&self) -> Vec<VeoRequest> {
+        self.lock().veo_requests.clone()
     }
 
     /// Requests with this method whose path is `path` exactly.

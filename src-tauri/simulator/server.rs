@@ -21,7 +21,7 @@ use super::body::SimBody;
 use super::clips::{clip, Shape};
 use super::jobs::{unix_now, Job, Outcome, Phase};
 use super::{
-    lock, multipart, Endpoint, Fault, RecordedRequest, Route, State, MAX_BODY_BYTES, SAMPLE_MP4,
+    lock, multipart, Endpoint, Fault, RecordedRequest, Route, State, MAX_BODY_BYTES,
 };
 
 type Reply = Response<SimBody>;
@@ -112,21 +112,33 @@ fn target(method: &Method, path: &str) -> Target {
 }
 
 async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Reply, Infallible> {
+    let mut reply = answer(&state, req).await;
+    if lock(&state).dialect == super::Dialect::NewApi {
+        // new-api names itself on every answer, faults included.
+        let h = reply.headers_mut();
+        h.insert("x-new-api-version", HeaderValue::from_static("v0.9.0"));
+        let id = format!("2026{:016}", fastrand::u64(..) % 10u64.pow(16));
+        h.insert("x-oneapi-request-id", header(&id));
+    }
+    Ok(reply)
+}
+
+async fn answer(state: &Arc<Mutex<State>>, req: Request<Incoming>) -> Reply {
     let (parts, body) = req.into_parts();
     let target = target(&parts.method, parts.uri.path());
-    if let Some(refusal) = refuse_unread(&lock(&state), &parts, &target) {
-        return Ok(refusal);
+    if let Some(refusal) = refuse_unread(&lock(state), &parts, &target) {
+        return refusal;
     }
-    let rate = lock(&state).upload_rate;
+    let rate = lock(state).upload_rate;
     let body = match read_body(body, rate, MAX_BODY_BYTES).await {
         ReadBody::Whole(body) => body,
         // A body that broke off is no request: a real gateway never sees it whole.
         ReadBody::BrokeOff => {
-            let dialect = lock(&state).dialect;
+            let dialect = lock(state).dialect;
             let said = dialect.error("incomplete_body", "The request body ended early.");
-            return Ok(json_reply(400, said));
+            return json_reply(400, said);
         }
-        ReadBody::TooLarge => return Ok(too_large(&lock(&state))),
+        ReadBody::TooLarge => return too_large(&lock(state)),
     };
     let range = parts
         .headers
@@ -134,7 +146,7 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Repl
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     let fault = {
-        let mut st = lock(&state);
+        let mut st = lock(state);
         if st.record {
             record(&mut st, &parts, &body);
         }
@@ -147,13 +159,16 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Repl
         }
         other => other,
     };
-    let mut st = lock(&state);
+    let mut st = lock(state);
     let is_video = matches!(target, Target::Content(_) | Target::File(_));
     if let Some(reply) = fault
         .as_ref()
         .and_then(|f| fault_reply(&st, f, &parts.headers, is_video))
     {
-        return Ok(reply);
+        return reply;
+    }
+    if st.gemini {
+        return gemini_reply(&mut st, &parts, &body, range, fault);
     }
     let extra_header = match &fault {
         Some(Fault::WithHeader { name, value }) => Some((name.clone(), value.clone())),
@@ -168,11 +183,11 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Repl
                 .is_some_and(|k| !k.trim().is_empty())
         });
     if !authorized && !matches!(target, Target::File(_) | Target::Unknown) {
-        return Ok(json_reply(
+        return json_reply(
             401,
             st.dialect
                 .error("invalid_api_key", "未提供令牌 (no token provided)"),
-        ));
+        );
     }
     let content_type = parts
         .headers
@@ -208,7 +223,24 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Repl
             reply.headers_mut().insert(name, value);
         }
     }
-    Ok(reply)
+    reply
+}
+
+fn gemini_reply(
+    st: &mut State,
+    parts: &hyper::http::request::Parts,
+    body: &[u8],
+    range: Option<String>,
+    fault: Option<Fault>,
+) -> Reply {
+    let key = parts
+        .headers
+        .get("x-goog-api-key")
+        .and_then(|v| v.to_str().ok());
+    match super::gemini::handle(st, &parts.method, parts.uri.path(), key, body) {
+        super::gemini::Answer::Json(status, value) => json_reply(status, value),
+        super::gemini::Answer::Video(job) => video(st, &job, range, fault),
+    }
 }
 
 /// Requests turned away before their body is read: addressed to another host (a web
@@ -426,6 +458,10 @@ fn submit(st: &mut State, content_type: &str, body: &[u8]) -> Reply {
             d.error("invalid_request", "prompt and model are required"),
         );
     };
+    if d == super::Dialect::NewApi {
+        let upstream = super::gemini::new_api_upstream(&model, &form.fields, form.files.first());
+        st.veo_requests.push(upstream);
+    }
     st.seq += 1;
     let job = Job {
         id: d.job_id(st.seq),

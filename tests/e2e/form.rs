@@ -90,7 +90,8 @@ async fn an_invalid_combination_is_blocked_with_a_hint() {
         .await;
     assert_eq!(problems, "", "the hints go once the choice is fixed");
 
-    // Advanced fields travel as extra form fields.
+    // Advanced fields travel in the gateway's style: this new-api-like gateway names
+    // itself, reads sizes only as pixels and takes Veo's settings in `metadata`.
     app.script("document.querySelector('#advanced').open = true", vec![])
         .await;
     app.type_into("Negative prompt", "text, blur").await;
@@ -101,9 +102,21 @@ async fn an_invalid_combination_is_blocked_with_a_hint() {
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].field("model"), Some("veo3.1"));
     assert_eq!(sent[0].field("seconds"), Some("6"));
-    assert_eq!(sent[0].field("size"), Some("9:16"));
-    assert_eq!(sent[0].field("negative_prompt"), Some("text, blur"));
-    assert_eq!(sent[0].field("seed"), Some("42"));
+    assert_eq!(sent[0].field("size"), Some("720x1280"));
+    let metadata: serde_json::Value =
+        serde_json::from_str(sent[0].field("metadata").expect("metadata")).unwrap();
+    assert_eq!(metadata["negativePrompt"], "text, blur");
+    assert_eq!(metadata["seed"], 42);
+    // What Veo was asked: the portrait the user chose.
+    let veo = sim.veo_requests();
+    assert_eq!(
+        veo[0].parameter("aspectRatio"),
+        Some(&serde_json::json!("9:16"))
+    );
+    assert_eq!(
+        veo[0].parameter("durationSeconds"),
+        Some(&serde_json::json!(6))
+    );
     app.close().await;
 }
 

@@ -36,7 +36,8 @@ async fn a_video_is_made_saved_and_plays_in_its_card() {
     let sent = sim.requests_to("POST", "/v1/videos");
     assert_eq!(sent.len(), 1, "one job, sent once");
     assert_eq!(sent[0].field("seconds"), Some("4"));
-    assert_eq!(sent[0].field("size"), Some("16:9"));
+    // This new-api-like gateway reads sizes only as pixels.
+    assert_eq!(sent[0].field("size"), Some("1280x720"));
 
     let saved = find_mp4(app.home());
     assert_eq!(

@@ -39,3 +39,12 @@ export function problems(model, seconds, size) {
   }
   return found;
 }
+
+/** Why `resolution` cannot be made at `seconds` (Veo: 1080p only at 8 s); null when it can. */
+export function resolutionProblem(model, seconds, resolution) {
+  const offered = model.resolutions ?? [];
+  if (!resolution || offered.length === 0 || resolution === offered[0]) return null;
+  const lengths = model.high_resolution_seconds ?? [];
+  if (lengths.length === 0 || lengths.includes(Number(seconds))) return null;
+  return t('problem.resolution', { model: model.name, resolution, seconds: orList(lengths.map(String)) });
+}

@@ -39,6 +39,8 @@ export function mountForm({ catalog, timeEstimate, onSubmit, onSettingsChange })
     const sizeValues = found.size ? [...m.sizes, size] : [...m.sizes];
     renderOptions($('#seconds-options'), 'seconds', secondsValues, seconds, choices.secondsLabel, !!found.seconds);
     renderOptions($('#size-options'), 'size', sizeValues, size, choices.sizeLabel, !!found.size);
+    // Resolution only where the model offers one (Veo: 720p, 1080p at 8 s).
+    $('#resolution').closest('.field').hidden = !(m.resolutions?.length > 0);
     $('#model-hint').textContent = choices.modelHint(m);
     $('#seconds-hint').textContent = found.seconds ? '' : choices.secondsHint(m, seconds);
     $('#size-hint').textContent = found.size ? '' : choices.sizeHint(size);
@@ -91,6 +93,12 @@ export function mountForm({ catalog, timeEstimate, onSubmit, onSettingsChange })
     const found = choices.problems(spec(), request.seconds, request.size);
     if (found.seconds) return { focus: form.querySelector('input[name="seconds"]:checked'), message: t('form.fixFirst') };
     if (found.size) return { focus: form.querySelector('input[name="size"]:checked'), message: t('form.fixFirst') };
+    const resolution = request.extra.find(([name]) => name === 'resolution')?.[1];
+    const tooLong = choices.resolutionProblem(spec(), request.seconds, resolution);
+    if (tooLong) {
+      $('#advanced').open = true;
+      return { focus: $('#resolution'), message: tooLong };
+    }
     return advanced.problem();
   }
 

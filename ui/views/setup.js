@@ -25,7 +25,20 @@ export function mountSetup({ save, remove, test, useDemo, onDone }) {
     defaultModel: editing?.defaultModel ?? '',
     proxy: $('#setup-proxy').value,
     caFile: $('#setup-ca-file').value,
+    requestStyle: { sizes: $('#setup-sizes').value, extras: $('#setup-extras').value },
   });
+
+  // What the automatic choice does for this gateway, in plain words.
+  const styleHint = (profile) => {
+    const found = profile?.detectedStyle;
+    $('#setup-style-hint').textContent = found
+      ? t('style.hint.detected', {
+        by: found.by,
+        sizes: t(found.pixels ? 'style.pixels' : 'style.ratio'),
+        extras: t(found.metadata ? 'style.inMetadata' : 'style.asFields'),
+      })
+      : t('style.hint.unknown');
+  };
 
   const submit = async (keepForSessionOnly) => {
     say(t('setup.saving'));
@@ -94,12 +107,16 @@ export function mountSetup({ save, remove, test, useDemo, onDone }) {
         $('#setup-proxy').value = profile.proxy ?? '';
         $('#setup-ca-file').value = profile.caFile ?? '';
         $('#setup-network').open = Boolean(profile.proxy || profile.caFile);
+        $('#setup-sizes').value = profile.requestStyle?.sizes ?? 'auto';
+        $('#setup-extras').value = profile.requestStyle?.extras ?? 'auto';
+        $('#setup-style').open = profile.requestStyle?.sizes !== 'auto' || profile.requestStyle?.extras !== 'auto';
         $('#setup-key').placeholder = profile.key.saved
           ? t('setup.key.saved', { last4: profile.key.last4 })
           : 'sk-…';
       } else {
         $('#setup-key').placeholder = 'sk-…';
       }
+      styleHint(profile);
       $('#setup-url').focus();
     },
   };
