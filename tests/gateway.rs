@@ -14,8 +14,8 @@ use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::{Request, Response};
 use veo_desk::gateway::{
-    ClientOptions, Detected, DownloadProgress, ExtrasStyle, GatewayClient, GatewayError,
-    JobState, Limits, MinRate, ReferenceImage, RequestStyle, SizeStyle, SubmitRequest, VideoJob,
+    ClientOptions, Detected, DownloadProgress, ExtrasStyle, GatewayClient, GatewayError, JobState,
+    Limits, MinRate, ReferenceImage, RequestStyle, SizeStyle, SubmitRequest, VideoJob,
 };
 use veo_desk::simulator::{
     Dialect, Endpoint, Fault, Outcome, RecordedRequest, Route, Simulator, SAMPLE_MP4,

@@ -811,7 +811,11 @@ async fn a_blocked_video_behind_a_server_error_ends_at_the_first_answer() {
         "{message}"
     );
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(poll_count(&setup.sim), 1, "not asked again, not retried as a passing failure");
+    assert_eq!(
+        poll_count(&setup.sim),
+        1,
+        "not asked again, not retried as a passing failure"
+    );
 }
 
 fn impatient(setup: &Setup, patience: Patience) -> Jobs {
@@ -847,17 +851,30 @@ async fn the_same_failure_at_every_check_ends_the_job_and_check_again_finishes_i
     let row = wait_status(jobs.store(), &row.id, JobStatus::Failed).await;
     assert_eq!(row.error_code.as_deref(), Some("gateway_kept_failing"));
     let message = row.error_message.clone().unwrap();
-    assert!(message.contains("stopped asking") && message.contains("Check again"), "{message}");
+    assert!(
+        message.contains("stopped asking") && message.contains("Check again"),
+        "{message}"
+    );
     let asked = poll_count(&setup.sim);
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(poll_count(&setup.sim), asked, "no more checks once it ended");
+    assert_eq!(
+        poll_count(&setup.sim),
+        asked,
+        "no more checks once it ended"
+    );
 
     // The gateway recovers: Check again follows the job to its video.
     setup.sim.clear_faults();
     let resumed = jobs.check_again(&row.id).unwrap();
-    assert_eq!((resumed.status, resumed.error_code), (JobStatus::Running, None));
+    assert_eq!(
+        (resumed.status, resumed.error_code),
+        (JobStatus::Running, None)
+    );
     wait_status(jobs.store(), &row.id, JobStatus::Downloaded).await;
-    assert!(jobs.check_again(&row.id).is_err(), "only a job that checking gave up on");
+    assert!(
+        jobs.check_again(&row.id).is_err(),
+        "only a job that checking gave up on"
+    );
 }
 
 #[tokio::test]

@@ -318,7 +318,10 @@ async fn through_litellm_every_model_length_aspect_and_resolution_reaches_veo_as
     let veo = gemini.veo_requests();
     println!("| model | length | aspect | resolution | Veo Desk sent | Veo was asked |");
     for (combination, bytes) in finished {
-        let made = clip(Shape::of_size(combination.size), &combination.seconds.to_string());
+        let made = clip(
+            Shape::of_size(combination.size),
+            &combination.seconds.to_string(),
+        );
         assert_eq!(
             bytes, made,
             "{combination:?}: the saved MP4 is byte-identical"

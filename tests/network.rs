@@ -515,12 +515,7 @@ impl ConnectProxy {
     }
 }
 
-async fn tunnel(
-    mut client: TcpStream,
-    seen: Arc<Mutex<Seen>>,
-    auth: Option<String>,
-    hosts: Hosts,
-) {
+async fn tunnel(mut client: TcpStream, seen: Arc<Mutex<Seen>>, auth: Option<String>, hosts: Hosts) {
     let mut head = Vec::new();
     let mut byte = [0u8; 1];
     while !head.ends_with(b"\r\n\r\n") {

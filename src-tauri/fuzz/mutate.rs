@@ -75,7 +75,12 @@ pub(crate) fn mutant(rng: &mut fastrand::Rng, seeds: &[Vec<u8>], dictionary: &[&
 /// Values at the edges of integer types, where length and offset arithmetic breaks.
 const BOUNDARY_BYTES: [u8; 6] = [0x00, 0x01, 0x7F, 0x80, 0xFE, 0xFF];
 
-fn mutate_once(rng: &mut fastrand::Rng, data: &mut Vec<u8>, seeds: &[Vec<u8>], dictionary: &[&[u8]]) {
+fn mutate_once(
+    rng: &mut fastrand::Rng,
+    data: &mut Vec<u8>,
+    seeds: &[Vec<u8>],
+    dictionary: &[&[u8]],
+) {
     let len = data.len();
     let at = |rng: &mut fastrand::Rng| rng.usize(..=len);
     match rng.u8(..9) {
@@ -135,20 +140,30 @@ mod tests {
         let seeds = vec![b"{\"id\":\"a\",\"status\":\"queued\"}".to_vec()];
         let make = |seed| {
             let mut rng = fastrand::Rng::with_seed(seed);
-            (0..200).map(|_| mutant(&mut rng, &seeds, &[b"null"])).collect::<Vec<_>>()
+            (0..200)
+                .map(|_| mutant(&mut rng, &seeds, &[b"null"]))
+                .collect::<Vec<_>>()
         };
         let first = make(1);
         assert_eq!(first, make(1));
         let changed = first.iter().filter(|m| **m != seeds[0]).count();
-        assert!(changed > 150, "only {changed} of 200 mutants changed anything");
+        assert!(
+            changed > 150,
+            "only {changed} of 200 mutants changed anything"
+        );
     }
 
     #[test]
     fn a_failing_check_is_reported_with_its_round() {
         let seeds = vec![b"abc".to_vec()];
         let outcome = std::panic::catch_unwind(|| {
-            run("self-test", &seeds, &[], 50, |input| assert!(input.len() < 5))
+            run("self-test", &seeds, &[], 50, |input| {
+                assert!(input.len() < 5)
+            })
         });
-        assert!(outcome.is_err(), "a check that fails on grown inputs must fail the pass");
+        assert!(
+            outcome.is_err(),
+            "a check that fails on grown inputs must fail the pass"
+        );
     }
 }

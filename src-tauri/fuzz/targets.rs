@@ -11,11 +11,33 @@ use crate::gateway::VideoJob;
 
 /// Words that steer the parsers into their rarer branches.
 const JSON_WORDS: &[&[u8]] = &[
-    b"null", b"true", b"[]", b"{}", b"\"\"", b"1e999", b"-1", b"18446744073709551616",
-    b"\"status\":", b"\"id\":", b"\"task_id\":", b"\"data\":", b"\"error\":", b"\"progress\":",
-    b"\"50%\"", b"\"NaN\"", b"\"failed\"", b"\"completed\"", b"\"raiMediaFilteredReasons\":",
-    b"\"metadata\":", b"\"video_url\":", b"\"http://\"", b"\"expires_at\":", b"\\u0000",
-    b"\\ud800", b"<html>", b"\xff\xfe",
+    b"null",
+    b"true",
+    b"[]",
+    b"{}",
+    b"\"\"",
+    b"1e999",
+    b"-1",
+    b"18446744073709551616",
+    b"\"status\":",
+    b"\"id\":",
+    b"\"task_id\":",
+    b"\"data\":",
+    b"\"error\":",
+    b"\"progress\":",
+    b"\"50%\"",
+    b"\"NaN\"",
+    b"\"failed\"",
+    b"\"completed\"",
+    b"\"raiMediaFilteredReasons\":",
+    b"\"metadata\":",
+    b"\"video_url\":",
+    b"\"http://\"",
+    b"\"expires_at\":",
+    b"\\u0000",
+    b"\\ud800",
+    b"<html>",
+    b"\xff\xfe",
 ];
 
 /// Longest message a user should ever be shown for one problem, in characters.
@@ -23,42 +45,75 @@ const MESSAGE_LIMIT: usize = 800;
 
 #[test]
 fn wire_job_answers_are_read_as_jobs_or_refused() {
-    run("wire_job", &corpus("wire_job"), JSON_WORDS, rounds(3000), |body| {
-        if let Ok(job) = VideoJob::parse(body) {
-            assert!(!job.id.is_empty() && job.id.trim() == job.id, "id {:?}", job.id);
-            if let Some(p) = job.progress {
-                assert!((0.0..=100.0).contains(&p), "progress {p}");
+    run(
+        "wire_job",
+        &corpus("wire_job"),
+        JSON_WORDS,
+        rounds(3000),
+        |body| {
+            if let Ok(job) = VideoJob::parse(body) {
+                assert!(
+                    !job.id.is_empty() && job.id.trim() == job.id,
+                    "id {:?}",
+                    job.id
+                );
+                if let Some(p) = job.progress {
+                    assert!((0.0..=100.0).contains(&p), "progress {p}");
+                }
+                assert_eq!(
+                    job.failure.is_some(),
+                    job.state == crate::gateway::JobState::Failed
+                );
+                if let Some(failure) = &job.failure {
+                    assert!(failure.chars().count() < MESSAGE_LIMIT, "{failure}");
+                }
+                if let Some(url) = &job.result_url {
+                    assert!(
+                        url.starts_with("http://") || url.starts_with("https://"),
+                        "{url}"
+                    );
+                }
             }
-            assert_eq!(job.failure.is_some(), job.state == crate::gateway::JobState::Failed);
-            if let Some(failure) = &job.failure {
-                assert!(failure.chars().count() < MESSAGE_LIMIT, "{failure}");
-            }
-            if let Some(url) = &job.result_url {
-                assert!(url.starts_with("http://") || url.starts_with("https://"), "{url}");
-            }
-        }
-    });
+        },
+    );
 }
 
 #[test]
 fn error_answers_become_one_readable_message() {
-    let statuses = [400, 401, 403, 404, 405, 408, 409, 413, 422, 429, 500, 502, 503, 504, 599];
-    let actions = [Action::Submit, Action::Poll, Action::Download, Action::Check];
+    let statuses = [
+        400, 401, 403, 404, 405, 408, 409, 413, 422, 429, 500, 502, 503, 504, 599,
+    ];
+    let actions = [
+        Action::Submit,
+        Action::Poll,
+        Action::Download,
+        Action::Check,
+    ];
     let mut turn = 0usize;
-    run("error_body", &corpus("error_body"), JSON_WORDS, rounds(3000), |body| {
-        turn += 1;
-        let status = StatusCode::from_u16(statuses[turn % statuses.len()]).unwrap();
-        let action = actions[turn % actions.len()];
-        let mut headers = HeaderMap::new();
-        headers.insert("retry-after", HeaderValue::from_static("2"));
-        let err = from_response(action, status, &headers, body);
-        let chars = err.message.chars().count();
-        assert!(chars > 0 && chars < MESSAGE_LIMIT, "{chars} chars: {}", err.message);
-        assert_eq!(err.status, Some(status.as_u16()));
-        if ServerText::parse(body).is_html {
-            assert!(!err.message.contains('<'), "markup shown: {}", err.message);
-        }
-    });
+    run(
+        "error_body",
+        &corpus("error_body"),
+        JSON_WORDS,
+        rounds(3000),
+        |body| {
+            turn += 1;
+            let status = StatusCode::from_u16(statuses[turn % statuses.len()]).unwrap();
+            let action = actions[turn % actions.len()];
+            let mut headers = HeaderMap::new();
+            headers.insert("retry-after", HeaderValue::from_static("2"));
+            let err = from_response(action, status, &headers, body);
+            let chars = err.message.chars().count();
+            assert!(
+                chars > 0 && chars < MESSAGE_LIMIT,
+                "{chars} chars: {}",
+                err.message
+            );
+            assert_eq!(err.status, Some(status.as_u16()));
+            if ServerText::parse(body).is_html {
+                assert!(!err.message.contains('<'), "markup shown: {}", err.message);
+            }
+        },
+    );
 }
 
 #[test]
@@ -66,15 +121,27 @@ fn damaged_pictures_are_thumbnailed_or_refused_with_a_message() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("picture");
     let words: &[&[u8]] = &[
-        b"\xff\xd8\xff", b"\xff\xc0\x00\x11\x08\xff\xff\xff\xff", b"IHDR", b"IDAT", b"VP8 ",
-        b"VP8L", b"VP8X", b"RIFF", b"\x89PNG\r\n\x1a\n", b"Exif\0\0", b"\xff\xff\xff\xff",
+        b"\xff\xd8\xff",
+        b"\xff\xc0\x00\x11\x08\xff\xff\xff\xff",
+        b"IHDR",
+        b"IDAT",
+        b"VP8 ",
+        b"VP8L",
+        b"VP8X",
+        b"RIFF",
+        b"\x89PNG\r\n\x1a\n",
+        b"Exif\0\0",
+        b"\xff\xff\xff\xff",
     ];
     run("images", &corpus("images"), words, rounds(600), |bytes| {
         std::fs::write(&path, bytes).unwrap();
         match crate::images::render_thumbnail(&path) {
             Ok(thumb) => {
                 let long = thumb.width.max(thumb.height);
-                assert!(long > 0 && long <= crate::images::THUMBNAIL_LONG_EDGE, "{long}");
+                assert!(
+                    long > 0 && long <= crate::images::THUMBNAIL_LONG_EDGE,
+                    "{long}"
+                );
                 assert!(!thumb.bytes.is_empty());
             }
             Err(e) => assert!(!e.to_string().is_empty()),
@@ -85,15 +152,30 @@ fn damaged_pictures_are_thumbnailed_or_refused_with_a_message() {
 #[test]
 fn the_dc_only_jpeg_decoder_returns_whole_pictures_or_nothing() {
     let words: &[&[u8]] = &[
-        b"\xff\xc0", b"\xff\xc4", b"\xff\xdb", b"\xff\xdd\x00\x04\x00\x01", b"\xff\xda",
-        b"\xff\xd0", b"\xff\xd9", b"\xff\x00", b"\xff\xff", b"JFIF\0", b"Adobe",
+        b"\xff\xc0",
+        b"\xff\xc4",
+        b"\xff\xdb",
+        b"\xff\xdd\x00\x04\x00\x01",
+        b"\xff\xda",
+        b"\xff\xd0",
+        b"\xff\xd9",
+        b"\xff\x00",
+        b"\xff\xff",
+        b"JFIF\0",
+        b"Adobe",
     ];
-    run("jpeg_eighth", &corpus("jpeg_eighth"), words, rounds(3000), |jpeg| {
-        if let Some(eighth) = crate::images::jpeg_eighth::decode_eighth(jpeg) {
-            assert!(eighth.channels == 1 || eighth.channels == 3);
-            let expected =
-                eighth.width as usize * eighth.height as usize * usize::from(eighth.channels);
-            assert_eq!(eighth.pixels.len(), expected);
-        }
-    });
+    run(
+        "jpeg_eighth",
+        &corpus("jpeg_eighth"),
+        words,
+        rounds(3000),
+        |jpeg| {
+            if let Some(eighth) = crate::images::jpeg_eighth::decode_eighth(jpeg) {
+                assert!(eighth.channels == 1 || eighth.channels == 3);
+                let expected =
+                    eighth.width as usize * eighth.height as usize * usize::from(eighth.channels);
+                assert_eq!(eighth.pixels.len(), expected);
+            }
+        },
+    );
 }

@@ -579,16 +579,53 @@ mod tests {
         let e = map(Action::Poll, 500, &litellm_blocked_poll());
         assert_eq!(e.kind, ErrorKind::ContentBlocked);
         assert!(!e.kind.is_transient());
-        assert!(e.message.contains("\"Unable to generate videos of a public figure.\""), "{}", e.message);
-        let structured = map(Action::Poll, 500, r#"{"error":{"message":"Internal error","details":{"raiMediaFilteredReasons":["Person under 18"]}}}"#);
+        assert!(
+            e.message
+                .contains("\"Unable to generate videos of a public figure.\""),
+            "{}",
+            e.message
+        );
+        let structured = map(
+            Action::Poll,
+            500,
+            r#"{"error":{"message":"Internal error","details":{"raiMediaFilteredReasons":["Person under 18"]}}}"#,
+        );
         assert_eq!(structured.kind, ErrorKind::ContentBlocked);
-        assert!(structured.message.contains("(\"Person under 18\")"), "{}", structured.message);
-        let refused = map(Action::Submit, 400, r#"{"error":{"message":"The input image violates Vertex AI's usage guidelines."}}"#);
+        assert!(
+            structured.message.contains("(\"Person under 18\")"),
+            "{}",
+            structured.message
+        );
+        let refused = map(
+            Action::Submit,
+            400,
+            r#"{"error":{"message":"The input image violates Vertex AI's usage guidelines."}}"#,
+        );
         assert_eq!(refused.kind, ErrorKind::ContentBlocked);
-        assert!(refused.message.contains("usage guidelines"), "{}", refused.message);
+        assert!(
+            refused.message.contains("usage guidelines"),
+            "{}",
+            refused.message
+        );
         // An ordinary server failure stays a passing one, and a key problem stays one.
-        assert_eq!(map(Action::Poll, 500, r#"{"error":{"message":"upstream timed out"}}"#).kind, ErrorKind::ServerError);
-        assert_eq!(map(Action::Poll, 401, r#"{"error":{"message":"moderation key invalid"}}"#).kind, ErrorKind::KeyRejected);
+        assert_eq!(
+            map(
+                Action::Poll,
+                500,
+                r#"{"error":{"message":"upstream timed out"}}"#
+            )
+            .kind,
+            ErrorKind::ServerError
+        );
+        assert_eq!(
+            map(
+                Action::Poll,
+                401,
+                r#"{"error":{"message":"moderation key invalid"}}"#
+            )
+            .kind,
+            ErrorKind::KeyRejected
+        );
     }
 
     #[test]

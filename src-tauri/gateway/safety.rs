@@ -130,14 +130,19 @@ response.generateVideoResponse.generatedSamples
             Some("Person under 18")
         );
         assert_eq!(quoted_reasons("raiMediaFilteredReasons: none"), None);
-        assert_eq!(quoted_reasons("raiMediaFilteredReasons': ['unterminated"), None);
+        assert_eq!(
+            quoted_reasons("raiMediaFilteredReasons': ['unterminated"),
+            None
+        );
     }
 
     #[test]
     fn the_filters_words_are_recognised_and_ordinary_failures_are_not() {
         assert!(mentions_block(LITELLM_500));
         assert!(mentions_block("Veo could not generate videos because the input image violates Vertex AI's usage guidelines."));
-        assert!(mentions_block("Responsible AI practices blocked this request"));
+        assert!(mentions_block(
+            "Responsible AI practices blocked this request"
+        ));
         assert!(!mentions_block("upstream timed out"));
         assert!(!mentions_block("Internal Server Error"));
     }
@@ -145,7 +150,10 @@ response.generateVideoResponse.generatedSamples
     #[test]
     fn the_message_quotes_the_reason_and_says_what_to_change() {
         let message = blocked_message(LITELLM_500);
-        assert!(message.contains("\"We encountered an issue with the audio for your prompt."), "{message}");
+        assert!(
+            message.contains("\"We encountered an issue with the audio for your prompt."),
+            "{message}"
+        );
         assert!(!message.contains("validation error"), "{message}");
         assert!(message.contains("Edit and try again"));
         assert!(blocked_message("").starts_with("The video was blocked by Veo's safety filter. "));

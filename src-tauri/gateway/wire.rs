@@ -204,9 +204,7 @@ fn describe_failure(obj: &Value) -> (Option<String>, bool) {
         .and_then(|e| text(e, &["code", "type"]))
         .unwrap_or_default();
     match said {
-        Some(r) if mentions_block(&r) || mentions_block(&code) => {
-            (Some(blocked_message(&r)), true)
-        }
+        Some(r) if mentions_block(&r) || mentions_block(&code) => (Some(blocked_message(&r)), true),
         Some(r) => (
             Some(format!(
                 "The gateway reported that the job failed: {}",
@@ -399,15 +397,23 @@ mod tests {
                 "raiMediaFilteredReasons":["Photo of a public figure."]}}}));
         assert_eq!(blocked.state, JobState::Failed);
         assert!(blocked.blocked_by_safety);
-        assert!(blocked.failure.unwrap().contains("\"Photo of a public figure.\""));
+        assert!(blocked
+            .failure
+            .unwrap()
+            .contains("\"Photo of a public figure.\""));
         let errored = job(json!({"id":"b","status":"completed",
             "error":{"code":"13","message":"Video generation failed."}}));
         assert_eq!(errored.state, JobState::Failed);
         assert!(!errored.blocked_by_safety);
-        assert!(errored.failure.unwrap().contains("Video generation failed."));
-        for fine in [json!({"id":"c","status":"completed","error":null}),
-                     json!({"id":"c","status":"completed","error":{}}),
-                     json!({"id":"c","status":"completed","message":"success"})] {
+        assert!(errored
+            .failure
+            .unwrap()
+            .contains("Video generation failed."));
+        for fine in [
+            json!({"id":"c","status":"completed","error":null}),
+            json!({"id":"c","status":"completed","error":{}}),
+            json!({"id":"c","status":"completed","message":"success"}),
+        ] {
             assert_eq!(job(fine).state, JobState::Completed);
         }
     }

@@ -142,14 +142,11 @@ fn start_due_work(ctx: &Arc<Ctx>, s: &mut Schedule) -> bool {
         if s.busy.contains(&row.id) {
             continue;
         }
-        let turn = s
-            .turns
-            .entry(row.id.clone())
-            .or_insert(Turn {
-                due: now,
-                polls: 0,
-                failing: None,
-            });
+        let turn = s.turns.entry(row.id.clone()).or_insert(Turn {
+            due: now,
+            polls: 0,
+            failing: None,
+        });
         if turn.due > now {
             continue;
         }
@@ -323,7 +320,10 @@ fn past_running_limit(ctx: &Ctx, row: &JobRow, now: i64) -> bool {
         .lock()
         .ok()
         .and_then(|r| r.get(&row.id).copied());
-    let since = row.submitted_at.unwrap_or(row.created_at).max(resumed.unwrap_or(0));
+    let since = row
+        .submitted_at
+        .unwrap_or(row.created_at)
+        .max(resumed.unwrap_or(0));
     now.saturating_sub(since) > ctx.running_limit().as_millis() as i64
 }
 

@@ -47,7 +47,12 @@ pub(crate) fn new_job(
             .extra_fields
             .iter()
             .cloned()
-            .chain(request.resolution.clone().map(|r| (RESOLUTION.to_string(), r)))
+            .chain(
+                request
+                    .resolution
+                    .clone()
+                    .map(|r| (RESOLUTION.to_string(), r)),
+            )
             .collect(),
     }
 }

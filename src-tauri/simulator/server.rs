@@ -20,9 +20,7 @@ use tokio_rustls::TlsAcceptor;
 use super::body::SimBody;
 use super::clips::{clip, Shape};
 use super::jobs::{unix_now, Job, Outcome, Phase};
-use super::{
-    lock, multipart, Endpoint, Fault, RecordedRequest, Route, State, MAX_BODY_BYTES,
-};
+use super::{lock, multipart, Endpoint, Fault, RecordedRequest, Route, State, MAX_BODY_BYTES};
 
 type Reply = Response<SimBody>;
 

@@ -234,7 +234,12 @@ async fn a_job_whose_checking_stopped_is_checked_again_from_its_card() {
         ..Default::default()
     };
     let remote = client.submit(&request).await.unwrap();
-    let store = JobStore::open_at(&home.path().join(".local/share/com.veodesk.desktop/history.sqlite3")).unwrap();
+    let store = JobStore::open_at(
+        &home
+            .path()
+            .join(".local/share/com.veodesk.desktop/history.sqlite3"),
+    )
+    .unwrap();
     let job = NewJob {
         profile_id: only_profile_id(home.path()),
         prompt: request.prompt.clone(),
@@ -245,7 +250,9 @@ async fn a_job_whose_checking_stopped_is_checked_again_from_its_card() {
     };
     let now = veo_desk::jobs::store::now_ms();
     let row = store.insert_submitting(&job, now).unwrap();
-    store.mark_running(&row.id, &remote.id, "queued", None, now).unwrap();
+    store
+        .mark_running(&row.id, &remote.id, "queued", None, now)
+        .unwrap();
     store
         .mark_failed(&row.id, "stopped_checking", "This job was still not finished after 60 minutes, far longer than Veo usually takes, so Veo Desk stopped checking it. The gateway may still finish it: press Check again to ask once more.", now)
         .unwrap();
