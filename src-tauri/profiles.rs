@@ -177,6 +177,24 @@ impl Profiles {
         self.save()
     }
 
+    /// Sends sizes the other way from now on (ratio ↔ pixels) for gateway `id`, without
+    /// touching the active choice; returns the profile as saved.
+    pub fn switch_sizes(&mut self, id: &str) -> Result<Profile> {
+        self.refresh();
+        let profile = self
+            .file
+            .profiles
+            .iter_mut()
+            .find(|p| p.id == id)
+            .ok_or_else(|| Error::invalid_input("That gateway profile no longer exists."))?;
+        profile.request_style = profile
+            .request_style
+            .with_sizes_switched(profile.detected_style.as_ref());
+        let saved = profile.clone();
+        self.save()?;
+        Ok(saved)
+    }
+
     /// Saves a new or edited profile and makes it the active one.
     pub fn put(&mut self, profile: Profile) -> Result<()> {
         match self.file.profiles.iter_mut().find(|p| p.id == profile.id) {
@@ -524,6 +542,34 @@ mod tests {
             .unwrap()
             .passwords_in_file()
             .is_empty());
+    }
+
+    #[test]
+    fn switching_sizes_is_kept_for_that_gateway_and_leaves_the_active_one() {
+        use crate::gateway::SizeStyle;
+        let (_root, dirs) = fresh();
+        let mut profiles = Profiles::open(&dirs).unwrap();
+        let proxy = profiles
+            .add(&draft("Proxy", "http://127.0.0.1:4000"))
+            .unwrap();
+        let other = profiles
+            .add(&draft("Other", "https://other.example.com"))
+            .unwrap();
+        let learned = Detected {
+            pixels: true,
+            metadata: false,
+            by: "LiteLLM 1.110.2".into(),
+        };
+        profiles.remember_style(&proxy.id, &learned).unwrap();
+        let switched = profiles.switch_sizes(&proxy.id).unwrap();
+        assert_eq!(switched.request_style.sizes, SizeStyle::Ratio);
+        let reopened = Profiles::open(&dirs).unwrap();
+        assert_eq!(
+            reopened.get(&proxy.id).unwrap().request_style.sizes,
+            SizeStyle::Ratio
+        );
+        assert_eq!(reopened.active().unwrap().id, other.id);
+        assert!(profiles.switch_sizes("gone").is_err());
     }
 
     #[test]

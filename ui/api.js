@@ -76,9 +76,9 @@ export const retryDownload = (id) => call('retry_download', { id });
 export const checkAgain = (id) => call('check_again', { id });
 /**
  * "Make it again": the job's request sent once more, as a new job; resolves to its row.
- * `requestStyle` is where switching the gateway's request style plugs in (null: keep it).
+ * `switchSizes` first makes the gateway get sizes the other way (ratio or pixels) for good.
  */
-export const makeAgain = (id, requestStyle = null) => call('make_again', { id, requestStyle });
+export const makeAgain = (id, switchSizes = false) => call('make_again', { id, switchSizes });
 /** `removal`: 'history_only', 'everywhere' (keeps a video not saved here) or 'discard_unsaved'. */
 export const deleteJob = (id, removal) => call('delete_job', { id, removal });
 export const revealJob = (id) => call('reveal_job', { id });

@@ -112,11 +112,11 @@ const cards = mountCards($('#job-list'), {
   details(row) { details.open(row); },
   runAgain(row) { form.fill(row); },
   // One request per card at a time: a double press must not make two videos.
-  async makeAgain(row) {
+  async makeAgain(row, switchSizes = false) {
     if (remaking.has(row.id)) return;
     remaking.add(row.id);
     try {
-      cards.update(await api.makeAgain(row.id));
+      cards.update(await api.makeAgain(row.id, switchSizes));
     } catch (error) {
       cards.update({ ...row, error_message: errorText(error) });
     } finally {

@@ -218,21 +218,15 @@ pub fn check_again(jobs: State<'_, Jobs>, id: String) -> Result<JobRow> {
 /// "Make it again": the job's request sent once more on the job's own gateway, as a new
 /// job (its row comes back, like `submit_job`).
 ///
-/// `request_style` is where switching the gateway's request style plugs in (how `size`
-/// is sent: as a ratio or in pixels), for a gateway that made the wrong shape. No
-/// gateway has such a setting yet, so only `None` (keep it as it is) is accepted.
+/// With `switch_sizes`, the gateway first gets sizes the other way (ratio ↔ pixels) for
+/// good: the one-click fix for a gateway that made the wrong shape.
 #[tauri::command]
 pub async fn make_again(
     state: State<'_, Arc<AppState>>,
     jobs: State<'_, Jobs>,
     id: String,
-    request_style: Option<String>,
+    switch_sizes: bool,
 ) -> Result<JobRow> {
-    if let Some(style) = request_style {
-        return Err(Error::invalid_input(format!(
-            "This version of Veo Desk cannot switch a gateway to the \"{style}\" request style yet."
-        )));
-    }
     let row = jobs.store().require(&id)?;
     let profile = state
         .profiles()?
@@ -241,6 +235,10 @@ pub async fn make_again(
         .map_err(|_| {
             Error::invalid_input("The gateway that made this video is no longer set up.")
         })?;
+    let profile = match switch_sizes && !profile.demo {
+        true => state.profiles()?.switch_sizes(&profile.id)?,
+        false => profile,
+    };
     // The key (or the demo gateway) must be there before anything is stored.
     state.client_for(&profile).await?;
     jobs.make_again(&id).await

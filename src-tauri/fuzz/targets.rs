@@ -4,6 +4,7 @@
 
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::StatusCode;
+use std::time::Duration;
 
 use super::mutate::{corpus, rounds, run};
 use crate::gateway::errors::{from_response, Action, ServerText};
@@ -175,6 +176,49 @@ fn the_dc_only_jpeg_decoder_returns_whole_pictures_or_nothing() {
                 let expected =
                     eighth.width as usize * eighth.height as usize * usize::from(eighth.channels);
                 assert_eq!(eighth.pixels.len(), expected);
+            }
+        },
+    );
+}
+
+#[test]
+fn wait_headers_become_bounded_waits() {
+    use crate::gateway::poll::{server_wait_hint, POLL_AFTER_HEADER};
+    use crate::gateway::{PollPolicy, RetryPolicy};
+    let words: &[&[u8]] = &[
+        b"1e308",
+        b"-0",
+        b"NaN",
+        b"inf",
+        b"99999999999999999999",
+        b"GMT",
+        b"Fri, 31 Dec 9999",
+        b".",
+        b"e",
+        b"+",
+    ];
+    // Five minutes is the longest wait a gateway's word can buy (see poll.rs).
+    let longest = Duration::from_secs(300);
+    run(
+        "wait_hint",
+        &corpus("wait_hint"),
+        words,
+        rounds(3000),
+        |value| {
+            let Ok(value) = HeaderValue::from_bytes(value) else {
+                return;
+            };
+            for name in ["retry-after", POLL_AFTER_HEADER] {
+                let mut headers = HeaderMap::new();
+                headers.insert(name, value.clone());
+                let hint = server_wait_hint(&headers);
+                assert!(
+                    hint.is_none_or(|h| h <= longest),
+                    "{name}: {value:?} → {hint:?}"
+                );
+                assert!(PollPolicy::default().delay(u32::MAX, hint) <= longest);
+                let retry = RetryPolicy::default().backoff(1, 0.5, hint);
+                assert!(retry.is_none_or(|r| r <= longest), "{retry:?}");
             }
         },
     );

@@ -55,6 +55,16 @@ impl RequestStyle {
         self.sizes == SizeStyle::Auto || self.extras == ExtrasStyle::Auto
     }
 
+    /// The other way of sending sizes than the one in use now, chosen for good: what the
+    /// one-click fix sets when a gateway made the wrong shape.
+    pub fn with_sizes_switched(self, detected: Option<&Detected>) -> RequestStyle {
+        let sizes = match self.resolve(detected).pixels {
+            true => SizeStyle::Ratio,
+            false => SizeStyle::Pixels,
+        };
+        RequestStyle { sizes, ..self }
+    }
+
     /// The user's choice wins; then what the gateway showed; then the seed.
     pub fn resolve(&self, detected: Option<&Detected>) -> WireStyle {
         let pixels = match self.sizes {
@@ -255,6 +265,31 @@ fn veo_value(key: &str, value: &str) -> Value {
 mod tests {
     use super::*;
     use reqwest::header::HeaderValue;
+
+    #[test]
+    fn switching_sizes_turns_what_is_in_use_into_the_other_choice() {
+        let litellm = Detected {
+            pixels: true,
+            metadata: false,
+            by: "LiteLLM 1.110.2".into(),
+        };
+        let auto = RequestStyle::default();
+        assert_eq!(
+            auto.with_sizes_switched(Some(&litellm)).sizes,
+            SizeStyle::Ratio
+        );
+        assert_eq!(auto.with_sizes_switched(None).sizes, SizeStyle::Pixels);
+        let chosen = RequestStyle {
+            sizes: SizeStyle::Ratio,
+            extras: ExtrasStyle::Metadata,
+        };
+        let switched = chosen.with_sizes_switched(Some(&litellm));
+        assert_eq!(
+            (switched.sizes, switched.extras),
+            (SizeStyle::Pixels, ExtrasStyle::Metadata),
+            "the user's ratio wins over what was detected, and extras stay"
+        );
+    }
 
     const SEED: WireStyle = WireStyle {
         pixels: false,

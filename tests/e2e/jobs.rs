@@ -85,17 +85,29 @@ async fn a_landscape_video_for_a_portrait_request_is_called_out_and_made_again_i
     assert!(find_mp4(app.home()).exists(), "the video is kept");
     app.screenshot("called-out").await;
 
-    app.click("Make it again").await;
+    // This new-api-like gateway named itself, so the size went as pixels; the fix sends
+    // it the other way, and keeps doing so for this gateway.
+    app.click("Switch how this gateway gets sizes and make it again")
+        .await;
     let second = app
         .poll_script("return document.querySelectorAll('.card').length === 2;")
         .await;
     assert!(second, "no second card appeared");
     let sent = sim.requests_to("POST", "/v1/videos");
     assert_eq!(sent.len(), 2, "made again once, in one click");
-    for field in ["prompt", "model", "seconds", "size"] {
+    for field in ["prompt", "model", "seconds"] {
         assert_eq!(sent[1].field(field), sent[0].field(field), "{field}");
     }
+    assert_eq!(sent[0].field("size"), Some("720x1280"));
     assert_eq!(sent[1].field("size"), Some("9:16"));
+    let profiles =
+        std::fs::read_to_string(app.home().join(".config/com.veodesk.desktop/profiles.json"))
+            .unwrap();
+    let profiles: serde_json::Value = serde_json::from_str(&profiles).unwrap();
+    assert_eq!(
+        profiles["profiles"][0]["request_style"]["sizes"], "ratio",
+        "{profiles}"
+    );
     // This gateway still drops the aspect: the new card says so too.
     let both = app
         .poll_script("return document.querySelectorAll('.card-mismatch').length === 2;")
@@ -247,6 +259,7 @@ async fn a_job_whose_checking_stopped_is_checked_again_from_its_card() {
         seconds: request.seconds.clone(),
         size: request.size.clone(),
         reference_thumb: None,
+        extra_fields: Vec::new(),
     };
     let now = veo_desk::jobs::store::now_ms();
     let row = store.insert_submitting(&job, now).unwrap();
@@ -265,7 +278,10 @@ async fn a_job_whose_checking_stopped_is_checked_again_from_its_card() {
     app.click("Check again").await;
     app.wait_for_text("Saved as").await;
     app.screenshot("checked-again").await;
-    assert_eq!(std::fs::read(find_mp4(app.home())).unwrap(), SAMPLE_MP4);
+    assert_eq!(
+        std::fs::read(find_mp4(app.home())).unwrap(),
+        clip(Shape::Landscape, "8")
+    );
     app.close().await;
 }
 

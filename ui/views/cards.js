@@ -99,7 +99,11 @@ function mismatchNote(row, actions) {
   if (row.reference_thumb) {
     note.append(el('p', { text: t('card.mismatch.withPicture') }));
   } else {
-    note.append(el('button', { type: 'button', class: 'small', onclick: () => actions.makeAgain(row) }, t('card.makeAgain')));
+    // A wrong shape is how a gateway shows it reads sizes the other way (ratio or pixels).
+    if (row.mismatches.some((m) => m.kind === 'aspect')) {
+      note.append(el('button', { type: 'button', class: 'small', onclick: () => actions.makeAgain(row, true) }, t('card.switchSizesAndMakeAgain')));
+    }
+    note.append(el('button', { type: 'button', class: 'small quiet', onclick: () => actions.makeAgain(row) }, t('card.makeAgain')));
   }
   return note;
 }
