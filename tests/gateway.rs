@@ -18,7 +18,7 @@ use veo_desk::gateway::{
     Limits, MinRate, ReferenceImage, RequestStyle, SizeStyle, SubmitRequest, VideoJob,
 };
 use veo_desk::simulator::{
-    Dialect, Endpoint, Fault, Outcome, RecordedRequest, Route, Simulator, SAMPLE_MP4,
+    clip, Dialect, Endpoint, Fault, Outcome, RecordedRequest, Route, Shape, Simulator, SAMPLE_MP4,
 };
 
 const KEY: &str = "sk-test-5f1c9a0b7d";
@@ -1284,7 +1284,12 @@ async fn through_a_new_api_like_gateway_every_combination_reaches_veo_as_asked()
         let done = client.wait_until_done(&job.id, |_| {}).await.unwrap();
         let file = dir.path().join(format!("{n}.mp4"));
         client.download(&done, &file, |_| {}).await.unwrap();
-        assert_eq!(std::fs::read(&file).unwrap(), SAMPLE_MP4);
+        let made = clip(Shape::of_size(size), &seconds.to_string());
+        assert_eq!(
+            std::fs::read(&file).unwrap(),
+            made,
+            "the video made for {size}"
+        );
 
         let sent = sim.requests_to("POST", "/v1/videos").pop().unwrap();
         let asked = sim.veo_requests().pop().unwrap();

@@ -223,3 +223,38 @@ fn wait_headers_become_bounded_waits() {
         },
     );
 }
+
+#[test]
+fn damaged_videos_are_described_or_said_to_be_unreadable() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("video.mp4");
+    let words: &[&[u8]] = &[
+        b"ftyp",
+        b"moov",
+        b"mvhd",
+        b"trak",
+        b"tkhd",
+        b"mdia",
+        b"mdhd",
+        b"hdlr",
+        b"vide",
+        b"soun",
+        b"stsd",
+        b"avc1",
+        b"mdat",
+        b"\x00\x00\x00\x01",
+        b"\xff\xff\xff\xff",
+    ];
+    run(
+        "mp4_facts",
+        &corpus("mp4_facts"),
+        words,
+        rounds(1500),
+        |bytes| {
+            std::fs::write(&path, bytes).unwrap();
+            if let Err(why) = crate::media::read_facts(&path) {
+                assert!(!why.is_empty());
+            }
+        },
+    );
+}
