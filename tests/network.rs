@@ -360,6 +360,8 @@ async fn public_gateway() -> PublicGateway {
         .await
         .unwrap();
     sim.set_job_duration(std::time::Duration::from_millis(100));
+    sim.also_answer_host("gateway.example");
+    sim.also_answer_host("cdn.example");
     let at = sim.base_url().trim_start_matches("https://").to_string();
     let proxy = ConnectProxy::start_mapping(vec![
         ("gateway.example:443".into(), at.clone()),

@@ -132,7 +132,7 @@ pub(crate) struct State {
     dialect: Dialect,
     base_url: String,
     /// The `Host` values this instance answers: `127.0.0.1:PORT` and `localhost:PORT`.
-    hosts: [String; 2],
+    hosts: Vec<String>,
     /// The one key accepted; `None` takes any non-empty key (tests).
     key: Option<String>,
     /// Whether requests are kept for [`Simulator::requests`] (tests only: they hold
@@ -223,7 +223,7 @@ impl Simulator {
         let scheme = if tls.is_some() { "https" } else { "http" };
         let address = listener.local_addr()?;
         let base_url = format!("{scheme}://{address}");
-        let hosts = [address.to_string(), format!("localhost:{}", address.port())];
+        let hosts = vec![address.to_string(), format!("localhost:{}", address.port())];
         let disabled = match dialect {
             Dialect::OpenAi => HashSet::new(),
             Dialect::NewApi => HashSet::from([Endpoint::List, Endpoint::Delete, Endpoint::Remix]),
@@ -307,6 +307,12 @@ impl Simulator {
     /// The next request to `route` suffers `fault` (faults queue up in order).
     pub fn inject(&self, route: Route, fault: Fault) {
         self.lock().faults.push((route, fault));
+    }
+
+    /// Also answers requests addressed to `host` (`name` or `name:port`): for tests that
+    /// reach this simulator under a public-looking name through a proxy.
+    pub fn also_answer_host(&self, host: &str) {
+        self.lock().hosts.push(host.to_string());
     }
 
     /// Drops every fault still queued: the gateway recovers.
