@@ -110,7 +110,8 @@ async fn unnamed_controls(app: &App) -> serde_json::Value {
           return false;
         };
         const shown = (c) => c.closest('[hidden]') === null && c.getClientRects().length > 0;
-        const controls = document.querySelectorAll('input, select, textarea, button, [role=button], [tabindex]');
+        // tabindex=-1 only takes focus from a script (a heading focus returns to), not from Tab.
+        const controls = document.querySelectorAll('input, select, textarea, button, [role=button], [tabindex]:not([tabindex="-1"])');
         return [...controls].filter((c) => shown(c) && !nameOf(c)).map((c) => c.outerHTML.slice(0, 80));
         "#,
         vec![],
