@@ -316,21 +316,25 @@ fn safety_block(
     if action == Action::Check || matches!(status.as_u16(), 401 | 403 | 429) || server.is_html {
         return None;
     }
-    let raw = all_text(body);
+    let json = serde_json::from_slice::<serde_json::Value>(body).ok();
+    let raw = match &json {
+        Some(json) => all_text(json),
+        None => String::from_utf8_lossy(body).into_owned(),
+    };
     if !mentions_block(&raw) {
         return None;
     }
-    let said = serde_json::from_slice(body)
-        .ok()
-        .and_then(|json| reasons_in_json(&json))
+    let said = json
+        .as_ref()
+        .and_then(reasons_in_json)
         .or_else(|| quoted_reasons(&raw))
         .or_else(|| server.message.clone())
         .unwrap_or_default();
     Some(blocked_message(&said))
 }
 
-/// Every string of a JSON body, unescaped and in full; any other body as text.
-fn all_text(body: &[u8]) -> String {
+/// Every key and string of a JSON answer, unescaped and in full.
+fn all_text(json: &serde_json::Value) -> String {
     fn collect(value: &serde_json::Value, out: &mut String) {
         match value {
             serde_json::Value::String(s) => {
@@ -346,14 +350,9 @@ fn all_text(body: &[u8]) -> String {
             _ => {}
         }
     }
-    match serde_json::from_slice::<serde_json::Value>(body) {
-        Ok(json) => {
-            let mut out = String::new();
-            collect(&json, &mut out);
-            out
-        }
-        Err(_) => String::from_utf8_lossy(body).into_owned(),
-    }
+    let mut out = String::new();
+    collect(json, &mut out);
+    out
 }
 
 fn classify(

@@ -7,8 +7,8 @@ use super::errors::shorten;
 
 /// Words that only the safety filter's answers use.
 const SIGNS: &[&str] = &[
-    "raimediafiltered",
-    "rai_media_filtered",
+    // raiMediaFilteredReasons, rai_media_filtered_count, "content filtered"...
+    "filtered",
     "responsible ai",
     "support code",
     "usage guidelines",
@@ -26,7 +26,7 @@ const REASONS_KEY: &str = "raiMediaFilteredReasons";
 /// the safety filter's refusal.
 pub(crate) fn mentions_block(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
-    SIGNS.iter().any(|sign| lower.contains(sign)) || lower.contains("filtered")
+    SIGNS.iter().any(|sign| lower.contains(sign))
 }
 
 /// The reasons quoted after `raiMediaFilteredReasons` in free text, JSON or Python

@@ -164,7 +164,8 @@ fn result_url(obj: &Value) -> Option<String> {
 
 /// Veo's `raiMediaFilteredReasons`, wherever the gateway put it.
 fn safety_reasons(obj: &Value) -> Option<String> {
-    // Veo nests it: `response.generateVideoResponse.raiMediaFilteredReasons`.
+    // A list of reasons, wherever it is: Veo nests it in
+    // `response.generateVideoResponse`. Some gateways flatten it to one string.
     if let Some(reasons) = reasons_in_json(obj) {
         return Some(reasons);
     }
@@ -180,13 +181,6 @@ fn safety_reasons(obj: &Value) -> Option<String> {
             .get("raiMediaFilteredReasons")
             .or_else(|| place.get("rai_media_filtered_reasons"))?
         {
-            Value::Array(items) => {
-                let reasons: Vec<String> = items
-                    .iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect();
-                (!reasons.is_empty()).then(|| reasons.join("; "))
-            }
             Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
             _ => None,
         }
