@@ -1,7 +1,11 @@
-//! The one error type that crosses IPC. It serialises as `{code, message}`:
-//! `code` is stable for the UI to branch on, `message` is written for a person.
+//! The one error type that crosses IPC. It serialises as `{code, text, params,
+//! server_text}`: `code` is stable for the UI to branch on, the rest is a
+//! [`Problem`] the window words in the user's language.
 
 use serde::{Serialize, Serializer};
+
+use crate::problem::{Param, Problem};
+use crate::texts;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -9,18 +13,18 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     /// Something the user typed or picked cannot be used as it is.
     #[error("{0}")]
-    InvalidInput(String),
+    InvalidInput(Problem),
 
     /// A file or folder could not be read or written.
-    #[error("Could not {action}: {source}")]
+    #[error("{problem}")]
     Io {
-        action: String,
+        problem: Problem,
         #[source]
         source: std::io::Error,
     },
 
     /// The OS keychain cannot store or give back a key.
-    #[error("{}", .0.message())]
+    #[error("{}", .0.problem())]
     Keychain(crate::keychain::KeychainProblem),
 
     /// A video gateway failed, refused, or sent something unusable; its code says which.
@@ -29,40 +33,49 @@ pub enum Error {
     /// The chosen file is not a picture at all (text, a video, an empty file…),
     /// whatever its name says.
     #[error("{0}")]
-    NotAnImage(String),
+    NotAnImage(Problem),
 
-    /// A picture in a format we do not take (HEIC, AVIF, GIF…). The message says how to convert it.
+    /// A picture in a format we do not take (HEIC, AVIF, GIF…). The text says how to convert it.
     #[error("{0}")]
-    UnsupportedImage(String),
+    UnsupportedImage(Problem),
 
     /// Too many pixels or too many bytes to handle safely (this is also how
     /// decompression bombs are refused).
     #[error("{0}")]
-    ImageTooLarge(String),
+    ImageTooLarge(Problem),
 
     /// Starts like a JPEG, PNG or WebP but cannot be read to the end.
     #[error("{0}")]
-    CorruptImage(String),
+    CorruptImage(Problem),
 
     /// The job history (SQLite) cannot be opened, read or written.
-    #[error("The job history could not be read or saved ({0}). Check that the disk has free space and is writable, then restart Veo Desk.")]
+    #[error("{}", history_problem(.0))]
     Store(String),
 
-    /// A bug on our side. The message says so plainly instead of crashing the window.
-    #[error("Something went wrong inside Veo Desk ({0}). Please try again; if it keeps happening, restart the app.")]
+    /// A bug on our side. The text says so plainly instead of crashing the window.
+    #[error("{}", internal_problem(.0))]
     Internal(String),
 }
 
+fn history_problem(detail: &str) -> Problem {
+    Problem::new(texts::HISTORY_UNAVAILABLE).with("detail", detail)
+}
+
+fn internal_problem(detail: &str) -> Problem {
+    Problem::new(texts::INTERNAL).with("detail", detail)
+}
+
 impl Error {
-    pub fn invalid_input(message: impl Into<String>) -> Self {
-        Error::InvalidInput(message.into())
+    pub fn invalid_input(problem: impl Into<Problem>) -> Self {
+        Error::InvalidInput(problem.into())
     }
 
-    pub fn io(action: impl Into<String>, source: std::io::Error) -> Self {
-        Error::Io {
-            action: action.into(),
-            source,
-        }
+    /// `action` names what could not be done ("save the video"); the system's own
+    /// words about why come with `source`.
+    pub fn io(action: impl Into<Param>, source: std::io::Error) -> Self {
+        let mut problem = Problem::new(texts::COULD_NOT).with("cause", &source);
+        problem.params.insert("action".into(), action.into());
+        Error::Io { problem, source }
     }
 
     pub fn internal(detail: impl Into<String>) -> Self {
@@ -84,15 +97,37 @@ impl Error {
             Error::CorruptImage(_) => "corrupt_image",
         }
     }
+
+    /// What to tell the user, as data.
+    pub fn problem(&self) -> Problem {
+        match self {
+            Error::InvalidInput(p)
+            | Error::NotAnImage(p)
+            | Error::UnsupportedImage(p)
+            | Error::ImageTooLarge(p)
+            | Error::CorruptImage(p)
+            | Error::Io { problem: p, .. } => p.clone(),
+            Error::Keychain(problem) => problem.problem(),
+            Error::Gateway(e) => e.problem.clone(),
+            Error::Store(detail) => history_problem(detail),
+            Error::Internal(detail) => internal_problem(detail),
+        }
+    }
 }
 
 impl Serialize for Error {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut s = serializer.serialize_struct("Error", 2)?;
-        s.serialize_field("code", self.code())?;
-        s.serialize_field("message", &self.to_string())?;
-        s.end()
+        #[derive(Serialize)]
+        struct Wire<'a> {
+            code: &'a str,
+            #[serde(flatten)]
+            problem: Problem,
+        }
+        Wire {
+            code: self.code(),
+            problem: self.problem(),
+        }
+        .serialize(serializer)
     }
 }
 
@@ -106,56 +141,51 @@ mod tests {
     }
 
     #[test]
-    fn invalid_input_crosses_ipc_as_code_and_message() {
-        assert_eq!(
-            wire(Error::invalid_input("Type a prompt first.")),
-            json!({"code": "invalid_input", "message": "Type a prompt first."})
-        );
-    }
-
-    #[test]
-    fn io_error_names_the_action_and_the_cause() {
+    fn io_error_names_the_action_and_the_systems_words() {
         let e = Error::io(
             "save the video",
             std::io::Error::new(std::io::ErrorKind::PermissionDenied, "permission denied"),
         );
+        assert_eq!(e.to_string(), "Could not save the video: permission denied");
         assert_eq!(
             wire(e),
-            json!({"code": "io", "message": "Could not save the video: permission denied"})
+            json!({"code": "io", "text": "could_not",
+                   "params": {"action": "save the video", "cause": "permission denied"}})
         );
     }
 
     #[test]
-    fn keychain_errors_cross_ipc_with_their_own_code() {
+    fn keychain_errors_cross_ipc_as_a_code_and_a_text() {
         use crate::keychain::KeychainProblem;
+        let e = Error::Keychain(KeychainProblem::Locked);
+        assert!(e.to_string().starts_with("The keychain is locked."));
         assert_eq!(
-            wire(Error::Keychain(KeychainProblem::Locked)),
-            json!({
-                "code": "keychain_locked",
-                "message": "The keychain is locked. Unlock it (for example by signing in again), or keep the key for this session only."
-            })
+            wire(e),
+            json!({"code": "keychain_locked", "text": "keychain_locked"})
         );
     }
 
     #[test]
     fn internal_error_tells_the_user_what_to_do() {
+        let e = Error::internal("worker stopped");
         assert_eq!(
-            wire(Error::internal("worker stopped")),
-            json!({
-                "code": "internal",
-                "message": "Something went wrong inside Veo Desk (worker stopped). Please try again; if it keeps happening, restart the app."
-            })
+            e.to_string(),
+            "Something went wrong inside Veo Desk (worker stopped). Please try again; if it keeps happening, restart the app."
+        );
+        assert_eq!(
+            wire(e),
+            json!({"code": "internal", "text": "internal", "params": {"detail": "worker stopped"}})
         );
     }
 
     #[test]
     fn history_errors_cross_ipc_as_history_unavailable() {
+        let e = Error::Store("database is locked".into());
+        assert!(e.to_string().contains("(database is locked)"));
         assert_eq!(
-            wire(Error::Store("database is locked".into())),
-            json!({
-                "code": "history_unavailable",
-                "message": "The job history could not be read or saved (database is locked). Check that the disk has free space and is writable, then restart Veo Desk."
-            })
+            wire(e),
+            json!({"code": "history_unavailable", "text": "history_unavailable",
+                   "params": {"detail": "database is locked"}})
         );
     }
 
@@ -164,14 +194,11 @@ mod tests {
         use crate::gateway::{ErrorKind, GatewayError};
         let e = Error::from(GatewayError::new(
             ErrorKind::KeyRejected,
-            "The gateway rejected the API key (401 Unauthorized). Check the API key (Edit gateway).",
+            Problem::new(texts::INTERNAL).with("detail", "x"),
         ));
         assert_eq!(
             wire(e),
-            json!({
-                "code": "key_rejected",
-                "message": "The gateway rejected the API key (401 Unauthorized). Check the API key (Edit gateway)."
-            })
+            json!({"code": "key_rejected", "text": "internal", "params": {"detail": "x"}})
         );
     }
 
@@ -201,7 +228,7 @@ mod tests {
             NotAGateway,
         ]
         .into_iter()
-        .map(|kind| Error::from(GatewayError::new(kind, "m")).code())
+        .map(|kind| Error::from(GatewayError::new(kind, Problem::new(texts::INTERNAL))).code())
         .collect();
         assert_eq!(
             codes,
@@ -232,34 +259,15 @@ mod tests {
 
     #[test]
     fn image_problems_cross_ipc_with_stable_codes() {
+        let p = || Problem::new(texts::INTERNAL);
         let cases = [
-            (Error::NotAnImage("not a picture".into()), "not_an_image"),
-            (
-                Error::UnsupportedImage("export it as JPEG".into()),
-                "unsupported_image",
-            ),
-            (
-                Error::ImageTooLarge("too many pixels".into()),
-                "image_too_large",
-            ),
-            (Error::CorruptImage("damaged".into()), "corrupt_image"),
+            (Error::NotAnImage(p()), "not_an_image"),
+            (Error::UnsupportedImage(p()), "unsupported_image"),
+            (Error::ImageTooLarge(p()), "image_too_large"),
+            (Error::CorruptImage(p()), "corrupt_image"),
         ];
         for (error, code) in cases {
-            let message = error.to_string();
-            assert_eq!(wire(error), json!({"code": code, "message": message}));
+            assert_eq!(wire(error), json!({"code": code, "text": "internal"}));
         }
-    }
-
-    #[test]
-    fn unsupported_image_keeps_its_conversion_hint_verbatim() {
-        assert_eq!(
-            wire(Error::UnsupportedImage(
-                "“IMG_1.HEIC” is a HEIC photo. Export it as JPEG from Photos first.".into()
-            )),
-            json!({
-                "code": "unsupported_image",
-                "message": "“IMG_1.HEIC” is a HEIC photo. Export it as JPEG from Photos first."
-            })
-        );
     }
 }

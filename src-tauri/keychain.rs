@@ -313,12 +313,13 @@ pub enum KeychainProblem {
 }
 
 impl KeychainProblem {
-    pub fn message(self) -> &'static str {
-        match self {
-            KeychainProblem::Missing => "No keychain is available on this computer, so the key cannot be saved safely. You can keep it for this session only; you will need to paste it again after restarting Veo Desk.",
-            KeychainProblem::Locked => "The keychain is locked. Unlock it (for example by signing in again), or keep the key for this session only.",
-            KeychainProblem::Unreadable => "The key saved in the keychain could not be read. Paste the key again to replace it.",
-        }
+    pub fn problem(self) -> crate::problem::Problem {
+        use crate::texts;
+        crate::problem::Problem::new(match self {
+            KeychainProblem::Missing => texts::KEYCHAIN_UNAVAILABLE,
+            KeychainProblem::Locked => texts::KEYCHAIN_LOCKED,
+            KeychainProblem::Unreadable => texts::KEYCHAIN_UNREADABLE,
+        })
     }
 
     pub fn code(self) -> &'static str {

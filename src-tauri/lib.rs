@@ -13,6 +13,7 @@ pub mod keychain;
 pub mod logs;
 pub mod media;
 pub mod paths;
+pub mod problem;
 pub mod profile_form;
 pub mod profiles;
 pub mod ready_report;
@@ -22,6 +23,7 @@ pub mod settings;
 pub mod simulator;
 pub mod state;
 pub mod text;
+pub mod texts;
 
 use std::sync::Arc;
 

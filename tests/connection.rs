@@ -52,8 +52,8 @@ async fn a_rejected_key_is_named() {
     sim.inject(Route::Poll, Fault::Unauthorized);
     let e = client(sim.base_url()).check_connection().await.unwrap_err();
     assert_eq!(e.code(), "key_rejected");
-    assert!(e.message.contains("API key"), "{}", e.message);
-    assert!(!e.message.contains(KEY), "{}", e.message);
+    assert!(e.message().contains("API key"), "{}", e.message());
+    assert!(!e.message().contains(KEY), "{}", e.message());
 }
 
 #[tokio::test]
@@ -65,11 +65,11 @@ async fn a_web_site_at_the_address_is_not_a_video_gateway() {
     let e = client(&site).check_connection().await.unwrap_err();
     assert_eq!(e.code(), "not_a_gateway");
     assert!(
-        e.message.contains("not like a video gateway"),
+        e.message().contains("not like a video gateway"),
         "{}",
-        e.message
+        e.message()
     );
-    assert!(!e.message.contains('<'), "{}", e.message);
+    assert!(!e.message().contains('<'), "{}", e.message());
 }
 
 #[tokio::test]

@@ -73,11 +73,11 @@ fn polls(sim: &Simulator) -> Vec<RecordedRequest> {
 
 fn assert_human(e: &GatewayError) {
     assert!(
-        !e.message.contains('<') && !e.message.contains('>'),
+        !e.message().contains('<') && !e.message().contains('>'),
         "markup in: {}",
-        e.message
+        e.message()
     );
-    assert!(!e.message.contains(KEY), "key in: {}", e.message);
+    assert!(!e.message().contains(KEY), "key in: {}", e.message());
     assert!(!format!("{e:?}").contains(KEY), "key in Debug: {e:?}");
 }
 
@@ -229,11 +229,11 @@ async fn an_html_502_on_submit_is_sent_once_and_explained_without_markup() {
         let e = client(&sim).submit(&request()).await.unwrap_err();
         assert_eq!(e.code(), "gateway_error");
         assert!(
-            e.message.contains("The gateway answered 502 Bad Gateway"),
+            e.message().contains("The gateway answered 502 Bad Gateway"),
             "{}",
-            e.message
+            e.message()
         );
-        assert!(!e.message.contains("nginx"), "{}", e.message);
+        assert!(!e.message().contains("nginx"), "{}", e.message());
         assert_human(&e);
         assert_eq!(
             sim.submit_count(),
@@ -251,10 +251,10 @@ async fn a_rejected_key_is_named_without_echoing_it() {
         let e = client(&sim).submit(&request()).await.unwrap_err();
         assert_eq!(e.code(), "key_rejected");
         assert!(
-            e.message.contains("401 Unauthorized")
-                && e.message.contains("Incorrect API key provided"),
+            e.message().contains("401 Unauthorized")
+                && e.message().contains("Incorrect API key provided"),
             "{}",
-            e.message
+            e.message()
         );
         assert_human(&e);
     }
@@ -266,7 +266,11 @@ async fn a_forbidden_model_shows_the_gateways_chinese_text() {
     sim.inject(Route::Submit, Fault::Forbidden);
     let e = client(&sim).submit(&request()).await.unwrap_err();
     assert_eq!(e.code(), "key_rejected");
-    assert!(e.message.contains("该令牌无权使用模型"), "{}", e.message);
+    assert!(
+        e.message().contains("该令牌无权使用模型"),
+        "{}",
+        e.message()
+    );
 }
 
 #[tokio::test]
@@ -282,9 +286,9 @@ async fn a_rate_limited_submit_is_reported_with_the_wait_not_retried() {
         let e = client(&sim).submit(&request()).await.unwrap_err();
         assert_eq!(e.code(), "rate_limited");
         assert!(
-            e.message.contains("当前分组上游负载已饱和，请稍后再试"),
+            e.message().contains("当前分组上游负载已饱和，请稍后再试"),
             "{dialect:?}: {}",
-            e.message
+            e.message()
         );
         assert_eq!(e.retry_after, Some(Duration::from_secs(30)));
         assert_eq!(sim.submit_count(), 1);
@@ -299,10 +303,10 @@ async fn a_server_error_on_submit_quotes_the_gateway_once() {
         let e = client(&sim).submit(&request()).await.unwrap_err();
         assert_eq!(e.code(), "gateway_error");
         assert!(
-            e.message.contains("500 Internal Server Error")
-                && e.message.contains("upstream service unavailable"),
+            e.message().contains("500 Internal Server Error")
+                && e.message().contains("upstream service unavailable"),
             "{}",
-            e.message
+            e.message()
         );
         assert_eq!(sim.submit_count(), 1);
     }
@@ -315,9 +319,9 @@ async fn a_submit_whose_answer_never_comes_may_have_made_a_job() {
     let e = client(&sim).submit(&request()).await.unwrap_err();
     assert_eq!(e.code(), "submit_uncertain");
     assert!(
-        e.message.contains("A job may have been created"),
+        e.message().contains("A job may have been created"),
         "{}",
-        e.message
+        e.message()
     );
     assert_eq!(sim.submit_count(), 1);
 }
@@ -329,9 +333,9 @@ async fn a_submit_answer_cut_off_midway_may_have_made_a_job() {
     let e = client(&sim).submit(&request()).await.unwrap_err();
     assert_eq!(e.code(), "submit_uncertain");
     assert!(
-        e.message.contains("check the gateway's task list"),
+        e.message().contains("check the gateway's task list"),
         "{}",
-        e.message
+        e.message()
     );
     assert_eq!(sim.submit_count(), 1);
 }
@@ -379,9 +383,9 @@ async fn malformed_json_on_submit_warns_that_a_job_may_exist() {
     let e = client(&sim).submit(&request()).await.unwrap_err();
     assert_eq!(e.code(), "bad_response");
     assert!(
-        e.message.contains("not valid JSON") && e.message.contains("may have been created"),
+        e.message().contains("not valid JSON") && e.message().contains("may have been created"),
         "{}",
-        e.message
+        e.message()
     );
     assert_eq!(sim.submit_count(), 1);
 }
@@ -398,7 +402,7 @@ async fn a_plain_text_refusal_is_quoted() {
     );
     let e = client(&sim).submit(&request()).await.unwrap_err();
     assert_eq!(e.code(), "request_rejected");
-    assert_eq!(e.message, "The gateway refused the request (400 Bad Request): model veo3.1 is not available in your group");
+    assert_eq!(e.message(), "The gateway refused the request (400 Bad Request): model veo3.1 is not available in your group");
 }
 
 #[tokio::test]
@@ -413,9 +417,9 @@ async fn the_gateway_refuses_a_form_without_a_prompt() {
         .unwrap_err();
     assert_eq!(e.code(), "request_rejected");
     assert!(
-        e.message.contains("prompt and model are required"),
+        e.message().contains("prompt and model are required"),
         "{}",
-        e.message
+        e.message()
     );
 }
 
@@ -431,9 +435,9 @@ async fn a_refused_connection_says_nothing_was_sent() {
     let e = c.submit(&request()).await.unwrap_err();
     assert_eq!(e.code(), "gateway_unreachable");
     assert!(
-        e.message.contains("refused the connection") && e.message.contains("Nothing was sent"),
+        e.message().contains("refused the connection") && e.message().contains("Nothing was sent"),
         "{}",
-        e.message
+        e.message()
     );
 }
 
@@ -443,9 +447,9 @@ async fn an_unknown_host_name_is_explained() {
     let e = c.status("abc").await.unwrap_err();
     assert_eq!(e.code(), "gateway_unreachable");
     assert!(
-        e.message.contains("no-such-gateway.invalid"),
+        e.message().contains("no-such-gateway.invalid"),
         "{}",
-        e.message
+        e.message()
     );
     assert_human(&e);
 }
@@ -517,7 +521,7 @@ async fn a_gateway_that_keeps_failing_is_given_up_on() {
     }
     let e = c.status(&job.id).await.unwrap_err();
     assert_eq!(e.code(), "gateway_timeout");
-    assert!(e.message.contains("stopped answering"), "{}", e.message);
+    assert!(e.message().contains("stopped answering"), "{}", e.message());
     assert_eq!(polls(&sim).len(), 4, "one try plus three retries");
 }
 
@@ -529,7 +533,7 @@ async fn malformed_json_while_polling_is_reported() {
     sim.inject(Route::Poll, Fault::MalformedJson);
     let e = c.status(&job.id).await.unwrap_err();
     assert_eq!(e.code(), "bad_response");
-    assert!(!e.message.contains("may have been created"));
+    assert!(!e.message().contains("may have been created"));
 }
 
 #[tokio::test]
@@ -538,7 +542,7 @@ async fn an_unknown_job_is_reported_in_every_dialect() {
         let sim = start(dialect).await;
         let e = client(&sim).status("job-that-never-was").await.unwrap_err();
         assert_eq!(e.code(), "job_not_found", "{dialect:?}");
-        assert!(e.message.contains("expired"), "{}", e.message);
+        assert!(e.message().contains("expired"), "{}", e.message());
     }
 }
 
@@ -580,13 +584,13 @@ async fn a_safety_block_is_explained_in_every_dialect() {
         ));
         let dir = tempfile::tempdir().unwrap();
         let e = make_video(&client(&sim), &dest(&dir)).await.unwrap_err();
-        assert_eq!(e.code(), "content_blocked", "{dialect:?}: {}", e.message);
+        assert_eq!(e.code(), "content_blocked", "{dialect:?}: {}", e.message());
         assert!(
-            e.message.contains("safety filter") && e.message.contains("depict children"),
+            e.message().contains("safety filter") && e.message().contains("depict children"),
             "{}",
-            e.message
+            e.message()
         );
-        assert!(e.message.contains("the prompt's wording"));
+        assert!(e.message().contains("the prompt's wording"));
         assert!(folder_is_empty(&dir));
     }
 }
@@ -600,9 +604,9 @@ async fn a_failed_job_names_the_reason() {
         let e = make_video(&client(&sim), &dest(&dir)).await.unwrap_err();
         assert_eq!(e.code(), "job_failed", "{dialect:?}");
         assert!(
-            e.message.contains("upstream quota exhausted"),
+            e.message().contains("upstream quota exhausted"),
             "{}",
-            e.message
+            e.message()
         );
     }
 }
@@ -615,7 +619,7 @@ async fn an_expired_job_is_final() {
         let dir = tempfile::tempdir().unwrap();
         let e = make_video(&client(&sim), &dest(&dir)).await.unwrap_err();
         assert_eq!(e.code(), "job_expired", "{dialect:?}");
-        assert!(e.message.contains("Make the video again"));
+        assert!(e.message().contains("Make the video again"));
     }
 }
 
@@ -631,7 +635,7 @@ async fn content_asked_for_too_early_is_not_ready() {
         let c = client(&sim);
         let job = c.submit(&request()).await.unwrap();
         let e = c.download(&job, &dest(&dir), |_| {}).await.unwrap_err();
-        assert_eq!(e.code(), "job_not_ready", "{dialect:?}: {}", e.message);
+        assert_eq!(e.code(), "job_not_ready", "{dialect:?}: {}", e.message());
         assert!(folder_is_empty(&dir), "nothing may be saved");
     }
 }
@@ -735,10 +739,11 @@ async fn a_json_body_is_never_saved_as_a_video() {
     let e = make_video(&client(&sim), &dest(&dir)).await.unwrap_err();
     assert_eq!(e.code(), "not_a_video");
     assert!(
-        e.message.contains("the upstream file could not be fetched")
-            && e.message.contains("Nothing was saved"),
+        e.message()
+            .contains("the upstream file could not be fetched")
+            && e.message().contains("Nothing was saved"),
         "{}",
-        e.message
+        e.message()
     );
     assert!(folder_is_empty(&dir));
 }
@@ -767,7 +772,11 @@ async fn no_content_endpoint_and_no_link_is_explained() {
     let dir = tempfile::tempdir().unwrap();
     let e = make_video(&client(&sim), &dest(&dir)).await.unwrap_err();
     assert_eq!(e.code(), "not_supported");
-    assert!(e.message.contains("no download endpoint"), "{}", e.message);
+    assert!(
+        e.message().contains("no download endpoint"),
+        "{}",
+        e.message()
+    );
 }
 
 #[tokio::test]
@@ -1017,10 +1026,10 @@ async fn an_endless_answer_is_cut_off_and_called_too_large_to_be_a_job() {
     let e = c.submit(&request()).await.unwrap_err();
     assert_eq!(e.code(), "bad_response");
     assert!(
-        e.message.contains("answer too large to be a job")
-            && e.message.contains("may have been created"),
+        e.message().contains("answer too large to be a job")
+            && e.message().contains("may have been created"),
         "{}",
-        e.message
+        e.message()
     );
     assert_eq!(sim.submit_count(), 1);
 
@@ -1029,9 +1038,9 @@ async fn an_endless_answer_is_cut_off_and_called_too_large_to_be_a_job() {
     let e = c.status(&job.id).await.unwrap_err();
     assert_eq!(e.code(), "bad_response");
     assert!(
-        e.message.contains("answer too large to be a job"),
+        e.message().contains("answer too large to be a job"),
         "{}",
-        e.message
+        e.message()
     );
     assert_eq!(
         c.status(&job.id).await.unwrap().id,
@@ -1057,9 +1066,9 @@ async fn a_video_bigger_than_the_cap_is_stopped_and_nothing_is_saved() {
     let e = make_video(&c, &dest(&dir)).await.unwrap_err();
     assert_eq!(e.code(), "download_too_large");
     assert!(
-        e.message.contains("more than 3.9 KB") && e.message.contains("Nothing was saved"),
+        e.message().contains("more than 3.9 KB") && e.message().contains("Nothing was saved"),
         "{}",
-        e.message
+        e.message()
     );
     assert!(folder_is_empty(&dir));
 
@@ -1071,7 +1080,7 @@ async fn a_video_bigger_than_the_cap_is_stopped_and_nothing_is_saved() {
     let c = GatewayClient::new(sim.base_url(), KEY, capped).unwrap();
     sim.inject(Route::Content, Fault::Endless);
     let e = make_video(&c, &dest(&dir)).await.unwrap_err();
-    assert_eq!(e.code(), "download_too_large", "{}", e.message);
+    assert_eq!(e.code(), "download_too_large", "{}", e.message());
     assert!(folder_is_empty(&dir));
 }
 
@@ -1127,7 +1136,7 @@ async fn a_download_that_keeps_crawling_fails_as_too_slow() {
     let dir = tempfile::tempdir().unwrap();
     let e = make_video(&c, &dest(&dir)).await.unwrap_err();
     assert_eq!(e.code(), "download_too_slow");
-    assert!(e.message.contains("too slow"), "{}", e.message);
+    assert!(e.message().contains("too slow"), "{}", e.message());
     assert_eq!(
         content_requests(&sim).len(),
         4,

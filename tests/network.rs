@@ -110,8 +110,8 @@ async fn a_gateway_with_its_own_authority_works_once_its_ca_file_is_chosen() {
     let untrusted = client(sim.base_url(), &Network::default()).unwrap();
     let e = untrusted.check_connection().await.unwrap_err();
     assert_eq!(e.code(), "gateway_unreachable");
-    assert!(e.message.contains("certificate"), "{}", e.message);
-    assert!(e.message.contains("CA file"), "{}", e.message);
+    assert!(e.message().contains("certificate"), "{}", e.message());
+    assert!(e.message().contains("CA file"), "{}", e.message());
 
     let trusted = client(sim.base_url(), &with_ca(&ca)).unwrap();
     trusted.check_connection().await.unwrap();
@@ -129,7 +129,7 @@ async fn another_authoritys_file_or_a_non_certificate_is_explained() {
     let wrong = client(sim.base_url(), &with_ca(&other_ca)).unwrap();
     let e = wrong.check_connection().await.unwrap_err();
     assert_eq!(e.code(), "gateway_unreachable");
-    assert!(e.message.contains("certificate"), "{}", e.message);
+    assert!(e.message().contains("certificate"), "{}", e.message());
 
     let notes = dir.path().join("notes.txt");
     std::fs::write(&notes, "not a certificate").unwrap();
@@ -140,9 +140,9 @@ async fn another_authoritys_file_or_a_non_certificate_is_explained() {
     let e = client(sim.base_url(), &bad).unwrap_err();
     assert_eq!(e.code(), "invalid_input");
     assert!(
-        e.message.contains("not a certificate file"),
+        e.message().contains("not a certificate file"),
         "{}",
-        e.message
+        e.message()
     );
     assert_eq!(sim.requests().len(), 0, "nothing reached the gateway");
 }
@@ -214,11 +214,11 @@ async fn a_proxy_that_is_not_there_is_named_and_nothing_is_sent() {
     let c = client(sim.base_url(), &network).unwrap();
     let e = c.submit(&request()).await.unwrap_err();
     assert_eq!(e.code(), "gateway_unreachable");
-    assert!(e.message.contains("proxy"), "{}", e.message);
+    assert!(e.message().contains("proxy"), "{}", e.message());
     assert!(
-        e.message.contains(&format!("127.0.0.1:{port}")),
+        e.message().contains(&format!("127.0.0.1:{port}")),
         "{}",
-        e.message
+        e.message()
     );
     assert_eq!(sim.submit_count(), 0);
 }
@@ -339,7 +339,7 @@ async fn a_typed_proxy_is_checked_when_the_profile_is_saved() {
     };
     let e = typed.validated().unwrap_err();
     assert_eq!(e.code(), "invalid_input");
-    assert!(e.message.contains("SOCKS"), "{}", e.message);
+    assert!(e.message().contains("SOCKS"), "{}", e.message());
 }
 
 /// A gateway on the internet, as far as the client can tell: `https://gateway.example`,
@@ -404,9 +404,9 @@ async fn a_gateway_on_the_internet_linking_to_this_computer_is_refused_and_nothi
         .unwrap_err();
     assert_eq!(e.code(), "local_link_refused");
     assert!(
-        e.message.contains("127.0.0.1") && e.message.contains("local network"),
+        e.message().contains("127.0.0.1") && e.message().contains("local network"),
         "{}",
-        e.message
+        e.message()
     );
     assert!(file_requests(&gw.sim).is_empty(), "the link was not opened");
     let tunnels = gw.proxy.seen().tunnels;
@@ -445,7 +445,7 @@ async fn a_result_link_redirecting_into_this_computer_is_not_followed() {
         .await
         .unwrap_err();
     assert_eq!(e.code(), "local_link_refused");
-    assert!(e.message.contains("redirected"), "{}", e.message);
+    assert!(e.message().contains("redirected"), "{}", e.message());
     let files = file_requests(&gw.sim);
     assert_eq!(files.len(), 1, "only the CDN's link was asked for");
     assert_eq!(files[0].header("host"), Some("cdn.example"));

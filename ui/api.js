@@ -1,13 +1,14 @@
 // The only file that talks to Rust. Every call resolves to a value or rejects
-// with {code, message}, the shape of the Rust error type.
+// with {code, text, params, server_text}, the shape of the Rust error type: a
+// problem as data that i18n.js words in the user's language.
 
 import { t } from './i18n.js';
 
 const tauri = window.__TAURI__;
 
 function asAppError(error) {
-  if (error && typeof error === 'object' && 'code' in error && 'message' in error) return error;
-  return { code: 'internal', message: String(error) };
+  if (error && typeof error === 'object' && 'code' in error && ('text' in error || 'message' in error)) return error;
+  return { code: 'internal', text: 'internal', params: { detail: String(error) } };
 }
 
 async function call(command, args) {

@@ -35,11 +35,22 @@ export function orList(items) {
   return items.slice(0, -1).join(t('list.comma')) + t('list.or') + items[items.length - 1];
 }
 
-/** A Rust error in the user's language where its code has fixed wording; otherwise
- *  its own message (gateway messages stay as the gateway wrote them). */
+/** A problem from Rust ({text, params, server_text}) in the current language: our
+ *  sentence, then the gateway's own words quoted as written. */
+export function problemText(problem) {
+  if (!problem) return '';
+  if (typeof problem === 'string') return problem;
+  const key = `problem.${problem.text}`;
+  const words = (value) => (value && typeof value === 'object' ? t(`problem.${value.text}`) : String(value));
+  const params = Object.fromEntries(Object.entries(problem.params ?? {}).map(([name, value]) => [name, words(value)]));
+  const sentence = key in strings || key in english ? t(key, params) : t('problem.unknown', { code: problem.text });
+  return problem.server_text ? `${sentence} ${t('problem.server_said', { words: problem.server_text })}` : sentence;
+}
+
+/** A failed call's error in the user's language. */
 export function errorText(error) {
-  const key = `error.${error?.code}`;
-  return has(key) ? t(key) : error?.message ?? String(error);
+  if (error && typeof error === 'object' && 'text' in error) return problemText(error);
+  return error?.message ?? String(error);
 }
 
 const ATTRIBUTES = { placeholder: 'placeholder', title: 'title', alt: 'alt', 'aria-label': 'ariaLabel' };

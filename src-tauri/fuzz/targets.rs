@@ -103,15 +103,19 @@ fn error_answers_become_one_readable_message() {
             let mut headers = HeaderMap::new();
             headers.insert("retry-after", HeaderValue::from_static("2"));
             let err = from_response(action, status, &headers, body);
-            let chars = err.message.chars().count();
+            let chars = err.message().chars().count();
             assert!(
                 chars > 0 && chars < MESSAGE_LIMIT,
                 "{chars} chars: {}",
-                err.message
+                err.message()
             );
             assert_eq!(err.status, Some(status.as_u16()));
             if ServerText::parse(body).is_html {
-                assert!(!err.message.contains('<'), "markup shown: {}", err.message);
+                assert!(
+                    !err.message().contains('<'),
+                    "markup shown: {}",
+                    err.message()
+                );
             }
         },
     );

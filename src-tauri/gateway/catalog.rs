@@ -225,7 +225,7 @@ fn or_list<S: AsRef<str>>(items: &[S]) -> String {
 }
 
 fn invalid(message: impl Into<String>) -> GatewayError {
-    GatewayError::new(ErrorKind::InvalidInput, message)
+    GatewayError::new(ErrorKind::InvalidInput, message.into())
 }
 
 #[cfg(test)]
@@ -240,11 +240,11 @@ mod tests {
         assert_eq!(c.get("veo3.1-pro").unwrap().default_size(), Some("16:9"));
         assert!(c.validate("veo3.1", "6", "9:16").is_ok());
         assert_eq!(
-            c.validate("veo3.1", "5", "16:9").unwrap_err().message,
+            c.validate("veo3.1", "5", "16:9").unwrap_err().message(),
             "veo3.1 makes 4, 6 or 8 second videos."
         );
         assert_eq!(
-            c.validate("veo3.1", "8", "1:1").unwrap_err().message,
+            c.validate("veo3.1", "8", "1:1").unwrap_err().message(),
             "veo3.1 makes videos of size 16:9 or 9:16."
         );
     }
@@ -257,7 +257,7 @@ mod tests {
         assert_eq!(
             c.validate_resolution("veo3.1", "6", "1080p")
                 .unwrap_err()
-                .message,
+                .message(),
             "veo3.1 makes 1080p videos only at 8 seconds. Choose 8 seconds or 720p."
         );
         assert!(c.validate_resolution("veo3.1", "8", "4k").is_err());
@@ -269,7 +269,7 @@ mod tests {
         let c = Catalog::builtin();
         assert!(c.validate("sora-2", "12", "720x1280").is_ok());
         assert_eq!(
-            c.validate("sora-2", "6", "1280x720").unwrap_err().message,
+            c.validate("sora-2", "6", "1280x720").unwrap_err().message(),
             "sora-2 makes 4, 8 or 12 second videos."
         );
         assert!(c.validate("sora-2-pro", "4", "16:9").is_err());
@@ -282,10 +282,10 @@ mod tests {
             .unwrap_err();
         assert_eq!(e.code(), "invalid_input");
         assert!(
-            e.message
+            e.message()
                 .contains("veo3.1, veo3.1-pro, sora-2 or sora-2-pro"),
             "{}",
-            e.message
+            e.message()
         );
     }
 
@@ -299,7 +299,7 @@ mod tests {
             .unwrap();
         assert!(c.validate("kling-v2", "10", "1:1").is_ok());
         assert_eq!(
-            c.validate("veo3.1", "4", "16:9").unwrap_err().message,
+            c.validate("veo3.1", "4", "16:9").unwrap_err().message(),
             "veo3.1 makes 8 second videos."
         );
         let bare = Catalog::builtin()
@@ -313,12 +313,12 @@ mod tests {
         assert!(Catalog::builtin()
             .with_user_models("{")
             .unwrap_err()
-            .message
+            .message()
             .contains("could not be read"));
         let e = Catalog::builtin()
             .with_user_models(r#"[{"name":"m","seconds":[],"sizes":["1:1"]}]"#)
             .unwrap_err();
-        assert!(e.message.contains("at least one duration"));
+        assert!(e.message().contains("at least one duration"));
     }
 
     #[test]

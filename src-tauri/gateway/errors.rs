@@ -9,6 +9,7 @@ use reqwest::StatusCode;
 
 use super::poll::server_wait_hint;
 use super::safety::{blocked_message, mentions_block, quoted_reasons, reasons_in_json};
+use crate::problem::Problem;
 
 /// What went wrong, in terms the UI can branch on. `code()` names are stable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,7 +107,8 @@ impl ErrorKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GatewayError {
     pub kind: ErrorKind,
-    pub message: String,
+    /// What to tell the user, as data (the window words it).
+    pub problem: Problem,
     /// HTTP status of the answer that caused this, when there was one.
     pub status: Option<u16>,
     /// How long the gateway asked us to wait (429 `Retry-After`).
@@ -114,10 +116,10 @@ pub struct GatewayError {
 }
 
 impl GatewayError {
-    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+    pub fn new(kind: ErrorKind, problem: impl Into<Problem>) -> Self {
         GatewayError {
             kind,
-            message: message.into(),
+            problem: problem.into(),
             status: None,
             retry_after: None,
         }
@@ -127,10 +129,19 @@ impl GatewayError {
         self.kind.code()
     }
 
+    /// The problem worded in English (the CLI, the log, tests).
+    pub fn message(&self) -> String {
+        self.problem.english()
+    }
+
     /// Removes every occurrence of `secret` (the API key) a server may have echoed back.
     pub(crate) fn redact(mut self, secret: &str) -> Self {
-        if secret.len() >= 4 && self.message.contains(secret) {
-            self.message = self.message.replace(secret, "[your key]");
+        if secret.len() >= 4 {
+            for value in self.problem.values_mut() {
+                if value.contains(secret) {
+                    *value = value.replace(secret, "[your key]");
+                }
+            }
         }
         self
     }
@@ -138,7 +149,7 @@ impl GatewayError {
 
 impl fmt::Display for GatewayError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.message())
     }
 }
 
@@ -281,7 +292,7 @@ pub(crate) fn from_response(
     if let Some(message) = safety_block(action, status, &server, body) {
         return GatewayError {
             kind: ErrorKind::ContentBlocked,
-            message,
+            problem: message.into(),
             status: Some(status.as_u16()),
             retry_after: None,
         };
@@ -294,7 +305,7 @@ pub(crate) fn from_response(
     let (kind, message) = classify(action, status, &server, &words, said);
     GatewayError {
         kind,
-        message,
+        problem: message.into(),
         status: Some(status.as_u16()),
         retry_after: if kind == ErrorKind::RateLimited {
             server_wait_hint(headers)
@@ -512,7 +523,7 @@ fn broken_off(action: Action, host: &str, silent: bool) -> GatewayError {
 /// The same failure when requests go through a proxy: the proxy is the likelier culprit,
 /// unless the gateway's certificate was refused.
 pub(crate) fn through_proxy(err: GatewayError, proxy: &str) -> GatewayError {
-    if err.kind != ErrorKind::Unreachable || err.message.contains("certificate") {
+    if err.kind != ErrorKind::Unreachable || err.message().contains("certificate") {
         return err;
     }
     GatewayError::new(
@@ -579,10 +590,10 @@ mod tests {
         assert_eq!(e.kind, ErrorKind::ContentBlocked);
         assert!(!e.kind.is_transient());
         assert!(
-            e.message
+            e.message()
                 .contains("\"Unable to generate videos of a public figure.\""),
             "{}",
-            e.message
+            e.message()
         );
         let structured = map(
             Action::Poll,
@@ -591,9 +602,9 @@ mod tests {
         );
         assert_eq!(structured.kind, ErrorKind::ContentBlocked);
         assert!(
-            structured.message.contains("(\"Person under 18\")"),
+            structured.message().contains("(\"Person under 18\")"),
             "{}",
-            structured.message
+            structured.message()
         );
         let refused = map(
             Action::Submit,
@@ -602,9 +613,9 @@ mod tests {
         );
         assert_eq!(refused.kind, ErrorKind::ContentBlocked);
         assert!(
-            refused.message.contains("usage guidelines"),
+            refused.message().contains("usage guidelines"),
             "{}",
-            refused.message
+            refused.message()
         );
         // An ordinary server failure stays a passing one, and a key problem stays one.
         assert_eq!(
@@ -647,12 +658,12 @@ mod tests {
         let e = map(Action::Submit, 502, "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>");
         assert_eq!(e.kind, ErrorKind::ServerError);
         assert!(
-            e.message
+            e.message()
                 .starts_with("The gateway answered 502 Bad Gateway"),
             "{}",
-            e.message
+            e.message()
         );
-        assert!(!e.message.contains('<'), "{}", e.message);
+        assert!(!e.message().contains('<'), "{}", e.message());
     }
 
     #[test]
@@ -660,7 +671,7 @@ mod tests {
         let e = map(Action::Submit, 400, "model not allowed for this group");
         assert_eq!(e.kind, ErrorKind::Rejected);
         assert_eq!(
-            e.message,
+            e.message(),
             "The gateway refused the request (400 Bad Request): model not allowed for this group"
         );
     }
@@ -683,7 +694,7 @@ mod tests {
             r#"{"error":{"message":"Task is not completed yet","type":"new_api_error"}}"#,
         );
         assert_eq!(e.kind, ErrorKind::JobNotReady);
-        assert!(e.message.contains("Task is not completed yet"));
+        assert!(e.message().contains("Task is not completed yet"));
     }
 
     #[test]
@@ -694,7 +705,7 @@ mod tests {
             r#"{"error":{"message":"Invalid token","type":"auth"}}"#,
         );
         assert_eq!(e.code(), "key_rejected");
-        assert!(e.message.contains("Invalid token") && e.message.contains("API key"));
+        assert!(e.message().contains("Invalid token") && e.message().contains("API key"));
     }
 
     #[test]
@@ -710,7 +721,7 @@ mod tests {
             body.as_bytes(),
         );
         assert_eq!(e.kind, ErrorKind::RateLimited);
-        assert!(e.message.contains("当前分组上游负载已饱和"));
+        assert!(e.message().contains("当前分组上游负载已饱和"));
         assert_eq!(e.retry_after, Some(Duration::from_secs(7)));
     }
 
@@ -743,29 +754,33 @@ mod tests {
             401,
             r#"{"error":{"message":"Incorrect API key provided."}}"#,
         );
-        assert!(e.message.contains("provided. Check"), "{}", e.message);
+        assert!(e.message().contains("provided. Check"), "{}", e.message());
         let e = map(Action::Submit, 429, r#"{"message":"请稍后再试。"}"#);
-        assert!(e.message.contains("请稍后再试。 Wait"), "{}", e.message);
+        assert!(e.message().contains("请稍后再试。 Wait"), "{}", e.message());
     }
 
     #[test]
     fn a_404_without_json_on_submit_points_at_the_base_url() {
         let e = map(Action::Submit, 404, "404 page not found");
         assert_eq!(e.kind, ErrorKind::NotSupported);
-        assert!(e.message.contains("Check the base URL"), "{}", e.message);
+        assert!(
+            e.message().contains("Check the base URL"),
+            "{}",
+            e.message()
+        );
         let model = map(
             Action::Submit,
             404,
             r#"{"error":{"message":"The model veo9 does not exist","code":"model_not_found"}}"#,
         );
         assert_eq!(model.kind, ErrorKind::Rejected);
-        assert!(model.message.contains("veo9 does not exist"));
+        assert!(model.message().contains("veo9 does not exist"));
     }
 
     #[test]
     fn long_server_text_is_shortened() {
         let e = map(Action::Submit, 400, &"x".repeat(5000));
-        assert!(e.message.chars().count() < 400);
+        assert!(e.message().chars().count() < 400);
     }
 
     #[test]
@@ -784,16 +799,16 @@ mod tests {
             .unwrap_err();
         assert!(err.is_builder());
         let e = from_transport(Action::Submit, "127.0.0.1:9", &err);
-        assert_ne!(e.kind, ErrorKind::SubmitUncertain, "{}", e.message);
+        assert_ne!(e.kind, ErrorKind::SubmitUncertain, "{}", e.message());
         assert_eq!(e.code(), "invalid_input");
-        assert!(e.message.contains("Nothing was sent"), "{}", e.message);
-        assert!(!e.message.contains("billed"), "{}", e.message);
+        assert!(e.message().contains("Nothing was sent"), "{}", e.message());
+        assert!(!e.message().contains("billed"), "{}", e.message());
     }
 
     #[test]
     fn echoed_key_is_redacted() {
         let e = map(Action::Submit, 401, "invalid key sk-secret-123").redact("sk-secret-123");
-        assert!(!e.message.contains("sk-secret-123"));
-        assert!(e.message.contains("[your key]"));
+        assert!(!e.message().contains("sk-secret-123"));
+        assert!(e.message().contains("[your key]"));
     }
 }

@@ -167,16 +167,16 @@ mod tests {
             .check(&url("http://127.0.0.1:9000/x.mp4"), Via::Link)
             .unwrap_err();
         assert_eq!(e.code(), "local_link_refused");
-        assert!(e.message.contains("127.0.0.1"), "{}", e.message);
+        assert!(e.message().contains("127.0.0.1"), "{}", e.message());
         assert!(
-            e.message.contains("nothing was downloaded"),
+            e.message().contains("nothing was downloaded"),
             "{}",
-            e.message
+            e.message()
         );
         let e = public
             .check(&url("http://[fe80::1]/"), Via::Redirect)
             .unwrap_err();
-        assert!(e.message.contains("redirected"), "{}", e.message);
+        assert!(e.message().contains("redirected"), "{}", e.message());
         assert!(public
             .check(&url("https://cdn.example/x.mp4"), Via::Link)
             .is_ok());

@@ -31,6 +31,7 @@ pub mod poll;
 mod redirect;
 mod safety;
 pub mod style;
+pub mod texts;
 mod upload;
 pub mod url;
 pub mod wire;

@@ -194,7 +194,7 @@ fn filled(field: &Option<String>) -> Option<String> {
 }
 
 fn invalid(message: impl Into<String>) -> GatewayError {
-    GatewayError::new(ErrorKind::InvalidInput, message)
+    GatewayError::new(ErrorKind::InvalidInput, message.into())
 }
 
 fn with_scheme(text: &str) -> String {
@@ -296,7 +296,7 @@ mod tests {
         };
         let e = socks.validated().unwrap_err();
         assert_eq!(e.code(), "invalid_input");
-        assert!(e.message.contains("SOCKS"), "{}", e.message);
+        assert!(e.message().contains("SOCKS"), "{}", e.message());
     }
 
     fn proxy(text: &str) -> Network {
@@ -331,9 +331,9 @@ mod tests {
         // Stars sent to another proxy are not the saved password's to fill.
         let e = change("http://me:***@other.local:3128").unwrap_err();
         assert!(
-            e.message.contains("Type the proxy password again"),
+            e.message().contains("Type the proxy password again"),
             "{}",
-            e.message
+            e.message()
         );
     }
 
@@ -366,7 +366,7 @@ mod tests {
         let e = proxy("me:hunter2@proxy.local:port")
             .validated()
             .unwrap_err();
-        assert!(!e.message.contains("hunter2"), "{}", e.message);
+        assert!(!e.message().contains("hunter2"), "{}", e.message());
     }
 
     #[test]
@@ -385,7 +385,7 @@ mod tests {
             };
             let e = n.validated().unwrap_err();
             assert_eq!(e.code(), "invalid_input");
-            assert!(e.message.contains(words), "{}", e.message);
+            assert!(e.message().contains(words), "{}", e.message());
         }
     }
 }

@@ -97,7 +97,7 @@ fn api_root_path(path: &str) -> String {
 }
 
 fn invalid(message: impl Into<String>) -> GatewayError {
-    GatewayError::new(ErrorKind::InvalidInput, message)
+    GatewayError::new(ErrorKind::InvalidInput, message.into())
 }
 
 #[cfg(test)]
@@ -149,7 +149,7 @@ mod tests {
 
     #[test]
     fn bad_addresses_get_human_messages() {
-        let msg = |s: &str| BaseUrl::parse(s).unwrap_err().message;
+        let msg = |s: &str| BaseUrl::parse(s).unwrap_err().message();
         assert!(msg("").contains("Type the gateway address"));
         assert!(msg("api.example.com").contains("https://api.example.com"));
         assert!(msg("ftp://api.example.com").contains("https://"));

@@ -18,6 +18,7 @@ mod preview;
 mod probe;
 mod render;
 mod resize;
+pub mod texts;
 mod thumbnail;
 
 pub use cache::{trim as trim_thumbnail_cache, CacheBounds};

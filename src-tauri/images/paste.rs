@@ -17,10 +17,12 @@ use crate::paths;
 /// unsupported formats before writing anything.
 pub fn save_pasted(bytes: &[u8], dir: &Path) -> Result<PathBuf> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(Error::ImageTooLarge(format!(
-            "This picture is {} MB; Veo Desk reads pictures up to {} MB.",
-            bytes.len() / (1024 * 1024),
-            MAX_FILE_BYTES / (1024 * 1024)
+        return Err(Error::ImageTooLarge(crate::problem::Problem::from(
+            format!(
+                "This picture is {} MB; Veo Desk reads pictures up to {} MB.",
+                bytes.len() / (1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
         )));
     }
     let extension = match sniff(&bytes[..bytes.len().min(64)]) {
@@ -28,14 +30,14 @@ pub fn save_pasted(bytes: &[u8], dir: &Path) -> Result<PathBuf> {
         Sniffed::Accepted(Format::Png) => "png",
         Sniffed::Accepted(Format::WebP) => "webp",
         Sniffed::Unsupported { what, how } => {
-            return Err(Error::UnsupportedImage(format!(
-                "This picture is {what}, which the video service does not accept. {how}"
+            return Err(Error::UnsupportedImage(crate::problem::Problem::from(
+                format!("This picture is {what}, which the video service does not accept. {how}"),
             )))
         }
         Sniffed::NotAnImage { what } => {
-            return Err(Error::NotAnImage(format!(
+            return Err(Error::NotAnImage(crate::problem::Problem::from(format!(
                 "This is {what}, not a picture. Choose or paste a JPEG, PNG or WebP image."
-            )))
+            ))))
         }
     };
     let digest = Sha256::digest(bytes);

@@ -129,8 +129,8 @@ fn within_upload_limit(
             }
         }
     }
-    Err(Error::ImageTooLarge(format!(
+    Err(Error::ImageTooLarge(crate::problem::Problem::from(format!(
         "“{name}” stays above {} MB even when prepared for upload. Try a simpler picture or send it as JPEG without transparency.",
         MAX_UPLOAD_BYTES / (1024 * 1024)
-    )))
+    ))))
 }

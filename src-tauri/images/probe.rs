@@ -67,11 +67,11 @@ pub fn probe(path: &Path) -> Result<Probe> {
         .len();
     // Checked before reading anything, so a huge file costs nothing.
     if file_bytes > MAX_FILE_BYTES {
-        return Err(Error::ImageTooLarge(format!(
+        return Err(Error::ImageTooLarge(crate::problem::Problem::from(format!(
             "“{name}” is {} MB; Veo Desk reads image files up to {} MB. Export a smaller copy (JPEG works best) and choose that.",
             file_bytes / (1024 * 1024),
             MAX_FILE_BYTES / (1024 * 1024)
-        )));
+        ))));
     }
     let format = sniff_file(&mut file, &name)?;
     let header = read_header(file, format, &name)?;
@@ -101,12 +101,12 @@ fn sniff_file(file: &mut File, name: &str) -> Result<Format> {
         .map_err(|e| Error::io(format!("read “{name}”"), e))?;
     match sniff(&head[..n]) {
         Sniffed::Accepted(format) => Ok(format),
-        Sniffed::Unsupported { what, how } => Err(Error::UnsupportedImage(format!(
+        Sniffed::Unsupported { what, how } => Err(Error::UnsupportedImage(crate::problem::Problem::from(format!(
             "“{name}” is {what}, which the video service does not accept. {how}"
-        ))),
-        Sniffed::NotAnImage { what } => Err(Error::NotAnImage(format!(
+        )))),
+        Sniffed::NotAnImage { what } => Err(Error::NotAnImage(crate::problem::Problem::from(format!(
             "“{name}” is {what}, not a picture, whatever its name says. Choose a JPEG, PNG or WebP image."
-        ))),
+        )))),
     }
 }
 
@@ -276,17 +276,17 @@ fn read_header(file: File, format: Format, name: &str) -> Result<Header> {
 
 fn check_pixels((w, h): (u32, u32), name: &str) -> Result<()> {
     if w == 0 || h == 0 {
-        return Err(Error::CorruptImage(format!(
+        return Err(Error::CorruptImage(crate::problem::Problem::from(format!(
             "“{name}” says it is {w} × {h} pixels, so it is damaged. Try exporting it again."
-        )));
+        ))));
     }
     let pixels = u64::from(w) * u64::from(h);
     if pixels > MAX_PIXELS {
-        return Err(Error::ImageTooLarge(format!(
+        return Err(Error::ImageTooLarge(crate::problem::Problem::from(format!(
             "“{name}” is {w} × {h} pixels ({} megapixels); Veo Desk reads pictures up to {} megapixels. Resize it in an image editor first.",
             pixels / 1_000_000,
             MAX_PIXELS / 1_000_000
-        )));
+        ))));
     }
     Ok(())
 }
@@ -297,9 +297,9 @@ pub(crate) fn corrupt(name: &str, format: Format, detail: &str) -> Error {
         Format::Png => "PNG",
         Format::WebP => "WebP",
     };
-    Error::CorruptImage(format!(
+    Error::CorruptImage(crate::problem::Problem::from(format!(
         "“{name}” looks like a {kind} but is damaged and cannot be read ({detail}). Try exporting or downloading it again."
-    ))
+    )))
 }
 
 /// jpeg-decoder still has `panic!` arms and slice indexing on its decode paths;
@@ -317,9 +317,11 @@ pub(crate) fn survive_decoder_panic<T>(
 /// are not damage: say so, and how to get a standard JPEG.
 pub(crate) fn jpeg_error(name: &str, e: jpeg_decoder::Error) -> Error {
     match e {
-        jpeg_decoder::Error::Unsupported(feature) => Error::UnsupportedImage(format!(
-            "“{name}” is a kind of JPEG Veo Desk cannot read ({feature:?}). {CONVERT}"
-        )),
+        jpeg_decoder::Error::Unsupported(feature) => {
+            Error::UnsupportedImage(crate::problem::Problem::from(format!(
+                "“{name}” is a kind of JPEG Veo Desk cannot read ({feature:?}). {CONVERT}"
+            )))
+        }
         other => corrupt(name, Format::Jpeg, &other.to_string()),
     }
 }
@@ -328,12 +330,12 @@ pub(crate) fn jpeg_error(name: &str, e: jpeg_decoder::Error) -> Error {
 pub(crate) fn map_image_error(name: &str, format: Format, e: image::ImageError) -> Error {
     use image::ImageError as E;
     match e {
-        E::Limits(_) => Error::ImageTooLarge(format!(
+        E::Limits(_) => Error::ImageTooLarge(crate::problem::Problem::from(format!(
             "“{name}” needs more memory to open than Veo Desk allows for one picture. Resize it in an image editor first."
-        )),
-        E::Unsupported(u) => Error::UnsupportedImage(format!(
+        ))),
+        E::Unsupported(u) => Error::UnsupportedImage(crate::problem::Problem::from(format!(
             "“{name}” uses a variant of its format that Veo Desk cannot read ({u}). {CONVERT}"
-        )),
+        ))),
         E::IoError(io) if io.kind() != std::io::ErrorKind::UnexpectedEof => {
             Error::io(format!("read “{name}”"), io)
         }

@@ -42,7 +42,7 @@ pub(crate) async fn resume(ctx: &Ctx, downloads: &Semaphore, row: JobRow) -> Nex
             gone(ctx, &row)
         }
         Err(e) if e.kind.is_transient() => Next::Poll(e.retry_after),
-        Err(e) => failed(ctx, &row, e.code(), &e.message),
+        Err(e) => failed(ctx, &row, e.code(), &e.message()),
     }
 }
 
@@ -143,7 +143,7 @@ fn failed_download(ctx: &Ctx, row: &JobRow, e: &GatewayError) -> Next {
     match e.kind {
         // The gateway lost the result: nothing to retry.
         ErrorKind::JobExpired => gone(ctx, row),
-        _ => failed(ctx, row, e.code(), &e.message),
+        _ => failed(ctx, row, e.code(), &e.message()),
     }
 }
 

@@ -22,6 +22,7 @@ mod queue;
 pub mod request;
 pub mod store;
 mod submit;
+pub mod texts;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -472,7 +473,7 @@ impl Jobs {
         match client.delete(remote_id).await {
             Ok(()) => GatewayDeletion::Deleted,
             Err(e) if e.kind == ErrorKind::NotSupported => GatewayDeletion::NotSupported,
-            Err(e) => GatewayDeletion::Failed(e.message),
+            Err(e) => GatewayDeletion::Failed(e.message()),
         }
     }
 }

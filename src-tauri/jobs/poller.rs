@@ -339,16 +339,16 @@ fn poll_failed(ctx: &Ctx, row: &JobRow, e: &GatewayError) -> Next {
     match e.kind {
         ErrorKind::JobNotFound => ended(ctx, row, e.code(), &format!(
             "{} It may have expired or been deleted there; make the video again if you still need it.",
-            e.message
+            e.message()
         )),
         ErrorKind::JobExpired => ended_expired(ctx, row),
         // LiteLLM answers every poll of a filtered video with an error quoting the filter.
-        ErrorKind::ContentBlocked => ended(ctx, row, e.code(), &e.message),
+        ErrorKind::ContentBlocked => ended(ctx, row, e.code(), &e.message()),
         kind => {
-            note(ctx, &row.id, e.code(), &e.message);
+            note(ctx, &row.id, e.code(), &e.message());
             Next::Failing {
                 code: e.code().to_string(),
-                message: e.message.clone(),
+                message: e.message().clone(),
                 // The client already retried a passing failure, and a rate limit names
                 // its own wait. A rejected key or an unreadable answer: ask less often.
                 wait: match kind.is_transient() {

@@ -138,12 +138,13 @@ fn record_refusal(ctx: &Ctx, id: &str, e: &GatewayError) -> Result<JobRow> {
     crate::logs::warn(format!(
         "job {id}: not accepted: {}: {}",
         e.code(),
-        e.message
+        e.message()
     ));
     if may_have_created_a_job(e) {
-        ctx.store.mark_uncertain(id, e.code(), &e.message, now_ms())
+        ctx.store
+            .mark_uncertain(id, e.code(), &e.message(), now_ms())
     } else {
-        ctx.store.mark_failed(id, e.code(), &e.message, now_ms())
+        ctx.store.mark_failed(id, e.code(), &e.message(), now_ms())
     }
 }
 

@@ -32,10 +32,10 @@ export function problems(model, seconds, size) {
   const found = {};
   if (!model.seconds.map(String).includes(String(seconds))) {
     const options = [...model.seconds].sort((a, b) => a - b).map(String);
-    found.seconds = t('problem.seconds', { model: model.name, options: orList(options) });
+    found.seconds = t('choice.problem.seconds', { model: model.name, options: orList(options) });
   }
   if (!model.sizes.includes(size)) {
-    found.size = t('problem.size', { model: model.name, options: orList(model.sizes) });
+    found.size = t('choice.problem.size', { model: model.name, options: orList(model.sizes) });
   }
   return found;
 }
@@ -46,5 +46,5 @@ export function resolutionProblem(model, seconds, resolution) {
   if (!resolution || offered.length === 0 || resolution === offered[0]) return null;
   const lengths = model.high_resolution_seconds ?? [];
   if (lengths.length === 0 || lengths.includes(Number(seconds))) return null;
-  return t('problem.resolution', { model: model.name, resolution, seconds: orList(lengths.map(String)) });
+  return t('choice.problem.resolution', { model: model.name, resolution, seconds: orList(lengths.map(String)) });
 }

@@ -1,0 +1,217 @@
+//! Problems as data. The core never writes a sentence for a person: it names a text
+//! (a key of `ui/i18n/problems/*.json`) and the values that fill it, and keeps the
+//! gateway's own words apart. The window words it in the user's language, so a card
+//! stored last month switches language too; the CLI and the log word it in English.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// One text a problem can be told with, and the `{placeholders}` it takes. Texts are
+/// declared once per room with [`texts!`]; a test holds every one to an English and a
+/// Chinese wording with the same placeholders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Text {
+    pub key: &'static str,
+    pub params: &'static [&'static str],
+}
+
+/// Declares a room's texts: `NAME = "key" [param, ...];` and `ALL`, the room's list.
+#[macro_export]
+macro_rules! texts {
+    ($( $(#[$doc:meta])* $name:ident = $key:literal $([$($param:ident),* $(,)?])? ;)*) => {
+        $( $(#[$doc])* pub const $name: $crate::problem::Text = $crate::problem::Text {
+            key: $key,
+            params: &[$($(stringify!($param)),*)?],
+        }; )*
+        /// Every text of this room, for the test that each has both languages.
+        pub const ALL: &[$crate::problem::Text] = &[$($name),*];
+    };
+}
+
+/// A value in a text: the user's or the server's data as written, or another text
+/// (an action such as "checking the job") that is worded in the same language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Param {
+    Text { text: String },
+    Plain(String),
+}
+
+/// What went wrong, as data: the text that tells it, its values, and the server's words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    /// The key of the text under `problem.` in the language files.
+    pub text: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, Param>,
+    /// What the gateway (or the system) said, shown as written and quoted, beside our text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_text: Option<String>,
+}
+
+impl Problem {
+    pub fn new(text: Text) -> Self {
+        Problem {
+            text: text.key.to_string(),
+            params: BTreeMap::new(),
+            server_text: None,
+        }
+    }
+
+    /// Fills `{name}` with data shown as it is (a file name, a number, a host).
+    pub fn with(mut self, name: &str, value: impl ToString) -> Self {
+        self.params
+            .insert(name.to_string(), Param::Plain(value.to_string()));
+        self
+    }
+
+    /// Fills `{name}` with another text, worded in the same language.
+    pub fn with_text(mut self, name: &str, text: Text) -> Self {
+        self.params.insert(
+            name.to_string(),
+            Param::Text {
+                text: text.key.to_string(),
+            },
+        );
+        self
+    }
+
+    /// Keeps the server's own words; blank words are no words.
+    pub fn said(mut self, words: Option<impl Into<String>>) -> Self {
+        self.server_text = words.map(Into::into).filter(|w| !w.trim().is_empty());
+        self
+    }
+
+    /// Every value and the server's words, for redaction and searching.
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut String> {
+        self.params
+            .values_mut()
+            .filter_map(|p| match p {
+                Param::Plain(s) => Some(s),
+                Param::Text { .. } => None,
+            })
+            .chain(self.server_text.iter_mut())
+    }
+
+    /// The value of `{name}` as data, when it is data.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        match self.params.get(name)? {
+            Param::Plain(s) => Some(s),
+            Param::Text { .. } => None,
+        }
+    }
+
+    /// This problem worded in English (the CLI, the log, notifications).
+    pub fn english(&self) -> String {
+        crate::i18n::word(self, "en")
+    }
+}
+
+/// Until every room names its texts, a finished sentence still converts; the last
+/// step of the move removes these.
+impl From<String> for Problem {
+    fn from(message: String) -> Self {
+        Problem::new(texts::LEGACY).with("message", message)
+    }
+}
+
+impl From<&str> for Problem {
+    fn from(message: &str) -> Self {
+        Problem::from(message.to_string())
+    }
+}
+
+impl From<Text> for Param {
+    fn from(text: Text) -> Self {
+        Param::Text {
+            text: text.key.to_string(),
+        }
+    }
+}
+
+impl From<&str> for Param {
+    fn from(value: &str) -> Self {
+        Param::Plain(value.to_string())
+    }
+}
+
+impl From<String> for Param {
+    fn from(value: String) -> Self {
+        Param::Plain(value)
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.english())
+    }
+}
+
+/// Every text of every room.
+pub fn all_texts() -> impl Iterator<Item = &'static Text> {
+    [
+        texts::ALL,
+        crate::gateway::texts::ALL,
+        crate::images::texts::ALL,
+        crate::jobs::texts::ALL,
+        crate::texts::ALL,
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// Texts shared by every room.
+pub mod texts {
+    crate::texts! {
+        /// A problem stored before problems were data: its code and the sentence noted then.
+        EARLIER = "earlier" [code, noted];
+        /// A problem whose text this version does not have (written by a newer one).
+        UNKNOWN = "unknown" [code];
+        /// How the gateway's own words are shown beside our text.
+        SERVER_SAID = "server_said" [words];
+        UNKNOWN_LANGUAGE = "unknown_language" [language];
+        /// A sentence written before this code became data; it stays as it was.
+        LEGACY = "legacy" [message];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_problem_crosses_as_text_params_and_the_servers_words() {
+        let p = Problem::new(texts::EARLIER)
+            .with("code", "job_failed")
+            .said(Some("quota exceeded"));
+        assert_eq!(
+            serde_json::to_value(&p).unwrap(),
+            json!({"text": "earlier", "params": {"code": "job_failed"}, "server_text": "quota exceeded"})
+        );
+        let back: Problem = serde_json::from_value(serde_json::to_value(&p).unwrap()).unwrap();
+        assert_eq!(back, p);
+    }
+
+    #[test]
+    fn blank_server_words_are_dropped() {
+        assert_eq!(
+            Problem::new(texts::EARLIER).said(Some("  ")).server_text,
+            None
+        );
+    }
+
+    #[test]
+    fn a_text_param_stays_a_text_through_storage() {
+        let p = Problem::new(texts::EARLIER).with_text("code", texts::SERVER_SAID);
+        let back: Problem = serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
+        assert_eq!(
+            back.params["code"],
+            Param::Text {
+                text: "server_said".into()
+            }
+        );
+        assert_eq!(back.param("code"), None);
+    }
+}
