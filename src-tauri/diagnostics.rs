@@ -143,8 +143,8 @@ fn describe_job(job: &JobRow, out: &mut String) {
         job.status.as_str(),
     );
     for (code, message) in [
-        (&job.error_code, &job.error_message),
-        (&job.download_error_code, &job.download_error_message),
+        (&job.error_code, &job.error),
+        (&job.download_error_code, &job.download_error),
     ] {
         if let (Some(code), Some(message)) = (code, message) {
             let _ = writeln!(out, "    {code}: {message}");

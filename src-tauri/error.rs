@@ -49,16 +49,12 @@ pub enum Error {
     CorruptImage(Problem),
 
     /// The job history (SQLite) cannot be opened, read or written.
-    #[error("{}", history_problem(.0))]
-    Store(String),
+    #[error("{0}")]
+    Store(Problem),
 
     /// A bug on our side. The text says so plainly instead of crashing the window.
     #[error("{}", internal_problem(.0))]
     Internal(String),
-}
-
-fn history_problem(detail: &str) -> Problem {
-    Problem::new(texts::HISTORY_UNAVAILABLE).with("detail", detail)
 }
 
 fn internal_problem(detail: &str) -> Problem {
@@ -76,6 +72,11 @@ impl Error {
         let mut problem = Problem::new(texts::COULD_NOT).with("cause", &source);
         problem.params.insert("action".into(), action.into());
         Error::Io { problem, source }
+    }
+
+    /// The history's database failed; `detail` is its own words.
+    pub fn store(detail: impl ToString) -> Self {
+        Error::Store(Problem::new(texts::HISTORY_UNAVAILABLE).with("detail", detail))
     }
 
     pub fn internal(detail: impl Into<String>) -> Self {
@@ -106,10 +107,10 @@ impl Error {
             | Error::UnsupportedImage(p)
             | Error::ImageTooLarge(p)
             | Error::CorruptImage(p)
+            | Error::Store(p)
             | Error::Io { problem: p, .. } => p.clone(),
             Error::Keychain(problem) => problem.problem(),
             Error::Gateway(e) => e.problem.clone(),
-            Error::Store(detail) => history_problem(detail),
             Error::Internal(detail) => internal_problem(detail),
         }
     }
@@ -180,7 +181,7 @@ mod tests {
 
     #[test]
     fn history_errors_cross_ipc_as_history_unavailable() {
-        let e = Error::Store("database is locked".into());
+        let e = Error::store("database is locked");
         assert!(e.to_string().contains("(database is locked)"));
         assert_eq!(
             wire(e),

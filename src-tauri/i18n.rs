@@ -82,6 +82,7 @@ pub fn word(problem: &Problem, language: &str) -> String {
         Some(template) => fill(template, |name| match problem.params.get(name)? {
             Param::Plain(value) => Some(value.clone()),
             Param::Text { text } => Some(lookup(text).unwrap_or(text).to_string()),
+            Param::Nested { problem } => Some(word(problem, language)),
         }),
         None => fill(
             lookup(problem::texts::UNKNOWN.key).unwrap_or("{code}"),

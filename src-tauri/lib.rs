@@ -174,7 +174,7 @@ fn notify(app: &tauri::AppHandle, notifier: &Notifier, job: &jobs::JobRow) {
             .and_then(|w| w.is_focused().ok())
             .unwrap_or(false)
     };
-    if let Some(notice) = notifier.consider(job, focused) {
+    if let Some(notice) = notifier.consider(job, window_language(app), focused) {
         // No notification service (a bare session): the card still shows the news.
         let _ = app
             .notification()
@@ -182,6 +182,20 @@ fn notify(app: &tauri::AppHandle, notifier: &Notifier, job: &jobs::JobRow) {
             .title(notice.title)
             .body(notice.body)
             .show();
+    }
+}
+
+/// The language the window speaks: the user's choice, else the system's.
+fn window_language(app: &tauri::AppHandle) -> &'static str {
+    let chosen = app
+        .try_state::<std::sync::Mutex<settings::SettingsStore>>()
+        .and_then(|s| s.lock().ok().and_then(|s| s.get().language.clone()));
+    match chosen.as_deref() {
+        Some(language) => i18n::LANGUAGES
+            .into_iter()
+            .find(|l| *l == language)
+            .unwrap_or("en"),
+        None => i18n::system_language().unwrap_or("en"),
     }
 }
 

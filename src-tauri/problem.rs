@@ -29,12 +29,14 @@ macro_rules! texts {
     };
 }
 
-/// A value in a text: the user's or the server's data as written, or another text
-/// (an action such as "checking the job") that is worded in the same language.
+/// A value in a text: the user's or the server's data as written, another text (an
+/// action such as "checking the job"), or a whole problem (the failure that made us
+/// stop), both worded in the same language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Param {
     Text { text: String },
+    Nested { problem: Box<Problem> },
     Plain(String),
 }
 
@@ -77,28 +79,42 @@ impl Problem {
         self
     }
 
+    /// Fills `{name}` with another problem, worded whole (its server words too).
+    pub fn with_problem(mut self, name: &str, problem: Problem) -> Self {
+        self.params.insert(
+            name.to_string(),
+            Param::Nested {
+                problem: Box::new(problem),
+            },
+        );
+        self
+    }
+
     /// Keeps the server's own words; blank words are no words.
     pub fn said(mut self, words: Option<impl Into<String>>) -> Self {
         self.server_text = words.map(Into::into).filter(|w| !w.trim().is_empty());
         self
     }
 
-    /// Every value and the server's words, for redaction and searching.
-    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut String> {
-        self.params
-            .values_mut()
-            .filter_map(|p| match p {
-                Param::Plain(s) => Some(s),
-                Param::Text { .. } => None,
-            })
-            .chain(self.server_text.iter_mut())
+    /// Every value and the server's words, nested problems' too, for redaction.
+    pub fn values_mut(&mut self) -> Vec<&mut String> {
+        let mut values = Vec::new();
+        for param in self.params.values_mut() {
+            match param {
+                Param::Plain(s) => values.push(s),
+                Param::Nested { problem } => values.extend(problem.values_mut()),
+                Param::Text { .. } => {}
+            }
+        }
+        values.extend(self.server_text.iter_mut());
+        values
     }
 
     /// The value of `{name}` as data, when it is data.
     pub fn param(&self, name: &str) -> Option<&str> {
         match self.params.get(name)? {
             Param::Plain(s) => Some(s),
-            Param::Text { .. } => None,
+            _ => None,
         }
     }
 
@@ -126,6 +142,14 @@ impl From<Text> for Param {
     fn from(text: Text) -> Self {
         Param::Text {
             text: text.key.to_string(),
+        }
+    }
+}
+
+impl From<Problem> for Param {
+    fn from(problem: Problem) -> Self {
+        Param::Nested {
+            problem: Box::new(problem),
         }
     }
 }
@@ -192,6 +216,20 @@ mod tests {
         );
         let back: Problem = serde_json::from_value(serde_json::to_value(&p).unwrap()).unwrap();
         assert_eq!(back, p);
+    }
+
+    #[test]
+    fn a_nested_problem_is_kept_whole_and_redacted_inside() {
+        let inner = Problem::new(texts::EARLIER)
+            .with("code", "sk-secret")
+            .said(Some("sk-secret again"));
+        let mut p = Problem::new(texts::UNKNOWN).with_problem("code", inner);
+        let back: Problem = serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
+        assert_eq!(back, p);
+        for value in p.values_mut() {
+            *value = value.replace("sk-secret", "[your key]");
+        }
+        assert!(!serde_json::to_string(&p).unwrap().contains("sk-secret"));
     }
 
     #[test]

@@ -454,7 +454,7 @@ async fn an_html_502_on_submit_fails_the_row_in_plain_words_after_one_post() {
     let row = jobs.submit(PROFILE, request(), None).await.unwrap();
     assert_eq!(row.status, JobStatus::Failed);
     assert_eq!(row.error_code.as_deref(), Some("gateway_error"));
-    let message = row.error_message.clone().unwrap();
+    let message = row.error_text().clone().unwrap();
     assert!(message.contains("502 Bad Gateway"), "{message}");
     assert!(
         !message.contains('<') && !message.contains("nginx"),
@@ -556,7 +556,7 @@ async fn a_lost_submit_answer_leaves_an_uncertain_row_that_says_what_to_do() {
     assert_eq!(row.status, JobStatus::Uncertain);
     assert_eq!(row.error_code.as_deref(), Some("submit_uncertain"));
     assert!(
-        row.error_message
+        row.error_text()
             .as_deref()
             .unwrap()
             .contains("check the gateway's task list"),
@@ -634,7 +634,7 @@ async fn a_rate_limited_poll_waits_as_the_gateway_asks_then_finishes() {
     }
     let noted = setup.events.lock().unwrap().iter().any(|r| {
         r.error_code.as_deref() == Some("rate_limited")
-            && r.error_message
+            && r.error_text()
                 .as_deref()
                 .unwrap_or("")
                 .contains("请稍后再试")
@@ -711,7 +711,7 @@ async fn a_failed_download_keeps_the_job_completed_and_can_be_retried() {
     assert_eq!(failed.status, JobStatus::Completed);
     assert_eq!(failed.download_error_code.as_deref(), Some("not_a_video"));
     assert!(failed
-        .download_error_message
+        .download_error_text()
         .as_deref()
         .unwrap()
         .contains("the upstream file could not be fetched"));
@@ -738,7 +738,7 @@ async fn an_expired_job_is_marked_expired_with_nothing_saved() {
         let row = jobs.submit(PROFILE, request(), None).await.unwrap();
         let row = wait_status(jobs.store(), &row.id, JobStatus::Expired).await;
         assert_eq!(row.error_code.as_deref(), Some("job_expired"));
-        assert!(row.error_message.unwrap().contains("no longer keeps"));
+        assert!(row.error_text().unwrap().contains("no longer keeps"));
         assert!(setup.saved_files().is_empty());
     }
 }
@@ -753,7 +753,7 @@ async fn a_job_the_gateway_forgot_fails_with_a_human_message() {
     let row = wait_status(jobs.store(), &row.id, JobStatus::Failed).await;
     assert_eq!(row.error_code.as_deref(), Some("job_not_found"));
     assert!(row
-        .error_message
+        .error_text()
         .unwrap()
         .contains("expired or been deleted"));
 }
@@ -773,7 +773,7 @@ async fn the_safety_filter_shows_as_a_failure_the_user_understands() {
             Some("content_blocked"),
             "{dialect:?}"
         );
-        let message = row.error_message.unwrap();
+        let message = row.error_text().unwrap();
         assert!(
             message.contains("safety filter") && message.contains("the prompt's wording"),
             "{dialect:?}: {message}"
@@ -804,7 +804,7 @@ async fn a_blocked_video_behind_a_server_error_ends_at_the_first_answer() {
     let row = jobs.submit(PROFILE, request(), None).await.unwrap();
     let row = wait_status(jobs.store(), &row.id, JobStatus::Failed).await;
     assert_eq!(row.error_code.as_deref(), Some("content_blocked"));
-    let message = row.error_message.unwrap();
+    let message = row.error_text().unwrap();
     assert!(
         message.contains("\"Unable to generate videos of a public figure.\"")
             && message.contains("Edit and try again"),
@@ -850,7 +850,7 @@ async fn the_same_failure_at_every_check_ends_the_job_and_check_again_finishes_i
     let row = jobs.submit(PROFILE, request(), None).await.unwrap();
     let row = wait_status(jobs.store(), &row.id, JobStatus::Failed).await;
     assert_eq!(row.error_code.as_deref(), Some("gateway_kept_failing"));
-    let message = row.error_message.clone().unwrap();
+    let message = row.error_text().clone().unwrap();
     assert!(
         message.contains("stopped asking") && message.contains("Check again"),
         "{message}"
@@ -894,7 +894,7 @@ async fn a_job_running_past_the_limit_stops_being_checked_until_asked_again() {
     jobs.set_running_limit(Duration::from_millis(200));
     let row = wait_status(jobs.store(), &row.id, JobStatus::Failed).await;
     assert_eq!(row.error_code.as_deref(), Some("stopped_checking"));
-    assert!(row.error_message.unwrap().contains("stopped checking it"));
+    assert!(row.error_text().unwrap().contains("stopped checking it"));
     let asked = poll_count(&setup.sim);
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(poll_count(&setup.sim), asked);
@@ -918,7 +918,7 @@ async fn an_ordinary_failure_keeps_the_gateways_reason() {
     let row = wait_status(jobs.store(), &row.id, JobStatus::Failed).await;
     assert_eq!(row.error_code.as_deref(), Some("job_failed"));
     assert!(row
-        .error_message
+        .error_text()
         .unwrap()
         .contains("upstream quota exhausted"));
 }
@@ -969,7 +969,7 @@ async fn a_rejected_key_while_polling_is_shown_but_the_key_never_reaches_the_his
         .find(|r| r.error_code.as_deref() == Some("key_rejected"))
         .cloned()
         .expect("the rejection reached the card");
-    assert!(shown.error_message.unwrap().contains("[your key]"));
+    assert!(shown.error_text().unwrap().contains("[your key]"));
     assert_eq!(row.error_code, None);
     drop(jobs);
     for file in files_in(setup.db().parent().unwrap()) {
@@ -1327,7 +1327,7 @@ async fn stopping_an_upload_midway_creates_nothing_and_says_so() {
     let row = row.unwrap();
     assert_eq!(row.status, JobStatus::Cancelled);
     assert!(
-        row.error_message.unwrap().contains("no video was made"),
+        row.error_text().unwrap().contains("no video was made"),
         "the card says nothing was made"
     );
     assert_eq!(
@@ -1385,7 +1385,7 @@ async fn a_restart_resumes_unfinished_jobs_and_flags_interrupted_submissions() {
     let uncertain = second.store().get(&interrupted.id).unwrap().unwrap();
     assert_eq!(uncertain.status, JobStatus::Uncertain);
     assert!(uncertain
-        .error_message
+        .error_text()
         .unwrap()
         .contains("Check the gateway's task list"));
     for id in [&a.id, &b.id] {
@@ -1555,7 +1555,7 @@ async fn a_crash_during_the_post_shows_as_may_have_been_created_and_is_not_resen
     assert_eq!(row.status, JobStatus::Uncertain);
     assert_eq!(row.error_code.as_deref(), Some("submit_uncertain"));
     assert!(row
-        .error_message
+        .error_text()
         .unwrap()
         .contains("may have created the video"));
     assert_eq!(setup.sim.submit_count(), 1, "the POST is not sent again");

@@ -38,19 +38,31 @@ export function orList(items) {
 /** A problem from Rust ({text, params, server_text}) in the current language: our
  *  sentence, then the gateway's own words quoted as written. */
 export function problemText(problem) {
-  if (!problem) return '';
-  if (typeof problem === 'string') return problem;
+  const { sentence, said } = problemParts(problem);
+  return said ? `${sentence} ${said}` : sentence;
+}
+
+/** A problem as its two parts: our sentence, and the gateway's words quoted ('' when none). */
+export function problemParts(problem) {
+  if (!problem) return { sentence: '', said: '' };
+  if (typeof problem === 'string') return { sentence: problem, said: '' };
+  // A problem made in the window itself ({code, message}).
+  if (!('text' in problem)) return { sentence: String(problem.message ?? ''), said: '' };
   const key = `problem.${problem.text}`;
-  const words = (value) => (value && typeof value === 'object' ? t(`problem.${value.text}`) : String(value));
+  const words = (value) => {
+    if (value && typeof value === 'object') return value.problem ? problemText(value.problem) : t(`problem.${value.text}`);
+    return String(value);
+  };
   const params = Object.fromEntries(Object.entries(problem.params ?? {}).map(([name, value]) => [name, words(value)]));
   const sentence = key in strings || key in english ? t(key, params) : t('problem.unknown', { code: problem.text });
-  return problem.server_text ? `${sentence} ${t('problem.server_said', { words: problem.server_text })}` : sentence;
+  const said = problem.server_text ? t('problem.server_said', { words: problem.server_text }) : '';
+  return { sentence, said };
 }
 
 /** A failed call's error in the user's language. */
 export function errorText(error) {
-  if (error && typeof error === 'object' && 'text' in error) return problemText(error);
-  return error?.message ?? String(error);
+  if (error && typeof error === 'object') return problemText(error);
+  return String(error);
 }
 
 const ATTRIBUTES = { placeholder: 'placeholder', title: 'title', alt: 'alt', 'aria-label': 'ariaLabel' };

@@ -3,7 +3,7 @@
 
 import * as api from './api.js';
 import { $ } from './dom.js';
-import { useLanguage, languageFor, t, errorText } from './i18n.js';
+import { useLanguage, languageFor, t, errorText, problemText } from './i18n.js';
 import { mountForm } from './views/form.js';
 import { mountCards } from './views/cards.js';
 import { mountSetup } from './views/setup.js';
@@ -105,9 +105,9 @@ const cards = mountCards($('#job-list'), {
       player.textContent = errorText(error);
     }
   },
-  reveal(row) { api.revealJob(row.id).catch((error) => cards.update({ ...row, error_message: errorText(error) })); },
-  checkAgain(row) { api.checkAgain(row.id).then(cards.update).catch((error) => cards.update({ ...row, error_message: errorText(error) })); },
-  retryDownload(row) { api.retryDownload(row.id).then(cards.update).catch((error) => cards.update({ ...row, download_error_message: errorText(error) })); },
+  reveal(row) { api.revealJob(row.id).catch((error) => cards.update({ ...row, error: error })); },
+  checkAgain(row) { api.checkAgain(row.id).then(cards.update).catch((error) => cards.update({ ...row, error: error })); },
+  retryDownload(row) { api.retryDownload(row.id).then(cards.update).catch((error) => cards.update({ ...row, download_error: error })); },
   copyPrompt(row) { navigator.clipboard?.writeText(row.prompt); },
   details(row) { details.open(row); },
   runAgain(row) { form.fill(row); },
@@ -118,7 +118,7 @@ const cards = mountCards($('#job-list'), {
     try {
       cards.update(await api.makeAgain(row.id, switchSizes));
     } catch (error) {
-      cards.update({ ...row, error_message: errorText(error) });
+      cards.update({ ...row, error: error });
     } finally {
       remaking.delete(row.id);
     }
@@ -142,7 +142,7 @@ const removal = mountRemove({
   api,
   onRemoved(row, said, failed) {
     if (failed) {
-      cards.update({ ...failed, error_message: said });
+      cards.update({ ...failed, error: said });
       return;
     }
     cards.remove(row.id);
@@ -180,7 +180,7 @@ const form = mountForm({
       const row = await api.submitJob({ ...request, reference: reference.current() }, uploadId, onUpload);
       cards.update(row);
       const tone = { running: 'ok', cancelled: 'info' }[row.status] ?? 'error';
-      say(row.status === 'running' ? t('form.sent') : row.error_message, tone);
+      say(row.status === 'running' ? t('form.sent') : problemText(row.error), tone);
     } catch (error) {
       say(errorText(error), 'error');
     } finally {

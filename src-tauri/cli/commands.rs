@@ -130,7 +130,9 @@ pub async fn download(
         }
         _ => {
             let code = exit::for_row(&row, true);
-            let why = problem(&row).map_or("", |(_, message)| message);
+            let why = problem(&row)
+                .map(|(_, message)| message)
+                .unwrap_or_default();
             say!("There is no video to save: {} {why}", describe(&row));
             out.job(&row, code, "");
             return Ok(code);

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use serde_json::{json, Value};
 use veo_desk::jobs::{JobRow, JobStatus};
+use veo_desk::problem::Problem;
 use veo_desk::Error;
 
 use crate::exit;
@@ -97,18 +98,16 @@ pub fn warn_mismatches(row: &JobRow) {
     }
 }
 
-/// The row's failure, or its failed download.
-pub fn problem(row: &JobRow) -> Option<(&str, &str)> {
-    fn pair<'a>(
-        code: &'a Option<String>,
-        message: &'a Option<String>,
-    ) -> Option<(&'a str, &'a str)> {
-        Some((code.as_deref()?, message.as_deref().unwrap_or("")))
+/// The row's failure, or its failed download, with its English wording.
+pub fn problem(row: &JobRow) -> Option<(&str, String)> {
+    fn pair<'a>(code: &'a Option<String>, problem: &Option<Problem>) -> Option<(&'a str, String)> {
+        let words = problem.as_ref().map(Problem::english).unwrap_or_default();
+        Some((code.as_deref()?, words))
     }
     match row.status {
-        JobStatus::Completed => pair(&row.download_error_code, &row.download_error_message),
+        JobStatus::Completed => pair(&row.download_error_code, &row.download_error),
         JobStatus::Failed | JobStatus::Uncertain | JobStatus::Expired | JobStatus::Cancelled => {
-            pair(&row.error_code, &row.error_message)
+            pair(&row.error_code, &row.error)
         }
         // A passing problem while it runs (rate limit...): shown, not a failure.
         _ => None,
@@ -154,7 +153,7 @@ impl Progress {
                 format!("Saved {}", row.file_path.as_deref().unwrap_or(""))
             }
             (_, Some((_, message))) => format!("{}: {message}", describe(row)),
-            _ => match &row.error_message {
+            _ => match row.error.as_ref().map(Problem::english) {
                 // A passing problem (rate limit, unreachable...) while it keeps going.
                 Some(note) if row.status == JobStatus::Running => {
                     format!("{} ({note})", describe(row))

@@ -12,12 +12,13 @@ use tokio::time::Instant;
 use super::file_name::{free_path, video_file_name};
 use super::poller::Next;
 use super::store::{now_ms, JobRow};
-use super::Ctx;
+use super::{texts, Ctx};
 use crate::error::{Error, Result};
 use crate::gateway::{
     DownloadProgress, ErrorKind, GatewayClient, GatewayError, JobState, VideoJob,
 };
 use crate::media::{self, VideoFacts};
+use crate::problem::Problem;
 
 /// How often download progress is written and announced.
 const PROGRESS_EVERY: Duration = Duration::from_millis(250);
@@ -33,7 +34,7 @@ pub(crate) async fn resume(ctx: &Ctx, downloads: &Semaphore, row: JobRow) -> Nex
     };
     let client = match (ctx.client_for)(&row.profile_id) {
         Ok(client) => ctx.recorded(&client, &row.id),
-        Err(e) => return failed(ctx, &row, e.code(), &e.to_string()),
+        Err(e) => return failed(ctx, &row, e.code(), &e.problem()),
     };
     match client.status(&remote_id).await {
         Ok(job) if job.state == JobState::Expired => gone(ctx, &row),
@@ -42,7 +43,7 @@ pub(crate) async fn resume(ctx: &Ctx, downloads: &Semaphore, row: JobRow) -> Nex
             gone(ctx, &row)
         }
         Err(e) if e.kind.is_transient() => Next::Poll(e.retry_after),
-        Err(e) => failed(ctx, &row, e.code(), &e.message()),
+        Err(e) => failed(ctx, &row, e.code(), &e.problem),
     }
 }
 
@@ -59,7 +60,7 @@ pub(crate) async fn download(
     };
     let target = match plan_target(ctx, &row) {
         Ok(target) => target,
-        Err(e) => return failed(ctx, &row, e.code(), &e.to_string()),
+        Err(e) => return failed(ctx, &row, e.code(), &e.problem()),
     };
     let Some(row) = ctx.announce(ctx.store.set_download_target(&row.id, &target)) else {
         return Next::Done;
@@ -143,25 +144,25 @@ fn failed_download(ctx: &Ctx, row: &JobRow, e: &GatewayError) -> Next {
     match e.kind {
         // The gateway lost the result: nothing to retry.
         ErrorKind::JobExpired => gone(ctx, row),
-        _ => failed(ctx, row, e.code(), &e.message()),
+        _ => failed(ctx, row, e.code(), &e.problem),
     }
 }
 
 /// The job stays completed; the card shows why and offers a retry.
-fn failed(ctx: &Ctx, row: &JobRow, code: &str, message: &str) -> Next {
+fn failed(ctx: &Ctx, row: &JobRow, code: &str, problem: &Problem) -> Next {
     crate::logs::warn(format!(
-        "job {}: download failed: {code}: {message}",
+        "job {}: download failed: {code}: {problem}",
         row.id
     ));
-    ctx.announce(ctx.store.record_download_error(&row.id, code, message));
+    ctx.announce(ctx.store.record_download_error(&row.id, code, problem));
     Next::Done
 }
 
 fn gone(ctx: &Ctx, row: &JobRow) -> Next {
-    let message = "The video was made, but the gateway no longer keeps it (it expired before it could be saved). Make the video again.";
+    let expired = Problem::new(texts::EXPIRED_BEFORE_SAVED);
     ctx.announce(
         ctx.store
-            .mark_expired(&row.id, "job_expired", message, now_ms()),
+            .mark_expired(&row.id, "job_expired", &expired, now_ms()),
     );
     Next::Done
 }

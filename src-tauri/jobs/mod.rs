@@ -35,9 +35,10 @@ use tokio::sync::broadcast;
 use crate::error::{Error, Result};
 use crate::gateway::{ErrorKind, GatewayClient, PollPolicy, SubmitRequest, UploadWatch};
 use crate::paths::AppDirs;
+use crate::problem::Problem;
 
 pub use export::save_copy;
-pub use queue::{QueueStatus, CANCELLED};
+pub use queue::QueueStatus;
 pub use store::{
     Cursor, JobRow, JobStatus, JobStore, JobWarning, ListQuery, NewJob, Page, FILE_NAME,
 };
@@ -131,7 +132,7 @@ pub fn default_video_dir(dirs: &AppDirs) -> PathBuf {
 
 /// What removing a job did on the gateway.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "gateway", content = "message", rename_all = "snake_case")]
+#[serde(tag = "gateway", content = "problem", rename_all = "snake_case")]
 pub enum GatewayDeletion {
     Deleted,
     /// The gateway has no delete endpoint; the job simply stays there until it expires.
@@ -142,7 +143,7 @@ pub enum GatewayDeletion {
     /// not asked for in so many words ([`Removal::DiscardUnsaved`]).
     KeptUnsaved,
     /// The gateway refused; the row is removed from the history anyway.
-    Failed(String),
+    Failed(Problem),
 }
 
 /// How far removing a job goes.
@@ -388,9 +389,7 @@ impl Jobs {
     pub async fn make_again(&self, id: &str) -> Result<JobRow> {
         let row = self.ctx.store.require(id)?;
         if row.reference_thumb.is_some() {
-            return Err(Error::invalid_input(
-                "This video started from a picture, which Veo Desk does not keep. Press Run again and add the picture.",
-            ));
+            return Err(Error::invalid_input(Problem::new(texts::PICTURE_NOT_KEPT)));
         }
         let (resolution, extra_fields): (Vec<_>, Vec<_>) = row
             .extra_fields
@@ -412,9 +411,9 @@ impl Jobs {
     pub fn retry_download(&self, id: &str) -> Result<JobRow> {
         let row = self.ctx.store.require(id)?;
         if row.status != JobStatus::Completed {
-            return Err(Error::invalid_input(
-                "Only a finished video that is not saved yet can be downloaded again.",
-            ));
+            return Err(Error::invalid_input(Problem::new(
+                texts::ONLY_UNSAVED_DOWNLOADS,
+            )));
         }
         let row = self.ctx.store.clear_download_error(id)?;
         self.ctx.emit(row.clone());
@@ -435,9 +434,9 @@ impl Jobs {
         let row = self.ctx.store.require(id)?;
         let gave_up = row.error_code.as_deref().is_some_and(poller::gave_up);
         if row.status != JobStatus::Failed || !gave_up || row.remote_id.is_none() {
-            return Err(Error::invalid_input(
-                "Only a job Veo Desk stopped checking can be checked again.",
-            ));
+            return Err(Error::invalid_input(Problem::new(
+                texts::ONLY_STOPPED_CHECKS,
+            )));
         }
         let now = store::now_ms();
         let row = self.ctx.store.resume_checking(id, now)?;
@@ -468,12 +467,12 @@ impl Jobs {
     async fn delete_remote(&self, profile_id: &str, remote_id: &str) -> GatewayDeletion {
         let client = match (self.ctx.client_for)(profile_id) {
             Ok(client) => client,
-            Err(e) => return GatewayDeletion::Failed(e.to_string()),
+            Err(e) => return GatewayDeletion::Failed(e.problem()),
         };
         match client.delete(remote_id).await {
             Ok(()) => GatewayDeletion::Deleted,
             Err(e) if e.kind == ErrorKind::NotSupported => GatewayDeletion::NotSupported,
-            Err(e) => GatewayDeletion::Failed(e.message()),
+            Err(e) => GatewayDeletion::Failed(e.problem),
         }
     }
 }

@@ -15,8 +15,9 @@ use tokio::time::Instant;
 
 use super::downloader;
 use super::store::{now_ms, JobRow, JobStatus};
-use super::Ctx;
+use super::{texts, Ctx};
 use crate::gateway::{ErrorKind, GatewayError, JobState, VideoJob};
+use crate::problem::Problem;
 
 /// How long the poller sleeps when no job is due (it is woken for new work anyway).
 const IDLE: Duration = Duration::from_secs(30);
@@ -58,7 +59,7 @@ pub(crate) enum Next {
     /// for too long (see `Patience`).
     Failing {
         code: String,
-        message: String,
+        problem: Problem,
         wait: Option<Duration>,
     },
     /// Nothing more to do unless the store says otherwise.
@@ -188,12 +189,12 @@ fn finish(
         }
         Next::Failing {
             code,
-            message,
+            problem,
             wait,
         } => {
             if out_of_patience(ctx, turn, code) {
                 s.turns.remove(&id);
-                kept_failing(ctx, &id, &message);
+                kept_failing(ctx, &id, problem);
                 return;
             }
             ctx.options.poll.delay(turn.polls, wait)
@@ -226,18 +227,17 @@ fn out_of_patience(ctx: &Ctx, turn: &mut Turn, code: String) -> bool {
     done
 }
 
-fn kept_failing(ctx: &Ctx, id: &str, said: &str) {
-    let message = format!(
-        "The gateway answered every check of this job with the same problem for {}, so Veo Desk stopped asking: {said} The video may still be made there: press Check again later, or look at the gateway's own task list.",
-        minutes(ctx.options.patience.same_failure_for)
-    );
-    ended_id(ctx, id, KEPT_FAILING, &message);
+fn kept_failing(ctx: &Ctx, id: &str, failure: Problem) {
+    let ended = Problem::new(texts::KEPT_FAILING)
+        .with_problem("duration", minutes(ctx.options.patience.same_failure_for))
+        .with_problem("problem", failure);
+    ended_id(ctx, id, KEPT_FAILING, &ended);
 }
 
-fn minutes(d: Duration) -> String {
+fn minutes(d: Duration) -> Problem {
     match d.as_secs().div_ceil(60) {
-        1 => "a minute".to_string(),
-        n => format!("{n} minutes"),
+        1 => Problem::new(texts::A_MINUTE),
+        n => Problem::new(texts::MINUTES).with("n", n),
     }
 }
 
@@ -249,7 +249,7 @@ async fn poll_job(ctx: &Ctx, polls: &Semaphore, downloads: &Semaphore, row: JobR
     let client = match (ctx.client_for)(&row.profile_id) {
         Ok(client) => ctx.recorded(&client, &row.id),
         Err(e) => {
-            note(ctx, &row.id, e.code(), &e.to_string());
+            note(ctx, &row.id, e.code(), &e.problem());
             return Next::Poll(Some(ctx.options.problem_retry));
         }
     };
@@ -274,7 +274,7 @@ async fn poll_job(ctx: &Ctx, polls: &Semaphore, downloads: &Semaphore, row: JobR
                 };
                 downloader::download(ctx, downloads, &client, row, &job).await
             }
-            JobState::Failed => ended(ctx, &row, failed_code(&job), failure(&job)),
+            JobState::Failed => ended(ctx, &row, failed_code(&job), &failure(&job)),
             JobState::Expired => ended_expired(ctx, &row),
         },
         Err(e) => poll_failed(ctx, &row, &e),
@@ -292,11 +292,9 @@ fn expiry(ctx: &Ctx, job: &VideoJob) -> i64 {
 fn still_running(ctx: &Ctx, row: &JobRow, job: &VideoJob) -> Next {
     let now = now_ms();
     if past_running_limit(ctx, row, now) {
-        let message = format!(
-            "This job was still not finished after {}, far longer than Veo usually takes, so Veo Desk stopped checking it. The gateway may still finish it: press Check again to ask once more.",
-            minutes(ctx.running_limit())
-        );
-        return ended(ctx, row, STOPPED_CHECKING, &message);
+        let stopped = Problem::new(texts::STOPPED_CHECKING)
+            .with_problem("duration", minutes(ctx.running_limit()));
+        return ended(ctx, row, STOPPED_CHECKING, &stopped);
     }
     match stored(
         ctx.store
@@ -337,18 +335,18 @@ fn stalled(ctx: &Ctx, row: &JobRow, now: i64) -> bool {
 
 fn poll_failed(ctx: &Ctx, row: &JobRow, e: &GatewayError) -> Next {
     match e.kind {
-        ErrorKind::JobNotFound => ended(ctx, row, e.code(), &format!(
-            "{} It may have expired or been deleted there; make the video again if you still need it.",
-            e.message()
-        )),
+        ErrorKind::JobNotFound => {
+            let gone = Problem::new(texts::JOB_GONE).with_problem("problem", e.problem.clone());
+            ended(ctx, row, e.code(), &gone)
+        }
         ErrorKind::JobExpired => ended_expired(ctx, row),
         // LiteLLM answers every poll of a filtered video with an error quoting the filter.
-        ErrorKind::ContentBlocked => ended(ctx, row, e.code(), &e.message()),
+        ErrorKind::ContentBlocked => ended(ctx, row, e.code(), &e.problem),
         kind => {
-            note(ctx, &row.id, e.code(), &e.message());
+            note(ctx, &row.id, e.code(), &e.problem);
             Next::Failing {
                 code: e.code().to_string(),
-                message: e.message().clone(),
+                problem: e.problem.clone(),
                 // The client already retried a passing failure, and a rate limit names
                 // its own wait. A rejected key or an unreadable answer: ask less often.
                 wait: match kind.is_transient() {
@@ -360,21 +358,21 @@ fn poll_failed(ctx: &Ctx, row: &JobRow, e: &GatewayError) -> Next {
     }
 }
 
-fn ended(ctx: &Ctx, row: &JobRow, code: &str, message: &str) -> Next {
-    ended_id(ctx, &row.id, code, message);
+fn ended(ctx: &Ctx, row: &JobRow, code: &str, problem: &Problem) -> Next {
+    ended_id(ctx, &row.id, code, problem);
     Next::Done
 }
 
-fn ended_id(ctx: &Ctx, id: &str, code: &str, message: &str) {
-    crate::logs::warn(format!("job {id} ended: {code}: {message}"));
-    ctx.announce(ctx.store.mark_failed(id, code, message, now_ms()));
+fn ended_id(ctx: &Ctx, id: &str, code: &str, problem: &Problem) {
+    crate::logs::warn(format!("job {id} ended: {code}: {problem}"));
+    ctx.announce(ctx.store.mark_failed(id, code, problem, now_ms()));
 }
 
 fn ended_expired(ctx: &Ctx, row: &JobRow) -> Next {
-    let message = "The job finished, but the gateway no longer keeps its video (it expired). Make the video again.";
+    let expired = Problem::new(texts::EXPIRED_AT_GATEWAY);
     ctx.announce(
         ctx.store
-            .mark_expired(&row.id, "job_expired", message, now_ms()),
+            .mark_expired(&row.id, "job_expired", &expired, now_ms()),
     );
     Next::Done
 }
@@ -387,15 +385,17 @@ fn failed_code(job: &VideoJob) -> &'static str {
     }
 }
 
-fn failure(job: &VideoJob) -> &str {
+/// The failure as the gateway described it, or that it failed without saying why.
+fn failure(job: &VideoJob) -> Problem {
     job.failure
-        .as_deref()
-        .unwrap_or("The gateway reported that the job failed.")
+        .clone()
+        .map(Problem::from)
+        .unwrap_or_else(|| Problem::new(texts::JOB_FAILED))
 }
 
-fn note(ctx: &Ctx, id: &str, code: &str, message: &str) {
-    crate::logs::warn(format!("job {id}: checking it failed: {code}: {message}"));
-    ctx.announce_if_changed(ctx.store.note_problem(id, code, message));
+fn note(ctx: &Ctx, id: &str, code: &str, problem: &Problem) {
+    crate::logs::warn(format!("job {id}: checking it failed: {code}: {problem}"));
+    ctx.announce_if_changed(ctx.store.note_problem(id, code, problem));
 }
 
 /// A store write that failed is reported and skipped: the next round tries again.

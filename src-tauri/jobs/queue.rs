@@ -17,12 +17,13 @@ use tokio::task::JoinHandle;
 use super::poller::stored;
 use super::store::{now_ms, JobRow, JobStatus};
 use super::submit;
+use super::texts;
 use super::Ctx;
 use crate::error::{Error, Result};
 use crate::gateway::SubmitRequest;
+use crate::problem::Problem;
 
 /// What a cancelled job's card says.
-pub const CANCELLED: &str = "Cancelled before it was sent. Nothing reached the gateway.";
 
 /// The queue as the UI shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -110,9 +111,9 @@ impl Queue {
     /// Takes effect as slots free; jobs already sent keep running.
     pub fn set_limit(&self, limit: usize) -> Result<QueueStatus> {
         if limit == 0 {
-            return Err(Error::invalid_input(
-                "Run at least one job at a time (the limit must be 1 or more).",
-            ));
+            return Err(Error::invalid_input(Problem::new(
+                texts::LIMIT_AT_LEAST_ONE,
+            )));
         }
         self.lock()?.limit = limit;
         self.changed.notify_one();
@@ -131,7 +132,10 @@ impl Queue {
         };
         let mut rows = Vec::new();
         for item in taken {
-            if let Some(row) = ctx.store.cancel_waiting(&item.id, CANCELLED, now_ms())? {
+            if let Some(row) =
+                ctx.store
+                    .cancel_waiting(&item.id, &Problem::new(texts::CANCELLED), now_ms())?
+            {
                 ctx.emit(row.clone());
                 rows.push(row);
             }

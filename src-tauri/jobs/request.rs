@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::gateway::{Catalog, ReferenceImage, SubmitRequest};
 use crate::images::{self, Focus, PrepareOptions};
+use crate::problem::Problem;
 
 /// One video as typed: prompt, model, length, aspect, optional picture and fields.
 #[derive(Debug, Clone, Default)]
@@ -42,9 +43,9 @@ pub struct Prepared {
 pub fn prepare(input: JobInput, catalog: &Catalog, thumb_cache: &Path) -> Result<Prepared> {
     let prompt = input.prompt.trim().to_string();
     if prompt.is_empty() {
-        return Err(Error::invalid_input(
-            "Type a prompt first: describe the video you want.",
-        ));
+        return Err(Error::invalid_input(Problem::new(
+            super::texts::PROMPT_MISSING,
+        )));
     }
     catalog.validate(&input.model, &input.seconds, &input.size)?;
     crate::settings::check_extra_fields(&input.extra_fields)?;

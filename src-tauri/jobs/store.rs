@@ -10,10 +10,12 @@ use std::time::Duration;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
+use super::texts;
 use crate::error::{Error, Result};
 use crate::gateway::exchange::Exchange;
 use crate::media::{self, Mismatch, VideoFacts};
 use crate::paths::{self, AppDirs};
+use crate::problem::{self, Problem};
 
 pub const FILE_NAME: &str = "history.sqlite3";
 
@@ -112,7 +114,8 @@ pub struct JobRow {
     /// The status text exactly as the gateway sent it.
     pub server_status: Option<String>,
     pub error_code: Option<String>,
-    pub error_message: Option<String>,
+    /// Why the job ended or what troubles it now, as data the window words.
+    pub error: Option<Problem>,
     pub created_at: i64,
     pub submitted_at: Option<i64>,
     pub completed_at: Option<i64>,
@@ -128,7 +131,7 @@ pub struct JobRow {
     pub download_bytes: Option<i64>,
     pub download_total: Option<i64>,
     pub download_error_code: Option<String>,
-    pub download_error_message: Option<String>,
+    pub download_error: Option<Problem>,
     pub slow: bool,
     /// The extra form fields sent with the request, so it can be made again.
     pub extra_fields: Vec<(String, String)>,
@@ -143,6 +146,15 @@ pub struct JobRow {
 }
 
 impl JobRow {
+    /// Why it ended or what troubles it, in English (the CLI, the log, tests).
+    pub fn error_text(&self) -> Option<String> {
+        self.error.as_ref().map(Problem::english)
+    }
+
+    pub fn download_error_text(&self) -> Option<String> {
+        self.download_error.as_ref().map(Problem::english)
+    }
+
     /// Nothing more will happen to it without the user: saved, or ended without a video.
     pub fn is_settled(&self) -> bool {
         match self.status {
@@ -257,15 +269,41 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE jobs ADD COLUMN video_duration_ms INTEGER;
     ALTER TABLE jobs ADD COLUMN video_has_audio INTEGER;
     ALTER TABLE jobs ADD COLUMN video_checked INTEGER NOT NULL DEFAULT 0;",
+    // 4: problems as data (see `problem.rs`): a finished English sentence becomes the
+    // text it was, when it was one of ours without values, or is kept as it was noted.
+    "ALTER TABLE jobs RENAME COLUMN error_message TO error;
+    ALTER TABLE jobs RENAME COLUMN download_error_message TO download_error;
+    UPDATE jobs SET error = CASE error
+        WHEN 'Cancelled before it was sent. Nothing reached the gateway.'
+            THEN json_object('text', 'cancelled')
+        WHEN 'Not sent: Veo Desk closed before this job''s turn in the batch came. Nothing reached the gateway; generate it again if you still want it.'
+            THEN json_object('text', 'not_sent')
+        WHEN 'Stopped while the image was uploading. The gateway never received the whole request, so no video was made. Generate again when ready.'
+            THEN json_object('text', 'upload_stopped')
+        WHEN 'Veo Desk closed while this request was being sent, so the gateway may have created the video (and may bill it). Check the gateway''s task list or usage page before trying again.'
+            THEN json_object('text', 'interrupted')
+        WHEN 'The job finished, but the gateway no longer keeps its video (it expired). Make the video again.'
+            THEN json_object('text', 'expired_at_gateway')
+        WHEN 'The video was made, but the gateway no longer keeps it (it expired before it could be saved). Make the video again.'
+            THEN json_object('text', 'expired_before_saved')
+        WHEN 'The gateway reported that the job failed.'
+            THEN json_object('text', 'job_failed')
+        ELSE json_object('text', 'earlier',
+            'params', json_object('code', coalesce(error_code, ''), 'noted', error))
+        END
+    WHERE error IS NOT NULL;
+    UPDATE jobs SET download_error = json_object('text', 'earlier',
+        'params', json_object('code', coalesce(download_error_code, ''), 'noted', download_error))
+    WHERE download_error IS NOT NULL;",
 ];
 
 /// A job keeps its submit and this many of its latest other exchanges: polls add up.
 pub const KEPT_EXCHANGES: usize = 12;
 
 const COLUMNS: &str = "id, profile_id, remote_id, prompt, model, seconds, size, reference_thumb,
-    status, progress, server_status, error_code, error_message, created_at, submitted_at,
+    status, progress, server_status, error_code, error, created_at, submitted_at,
     completed_at, expires_at, progress_at, result_url, file_path, download_target,
-    download_bytes, download_total, download_error_code, download_error_message, slow,
+    download_bytes, download_total, download_error_code, download_error, slow,
     extra_fields, video_width, video_height, video_duration_ms, video_has_audio, video_checked";
 
 /// Rows the poller must still act on: follow on the gateway, or download.
@@ -276,7 +314,10 @@ const UNFINISHED: &str =
 /// 0644 but gives its `-wal` and `-shm` files the database file's mode, so the file
 /// is made (or tightened) 0600 before SQLite opens it.
 fn keep_history_private(path: &Path) -> Result<()> {
-    let action = |e| Error::io(format!("open {}", path.display()), e);
+    let action = |e| {
+        let open = Problem::new(texts::OPEN_HISTORY).with("path", path.display());
+        Error::io(open, e)
+    };
     paths::private_file_options()
         .write(true)
         .create(true)
@@ -302,8 +343,10 @@ impl JobStore {
 
     pub fn open_at(path: &Path) -> Result<JobStore> {
         if let Some(dir) = path.parent() {
-            paths::create_private_dir(dir)
-                .map_err(|e| Error::io(format!("create {}", dir.display()), e))?;
+            paths::create_private_dir(dir).map_err(|e| {
+                let create = Problem::new(texts::CREATE_HISTORY_FOLDER).with("path", dir.display());
+                Error::io(create, e)
+            })?;
         }
         keep_history_private(path)?;
         let mut conn = Connection::open(path).map_err(db)?;
@@ -377,14 +420,14 @@ impl JobStore {
     }
 
     /// Takes a waiting job out of the queue; `None` when it was already on its way.
-    pub fn cancel_waiting(&self, id: &str, message: &str, now: i64) -> Result<Option<JobRow>> {
+    pub fn cancel_waiting(&self, id: &str, problem: &Problem, now: i64) -> Result<Option<JobRow>> {
         let changed = self
             .lock()?
             .execute(
                 "UPDATE jobs SET status = 'cancelled', error_code = 'cancelled',
-                    error_message = ?2, progress_at = ?3
+                    error = ?2, progress_at = ?3
                  WHERE id = ?1 AND status = 'waiting'",
-                params![id, message, now],
+                params![id, as_json(problem), now],
             )
             .map_err(db)?;
         match changed {
@@ -394,11 +437,11 @@ impl JobStore {
     }
 
     /// Waiting rows whose queue is gone (the app closed): never sent, so cancelled.
-    pub fn cancel_orphaned_waiting(&self, message: &str, now: i64) -> Result<Vec<JobRow>> {
+    pub fn cancel_orphaned_waiting(&self, problem: &Problem, now: i64) -> Result<Vec<JobRow>> {
         let ids = self.ids_where("status = 'waiting'")?;
         let mut rows = Vec::new();
         for id in ids {
-            rows.extend(self.cancel_waiting(&id, message, now)?);
+            rows.extend(self.cancel_waiting(&id, problem, now)?);
         }
         Ok(rows)
     }
@@ -431,33 +474,45 @@ impl JobStore {
         self.change(
             id,
             "status = 'running', remote_id = ?2, server_status = ?3, progress = ?4,
-             submitted_at = ?5, progress_at = ?5, error_code = NULL, error_message = NULL",
+             submitted_at = ?5, progress_at = ?5, error_code = NULL, error = NULL",
             params![id, remote_id, server_status, progress, now],
         )
     }
 
-    pub fn mark_failed(&self, id: &str, code: &str, message: &str, now: i64) -> Result<JobRow> {
-        self.end_with(id, JobStatus::Failed, code, message, now)
+    pub fn mark_failed(&self, id: &str, code: &str, problem: &Problem, now: i64) -> Result<JobRow> {
+        self.end_with(id, JobStatus::Failed, code, problem, now)
     }
 
-    pub fn mark_uncertain(&self, id: &str, code: &str, message: &str, now: i64) -> Result<JobRow> {
-        self.end_with(id, JobStatus::Uncertain, code, message, now)
+    pub fn mark_uncertain(
+        &self,
+        id: &str,
+        code: &str,
+        problem: &Problem,
+        now: i64,
+    ) -> Result<JobRow> {
+        self.end_with(id, JobStatus::Uncertain, code, problem, now)
     }
 
     /// The user stopped the upload before the request was whole: nothing was created.
-    pub fn mark_cancelled(&self, id: &str, message: &str, now: i64) -> Result<JobRow> {
-        self.end_with(id, JobStatus::Cancelled, "cancelled", message, now)
+    pub fn mark_cancelled(&self, id: &str, problem: &Problem, now: i64) -> Result<JobRow> {
+        self.end_with(id, JobStatus::Cancelled, "cancelled", problem, now)
     }
 
-    pub fn mark_expired(&self, id: &str, code: &str, message: &str, now: i64) -> Result<JobRow> {
-        self.end_with(id, JobStatus::Expired, code, message, now)
+    pub fn mark_expired(
+        &self,
+        id: &str,
+        code: &str,
+        problem: &Problem,
+        now: i64,
+    ) -> Result<JobRow> {
+        self.end_with(id, JobStatus::Expired, code, problem, now)
     }
 
     /// Rows left `submitting` by a crash mid-POST: nobody knows whether the gateway got it.
-    pub fn mark_interrupted_submissions(&self, message: &str, now: i64) -> Result<Vec<JobRow>> {
+    pub fn mark_interrupted_submissions(&self, problem: &Problem, now: i64) -> Result<Vec<JobRow>> {
         let ids = self.ids_where("status = 'submitting'")?;
         ids.iter()
-            .map(|id| self.mark_uncertain(id, "submit_uncertain", message, now))
+            .map(|id| self.mark_uncertain(id, "submit_uncertain", problem, now))
             .collect()
     }
 
@@ -473,7 +528,7 @@ impl JobStore {
             .lock()?
             .execute(
                 "UPDATE jobs SET server_status = ?2, progress = ?3, progress_at = ?4,
-                    slow = 0, error_code = NULL, error_message = NULL
+                    slow = 0, error_code = NULL, error = NULL
                  WHERE id = ?1 AND status = 'running'
                    AND (server_status IS NOT ?2 OR progress IS NOT ?3 OR error_code IS NOT NULL)",
                 params![id, server_status, progress, now],
@@ -487,13 +542,13 @@ impl JobStore {
 
     /// A passing problem while following a job (rate limit, missing key...): shown on
     /// the card, the job stays as it is.
-    pub fn note_problem(&self, id: &str, code: &str, message: &str) -> Result<Option<JobRow>> {
+    pub fn note_problem(&self, id: &str, code: &str, problem: &Problem) -> Result<Option<JobRow>> {
         let changed = self
             .lock()?
             .execute(
-                "UPDATE jobs SET error_code = ?2, error_message = ?3
-                 WHERE id = ?1 AND (error_code IS NOT ?2 OR error_message IS NOT ?3)",
-                params![id, code, message],
+                "UPDATE jobs SET error_code = ?2, error = ?3
+                 WHERE id = ?1 AND (error_code IS NOT ?2 OR error IS NOT ?3)",
+                params![id, code, as_json(problem)],
             )
             .map_err(db)?;
         match changed {
@@ -506,7 +561,7 @@ impl JobStore {
     pub fn resume_checking(&self, id: &str, now: i64) -> Result<JobRow> {
         self.change(
             id,
-            "status = 'running', error_code = NULL, error_message = NULL, progress_at = ?2,
+            "status = 'running', error_code = NULL, error = NULL, progress_at = ?2,
              slow = 0",
             params![id, now],
         )
@@ -539,7 +594,7 @@ impl JobStore {
             id,
             "status = 'completed', server_status = ?2, result_url = ?3, progress = 100,
              completed_at = ?4, progress_at = ?4, expires_at = ?5, slow = 0,
-             error_code = NULL, error_message = NULL",
+             error_code = NULL, error = NULL",
             params![id, server_status, result_url, now, expires_at],
         )
     }
@@ -577,7 +632,7 @@ impl JobStore {
         self.change(
             id,
             "status = 'downloaded', file_path = ?2, download_bytes = ?3, download_total = ?3,
-             download_error_code = NULL, download_error_message = NULL, video_width = ?4,
+             download_error_code = NULL, download_error = NULL, video_width = ?4,
              video_height = ?5, video_duration_ms = ?6, video_has_audio = ?7, video_checked = 1",
             params![
                 id,
@@ -592,11 +647,11 @@ impl JobStore {
     }
 
     /// The job stays `completed`; the card offers to retry.
-    pub fn record_download_error(&self, id: &str, code: &str, message: &str) -> Result<JobRow> {
+    pub fn record_download_error(&self, id: &str, code: &str, problem: &Problem) -> Result<JobRow> {
         self.change(
             id,
-            "download_error_code = ?2, download_error_message = ?3",
-            params![id, code, message],
+            "download_error_code = ?2, download_error = ?3",
+            params![id, code, as_json(problem)],
         )
     }
 
@@ -604,7 +659,7 @@ impl JobStore {
     pub fn clear_download_error(&self, id: &str) -> Result<JobRow> {
         self.change(
             id,
-            "download_error_code = NULL, download_error_message = NULL",
+            "download_error_code = NULL, download_error = NULL",
             params![id],
         )
     }
@@ -719,8 +774,7 @@ impl JobStore {
 
     /// Adds one request and answer to the job's details, dropping its oldest polls.
     pub fn add_exchange(&self, job_id: &str, exchange: &Exchange) -> Result<()> {
-        let json = serde_json::to_string(exchange)
-            .map_err(|e| Error::Store(format!("could not write the details: {e}")))?;
+        let json = serde_json::to_string(exchange).map_err(Error::store)?;
         let mut conn = self.lock()?;
         let tx = conn.transaction().map_err(db)?;
         tx.execute(
@@ -792,13 +846,13 @@ impl JobStore {
         id: &str,
         status: JobStatus,
         code: &str,
-        message: &str,
+        problem: &Problem,
         now: i64,
     ) -> Result<JobRow> {
         self.change(
             id,
-            "status = ?2, error_code = ?3, error_message = ?4, progress_at = ?5, slow = 0",
-            params![id, status.as_str(), code, message, now],
+            "status = ?2, error_code = ?3, error = ?4, progress_at = ?5, slow = 0",
+            params![id, status.as_str(), code, as_json(problem), now],
         )
     }
 
@@ -889,9 +943,7 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .map_err(db)?;
     if version > MIGRATIONS.len() as i64 {
-        return Err(Error::Store(
-            "it was written by a newer version of Veo Desk; update the app".into(),
-        ));
+        return Err(Error::Store(Problem::new(texts::HISTORY_TOO_NEW)));
     }
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
         // Each step and its version number commit together, or not at all.
@@ -919,7 +971,7 @@ fn read_row(r: &Row<'_>, now: i64) -> rusqlite::Result<JobRow> {
         progress: r.get::<_, Option<f64>>("progress")?.map(|p| p as f32),
         server_status: r.get("server_status")?,
         error_code: r.get("error_code")?,
-        error_message: r.get("error_message")?,
+        error: problem_in(r, "error", "error_code")?,
         created_at: r.get("created_at")?,
         submitted_at: r.get("submitted_at")?,
         completed_at: r.get("completed_at")?,
@@ -931,7 +983,7 @@ fn read_row(r: &Row<'_>, now: i64) -> rusqlite::Result<JobRow> {
         download_bytes: r.get("download_bytes")?,
         download_total: r.get("download_total")?,
         download_error_code: r.get("download_error_code")?,
-        download_error_message: r.get("download_error_message")?,
+        download_error: problem_in(r, "download_error", "download_error_code")?,
         slow: r.get::<_, i64>("slow")? != 0,
         extra_fields: r
             .get::<_, Option<String>>("extra_fields")?
@@ -948,6 +1000,24 @@ fn read_row(r: &Row<'_>, now: i64) -> rusqlite::Result<JobRow> {
         .map(|facts| media::mismatches(&row.size, &row.seconds, &facts))
         .unwrap_or_default();
     Ok(row)
+}
+
+fn as_json(problem: &Problem) -> String {
+    serde_json::to_string(problem).unwrap_or_default()
+}
+
+/// A stored problem. Anything unreadable (a sentence written by hand, a damaged
+/// value) is still shown, as noted.
+fn problem_in(r: &Row<'_>, column: &str, code_column: &str) -> rusqlite::Result<Option<Problem>> {
+    let Some(stored) = r.get::<_, Option<String>>(column)? else {
+        return Ok(None);
+    };
+    Ok(Some(serde_json::from_str(&stored).unwrap_or_else(|_| {
+        let code: Option<String> = r.get(code_column).ok().flatten();
+        Problem::new(problem::texts::EARLIER)
+            .with("code", code.unwrap_or_default())
+            .with("noted", stored)
+    })))
 }
 
 fn video_facts(r: &Row<'_>) -> rusqlite::Result<Option<VideoFacts>> {
@@ -993,7 +1063,7 @@ fn to_i64(n: u64) -> i64 {
 }
 
 fn db(e: rusqlite::Error) -> Error {
-    Error::Store(e.to_string())
+    Error::store(e)
 }
 
 pub fn now_ms() -> i64 {
@@ -1006,6 +1076,10 @@ pub fn now_ms() -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn problem() -> Problem {
+        Problem::new(texts::JOB_FAILED)
+    }
 
     fn store() -> (tempfile::TempDir, JobStore) {
         let dir = tempfile::tempdir().unwrap();
@@ -1156,6 +1230,81 @@ mod tests {
     }
 
     #[test]
+    fn sentences_stored_before_problems_were_data_become_texts_or_are_kept_as_noted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.sqlite3");
+        {
+            let conn = Connection::open(&path).unwrap();
+            for step in &MIGRATIONS[..3] {
+                conn.execute_batch(step).unwrap();
+            }
+            let insert = "INSERT INTO jobs (id, profile_id, prompt, model, seconds, size, status,
+                    created_at, error_code, error_message, download_error_code, download_error_message)
+                 VALUES (?1, 'p1', 'x', 'veo3.1', '8', '16:9', ?2, 1, ?3, ?4, ?5, ?6)";
+            let rows: [[Option<&str>; 6]; 3] = [
+                [
+                    Some("queued"),
+                    Some("cancelled"),
+                    Some("cancelled"),
+                    Some("Cancelled before it was sent. Nothing reached the gateway."),
+                    None,
+                    None,
+                ],
+                [
+                    Some("blocked"),
+                    Some("failed"),
+                    Some("content_blocked"),
+                    Some("The video was blocked by Veo's safety filter."),
+                    None,
+                    None,
+                ],
+                [
+                    Some("unsaved"),
+                    Some("completed"),
+                    None,
+                    None,
+                    Some("io"),
+                    Some("Disk full."),
+                ],
+            ];
+            for row in rows {
+                conn.execute(insert, rusqlite::params_from_iter(row))
+                    .unwrap();
+            }
+            conn.pragma_update(None, "user_version", 3).unwrap();
+        }
+        let s = JobStore::open_at(&path).unwrap();
+        let error = |id: &str| s.get(id).unwrap().unwrap().error.unwrap();
+        assert_eq!(error("queued"), Problem::new(texts::CANCELLED));
+        let earlier = |code: &str, noted: &str| {
+            Problem::new(problem::texts::EARLIER)
+                .with("code", code)
+                .with("noted", noted)
+        };
+        assert_eq!(
+            error("blocked"),
+            earlier(
+                "content_blocked",
+                "The video was blocked by Veo's safety filter."
+            )
+        );
+        let unsaved = s.get("unsaved").unwrap().unwrap();
+        assert_eq!(unsaved.download_error, Some(earlier("io", "Disk full.")));
+        assert_eq!(unsaved.error, None);
+        assert!(crate::i18n::word(&error("queued"), "zh-CN").contains("已在发送前取消"));
+    }
+
+    #[test]
+    fn a_problem_is_stored_whole_with_the_gateways_words() {
+        let (_d, s) = store();
+        let row = s.insert_submitting(&new_job("x"), 1).unwrap();
+        let said = Problem::new(texts::JOB_FAILED).said(Some("quota <b>exceeded</b>"));
+        let failed = s.mark_failed(&row.id, "job_failed", &said, 2).unwrap();
+        assert_eq!(failed.error, Some(said));
+        assert_eq!(failed.error_code.as_deref(), Some("job_failed"));
+    }
+
+    #[test]
     fn a_saved_video_keeps_what_its_file_is_and_how_that_differs_from_the_request() {
         let (dir, s) = store();
         let portrait = NewJob {
@@ -1280,10 +1429,11 @@ mod tests {
         s.mark_running(&a.id, "r-a", "queued", None, 5).unwrap();
         s.mark_running(&b.id, "r-b", "queued", None, 5).unwrap();
         s.mark_completed(&b.id, "completed", None, 6, 7).unwrap();
-        s.mark_failed(&c.id, "gateway_error", "502", 6).unwrap();
+        s.mark_failed(&c.id, "gateway_error", &problem(), 6)
+            .unwrap();
         let ids: Vec<_> = s.unfinished().unwrap().into_iter().map(|j| j.id).collect();
         assert_eq!(ids, vec![a.id.clone(), b.id.clone()]);
-        s.record_download_error(&b.id, "io", "disk full").unwrap();
+        s.record_download_error(&b.id, "io", &problem()).unwrap();
         assert_eq!(s.unfinished().unwrap().len(), 1);
     }
 
@@ -1338,8 +1488,8 @@ mod tests {
         assert!(!a.is_on_gateway() && !a.is_settled());
         let sent = s.start_submitting(&a.id, 3).unwrap().unwrap();
         assert!(sent.is_on_gateway());
-        assert!(s.cancel_waiting(&a.id, "stop", 4).unwrap().is_none());
-        let gone = s.cancel_waiting(&b.id, "stop", 4).unwrap().unwrap();
+        assert!(s.cancel_waiting(&a.id, &problem(), 4).unwrap().is_none());
+        let gone = s.cancel_waiting(&b.id, &problem(), 4).unwrap().unwrap();
         assert_eq!(
             (gone.status, gone.is_settled()),
             (JobStatus::Cancelled, true)

@@ -5,12 +5,10 @@
 //!    uncertain ("may have been created"). The POST is never retried.
 
 use super::store::{now_ms, JobRow, NewJob};
-use super::Ctx;
+use super::{texts, Ctx};
 use crate::error::{Error, Result};
 use crate::gateway::{ErrorKind, GatewayClient, GatewayError, SubmitRequest, UploadWatch};
-
-/// What a row left `submitting` by a crash tells the user.
-pub const INTERRUPTED: &str = "Veo Desk closed while this request was being sent, so the gateway may have created the video (and may bill it). Check the gateway's task list or usage page before trying again.";
+use crate::problem::Problem;
 
 pub(crate) async fn submit(
     ctx: &Ctx,
@@ -77,7 +75,7 @@ pub(crate) async fn submit_waiting(
         Err(e) => {
             let row = ctx
                 .store
-                .mark_failed(id, e.code(), &e.to_string(), now_ms())?;
+                .mark_failed(id, e.code(), &e.problem(), now_ms())?;
             ctx.emit(row.clone());
             row
         }
@@ -109,7 +107,8 @@ async fn send(
             .map_err(|e| lost_remote_id(e, &job.id))?,
         Err(_) if stopped(&upload) => {
             crate::logs::info(format!("job {id}: upload stopped by the user"));
-            ctx.store.mark_cancelled(id, UPLOAD_STOPPED, now_ms())?
+            let stopped = Problem::new(texts::UPLOAD_STOPPED);
+            ctx.store.mark_cancelled(id, &stopped, now_ms())?
         }
         Err(e) => record_refusal(ctx, id, &e)?,
     };
@@ -117,21 +116,16 @@ async fn send(
     Ok(row)
 }
 
-/// What a job whose upload the user stopped tells them.
-pub const UPLOAD_STOPPED: &str = "Stopped while the image was uploading. The gateway never received the whole request, so no video was made. Generate again when ready.";
-
 /// Rows still `submitting` at start: the app died mid-POST.
 pub(crate) fn recover_interrupted(ctx: &Ctx) -> Result<Vec<JobRow>> {
     ctx.store
-        .mark_interrupted_submissions(INTERRUPTED, now_ms())
+        .mark_interrupted_submissions(&Problem::new(texts::INTERRUPTED), now_ms())
 }
-
-/// What a batch job left waiting by a closed app tells the user.
-pub const NOT_SENT: &str = "Not sent: Veo Desk closed before this job's turn in the batch came. Nothing reached the gateway; generate it again if you still want it.";
 
 /// Rows still `waiting` at start: their queue closed with the app.
 pub(crate) fn recover_waiting(ctx: &Ctx) -> Result<Vec<JobRow>> {
-    ctx.store.cancel_orphaned_waiting(NOT_SENT, now_ms())
+    ctx.store
+        .cancel_orphaned_waiting(&Problem::new(texts::NOT_SENT), now_ms())
 }
 
 fn record_refusal(ctx: &Ctx, id: &str, e: &GatewayError) -> Result<JobRow> {
@@ -141,10 +135,9 @@ fn record_refusal(ctx: &Ctx, id: &str, e: &GatewayError) -> Result<JobRow> {
         e.message()
     ));
     if may_have_created_a_job(e) {
-        ctx.store
-            .mark_uncertain(id, e.code(), &e.message(), now_ms())
+        ctx.store.mark_uncertain(id, e.code(), &e.problem, now_ms())
     } else {
-        ctx.store.mark_failed(id, e.code(), &e.message(), now_ms())
+        ctx.store.mark_failed(id, e.code(), &e.problem, now_ms())
     }
 }
 
@@ -156,9 +149,11 @@ fn may_have_created_a_job(e: &GatewayError) -> bool {
 /// The gateway took the job but the history could not keep its id: give the user the id
 /// so the video can still be found on the gateway.
 fn lost_remote_id(e: Error, remote_id: &str) -> Error {
-    Error::Store(format!(
-        "{e}; the gateway accepted the job as \"{remote_id}\" but it could not be recorded"
-    ))
+    Error::Store(
+        Problem::new(texts::ID_NOT_RECORDED)
+            .with_problem("problem", e.problem())
+            .with("remote_id", remote_id),
+    )
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 // an event with a newer row simply replaces the card.
 
 import { el, $ } from '../dom.js';
-import { t, has } from '../i18n.js';
+import { t, has, problemParts } from '../i18n.js';
 
 export function mountCards(container, actions) {
   const rows = new Map();
@@ -140,13 +140,19 @@ function progressBar(row) {
   return null;
 }
 
+// Our sentence in the user's language, then the gateway's own words as it wrote them.
 function problem(row) {
-  const lines = [];
-  if (row.error_message) lines.push(row.error_message);
-  if (row.download_error_message) lines.push(row.download_error_message);
-  if (row.warning) lines.push(has(`card.warning.${row.warning}`) ? t(`card.warning.${row.warning}`) : row.warning);
-  if (lines.length === 0) return null;
-  return el('p', { class: 'card-problem', text: lines.join(' ') });
+  const parts = [];
+  for (const stored of [row.error, row.download_error]) {
+    if (!stored) continue;
+    const { sentence, said } = problemParts(stored);
+    parts.push(el('span', { text: sentence }));
+    if (said) parts.push(' ', el('span', { class: 'card-said', text: said }));
+    parts.push(' ');
+  }
+  if (row.warning) parts.push(el('span', { text: has(`card.warning.${row.warning}`) ? t(`card.warning.${row.warning}`) : row.warning }));
+  if (parts.length === 0) return null;
+  return el('p', { class: 'card-problem' }, parts);
 }
 
 function cardActions(row, actions) {
@@ -160,7 +166,7 @@ function cardActions(row, actions) {
   if (row.status === 'failed' && GAVE_UP.includes(row.error_code)) {
     buttons.push(button(t('card.checkAgain'), () => actions.checkAgain(row)));
   }
-  if (row.status === 'completed' && row.download_error_message) {
+  if (row.status === 'completed' && row.download_error) {
     buttons.push(button(t('card.retryDownload'), () => actions.retryDownload(row)));
   }
   if (row.status !== 'waiting') buttons.push(button(t('card.details'), () => actions.details(row)));

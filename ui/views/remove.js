@@ -3,7 +3,7 @@
 // gateway unless the user chooses that in so many words.
 
 import { $ } from '../dom.js';
-import { t, errorText } from '../i18n.js';
+import { t, errorText, problemText } from '../i18n.js';
 
 // Rust's rule for "deleting it on the gateway loses a video" (jobs::would_lose_a_video).
 const UNSAVED = { completed: 'finished', running: 'running', submitting: 'running', uncertain: 'running' };
@@ -65,7 +65,7 @@ function resultText(result, removal) {
   switch (result?.gateway) {
     case 'kept_unsaved': return t('remove.done.keptUnsaved');
     case 'not_supported': return t('remove.done.notSupported');
-    case 'failed': return t('remove.done.failed', { message: result.message });
+    case 'failed': return t('remove.done.failed', { message: problemText(result.problem) });
     case 'not_asked': return removal === 'history_only' ? t('remove.done.historyOnly') : '';
     default: return '';
   }
