@@ -259,7 +259,7 @@ const VISIBLE_TEXT: &str = r#"
 "#;
 
 /// Latin words left after removing names that stay as they are in every language.
-fn english_words(text: &str) -> Vec<String> {
+pub(crate) fn english_words(text: &str) -> Vec<String> {
     const KEPT: [&str; 20] = [
         "Veo",
         "Desk",

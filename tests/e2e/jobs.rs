@@ -5,7 +5,8 @@ use fantoccini::Locator;
 use veo_desk::simulator::{clip, Dialect, Fault, Route, Shape, Simulator};
 
 use veo_desk::gateway::{ClientOptions, GatewayClient, SubmitRequest};
-use veo_desk::jobs::{JobStatus, JobStore, NewJob};
+use veo_desk::jobs::{texts, JobStatus, JobStore, NewJob};
+use veo_desk::problem::Problem;
 
 use crate::harness::{fresh_home, App, Launch};
 
@@ -266,8 +267,10 @@ async fn a_job_whose_checking_stopped_is_checked_again_from_its_card() {
     store
         .mark_running(&row.id, &remote.id, "queued", None, now)
         .unwrap();
+    let stopped = Problem::new(texts::STOPPED_CHECKING)
+        .with_problem("duration", Problem::new(texts::MINUTES).with("n", 60));
     store
-        .mark_failed(&row.id, "stopped_checking", "This job was still not finished after 60 minutes, far longer than Veo usually takes, so Veo Desk stopped checking it. The gateway may still finish it: press Check again to ask once more.", now)
+        .mark_failed(&row.id, "stopped_checking", &stopped, now)
         .unwrap();
     drop(store);
 

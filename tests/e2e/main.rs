@@ -8,5 +8,6 @@ mod form;
 mod harness;
 mod jobs;
 mod main_window;
+mod problems;
 mod reference;
 mod setup;
