@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use crate::error::{Error, Result};
+use crate::problem::Problem;
 use crate::secret::{ApiKey, Secret};
+use crate::texts;
 
 /// The keychain "service" every Veo Desk entry is filed under.
 pub const SERVICE: &str = "com.veodesk.desktop";
@@ -150,7 +152,11 @@ impl Keys {
             return Ok(false);
         };
         let key = ApiKey::parse(&text.to_string_lossy()).map_err(|problem| {
-            Error::invalid_input(format!("{KEY_ENV} cannot be used. {}", problem.message()))
+            Error::invalid_input(
+                Problem::new(texts::KEY_ENV_UNUSABLE)
+                    .with("variable", KEY_ENV)
+                    .with_text("problem", problem.text()),
+            )
         })?;
         *self.lock_env()? = Some((profile_id.to_string(), key));
         Ok(true)
@@ -395,7 +401,19 @@ mod tests {
         );
         assert_eq!(keys.get("saved").unwrap().unwrap().0, own);
         assert_eq!(keys.get("other").unwrap(), None);
+
+        std::env::set_var(KEY_ENV, "sk-with a-space");
+        let e = keys.use_env_key_for("given").unwrap_err();
         std::env::remove_var(KEY_ENV);
+        assert_eq!(
+            e.to_string(),
+            "VEO_DESK_API_KEY cannot be used. The API key cannot contain spaces. Paste it again."
+        );
+        let zh = crate::i18n::word(&e.problem(), "zh-CN");
+        assert!(
+            zh.contains("VEO_DESK_API_KEY") && zh.contains("空格"),
+            "{zh}"
+        );
     }
 
     #[test]

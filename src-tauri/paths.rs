@@ -11,6 +11,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::problem::Problem;
+use crate::texts;
 
 pub const IDENTIFIER: &str = "com.veodesk.desktop";
 
@@ -45,8 +47,7 @@ impl AppDirs {
     /// readable by others are tightened.
     pub fn create_private(&self) -> Result<()> {
         for dir in [&self.config, &self.data, &self.cache, &self.logs()] {
-            create_private_dir(dir)
-                .map_err(|e| Error::io(format!("create {}", dir.display()), e))?;
+            create_private_dir(dir).map_err(|e| io_error(at(texts::COULD_NOT_CREATE, dir), e))?;
         }
         Ok(())
     }
@@ -65,21 +66,31 @@ impl AppDirs {
 /// file, never half of one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
-    let action = || format!("save {}", path.display());
+    let failed = |e: io::Error| io_error(at(texts::COULD_NOT_SAVE_FILE, path), e);
     let dir = path
         .parent()
         .ok_or_else(|| Error::internal(format!("{} has no folder", path.display())))?;
-    create_private_dir(dir).map_err(|e| Error::io(action(), e))?;
+    create_private_dir(dir).map_err(failed)?;
     // The temporary file is 0600 on Unix, and keeps that mode once renamed.
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(action(), e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(action(), e))?;
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| Error::io(action(), e))?;
-    tmp.persist(path)
-        .map_err(|e| Error::io(action(), e.error))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(failed)?;
+    tmp.write_all(bytes).map_err(failed)?;
+    tmp.as_file().sync_all().map_err(failed)?;
+    tmp.persist(path).map_err(|e| failed(e.error))?;
     sync_dir(dir);
     Ok(())
+}
+
+/// An I/O failure told with `problem`, completed with the system's words as `{cause}`.
+pub fn io_error(problem: Problem, source: io::Error) -> Error {
+    Error::Io {
+        problem: problem.with("cause", &source),
+        source,
+    }
+}
+
+/// `text` about the file or folder at `path`, named as `{path}`.
+pub fn at(text: crate::problem::Text, path: &Path) -> Problem {
+    Problem::new(text).with("path", path.display())
 }
 
 /// Makes a rename in `dir` durable: until the folder's entry is on disk, a power cut

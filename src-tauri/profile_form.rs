@@ -9,9 +9,11 @@ use crate::error::{Error, Result};
 use crate::gateway::network::PasswordChange;
 use crate::gateway::{BaseUrl, ClientOptions, GatewayClient, RequestStyle};
 use crate::keychain::KeyStatus;
+use crate::problem::Problem;
 use crate::profiles::{Profile, ProfileDraft};
 use crate::secret::{ApiKey, KeyProblem};
 use crate::state::AppState;
+use crate::texts;
 
 /// A profile as the UI sees it: never the key, only whether one is saved.
 #[derive(Debug, Serialize)]
@@ -159,18 +161,17 @@ fn typed_key(field: Option<&str>) -> Result<Option<ApiKey>> {
 fn same_server(saved: &Profile, typed_url: &str) -> Result<()> {
     let typed = BaseUrl::parse(typed_url)?;
     let old = reqwest::Url::parse(&saved.base_url)
-        .map_err(|_| Error::invalid_input("The saved gateway address cannot be read."))?;
+        .map_err(|_| Error::invalid_input(Problem::new(texts::SAVED_ADDRESS_UNREADABLE)))?;
     if typed.same_origin(&old) {
         return Ok(());
     }
-    Err(Error::invalid_input(format!(
-        "The address now points to another server ({}), so the saved API key is not sent there. Paste the API key for this address.",
-        typed.host()
-    )))
+    Err(Error::invalid_input(
+        Problem::new(texts::OTHER_SERVER).with("host", typed.host()),
+    ))
 }
 
 fn key_problem(problem: KeyProblem) -> Error {
-    Error::invalid_input(problem.message())
+    Error::invalid_input(problem.problem())
 }
 
 #[derive(Debug, Serialize)]
@@ -188,7 +189,7 @@ pub fn connection_client(
     draft: &ProfileDraft,
     api_key: Option<&str>,
 ) -> Result<GatewayClient> {
-    let paste = || Error::invalid_input("Paste your API key to test the connection.");
+    let paste = || Error::invalid_input(Problem::new(texts::KEY_NEEDED_TO_TEST));
     let saved = saved_profile(&*state.profiles()?, id)?;
     let key = match (typed_key(api_key)?, &saved) {
         (Some(key), _) => key,

@@ -10,7 +10,9 @@ use crate::error::{Error, Result};
 use crate::gateway::url::BaseUrl;
 use crate::gateway::{Detected, Network, RequestStyle};
 use crate::paths::{write_atomic, AppDirs};
+use crate::problem::Problem;
 use crate::secret::Secret;
+use crate::texts;
 
 const FILE_NAME: &str = "profiles.json";
 pub const DEFAULT_MODEL: &str = "veo3.1";
@@ -93,7 +95,7 @@ impl Profiles {
                 ProfilesFile::default()
             }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => ProfilesFile::default(),
-            Err(e) => return Err(Error::io("read your gateway settings", e)),
+            Err(e) => return Err(Error::io(texts::ACTION_READ_GATEWAYS, e)),
         };
         Ok(Profiles { path, file })
     }
@@ -124,7 +126,7 @@ impl Profiles {
             .profiles
             .iter()
             .find(|p| p.id == id)
-            .ok_or_else(|| Error::invalid_input("That gateway profile no longer exists."))
+            .ok_or_else(gone)
     }
 
     /// Checks what the user typed and turns it into a profile, without saving it:
@@ -186,7 +188,7 @@ impl Profiles {
             .profiles
             .iter_mut()
             .find(|p| p.id == id)
-            .ok_or_else(|| Error::invalid_input("That gateway profile no longer exists."))?;
+            .ok_or_else(gone)?;
         profile.request_style = profile
             .request_style
             .with_sizes_switched(profile.detected_style.as_ref());
@@ -231,7 +233,7 @@ impl Profiles {
         if let Some(profile) = self.by_address(base_url)? {
             return Ok(profile.clone());
         }
-        let base = BaseUrl::parse(base_url).map_err(|e| Error::invalid_input(e.to_string()))?;
+        let base = BaseUrl::parse(base_url).map_err(|e| Error::invalid_input(e.problem))?;
         let name = self.free_name(&base.host());
         let draft = ProfileDraft {
             name,
@@ -251,7 +253,7 @@ impl Profiles {
 
     /// The saved (non-demo) profile with this address, as pasted.
     pub fn by_address(&self, base_url: &str) -> Result<Option<&Profile>> {
-        let base = BaseUrl::parse(base_url).map_err(|e| Error::invalid_input(e.to_string()))?;
+        let base = BaseUrl::parse(base_url).map_err(|e| Error::invalid_input(e.problem))?;
         Ok(self
             .file
             .profiles
@@ -269,8 +271,10 @@ impl Profiles {
             .ok_or_else(|| {
                 let names: Vec<&str> = self.file.profiles.iter().map(|p| p.name.as_str()).collect();
                 Error::invalid_input(match names.is_empty() {
-                    true => format!("No gateway named \"{wanted}\" is saved. Use --base-url, or add the gateway in Veo Desk."),
-                    false => format!("No gateway named \"{wanted}\" is saved. Saved gateways: {}.", names.join(", ")),
+                    true => Problem::new(texts::PROFILE_NOT_FOUND).with("name", wanted),
+                    false => Problem::new(texts::PROFILE_NOT_FOUND_AMONG)
+                        .with("name", wanted)
+                        .with("saved", names.join(", ")),
                 })
             })
     }
@@ -305,7 +309,7 @@ impl Profiles {
             .profiles
             .iter()
             .position(|p| p.id == id)
-            .ok_or_else(|| Error::invalid_input("That gateway profile no longer exists."))?;
+            .ok_or_else(gone)?;
         let removed = self.file.profiles.remove(index);
         if self.file.active.as_deref() == Some(id) {
             self.file.active = self.file.profiles.first().map(|p| p.id.clone());
@@ -321,8 +325,7 @@ impl Profiles {
     }
 
     fn validate(&self, draft: &ProfileDraft, id: String) -> Result<Profile> {
-        let base =
-            BaseUrl::parse(&draft.base_url).map_err(|e| Error::invalid_input(e.to_string()))?;
+        let base = BaseUrl::parse(&draft.base_url).map_err(|e| Error::invalid_input(e.problem))?;
         let name = match draft.name.trim() {
             "" => base.host(),
             typed => typed.to_string(),
@@ -333,9 +336,9 @@ impl Profiles {
             .iter()
             .any(|p| p.id != id && p.name.eq_ignore_ascii_case(&name))
         {
-            return Err(Error::invalid_input(format!(
-                "A gateway named \"{name}\" already exists. Pick another name."
-            )));
+            return Err(Error::invalid_input(
+                Problem::new(texts::PROFILE_NAME_TAKEN).with("name", &name),
+            ));
         }
         let default_model = match draft.default_model.trim() {
             "" => DEFAULT_MODEL.to_string(),
@@ -369,6 +372,11 @@ impl Profiles {
             .map_err(|e| Error::internal(format!("profiles could not be written: {e}")))?;
         write_atomic(&self.path, &json)
     }
+}
+
+/// The profile asked for was removed (in another window, or by the command line).
+fn gone() -> Error {
+    Error::invalid_input(Problem::new(texts::PROFILE_GONE))
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::error::{Error, Result};
+use crate::texts;
 
 pub const REPORT_READY_ENV: &str = "VEO_DESK_REPORT_READY";
 
@@ -53,7 +54,7 @@ fn report_once(
     }
     write_timeline(&timeline_path(path), marks)?;
     std::fs::write(path, format!("{:.6}\n", seconds(now)?))
-        .map_err(|e| Error::io("write the start-up report", e))
+        .map_err(|e| Error::io(texts::ACTION_WRITE_READY_REPORT, e))
 }
 
 fn seconds(time: SystemTime) -> Result<f64> {
@@ -75,7 +76,7 @@ fn write_timeline(path: &Path, mut marks: Vec<(String, f64)>) -> Result<()> {
         .iter()
         .map(|(name, at)| format!("{at:.6} {}\n", name.replace('\n', " ")))
         .collect();
-    std::fs::write(path, lines).map_err(|e| Error::io("write the start-up timeline", e))
+    std::fs::write(path, lines).map_err(|e| Error::io(texts::ACTION_WRITE_READY_TIMELINE, e))
 }
 
 #[cfg(test)]

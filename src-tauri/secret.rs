@@ -4,6 +4,9 @@
 
 use std::fmt;
 
+use crate::problem::{Problem, Text};
+use crate::texts;
+
 #[derive(Clone, PartialEq, Eq)]
 pub struct ApiKey(String);
 
@@ -39,12 +42,17 @@ pub enum KeyProblem {
 }
 
 impl KeyProblem {
-    pub fn message(self) -> &'static str {
+    /// The text that tells this problem, for use inside another text.
+    pub fn text(self) -> Text {
         match self {
-            KeyProblem::Empty => "Paste your API key. The gateway's website shows it (it often starts with sk-).",
-            KeyProblem::Spaces => "The API key cannot contain spaces. Paste it again.",
-            KeyProblem::Unusual => "The API key contains an invisible or unusual character (such as a zero-width space or a non-English letter), often picked up when copying it. Copy the key again from your gateway's website, or type it in.",
+            KeyProblem::Empty => texts::KEY_EMPTY,
+            KeyProblem::Spaces => texts::KEY_SPACES,
+            KeyProblem::Unusual => texts::KEY_UNUSUAL,
         }
+    }
+
+    pub fn problem(self) -> Problem {
+        Problem::new(self.text())
     }
 }
 
@@ -155,7 +163,10 @@ mod tests {
                 "{pasted:?}"
             );
         }
-        assert!(KeyProblem::Unusual.message().contains("invisible"));
+        assert!(KeyProblem::Unusual
+            .problem()
+            .english()
+            .contains("invisible"));
     }
 
     #[test]

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::paths::{write_atomic, AppDirs};
+use crate::paths::{at, write_atomic, AppDirs};
+use crate::problem::{self, Problem};
+use crate::texts;
 
 const FILE_NAME: &str = "settings.json";
 const NAME_MAX: usize = 60;
@@ -102,7 +104,7 @@ impl SettingsStore {
                 Settings::default()
             }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Settings::default(),
-            Err(e) => return Err(Error::io("read your settings", e)),
+            Err(e) => return Err(Error::io(texts::ACTION_READ_SETTINGS, e)),
         };
         Ok(SettingsStore { path, settings })
     }
@@ -120,12 +122,14 @@ impl SettingsStore {
     pub fn save_preset(&mut self, name: &str, form: FormSettings) -> Result<&Settings> {
         let name = name.trim().to_string();
         if name.is_empty() {
-            return Err(Error::invalid_input("Give the preset a name."));
+            return Err(Error::invalid_input(Problem::new(
+                texts::PRESET_NAME_MISSING,
+            )));
         }
         if name.chars().count() > NAME_MAX {
-            return Err(Error::invalid_input(format!(
-                "Keep the preset name under {NAME_MAX} characters."
-            )));
+            return Err(Error::invalid_input(
+                Problem::new(texts::PRESET_NAME_TOO_LONG).with("max", NAME_MAX),
+            ));
         }
         check_form(&form)?;
         self.change(|s| {
@@ -143,9 +147,9 @@ impl SettingsStore {
         let language = language.filter(|l| !l.is_empty());
         if let Some(lang) = &language {
             if !LANGUAGES.contains(&lang.as_str()) {
-                return Err(Error::invalid_input(format!(
-                    "\"{lang}\" is not a language Veo Desk speaks."
-                )));
+                return Err(Error::invalid_input(
+                    Problem::new(problem::texts::UNKNOWN_LANGUAGE).with("language", lang),
+                ));
             }
         }
         self.change(|s| {
@@ -161,9 +165,9 @@ impl SettingsStore {
         currency: String,
     ) -> Result<&Settings> {
         if let Some((model, _)) = prices.iter().find(|(_, p)| !p.is_finite() || **p < 0.0) {
-            return Err(Error::invalid_input(format!(
-                "The price for {model} must be a number of zero or more."
-            )));
+            return Err(Error::invalid_input(
+                Problem::new(texts::PRICE_INVALID).with("model", model),
+            ));
         }
         let prices = prices.into_iter().filter(|(_, p)| *p > 0.0).collect();
         let currency = currency.trim().chars().take(8).collect();
@@ -176,11 +180,12 @@ impl SettingsStore {
     /// `None` goes back to the default limit.
     pub fn set_stop_checking_after(&mut self, minutes: Option<u32>) -> Result<&Settings> {
         if let Some(m) = minutes.filter(|m| !STOP_CHECKING_MINUTES.contains(m)) {
-            return Err(Error::invalid_input(format!(
-                "Choose between {} and {} minutes ({m} is not).",
-                STOP_CHECKING_MINUTES.start(),
-                STOP_CHECKING_MINUTES.end()
-            )));
+            return Err(Error::invalid_input(
+                Problem::new(texts::STOP_CHECKING_RANGE)
+                    .with("min", STOP_CHECKING_MINUTES.start())
+                    .with("max", STOP_CHECKING_MINUTES.end())
+                    .with("minutes", m),
+            ));
         }
         self.change(|s| s.stop_checking_after_minutes = minutes)
     }
@@ -207,20 +212,20 @@ pub fn check_extra_fields(extra: &[(String, String)]) -> Result<()> {
     for (key, value) in extra {
         let key = key.trim();
         if key.is_empty() {
-            return Err(Error::invalid_input(
-                "An extra field has a value but no name. Name it or remove it.",
-            ));
+            return Err(Error::invalid_input(Problem::new(
+                texts::EXTRA_FIELD_UNNAMED,
+            )));
         }
         if CORE_FIELDS.contains(&key) {
-            return Err(Error::invalid_input(format!(
-                "\"{key}\" is set by the form itself; remove it from the extra fields."
-            )));
+            return Err(Error::invalid_input(
+                Problem::new(texts::EXTRA_FIELD_CORE).with("field", key),
+            ));
         }
         if key.len() > KEY_MAX || value.len() > VALUE_MAX {
-            return Err(Error::invalid_input(format!(
-                "The extra field \"{}\" is too long.",
-                key.chars().take(KEY_MAX).collect::<String>()
-            )));
+            let shown: String = key.chars().take(KEY_MAX).collect();
+            return Err(Error::invalid_input(
+                Problem::new(texts::EXTRA_FIELD_TOO_LONG).with("field", shown),
+            ));
         }
     }
     Ok(())
@@ -234,15 +239,12 @@ fn check_form(form: &FormSettings) -> Result<()> {
 /// chosen, so a bad choice is refused now rather than at the next download.
 pub fn check_video_dir(dir: &Path) -> Result<PathBuf> {
     if !dir.is_absolute() {
-        return Err(Error::invalid_input(
-            "Choose a folder by its full path (like /home/you/Videos).",
-        ));
+        return Err(Error::invalid_input(Problem::new(
+            texts::VIDEO_DIR_NOT_ABSOLUTE,
+        )));
     }
     if dir.exists() && !dir.is_dir() {
-        return Err(Error::invalid_input(format!(
-            "{} is a file, not a folder. Choose a folder for your videos.",
-            dir.display()
-        )));
+        return Err(Error::invalid_input(at(texts::VIDEO_DIR_IS_FILE, dir)));
     }
     std::fs::create_dir_all(dir).map_err(|e| cannot_write(dir, e))?;
     // Creating (and dropping) a file is the only portable test of "can write here".
@@ -254,10 +256,7 @@ pub fn check_video_dir(dir: &Path) -> Result<PathBuf> {
 }
 
 fn cannot_write(dir: &Path, e: std::io::Error) -> Error {
-    Error::invalid_input(format!(
-        "Videos cannot be saved in {} ({e}). Choose another folder.",
-        dir.display()
-    ))
+    Error::invalid_input(at(texts::VIDEO_DIR_NOT_WRITABLE, dir).with("cause", e))
 }
 
 #[cfg(test)]

@@ -8,9 +8,11 @@ use crate::error::{Error, Result};
 use crate::gateway::{ClientOptions, GatewayClient, Network, StyleSink};
 use crate::keychain::{KeyStore, Keys};
 use crate::paths::AppDirs;
+use crate::problem::Problem;
 use crate::profiles::{Profile, Profiles};
 use crate::secret::ApiKey;
 use crate::simulator::Simulator;
+use crate::texts;
 
 pub struct AppState {
     pub dirs: AppDirs,
@@ -71,9 +73,10 @@ impl AppState {
     pub fn client_for_id(&self, profile_id: &str) -> Result<GatewayClient> {
         let profile = self.profiles()?.get(profile_id)?.clone();
         if profile.demo {
-            let demo = self.lock_demo_access()?.clone().ok_or_else(|| {
-                Error::invalid_input("The demo gateway is not running. Choose the demo again.")
-            })?;
+            let demo = self
+                .lock_demo_access()?
+                .clone()
+                .ok_or_else(|| Error::invalid_input(Problem::new(texts::DEMO_NOT_RUNNING)))?;
             return Ok(GatewayClient::new(
                 &demo.base_url,
                 demo.key.expose(),
@@ -81,10 +84,7 @@ impl AppState {
             )?);
         }
         let (key, _) = self.keys.get(&profile.id)?.ok_or_else(|| {
-            Error::invalid_input(format!(
-                "No API key is saved for \"{}\". Choose Edit gateway and paste your key.",
-                profile.name
-            ))
+            Error::invalid_input(Problem::new(texts::KEY_NOT_SAVED).with("name", &profile.name))
         })?;
         let client = GatewayClient::with_network(
             &profile.base_url,
@@ -135,7 +135,7 @@ impl AppState {
         let key = demo_token()?;
         let started = Simulator::start_demo(key.expose())
             .await
-            .map_err(|e| Error::io("start the demo gateway", e))?;
+            .map_err(|e| Error::io(texts::ACTION_START_DEMO, e))?;
         let base_url = started.base_url().to_string();
         *demo = Some(started);
         *self.lock_demo_access()? = Some(DemoAccess {

@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use veo_desk::{Error, Result};
+use veo_desk::paths::{at, io_error};
+use veo_desk::problem::Problem;
+use veo_desk::{texts, Error, Result};
 
 /// One row as written, with where it came from for messages.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -30,7 +32,7 @@ pub struct BatchRow {
 
 pub fn read(path: &Path) -> Result<Vec<BatchRow>> {
     let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::io(format!("read {}", path.display()), e))?;
+        .map_err(|e| io_error(at(texts::COULD_NOT_READ_FILE, path), e))?;
     let json_lines = text.trim_start().starts_with('{');
     let mut rows = match json_lines {
         true => parse_json_lines(&text)?,
@@ -38,10 +40,7 @@ pub fn read(path: &Path) -> Result<Vec<BatchRow>> {
     };
     rows.retain(|r| !r.prompt.trim().is_empty() || r.model.is_some());
     if rows.is_empty() {
-        return Err(Error::invalid_input(format!(
-            "{} has no jobs. Write one per line: a CSV with a header (prompt,model,seconds,size,image) or JSON Lines.",
-            path.display()
-        )));
+        return Err(Error::invalid_input(at(texts::CLI_BATCH_FILE_EMPTY, path)));
     }
     let folder = path.parent().unwrap_or(Path::new("."));
     for row in &mut rows {
@@ -65,10 +64,11 @@ fn parse_json_lines(text: &str) -> Result<Vec<BatchRow>> {
             continue;
         }
         let mut row: BatchRow = serde_json::from_str(line).map_err(|e| {
-            Error::invalid_input(format!(
-                "Line {} is not a JSON object with prompt, model, seconds, size, image ({e}).",
-                index + 1
-            ))
+            Error::invalid_input(
+                Problem::new(texts::CLI_BAD_JSON_LINE)
+                    .with("line", index + 1)
+                    .with("detail", e),
+            )
         })?;
         row.line = index + 1;
         rows.push(row);
@@ -88,9 +88,9 @@ fn parse_csv(text: &str) -> Result<Vec<BatchRow>> {
         .map(|h| h.to_ascii_lowercase())
         .collect::<Vec<_>>();
     if !headers.iter().any(|h| h == "prompt") {
-        return Err(Error::invalid_input(
-            "The CSV needs a header row naming its columns, e.g. prompt,model,seconds,size,image.",
-        ));
+        return Err(Error::invalid_input(Problem::new(
+            texts::CLI_CSV_WITHOUT_HEADER,
+        )));
     }
     let mut rows = Vec::new();
     for record in reader.records() {
@@ -118,8 +118,12 @@ fn parse_csv(text: &str) -> Result<Vec<BatchRow>> {
 }
 
 fn bad_csv(line: usize, e: &csv::Error) -> Error {
-    let line = e.position().map_or(line, |p| p.line() as usize).to_string();
-    Error::invalid_input(format!("Line {line} of the CSV cannot be read ({e})."))
+    let line = e.position().map_or(line, |p| p.line() as usize);
+    Error::invalid_input(
+        Problem::new(texts::CLI_BAD_CSV_LINE)
+            .with("line", line)
+            .with("detail", e),
+    )
 }
 
 /// `"8"` and `8` both mean eight seconds.

@@ -7,7 +7,9 @@ use veo_desk::images::Focus;
 use veo_desk::jobs::file_name::free_path;
 use veo_desk::jobs::request::{self, ImageChoice, JobInput, Prepared};
 use veo_desk::jobs::{JobRow, JobStatus, ListQuery};
-use veo_desk::{Error, Result};
+use veo_desk::paths::{at, io_error};
+use veo_desk::problem::Problem;
+use veo_desk::{texts, Error, Result};
 
 use crate::batch_file::{self, BatchRow};
 use crate::exit;
@@ -153,11 +155,11 @@ fn copy_into(row: &JobRow, dir: &Path) -> Result<JobRow> {
     if file.parent() == Some(dir) {
         return Ok(row.clone());
     }
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("create {}", dir.display()), e))?;
+    std::fs::create_dir_all(dir).map_err(|e| io_error(at(texts::COULD_NOT_CREATE, dir), e))?;
     let name = file.file_name().unwrap_or(file.as_os_str());
     let target = free_path(dir, &name.to_string_lossy());
     std::fs::copy(file, &target)
-        .map_err(|e| Error::io(format!("copy the video to {}", target.display()), e))?;
+        .map_err(|e| io_error(at(texts::COULD_NOT_COPY_VIDEO, &target), e))?;
     let mut copied = row.clone();
     copied.file_path = Some(target.to_string_lossy().into_owned());
     Ok(copied)
@@ -251,10 +253,21 @@ fn prepare_row(
     let prepared = request::prepare(input, &session.catalog(), &session.thumb_cache()).map_err(
         |e| match e {
             Error::Io { .. } | Error::Store(_) | Error::Internal(_) => e,
-            other => Error::invalid_input(format!("Line {}: {other}", row.line)),
+            other => Error::invalid_input(on_line(row.line, &other)),
         },
     )?;
     Ok((prepared.request, prepared.reference_thumb))
+}
+
+/// A batch line's problem: the command line words it in English, so the line's own
+/// sentence is kept whole and the gateway's words stay apart.
+fn on_line(line: usize, e: &Error) -> Problem {
+    let mut inner = e.problem();
+    let said = inner.server_text.take();
+    Problem::new(texts::CLI_LINE_PROBLEM)
+        .with("line", line)
+        .with("problem", inner.english())
+        .said(said)
 }
 
 enum Fallback {
@@ -285,17 +298,16 @@ fn parse_fields(fields: &[String]) -> Result<Vec<(String, String)>> {
             Some((key, value)) if !key.trim().is_empty() => {
                 Ok((key.trim().to_string(), value.to_string()))
             }
-            _ => Err(Error::invalid_input(format!(
-                "--field takes KEY=VALUE (for example negative_prompt=blur), not \"{field}\"."
-            ))),
+            _ => Err(Error::invalid_input(
+                Problem::new(texts::CLI_BAD_FIELD).with("field", field),
+            )),
         })
         .collect()
 }
 
 fn find(session: &Session, id: &str) -> Result<JobRow> {
-    session.store.find(id.trim())?.ok_or_else(|| {
-        Error::invalid_input(format!(
-            "No job \"{id}\" in the history. `veo-desk-cli list` shows the newest jobs."
-        ))
-    })
+    session
+        .store
+        .find(id.trim())?
+        .ok_or_else(|| Error::invalid_input(Problem::new(texts::CLI_NO_SUCH_JOB).with("id", id)))
 }

@@ -118,7 +118,7 @@ fn main() -> ExitCode {
         .build()
     {
         Ok(runtime) => runtime,
-        Err(e) => return out.error(&veo_desk::Error::io("start", e)),
+        Err(e) => return out.error(&veo_desk::Error::io(veo_desk::texts::ACTION_START, e)),
     };
     let code = runtime.block_on(async {
         let result = match cli.command {

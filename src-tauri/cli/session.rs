@@ -11,9 +11,10 @@ use veo_desk::gateway::{Catalog, GatewayClient};
 use veo_desk::jobs::{self, ClientFor, JobRow, JobStore, Jobs, JobsOptions};
 use veo_desk::keychain::{OsKeychain, KEY_ENV};
 use veo_desk::paths::AppDirs;
+use veo_desk::problem::Problem;
 use veo_desk::profiles::Profile;
 use veo_desk::state::AppState;
-use veo_desk::{Error, Result};
+use veo_desk::{texts, Error, Result};
 
 use crate::report::Progress;
 use crate::GatewayArgs;
@@ -43,17 +44,16 @@ impl Session {
             match (&args.profile, &args.base_url) {
                 (Some(name), _) => profiles.find(name)?.clone(),
                 (None, Some(url)) => profiles.for_address(url)?,
-                (None, None) => profiles.active().cloned().ok_or_else(|| {
-                    Error::invalid_input(
-                        "No gateway is set up. Pass --base-url URL (with VEO_DESK_API_KEY set), or add a gateway in Veo Desk.",
-                    )
-                })?,
+                (None, None) => profiles
+                    .active()
+                    .cloned()
+                    .ok_or_else(|| Error::invalid_input(Problem::new(texts::CLI_NO_GATEWAY)))?,
             }
         };
         if profile.demo {
-            return Err(Error::invalid_input(
-                "The demo gateway only runs inside the Veo Desk window. Choose a real gateway with --profile or --base-url.",
-            ));
+            return Err(Error::invalid_input(Problem::new(
+                texts::CLI_DEMO_IN_WINDOW_ONLY,
+            )));
         }
         if args.base_url.is_some() {
             self.state.keys.use_env_key_for(&profile.id)?;

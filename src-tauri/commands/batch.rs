@@ -10,7 +10,9 @@ use super::blocking;
 use crate::error::{Error, Result};
 use crate::jobs::request::{self, JobInput};
 use crate::jobs::{JobRow, Jobs, QueueStatus};
+use crate::problem::Problem;
 use crate::state::AppState;
+use crate::texts;
 
 /// Most jobs one batch may queue: a slip of the paste should not bill hundreds.
 const MAX_BATCH: usize = 50;
@@ -89,16 +91,15 @@ fn batch_prompts(text: &str, variations: u32) -> Result<Vec<String>> {
         .filter(|l| !l.is_empty())
         .collect();
     if lines.is_empty() {
-        return Err(Error::invalid_input(
-            "Type at least one prompt, one per line.",
-        ));
+        return Err(Error::invalid_input(Problem::new(texts::BATCH_EMPTY)));
     }
     let copies = variations.max(1) as usize;
     if lines.len().saturating_mul(copies) > MAX_BATCH {
-        return Err(Error::invalid_input(format!(
-            "That makes {} videos; a batch holds at most {MAX_BATCH}.",
-            lines.len().saturating_mul(copies)
-        )));
+        return Err(Error::invalid_input(
+            Problem::new(texts::BATCH_TOO_LARGE)
+                .with("count", lines.len().saturating_mul(copies))
+                .with("max", MAX_BATCH),
+        ));
     }
     Ok(lines
         .iter()

@@ -12,7 +12,9 @@ use crate::error::{Error, Result};
 use crate::images::{
     self, Focus, PrepareOptions, PreparedPreview, Preparer, Probe, ThumbnailPreview, KEEP_DECODED,
 };
+use crate::problem::Problem;
 use crate::state::AppState;
+use crate::texts;
 
 /// Format, upright size and file size, from the header only.
 #[tauri::command]
@@ -70,9 +72,9 @@ pub async fn save_pasted_image(
     request: Request<'_>,
 ) -> Result<PathBuf> {
     let InvokeBody::Raw(bytes) = request.body() else {
-        return Err(Error::invalid_input(
-            "The paste carried no picture. Copy an image and paste again.",
-        ));
+        return Err(Error::invalid_input(Problem::new(
+            texts::PASTE_WITHOUT_PICTURE,
+        )));
     };
     let bytes = bytes.clone();
     let dir = pasted_dir(&state);

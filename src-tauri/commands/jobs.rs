@@ -17,8 +17,11 @@ use crate::images::Focus;
 use crate::jobs::estimate::{self, TimeEstimate};
 use crate::jobs::request::{self, ImageChoice, JobInput};
 use crate::jobs::{Cursor, GatewayDeletion, JobRow, JobStatus, Jobs, ListQuery, Page, Removal};
+use crate::paths::{at, io_error};
+use crate::problem::Problem;
 use crate::profiles::Profile;
 use crate::state::AppState;
+use crate::texts;
 
 const SAVE_AS_TITLE: &str = "Save a copy of the video";
 
@@ -129,7 +132,7 @@ pub(super) async fn ready_profile(state: &AppState) -> Result<Profile> {
         .profiles()?
         .active()
         .cloned()
-        .ok_or_else(|| Error::invalid_input("Connect a gateway first."))?;
+        .ok_or_else(|| Error::invalid_input(Problem::new(texts::CONNECT_GATEWAY_FIRST)))?;
     state.client_for(&profile).await?;
     Ok(profile)
 }
@@ -190,8 +193,9 @@ pub async fn list_jobs(
         .unwrap_or_default()
         .iter()
         .map(|name| {
-            JobStatus::from_name(name)
-                .ok_or_else(|| Error::invalid_input(format!("\"{name}\" is not a job status.")))
+            JobStatus::from_name(name).ok_or_else(|| {
+                Error::invalid_input(Problem::new(texts::NOT_A_JOB_STATUS).with("name", name))
+            })
         })
         .collect::<Result<Vec<_>>>()?;
     let query = ListQuery {
@@ -232,9 +236,7 @@ pub async fn make_again(
         .profiles()?
         .get(&row.profile_id)
         .cloned()
-        .map_err(|_| {
-            Error::invalid_input("The gateway that made this video is no longer set up.")
-        })?;
+        .map_err(|_| Error::invalid_input(Problem::new(texts::JOB_GATEWAY_GONE)))?;
     let profile = match switch_sizes && !profile.demo {
         true => state.profiles()?.switch_sizes(&profile.id)?,
         false => profile,
@@ -266,7 +268,7 @@ pub async fn save_job_as(
     let suggested = row
         .file_path
         .map(PathBuf::from)
-        .ok_or_else(|| Error::invalid_input("This video is not saved yet."))?;
+        .ok_or_else(|| Error::invalid_input(Problem::new(texts::VIDEO_NOT_SAVED)))?;
     let picked = blocking(move || Ok(pick::save_video(&app, SAVE_AS_TITLE, &suggested))).await?;
     let Some(dest) = picked else {
         return Ok(None);
@@ -283,10 +285,10 @@ pub async fn reveal_job(jobs: State<'_, Jobs>, id: String) -> Result<()> {
     let row = jobs.store().require(&id)?;
     let file = row
         .file_path
-        .ok_or_else(|| Error::invalid_input("This video is not saved yet."))?;
+        .ok_or_else(|| Error::invalid_input(Problem::new(texts::VIDEO_NOT_SAVED)))?;
     let folder = Path::new(&file)
         .parent()
-        .ok_or_else(|| Error::invalid_input("This video has no folder."))?
+        .ok_or_else(|| Error::invalid_input(Problem::new(texts::VIDEO_HAS_NO_FOLDER)))?
         .to_path_buf();
     blocking(move || open_folder(&folder)).await
 }
@@ -303,5 +305,5 @@ fn open_folder(folder: &Path) -> Result<()> {
         .arg(folder)
         .spawn()
         .map(|_| ())
-        .map_err(|e| Error::io(format!("open {}", folder.display()), e))
+        .map_err(|e| io_error(at(texts::COULD_NOT_OPEN_FOLDER, folder), e))
 }

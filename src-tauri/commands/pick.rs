@@ -9,6 +9,8 @@ use tauri::{AppHandle, WebviewWindow};
 use tauri_plugin_dialog::DialogExt;
 
 use crate::error::{Error, Result};
+use crate::problem::Problem;
+use crate::texts;
 
 /// A reference picture, or `None` when the user cancelled. "All files" stays offered
 /// so that choosing, say, a HEIC photo gets a plain "not supported" from the probe
@@ -29,9 +31,8 @@ pub fn image(window: &WebviewWindow, title: &str) -> Result<Option<PathBuf>> {
         .add_filter("All files", &["*"])
         .blocking_pick_file()
         .map(|file| {
-            file.into_path().map_err(|_| {
-                Error::invalid_input("That file is not on this computer. Choose a local file.")
-            })
+            file.into_path()
+                .map_err(|_| Error::invalid_input(Problem::new(texts::NOT_A_LOCAL_FILE)))
         })
         .transpose()
 }

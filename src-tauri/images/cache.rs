@@ -12,8 +12,9 @@ use std::time::SystemTime;
 
 use sha2::{Digest, Sha256};
 
-use super::probe::display_name;
-use crate::error::{Error, Result};
+use super::probe::{display_name, io_error};
+use super::texts;
+use crate::error::Result;
 use crate::paths;
 
 /// Bump when the thumbnail's look changes so old entries are ignored.
@@ -21,7 +22,7 @@ const VERSION: &str = "thumb-v1";
 
 /// Hex key from the file's contents, its length and the output settings.
 pub(crate) fn key(path: &Path, settings: &str) -> Result<String> {
-    let read_err = |e| Error::io(format!("read “{}”", display_name(path)), e);
+    let read_err = |e| io_error(texts::COULD_NOT_READ, &display_name(path), e);
     let mut file = File::open(path).map_err(read_err)?;
     let mut hasher = Sha256::new();
     // Streamed in small blocks: hashing never holds the whole file.

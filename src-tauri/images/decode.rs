@@ -12,10 +12,10 @@ use image::{DynamicImage, GrayImage, ImageReader, Limits, RgbImage};
 
 use super::jpeg_eighth;
 use super::probe::{
-    corrupt, display_name, jpeg_error, map_image_error, survive_decoder_panic, Probe,
+    corrupt, display_name, io_error, jpeg_error, map_image_error, survive_decoder_panic, Probe,
 };
-use super::{Format, MAX_PIXELS};
-use crate::error::{Error, Result};
+use super::{texts, Format, MAX_PIXELS};
+use crate::error::Result;
 
 /// Ceiling on what one decode may allocate: MAX_PIXELS of 16-bit RGBA plus slack.
 const MAX_DECODE_BYTES: u64 = MAX_PIXELS * 8 + 64 * 1024 * 1024;
@@ -68,7 +68,7 @@ fn decode_jpeg_shrunk(
 ) -> Result<Option<DynamicImage>> {
     // jpeg-decoder pulls bytes one at a time; from a slice that costs ~8% less
     // CPU than through a BufReader. The compressed bytes are freed on return.
-    let bytes = std::fs::read(path).map_err(|e| Error::io(format!("read “{name}”"), e))?;
+    let bytes = std::fs::read(path).map_err(|e| io_error(texts::COULD_NOT_READ, name, e))?;
     let eighths = dct_eighths(min_scale);
     if eighths == 1 {
         if let Some(image) = eighth_from_dc(&bytes, probe) {
@@ -128,7 +128,7 @@ fn from_raw_8bit(width: u32, height: u32, channels: u8, pixels: Vec<u8>) -> Opti
 }
 
 fn decode_whole(path: &Path, format: Format, name: &str) -> Result<DynamicImage> {
-    let file = File::open(path).map_err(|e| Error::io(format!("open “{name}”"), e))?;
+    let file = File::open(path).map_err(|e| io_error(texts::COULD_NOT_OPEN, name, e))?;
     let mut reader = ImageReader::with_format(BufReader::new(file), format.as_image_format());
     reader.limits(decode_limits());
     reader

@@ -5,7 +5,9 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
+use super::texts;
 use crate::error::{Error, Result};
+use crate::problem::Problem;
 
 /// The requested video shape: `16:9`/`9:16` (a ratio), or `1280x720` (an exact size,
 /// which some gateways use and some insist the image matches).
@@ -40,9 +42,9 @@ impl FromStr for Aspect {
                     exact,
                 })
             }
-            _ => Err(Error::invalid_input(format!(
-                "“{s}” is not a video size. Use 16:9, 9:16 or WIDTHxHEIGHT such as 1280x720."
-            ))),
+            _ => Err(Error::invalid_input(
+                Problem::new(texts::NOT_A_VIDEO_SIZE).with("value", s),
+            )),
         }
     }
 }
@@ -73,9 +75,9 @@ impl FromStr for Fit {
             "crop" => Ok(Fit::Crop),
             "pad" => Ok(Fit::Pad),
             "as_is" | "asis" | "none" => Ok(Fit::AsIs),
-            other => Err(Error::invalid_input(format!(
-                "“{other}” is not a way to fit the picture. Use crop, pad or as_is."
-            ))),
+            other => Err(Error::invalid_input(
+                Problem::new(texts::NOT_A_FIT).with("value", other),
+            )),
         }
     }
 }

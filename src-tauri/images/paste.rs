@@ -8,47 +8,48 @@ use std::time::{Duration, SystemTime};
 use sha2::{Digest, Sha256};
 
 use super::probe::{sniff, Sniffed};
-use super::{Format, MAX_FILE_BYTES};
+use super::{texts, Format, MAX_FILE_BYTES};
 use crate::error::{Error, Result};
 use crate::paths;
+use crate::problem::Problem;
 
 /// Saves pasted image bytes under `dir` (named by content, so pasting the same
 /// picture twice reuses one file) and returns the path. Refuses non-images and
 /// unsupported formats before writing anything.
 pub fn save_pasted(bytes: &[u8], dir: &Path) -> Result<PathBuf> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(Error::ImageTooLarge(crate::problem::Problem::from(
-            format!(
-                "This picture is {} MB; Veo Desk reads pictures up to {} MB.",
-                bytes.len() / (1024 * 1024),
-                MAX_FILE_BYTES / (1024 * 1024)
-            ),
-        )));
+        return Err(Error::ImageTooLarge(
+            Problem::new(texts::PASTED_TOO_LARGE)
+                .with("megabytes", bytes.len() / (1024 * 1024))
+                .with("limit", MAX_FILE_BYTES / (1024 * 1024)),
+        ));
     }
     let extension = match sniff(&bytes[..bytes.len().min(64)]) {
         Sniffed::Accepted(Format::Jpeg) => "jpg",
         Sniffed::Accepted(Format::Png) => "png",
         Sniffed::Accepted(Format::WebP) => "webp",
         Sniffed::Unsupported { what, how } => {
-            return Err(Error::UnsupportedImage(crate::problem::Problem::from(
-                format!("This picture is {what}, which the video service does not accept. {how}"),
-            )))
+            return Err(Error::UnsupportedImage(
+                Problem::new(texts::PASTED_UNSUPPORTED)
+                    .with_text("what", what)
+                    .with_text("how", how),
+            ))
         }
         Sniffed::NotAnImage { what } => {
-            return Err(Error::NotAnImage(crate::problem::Problem::from(format!(
-                "This is {what}, not a picture. Choose or paste a JPEG, PNG or WebP image."
-            ))))
+            return Err(Error::NotAnImage(
+                Problem::new(texts::PASTED_NOT_AN_IMAGE).with_text("what", what),
+            ))
         }
     };
     let digest = Sha256::digest(bytes);
     let name: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
-    paths::create_private_dir(dir).map_err(|e| Error::io("keep the pasted picture", e))?;
+    paths::create_private_dir(dir).map_err(|e| Error::io(texts::ACTION_KEEP_PASTED, e))?;
     let path = dir.join(format!("pasted-{name}.{extension}"));
     if !path.exists() {
         let tmp = dir.join(format!(".pasted-{name}.{}.tmp", std::process::id()));
         paths::write_private(&tmp, bytes)
             .and_then(|()| fs::rename(&tmp, &path))
-            .map_err(|e| Error::io("keep the pasted picture", e))?;
+            .map_err(|e| Error::io(texts::ACTION_KEEP_PASTED, e))?;
     }
     Ok(path)
 }

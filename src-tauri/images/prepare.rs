@@ -10,9 +10,9 @@ use serde::Serialize;
 
 use super::encode::{data_url, encode, encode_jpeg, Encoded};
 use super::geometry::{plan, Aspect, CropRect, Fit, Focus, Plan};
-use super::probe::{display_name, probe, Probe};
+use super::probe::{about, display_name, probe, Probe};
 use super::render::render;
-use super::{MAX_UPLOAD_BYTES, MAX_UPLOAD_LONG_EDGE};
+use super::{texts, MAX_UPLOAD_BYTES, MAX_UPLOAD_LONG_EDGE};
 use crate::error::{Error, Result};
 
 /// High enough that Veo's first frame shows no blocking; ~0.5–1.5 MB at 1080p.
@@ -129,8 +129,7 @@ fn within_upload_limit(
             }
         }
     }
-    Err(Error::ImageTooLarge(crate::problem::Problem::from(format!(
-        "“{name}” stays above {} MB even when prepared for upload. Try a simpler picture or send it as JPEG without transparency.",
-        MAX_UPLOAD_BYTES / (1024 * 1024)
-    ))))
+    Err(Error::ImageTooLarge(
+        about(texts::UPLOAD_TOO_LARGE, name).with("limit", MAX_UPLOAD_BYTES / (1024 * 1024)),
+    ))
 }

@@ -15,10 +15,10 @@ use std::time::{Duration, Instant, SystemTime};
 
 use super::decode::{decode, Decoded};
 use super::prepare::{finish, plan_for, PrepareOptions, PreparedImage};
-use super::probe::Probe;
+use super::probe::{display_name, io_error, Probe};
 use super::render::{needed_scale, render_decoded};
-use super::Format;
-use crate::error::{Error, Result};
+use super::{texts, Format};
+use crate::error::Result;
 
 /// How long the decoded picture is kept once the frame stops moving.
 pub const KEEP_DECODED: Duration = Duration::from_secs(30);
@@ -141,7 +141,7 @@ impl Preparer {
 impl Source {
     fn of(path: &Path, probed: &Probe, scale: f64) -> Result<Source> {
         let meta = std::fs::metadata(path)
-            .map_err(|e| Error::io(format!("read {}", path.display()), e))?;
+            .map_err(|e| io_error(texts::COULD_NOT_READ, &display_name(path), e))?;
         Ok(Source {
             path: path.to_path_buf(),
             len: meta.len(),

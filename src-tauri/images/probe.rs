@@ -10,8 +10,10 @@ use image::metadata::Orientation;
 use image::{ImageDecoder, ImageReader};
 use serde::Serialize;
 
+use super::texts;
 use super::{orient, MAX_FILE_BYTES, MAX_PIXELS};
 use crate::error::{Error, Result};
+use crate::problem::{Problem, Text};
 
 /// The formats the gateway accepts for `input_reference`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -60,18 +62,18 @@ pub struct Probe {
 /// `unsupported_image`, `image_too_large` or `corrupt_image`.
 pub fn probe(path: &Path) -> Result<Probe> {
     let name = display_name(path);
-    let mut file = File::open(path).map_err(|e| Error::io(format!("open “{name}”"), e))?;
+    let mut file = File::open(path).map_err(|e| io_error(texts::COULD_NOT_OPEN, &name, e))?;
     let file_bytes = file
         .metadata()
-        .map_err(|e| Error::io(format!("read “{name}”"), e))?
+        .map_err(|e| io_error(texts::COULD_NOT_READ, &name, e))?
         .len();
     // Checked before reading anything, so a huge file costs nothing.
     if file_bytes > MAX_FILE_BYTES {
-        return Err(Error::ImageTooLarge(crate::problem::Problem::from(format!(
-            "“{name}” is {} MB; Veo Desk reads image files up to {} MB. Export a smaller copy (JPEG works best) and choose that.",
-            file_bytes / (1024 * 1024),
-            MAX_FILE_BYTES / (1024 * 1024)
-        ))));
+        return Err(Error::ImageTooLarge(
+            about(texts::FILE_TOO_LARGE, &name)
+                .with("megabytes", file_bytes / (1024 * 1024))
+                .with("limit", MAX_FILE_BYTES / (1024 * 1024)),
+        ));
     }
     let format = sniff_file(&mut file, &name)?;
     let header = read_header(file, format, &name)?;
@@ -94,19 +96,31 @@ pub(crate) fn display_name(path: &Path) -> String {
         .unwrap_or_else(|| path.display().to_string())
 }
 
+/// `text` about the file called `name`.
+pub(crate) fn about(text: Text, name: &str) -> Problem {
+    Problem::new(text).with("name", name)
+}
+
+/// The file `name` could not be opened or read (`text` says which).
+pub(crate) fn io_error(text: Text, name: &str, e: std::io::Error) -> Error {
+    crate::paths::io_error(about(text, name), e)
+}
+
 fn sniff_file(file: &mut File, name: &str) -> Result<Format> {
     let mut head = [0u8; 64];
-    let n = read_up_to(file, &mut head).map_err(|e| Error::io(format!("read “{name}”"), e))?;
-    file.seek(SeekFrom::Start(0))
-        .map_err(|e| Error::io(format!("read “{name}”"), e))?;
+    let unread = |e| io_error(texts::COULD_NOT_READ, name, e);
+    let n = read_up_to(file, &mut head).map_err(unread)?;
+    file.seek(SeekFrom::Start(0)).map_err(unread)?;
     match sniff(&head[..n]) {
         Sniffed::Accepted(format) => Ok(format),
-        Sniffed::Unsupported { what, how } => Err(Error::UnsupportedImage(crate::problem::Problem::from(format!(
-            "“{name}” is {what}, which the video service does not accept. {how}"
-        )))),
-        Sniffed::NotAnImage { what } => Err(Error::NotAnImage(crate::problem::Problem::from(format!(
-            "“{name}” is {what}, not a picture, whatever its name says. Choose a JPEG, PNG or WebP image."
-        )))),
+        Sniffed::Unsupported { what, how } => Err(Error::UnsupportedImage(
+            about(texts::UNSUPPORTED, name)
+                .with_text("what", what)
+                .with_text("how", how),
+        )),
+        Sniffed::NotAnImage { what } => Err(Error::NotAnImage(
+            about(texts::NOT_AN_IMAGE, name).with_text("what", what),
+        )),
     }
 }
 
@@ -124,24 +138,22 @@ fn read_up_to(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
 #[derive(Debug, PartialEq)]
 pub(crate) enum Sniffed {
     Accepted(Format),
+    /// What it is and how to convert it, as texts.
     Unsupported {
-        what: &'static str,
-        how: &'static str,
+        what: Text,
+        how: Text,
     },
     NotAnImage {
-        what: &'static str,
+        what: Text,
     },
 }
-
-const CONVERT: &str =
-    "Open it in an image editor or Preview and export it as JPEG or PNG, then choose that file.";
 
 /// Identifies a file from its first bytes (magic numbers), never from its name.
 pub(crate) fn sniff(head: &[u8]) -> Sniffed {
     use Sniffed::*;
     if head.is_empty() {
         return NotAnImage {
-            what: "an empty file",
+            what: texts::KIND_EMPTY,
         };
     }
     if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
@@ -158,45 +170,45 @@ pub(crate) fn sniff(head: &[u8]) -> Sniffed {
     }
     if head.starts_with(b"GIF8") {
         return Unsupported {
-            what: "a GIF",
-            how: "Save the frame you want as PNG, then choose that file.",
+            what: texts::KIND_GIF,
+            how: texts::HOW_GIF,
         };
     }
     if head.starts_with(b"II*\0") || head.starts_with(b"MM\0*") {
         return Unsupported {
-            what: "a TIFF or camera RAW file",
-            how: CONVERT,
+            what: texts::KIND_TIFF,
+            how: texts::HOW_CONVERT,
         };
     }
     if head.starts_with(b"BM") {
         return Unsupported {
-            what: "a BMP image",
-            how: CONVERT,
+            what: texts::KIND_BMP,
+            how: texts::HOW_CONVERT,
         };
     }
     if head.starts_with(&[0xFF, 0x0A]) || head.starts_with(b"\0\0\0\x0cJXL ") {
         return Unsupported {
-            what: "a JPEG XL image",
-            how: CONVERT,
+            what: texts::KIND_JPEG_XL,
+            how: texts::HOW_CONVERT,
         };
     }
     if head.starts_with(b"%PDF") {
         return NotAnImage {
-            what: "a PDF document",
+            what: texts::KIND_PDF,
         };
     }
     if head.starts_with(b"PK\x03\x04") {
         return NotAnImage {
-            what: "a ZIP archive or office document",
+            what: texts::KIND_ZIP,
         };
     }
     if looks_like_text(head) {
         return NotAnImage {
-            what: "a text file",
+            what: texts::KIND_TEXT,
         };
     }
     NotAnImage {
-        what: "not in a format Veo Desk knows",
+        what: texts::KIND_UNKNOWN,
     }
 }
 
@@ -212,18 +224,20 @@ fn sniff_iso_media(head: &[u8]) -> Sniffed {
     let has = |names: &[&[u8]]| brands.iter().any(|b| names.contains(b));
     if has(&[b"avif", b"avis"]) {
         Sniffed::Unsupported {
-            what: "an AVIF image",
-            how: "Open it in a browser or image editor and save it as JPEG or PNG, then choose that file.",
+            what: texts::KIND_AVIF,
+            how: texts::HOW_AVIF,
         }
     } else if has(&[
         b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1",
     ]) {
         Sniffed::Unsupported {
-            what: "a HEIC/HEIF photo (the iPhone's default format)",
-            how: "Export it as JPEG from Photos (File › Export, or share it as “Most Compatible”), then choose the JPEG.",
+            what: texts::KIND_HEIC,
+            how: texts::HOW_HEIC,
         }
     } else {
-        Sniffed::NotAnImage { what: "a video" }
+        Sniffed::NotAnImage {
+            what: texts::KIND_VIDEO,
+        }
     }
 }
 
@@ -276,17 +290,21 @@ fn read_header(file: File, format: Format, name: &str) -> Result<Header> {
 
 fn check_pixels((w, h): (u32, u32), name: &str) -> Result<()> {
     if w == 0 || h == 0 {
-        return Err(Error::CorruptImage(crate::problem::Problem::from(format!(
-            "“{name}” says it is {w} × {h} pixels, so it is damaged. Try exporting it again."
-        ))));
+        return Err(Error::CorruptImage(
+            about(texts::NO_PIXELS, name)
+                .with("width", w)
+                .with("height", h),
+        ));
     }
     let pixels = u64::from(w) * u64::from(h);
     if pixels > MAX_PIXELS {
-        return Err(Error::ImageTooLarge(crate::problem::Problem::from(format!(
-            "“{name}” is {w} × {h} pixels ({} megapixels); Veo Desk reads pictures up to {} megapixels. Resize it in an image editor first.",
-            pixels / 1_000_000,
-            MAX_PIXELS / 1_000_000
-        ))));
+        return Err(Error::ImageTooLarge(
+            about(texts::TOO_MANY_PIXELS, name)
+                .with("width", w)
+                .with("height", h)
+                .with("megapixels", pixels / 1_000_000)
+                .with("limit", MAX_PIXELS / 1_000_000),
+        ));
     }
     Ok(())
 }
@@ -297,9 +315,11 @@ pub(crate) fn corrupt(name: &str, format: Format, detail: &str) -> Error {
         Format::Png => "PNG",
         Format::WebP => "WebP",
     };
-    Error::CorruptImage(crate::problem::Problem::from(format!(
-        "“{name}” looks like a {kind} but is damaged and cannot be read ({detail}). Try exporting or downloading it again."
-    )))
+    Error::CorruptImage(
+        about(texts::DAMAGED, name)
+            .with("format", kind)
+            .with("detail", detail),
+    )
 }
 
 /// jpeg-decoder still has `panic!` arms and slice indexing on its decode paths;
@@ -317,11 +337,11 @@ pub(crate) fn survive_decoder_panic<T>(
 /// are not damage: say so, and how to get a standard JPEG.
 pub(crate) fn jpeg_error(name: &str, e: jpeg_decoder::Error) -> Error {
     match e {
-        jpeg_decoder::Error::Unsupported(feature) => {
-            Error::UnsupportedImage(crate::problem::Problem::from(format!(
-                "“{name}” is a kind of JPEG Veo Desk cannot read ({feature:?}). {CONVERT}"
-            )))
-        }
+        jpeg_decoder::Error::Unsupported(feature) => Error::UnsupportedImage(
+            about(texts::JPEG_VARIANT, name)
+                .with("feature", format!("{feature:?}"))
+                .with_text("how", texts::HOW_CONVERT),
+        ),
         other => corrupt(name, Format::Jpeg, &other.to_string()),
     }
 }
@@ -330,14 +350,14 @@ pub(crate) fn jpeg_error(name: &str, e: jpeg_decoder::Error) -> Error {
 pub(crate) fn map_image_error(name: &str, format: Format, e: image::ImageError) -> Error {
     use image::ImageError as E;
     match e {
-        E::Limits(_) => Error::ImageTooLarge(crate::problem::Problem::from(format!(
-            "“{name}” needs more memory to open than Veo Desk allows for one picture. Resize it in an image editor first."
-        ))),
-        E::Unsupported(u) => Error::UnsupportedImage(crate::problem::Problem::from(format!(
-            "“{name}” uses a variant of its format that Veo Desk cannot read ({u}). {CONVERT}"
-        ))),
+        E::Limits(_) => Error::ImageTooLarge(about(texts::NEEDS_TOO_MUCH_MEMORY, name)),
+        E::Unsupported(u) => Error::UnsupportedImage(
+            about(texts::FORMAT_VARIANT, name)
+                .with("detail", u)
+                .with_text("how", texts::HOW_CONVERT),
+        ),
         E::IoError(io) if io.kind() != std::io::ErrorKind::UnexpectedEof => {
-            Error::io(format!("read “{name}”"), io)
+            io_error(texts::COULD_NOT_READ, name, io)
         }
         other => corrupt(name, format, &other.to_string()),
     }
@@ -368,9 +388,18 @@ mod tests {
         let heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic";
         let avif = b"\0\0\0\x1cftypavif\0\0\0\0avifmif1miaf";
         let mp4 = b"\0\0\0\x18ftypisom\0\0\x02\0isomiso2";
-        assert!(matches!(sniff(heic), Sniffed::Unsupported { what, .. } if what.contains("HEIC")));
-        assert!(matches!(sniff(avif), Sniffed::Unsupported { what, .. } if what.contains("AVIF")));
-        assert_eq!(sniff(mp4), Sniffed::NotAnImage { what: "a video" });
+        assert!(
+            matches!(sniff(heic), Sniffed::Unsupported { what, how } if what == texts::KIND_HEIC && how == texts::HOW_HEIC)
+        );
+        assert!(
+            matches!(sniff(avif), Sniffed::Unsupported { what, .. } if what == texts::KIND_AVIF)
+        );
+        assert_eq!(
+            sniff(mp4),
+            Sniffed::NotAnImage {
+                what: texts::KIND_VIDEO
+            }
+        );
     }
 
     #[test]
@@ -378,21 +407,41 @@ mod tests {
         assert_eq!(
             sniff(b"hello, this is a note\n"),
             Sniffed::NotAnImage {
-                what: "a text file"
+                what: texts::KIND_TEXT
             }
         );
         assert_eq!(
             sniff(b""),
             Sniffed::NotAnImage {
-                what: "an empty file"
+                what: texts::KIND_EMPTY
             }
         );
         assert_eq!(
             sniff(b"%PDF-1.7"),
             Sniffed::NotAnImage {
-                what: "a PDF document"
+                what: texts::KIND_PDF
             }
         );
+    }
+
+    #[test]
+    fn a_refused_photo_is_told_in_chinese_with_no_english_of_ours() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("IMG_1.HEIC");
+        let mut heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec();
+        heic.extend_from_slice(&[0u8; 64]);
+        std::fs::write(&path, heic).unwrap();
+        let problem = probe(&path).unwrap_err().problem();
+        assert_eq!(
+            problem.english(),
+            "“IMG_1.HEIC” is a HEIC/HEIF photo (the iPhone's default format), which the video \
+             service does not accept. Export it as JPEG from Photos (File › Export, or share it \
+             as “Most Compatible”), then choose the JPEG."
+        );
+        let zh = crate::i18n::word(&problem, "zh-CN");
+        assert!(zh.contains("“IMG_1.HEIC”") && zh.contains("照片"), "{zh}");
+        let english_words = ["photo", "Export", "accept", "choose"];
+        assert!(english_words.iter().all(|w| !zh.contains(w)), "{zh}");
     }
 
     #[test]
