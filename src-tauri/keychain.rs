@@ -124,7 +124,7 @@ pub struct KeyStatus {
     pub last4: Option<String>,
     pub source: Option<KeySource>,
     /// Why the keychain could not be asked, if it could not.
-    pub problem: Option<String>,
+    pub problem: Option<crate::problem::Problem>,
 }
 
 /// All the places a key can be, in the order they are asked: the command line's
@@ -261,7 +261,7 @@ impl Keys {
                 saved: false,
                 last4: None,
                 source: None,
-                problem: Some(e.to_string()),
+                problem: Some(e.problem()),
             },
         }
     }

@@ -25,7 +25,7 @@ pub struct ProfileView {
     pub default_model: String,
     pub active: bool,
     pub demo: bool,
-    pub warning: Option<&'static str>,
+    pub warning: Option<crate::problem::Problem>,
     pub key: KeyStatus,
     pub proxy: Option<String>,
     pub ca_file: Option<String>,

@@ -44,15 +44,14 @@ pub const DEMO_NAME: &str = "Demo (no real videos)";
 
 impl Profile {
     /// Plain http to another machine sends the key unencrypted; the UI shows this.
-    pub fn warning(&self) -> Option<&'static str> {
+    pub fn warning(&self) -> Option<crate::problem::Problem> {
         let url = reqwest::Url::parse(&self.base_url).ok()?;
         let local = matches!(
             url.host_str(),
             Some("localhost" | "127.0.0.1" | "[::1]" | "::1")
         );
-        (url.scheme() == "http" && !local).then_some(
-            "This address uses http://, so your key and prompts travel unencrypted. Use https:// unless the gateway is on your own network.",
-        )
+        (url.scheme() == "http" && !local)
+            .then(|| crate::problem::Problem::new(crate::texts::PLAIN_HTTP))
     }
 }
 
@@ -472,7 +471,7 @@ mod tests {
         let secure = profiles
             .add(&draft("Secure", "https://gateway.example.com"))
             .unwrap();
-        assert!(remote.warning().unwrap().contains("unencrypted"));
+        assert!(remote.warning().unwrap().english().contains("unencrypted"));
         assert_eq!(local.warning(), None);
         assert_eq!(secure.warning(), None);
     }

@@ -88,4 +88,6 @@ crate::texts! {
     CLI_LINE_PROBLEM = "cli.line_problem" [line, problem];
     CLI_BAD_FIELD = "cli.bad_field" [field];
     CLI_NO_SUCH_JOB = "cli.no_such_job" [id];
+    /// A gateway reached over plain http on another machine.
+    PLAIN_HTTP = "profile.plain_http";
 }

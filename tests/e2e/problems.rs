@@ -66,9 +66,18 @@ async fn a_refused_key_a_blocked_video_and_a_failed_download_are_told_in_chinese
         );
         assert!(said.ends_with('”'), "{text}");
     }
-    assert!(download.contains("“the upstream file could not be fetched”"), "{download}");
-    assert!(blocked.contains("Unable to generate videos that depict children."), "{blocked}");
-    assert!(key.contains("Incorrect API key provided: [your key]"), "{key}");
+    assert!(
+        download.contains("“the upstream file could not be fetched”"),
+        "{download}"
+    );
+    assert!(
+        blocked.contains("Unable to generate videos that depict children."),
+        "{blocked}"
+    );
+    assert!(
+        key.contains("Incorrect API key provided: [your key]"),
+        "{key}"
+    );
     assert!(!key.contains("sk-e2e-problems-7777"), "{key}");
 
     app.click("设置").await;
@@ -82,7 +91,10 @@ async fn a_refused_key_a_blocked_video_and_a_failed_download_are_told_in_chinese
     let [download, blocked, key] = <[String; 3]>::try_from(problems(&app).await).unwrap();
     for text in [&download, &blocked, &key] {
         assert!(text.contains("The gateway said: “"), "{text}");
-        assert!(!text.contains("网关"), "Chinese left after the switch: {text}");
+        assert!(
+            !text.contains("网关"),
+            "Chinese left after the switch: {text}"
+        );
     }
     assert!(key.starts_with("The gateway rejected the API key"), "{key}");
     assert!(blocked.contains("safety filter"), "{blocked}");

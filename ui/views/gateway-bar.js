@@ -1,7 +1,7 @@
 // The gateway switcher in the top bar. Renders from the profile list it is given.
 
 import { el, $ } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, problemText } from '../i18n.js';
 
 export function renderGatewayBar(profiles) {
   const select = $('#gateway-select');
@@ -12,7 +12,7 @@ export function renderGatewayBar(profiles) {
   keyStatus.textContent = active?.demo ? t('bar.demo') : describeKey(active);
   keyStatus.dataset.tone = active?.key.saved || active?.demo ? 'info' : 'error';
   const warning = $('#gateway-warning');
-  warning.textContent = active?.warning ?? '';
+  warning.textContent = problemText(active?.warning);
   $('#edit-gateway').hidden = Boolean(active?.demo);
   $('#remove-demo').hidden = !active?.demo;
 }
@@ -20,7 +20,7 @@ export function renderGatewayBar(profiles) {
 function describeKey(profile) {
   if (!profile) return '';
   const { key } = profile;
-  if (key.problem) return key.problem;
+  if (key.problem) return problemText(key.problem);
   if (!key.saved) return t('bar.noKey');
   return t('bar.key', { last4: key.last4, where: t(`bar.where.${key.source}`) });
 }
