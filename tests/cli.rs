@@ -177,6 +177,36 @@ async fn submit_and_wait_saves_the_video_in_every_dialect_and_the_app_sees_the_j
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_out_the_video_goes_to_the_folder_chosen_in_the_app() {
+    let machine = Machine::new();
+    let sim = simulator(Dialect::OpenAi).await;
+    let chosen = machine.path("Movies/From Veo");
+    veo_desk::settings::SettingsStore::open(&machine.app_dirs())
+        .unwrap()
+        .set_video_dir(chosen.clone())
+        .unwrap();
+    let run = machine
+        .run(&[
+            "submit",
+            "--base-url",
+            sim.base_url(),
+            "--prompt",
+            "A kite over the dunes",
+            "--model",
+            "veo3.1",
+            "--seconds",
+            "4",
+            "--wait",
+            "--json",
+        ])
+        .await
+        .expect(0);
+    let file = PathBuf::from(run.json()[0]["file"].as_str().unwrap());
+    assert_eq!(file.parent(), Some(chosen.as_path()));
+    assert_eq!(files_in(&chosen), vec![file]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_video_of_the_wrong_shape_is_saved_with_a_warning_and_exit_0() {
     let machine = Machine::new();
     let sim = simulator(Dialect::NewApi).await;

@@ -13,6 +13,7 @@ use veo_desk::keychain::{OsKeychain, KEY_ENV};
 use veo_desk::paths::AppDirs;
 use veo_desk::problem::Problem;
 use veo_desk::profiles::Profile;
+use veo_desk::settings::SettingsStore;
 use veo_desk::state::AppState;
 use veo_desk::{texts, Error, Result};
 
@@ -89,9 +90,13 @@ impl Session {
     }
 
     /// Starts the job machinery for this command's jobs, saving videos into `out`
-    /// (default: the app's download folder).
+    /// (default: the app's download folder, as chosen in its settings). Checking a
+    /// job stops after the time the user chose in the app, too.
     pub fn jobs(&self, out: Option<PathBuf>, batch_limit: usize) -> Result<Jobs> {
-        let video_dir = out.unwrap_or_else(|| jobs::default_video_dir(&self.state.dirs));
+        let settings = SettingsStore::open(&self.state.dirs)?.get().clone();
+        let video_dir = out
+            .or(settings.video_dir.clone())
+            .unwrap_or_else(|| jobs::default_video_dir(&self.state.dirs));
         let state = Arc::clone(&self.state);
         let client_for: ClientFor = Arc::new(move |profile_id| state.client_for_id(profile_id));
         let options = JobsOptions {
@@ -99,7 +104,11 @@ impl Session {
             batch_limit,
             ..JobsOptions::new(video_dir)
         };
-        Jobs::start(self.store.clone(), client_for, Arc::new(|_| {}), options)
+        let jobs = Jobs::start(self.store.clone(), client_for, Arc::new(|_| {}), options)?;
+        if let Some(limit) = settings.running_limit() {
+            jobs.set_running_limit(limit);
+        }
+        Ok(jobs)
     }
 
     pub fn catalog(&self) -> Catalog {
