@@ -44,5 +44,11 @@ fn prepare(size: &str, fit: &str, input: &str, output: &str) -> veo_desk::Result
 }
 
 fn write(output: &str, bytes: &[u8]) -> veo_desk::Result<()> {
-    std::fs::write(output, bytes).map_err(|e| veo_desk::Error::io(format!("write {output}"), e))
+    std::fs::write(output, bytes).map_err(|e| {
+        let file = veo_desk::paths::at(
+            veo_desk::texts::COULD_NOT_SAVE_FILE,
+            std::path::Path::new(output),
+        );
+        veo_desk::paths::io_error(file, e)
+    })
 }

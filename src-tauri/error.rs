@@ -4,7 +4,7 @@
 
 use serde::{Serialize, Serializer};
 
-use crate::problem::{Param, Problem};
+use crate::problem::{Problem, Text};
 use crate::texts;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -67,10 +67,11 @@ impl Error {
     }
 
     /// `action` names what could not be done ("save the video"); the system's own
-    /// words about why come with `source`.
-    pub fn io(action: impl Into<Param>, source: std::io::Error) -> Self {
-        let mut problem = Problem::new(texts::COULD_NOT).with("cause", &source);
-        problem.params.insert("action".into(), action.into());
+    /// words about why come with `source`. A file's path goes in with `paths::io_error`.
+    pub fn io(action: Text, source: std::io::Error) -> Self {
+        let problem = Problem::new(texts::COULD_NOT)
+            .with_text("action", action)
+            .with("cause", &source);
         Error::Io { problem, source }
     }
 
@@ -144,14 +145,17 @@ mod tests {
     #[test]
     fn io_error_names_the_action_and_the_systems_words() {
         let e = Error::io(
-            "save the video",
+            texts::ACTION_READ_SETTINGS,
             std::io::Error::new(std::io::ErrorKind::PermissionDenied, "permission denied"),
         );
-        assert_eq!(e.to_string(), "Could not save the video: permission denied");
+        assert_eq!(
+            e.to_string(),
+            "Could not read your settings: permission denied"
+        );
         assert_eq!(
             wire(e),
             json!({"code": "io", "text": "could_not",
-                   "params": {"action": "save the video", "cause": "permission denied"}})
+                   "params": {"action": {"text": "action.read_settings"}, "cause": "permission denied"}})
         );
     }
 

@@ -13,11 +13,12 @@ use super::file_name::{free_path, video_file_name};
 use super::poller::Next;
 use super::store::{now_ms, JobRow};
 use super::{texts, Ctx};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::gateway::{
     DownloadProgress, ErrorKind, GatewayClient, GatewayError, JobState, VideoJob,
 };
 use crate::media::{self, VideoFacts};
+use crate::paths;
 use crate::problem::Problem;
 
 /// How often download progress is written and announced.
@@ -102,7 +103,7 @@ fn plan_target(ctx: &Ctx, row: &JobRow) -> Result<PathBuf> {
     }
     let dir = &ctx.video_dir();
     std::fs::create_dir_all(dir)
-        .map_err(|e| Error::io(format!("create the videos folder {}", dir.display()), e))?;
+        .map_err(|e| paths::io_error(paths::at(crate::texts::COULD_NOT_CREATE, dir), e))?;
     let name = video_file_name(row.created_at, &row.prompt, &row.id);
     Ok(free_path(dir, &name))
 }

@@ -314,10 +314,7 @@ const UNFINISHED: &str =
 /// 0644 but gives its `-wal` and `-shm` files the database file's mode, so the file
 /// is made (or tightened) 0600 before SQLite opens it.
 fn keep_history_private(path: &Path) -> Result<()> {
-    let action = |e| {
-        let open = Problem::new(texts::OPEN_HISTORY).with("path", path.display());
-        Error::io(open, e)
-    };
+    let action = |e| paths::io_error(paths::at(crate::texts::COULD_NOT_READ_FILE, path), e);
     paths::private_file_options()
         .write(true)
         .create(true)
@@ -343,10 +340,8 @@ impl JobStore {
 
     pub fn open_at(path: &Path) -> Result<JobStore> {
         if let Some(dir) = path.parent() {
-            paths::create_private_dir(dir).map_err(|e| {
-                let create = Problem::new(texts::CREATE_HISTORY_FOLDER).with("path", dir.display());
-                Error::io(create, e)
-            })?;
+            paths::create_private_dir(dir)
+                .map_err(|e| paths::io_error(paths::at(crate::texts::COULD_NOT_CREATE, dir), e))?;
         }
         keep_history_private(path)?;
         let mut conn = Connection::open(path).map_err(db)?;

@@ -37,7 +37,4 @@ crate::texts! {
     NOTICE_FAILED = "notice.failed";
     NOTICE_EXPIRED = "notice.expired";
     NOTICE_NOT_SAVED = "notice.not_saved";
-    /// The history's file, for "Could not open …".
-    OPEN_HISTORY = "action.open_history" [path];
-    CREATE_HISTORY_FOLDER = "action.create_history_folder" [path];
 }
