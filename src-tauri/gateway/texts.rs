@@ -1,4 +1,85 @@
 //! The problem texts of this room; their wordings are in
-//! `ui/i18n/problems/gateway.<language>.json`.
+//! `ui/i18n/problems/gateway.<language>.json`. `status` is the HTTP status as data
+//! ("401 Unauthorized"), `doing` one of the `DOING_*` phrases, `host` the gateway's
+//! `host:port`.
 
-crate::texts! {}
+crate::texts! {
+    // What the client was doing when something went wrong, for `{doing}`.
+    DOING_SUBMIT = "gateway.doing_submit";
+    DOING_POLL = "gateway.doing_poll";
+    DOING_DOWNLOAD = "gateway.doing_download";
+    DOING_LIST = "gateway.doing_list";
+    DOING_DELETE = "gateway.doing_delete";
+    DOING_CHECK = "gateway.doing_check";
+
+    // Error answers.
+    JOB_NOT_FOUND = "gateway.job_not_found";
+    /// Also when the job is still running and the gateway only hands out links.
+    VIDEO_NOT_READY = "gateway.video_not_ready";
+    KEY_REJECTED = "gateway.key_rejected" [status];
+    RATE_LIMITED = "gateway.rate_limited" [status];
+    /// An optional endpoint (list, delete, `/content`) the gateway does not have.
+    NOT_OFFERED = "gateway.not_offered" [status, doing];
+    SERVER_ERROR = "gateway.server_error" [status, doing];
+    NO_VIDEO_ENDPOINT = "gateway.no_video_endpoint" [status];
+    WEB_PAGE_ANSWER = "gateway.web_page_answer" [status, doing];
+    REQUEST_REFUSED = "gateway.request_refused" [status];
+    /// `reasons` are the filter's own words, as it gave them.
+    BLOCKED = "gateway.blocked" [reasons];
+    BLOCKED_UNEXPLAINED = "gateway.blocked_unexplained";
+
+    // Nothing reached the gateway, or its answer did not come back.
+    REQUEST_NOT_PREPARED = "gateway.request_not_prepared" [host];
+    UNREACHABLE_DNS = "gateway.unreachable_dns" [host];
+    UNREACHABLE_REFUSED = "gateway.unreachable_refused" [host];
+    UNREACHABLE_TIMEOUT = "gateway.unreachable_timeout" [host];
+    /// The gateway's certificate was refused: the proxy, if any, is not to blame.
+    UNREACHABLE_TLS = "gateway.unreachable_tls" [host];
+    UNREACHABLE_OTHER = "gateway.unreachable_other" [host];
+    UNREACHABLE_PROXY = "gateway.unreachable_proxy" [proxy];
+    SUBMIT_UNCERTAIN = "gateway.submit_uncertain";
+    STOPPED_ANSWERING = "gateway.stopped_answering" [host, doing];
+    CONNECTION_LOST = "gateway.connection_lost" [host, doing];
+    TOO_MANY_REDIRECTS = "gateway.too_many_redirects";
+    /// `cause` is the TLS library's words.
+    TLS_SETUP_FAILED = "gateway.tls_setup_failed" [cause];
+
+    // Answers that are not a job.
+    ANSWER_NOT_JSON = "gateway.answer_not_json";
+    ANSWER_NOT_JSON_AFTER_SUBMIT = "gateway.answer_not_json_after_submit";
+    ANSWER_WITHOUT_ID = "gateway.answer_without_id";
+    ANSWER_WITHOUT_ID_AFTER_SUBMIT = "gateway.answer_without_id_after_submit";
+    /// `size` is a size in words ("4 MB").
+    ANSWER_TOO_LARGE = "gateway.answer_too_large" [size];
+    ANSWER_TOO_LARGE_AFTER_SUBMIT = "gateway.answer_too_large_after_submit" [size];
+    /// `status` is the number alone ("200").
+    NOT_A_GATEWAY = "gateway.not_a_gateway" [host, status];
+
+    // The job's end.
+    /// The gateway's own words about why, if any, come as its words.
+    JOB_FAILED = "gateway.job_failed";
+    JOB_FAILED_UNEXPLAINED = "gateway.job_failed_unexplained";
+    JOB_EXPIRED = "gateway.job_expired";
+
+    // The download.
+    NO_DOWNLOAD = "gateway.no_download";
+    SENT_WEB_PAGE = "gateway.sent_web_page";
+    /// The message itself comes as the gateway's words.
+    SENT_MESSAGE = "gateway.sent_message";
+    SENT_EMPTY_FILE = "gateway.sent_empty_file";
+    SENT_NOT_MP4 = "gateway.sent_not_mp4";
+    SENT_TOO_MUCH = "gateway.sent_too_much" [received, total];
+    DOWNLOAD_TOO_SLOW = "gateway.download_too_slow" [host, rate, seconds];
+    DOWNLOAD_TOO_LARGE = "gateway.download_too_large" [size];
+    DOWNLOAD_ENDED_EARLY = "gateway.download_ended_early" [host];
+    RESUMED_WRONG_PLACE = "gateway.resumed_wrong_place" [host];
+    LOCAL_LINK_REFUSED = "gateway.local_link_refused" [host];
+    LOCAL_REDIRECT_REFUSED = "gateway.local_redirect_refused" [host];
+    NOT_A_FILE_NAME = "gateway.not_a_file_name" [path];
+    /// `cause` is the system's words.
+    WRITE_FAILED = "gateway.write_failed" [path, cause];
+
+    // What the user typed or picked.
+    KEY_MISSING = "gateway.key_missing";
+    NOT_AN_IMAGE_TYPE = "gateway.not_an_image_type" [mime];
+}
