@@ -82,4 +82,17 @@ crate::texts! {
     // What the user typed or picked.
     KEY_MISSING = "gateway.key_missing";
     NOT_AN_IMAGE_TYPE = "gateway.not_an_image_type" [mime];
+    ADDRESS_MISSING = "gateway.address_missing";
+    ADDRESS_WITHOUT_SCHEME = "gateway.address_without_scheme" [address];
+    ADDRESS_NOT_WEB = "gateway.address_not_web" [address];
+    ADDRESS_SCHEME = "gateway.address_scheme";
+    ADDRESS_WITHOUT_HOST = "gateway.address_without_host";
+    ADDRESS_WITH_LOGIN = "gateway.address_with_login";
+    PROXY_PASSWORD_AGAIN = "gateway.proxy_password_again";
+    /// `cause` is the HTTP library's words.
+    PROXY_UNUSABLE = "gateway.proxy_unusable" [cause];
+    PROXY_NOT_AN_ADDRESS = "gateway.proxy_not_an_address";
+    PROXY_NOT_HTTP = "gateway.proxy_not_http";
+    CA_UNREADABLE = "gateway.ca_unreadable" [path, cause];
+    CA_NOT_PEM = "gateway.ca_not_pem" [path];
 }
