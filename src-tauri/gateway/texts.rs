@@ -95,4 +95,25 @@ crate::texts! {
     PROXY_NOT_HTTP = "gateway.proxy_not_http";
     CA_UNREADABLE = "gateway.ca_unreadable" [path, cause];
     CA_NOT_PEM = "gateway.ca_not_pem" [path];
+
+    // The model list. A list of choices comes as `choices` ("4, 6") and `last` ("8"),
+    // so each language says "or" its own way; a single choice is `choices` alone.
+    /// `cause` is the JSON reader's words, `example` the expected shape as JSON.
+    MODEL_LIST_UNREADABLE = "gateway.model_list_unreadable" [cause, example];
+    MODEL_LIST_READ_FAILED = "gateway.model_list_read_failed" [path, cause];
+    MODEL_WITHOUT_NAME = "gateway.model_without_name";
+    MODEL_WITHOUT_CHOICES = "gateway.model_without_choices" [model];
+    UNKNOWN_MODEL = "gateway.unknown_model" [model, choices];
+    UNKNOWN_MODEL_OF_SEVERAL = "gateway.unknown_model_of_several" [model, choices, last];
+    SECONDS = "gateway.seconds" [model, choices];
+    SECONDS_OF_SEVERAL = "gateway.seconds_of_several" [model, choices, last];
+    SIZES = "gateway.sizes" [model, choices];
+    SIZES_OF_SEVERAL = "gateway.sizes_of_several" [model, choices, last];
+    NO_RESOLUTION = "gateway.no_resolution" [model];
+    RESOLUTIONS = "gateway.resolutions" [model, choices];
+    RESOLUTIONS_OF_SEVERAL = "gateway.resolutions_of_several" [model, choices, last];
+    /// `low` is the resolution made at every length.
+    HIGH_RESOLUTION_SECONDS = "gateway.high_resolution_seconds" [model, resolution, choices, low];
+    HIGH_RESOLUTION_SECONDS_OF_SEVERAL =
+        "gateway.high_resolution_seconds_of_several" [model, resolution, choices, last, low];
 }
