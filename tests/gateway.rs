@@ -402,7 +402,13 @@ async fn a_plain_text_refusal_is_quoted() {
     );
     let e = client(&sim).submit(&request()).await.unwrap_err();
     assert_eq!(e.code(), "request_rejected");
-    assert_eq!(e.message(), "The gateway refused the request (400 Bad Request): model veo3.1 is not available in your group");
+    assert_eq!(e.problem.text, "gateway.request_refused");
+    assert_eq!(e.problem.param("status"), Some("400 Bad Request"));
+    assert_eq!(
+        e.problem.server_text.as_deref(),
+        Some("model veo3.1 is not available in your group")
+    );
+    assert_eq!(e.message(), "The gateway refused the request (400 Bad Request). The gateway said: “model veo3.1 is not available in your group”");
 }
 
 #[tokio::test]

@@ -62,11 +62,12 @@ fn wire_job_answers_are_read_as_jobs_or_refused() {
                     assert!((0.0..=100.0).contains(&p), "progress {p}");
                 }
                 assert_eq!(
-                    job.failure.is_some(),
+                    job.problem.is_some(),
                     job.state == crate::gateway::JobState::Failed
                 );
-                if let Some(failure) = &job.failure {
-                    assert!(failure.chars().count() < MESSAGE_LIMIT, "{failure}");
+                if let Some(problem) = &job.problem {
+                    let told = problem.english();
+                    assert!(told.chars().count() < MESSAGE_LIMIT, "{told}");
                 }
                 if let Some(url) = &job.result_url {
                     assert!(

@@ -6,6 +6,12 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::errors::{ErrorKind, GatewayError};
+use super::texts;
+use crate::problem::{Problem, Text};
+
+/// The shape of a user's model file, shown when one cannot be read.
+const USER_FILE_EXAMPLE: &str =
+    r#"{"models": [{"name": "...", "seconds": [8], "sizes": ["16:9"]}]}"#;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModelSpec {
@@ -89,7 +95,11 @@ impl Catalog {
     /// Adds the models in a user's JSON text; a model with a built-in name replaces it.
     pub fn with_user_models(mut self, json: &str) -> Result<Catalog, GatewayError> {
         let file: UserFile = serde_json::from_str(json).map_err(|e| {
-            invalid(format!("The model list could not be read ({e}). Expected {{\"models\": [{{\"name\": \"...\", \"seconds\": [8], \"sizes\": [\"16:9\"]}}]}}"))
+            invalid(
+                Problem::new(texts::MODEL_LIST_UNREADABLE)
+                    .with("cause", e)
+                    .with("example", USER_FILE_EXAMPLE),
+            )
         })?;
         let added = match file {
             UserFile::Wrapped { models } | UserFile::List(models) => models,
@@ -109,7 +119,9 @@ impl Catalog {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Catalog::builtin()),
             Err(e) => Err(GatewayError::new(
                 ErrorKind::LocalFile,
-                format!("Could not read the model list {}: {e}", path.display()),
+                Problem::new(texts::MODEL_LIST_READ_FAILED)
+                    .with("path", path.display())
+                    .with("cause", e),
             )),
         }
     }
@@ -126,28 +138,22 @@ impl Catalog {
     pub fn validate(&self, model: &str, seconds: &str, size: &str) -> Result<(), GatewayError> {
         let spec = self.get(model.trim()).ok_or_else(|| {
             let names: Vec<&str> = self.models.iter().map(|m| m.name.as_str()).collect();
-            invalid(format!(
-                "Unknown model \"{model}\". Pick one of {}, or add it to your model list.",
-                or_list(&names)
-            ))
+            let texts = (texts::UNKNOWN_MODEL, texts::UNKNOWN_MODEL_OF_SEVERAL);
+            invalid(choices(texts, &names).with("model", model))
         })?;
         let secs: Option<u32> = seconds.trim().parse().ok();
         if !secs.is_some_and(|s| spec.seconds.contains(&s)) {
             let mut options = spec.seconds.clone();
             options.sort_unstable();
             let options: Vec<String> = options.iter().map(u32::to_string).collect();
-            return Err(invalid(format!(
-                "{} makes {} second videos.",
-                spec.name,
-                or_list(&options)
-            )));
+            let texts = (texts::SECONDS, texts::SECONDS_OF_SEVERAL);
+            return Err(invalid(choices(texts, &options).with("model", &spec.name)));
         }
         if !spec.sizes.iter().any(|s| s == size.trim()) {
-            return Err(invalid(format!(
-                "{} makes videos of size {}.",
-                spec.name,
-                or_list(&spec.sizes)
-            )));
+            let texts = (texts::SIZES, texts::SIZES_OF_SEVERAL);
+            return Err(invalid(
+                choices(texts, &spec.sizes).with("model", &spec.name),
+            ));
         }
         Ok(())
     }
@@ -165,17 +171,14 @@ impl Catalog {
         };
         let wanted = resolution.trim();
         if !spec.resolutions.iter().any(|r| r == wanted) {
-            return Err(invalid(match spec.resolutions.is_empty() {
-                true => format!(
-                    "{} has no resolution to choose; leave it to the gateway.",
-                    spec.name
+            let problem = match spec.resolutions.is_empty() {
+                true => Problem::new(texts::NO_RESOLUTION),
+                false => choices(
+                    (texts::RESOLUTIONS, texts::RESOLUTIONS_OF_SEVERAL),
+                    &spec.resolutions,
                 ),
-                false => format!(
-                    "{} makes videos in {}.",
-                    spec.name,
-                    or_list(&spec.resolutions)
-                ),
-            }));
+            };
+            return Err(invalid(problem.with("model", &spec.name)));
         }
         let high = spec.resolutions.first().map(String::as_str) != Some(wanted);
         let secs: Option<u32> = seconds.trim().parse().ok();
@@ -187,13 +190,15 @@ impl Catalog {
                 .iter()
                 .map(u32::to_string)
                 .collect();
-            return Err(invalid(format!(
-                "{} makes {wanted} videos only at {} seconds. Choose {} seconds or {}.",
-                spec.name,
-                or_list(&lengths),
-                or_list(&lengths),
-                spec.resolutions[0]
-            )));
+            let texts = (
+                texts::HIGH_RESOLUTION_SECONDS,
+                texts::HIGH_RESOLUTION_SECONDS_OF_SEVERAL,
+            );
+            let problem = choices(texts, &lengths)
+                .with("model", &spec.name)
+                .with("resolution", wanted)
+                .with("low", &spec.resolutions[0]);
+            return Err(invalid(problem));
         }
         Ok(())
     }
@@ -201,31 +206,32 @@ impl Catalog {
 
 fn check_user_model(model: &ModelSpec) -> Result<(), GatewayError> {
     if model.name.trim().is_empty() {
-        return Err(invalid("A model in the model list has no name."));
+        return Err(invalid(Problem::new(texts::MODEL_WITHOUT_NAME)));
     }
     if model.seconds.is_empty() || model.sizes.is_empty() {
-        return Err(invalid(format!(
-            "Model \"{}\" in the model list needs at least one duration and one size.",
-            model.name
-        )));
+        let problem = Problem::new(texts::MODEL_WITHOUT_CHOICES).with("model", &model.name);
+        return Err(invalid(problem));
     }
     Ok(())
 }
 
-/// "4, 6 or 8"
-fn or_list<S: AsRef<str>>(items: &[S]) -> String {
+/// The first text for one choice (`choices`: "8"); the second for several, the last
+/// apart (`choices`: "4, 6", `last`: "8") so each language says "or" its own way.
+fn choices<S: AsRef<str>>((one, several): (Text, Text), items: &[S]) -> Problem {
+    let joined = |items: &[S]| {
+        let items: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
+        items.join(", ")
+    };
     match items {
-        [] => String::new(),
-        [one] => one.as_ref().to_string(),
-        [rest @ .., last] => {
-            let head: Vec<&str> = rest.iter().map(AsRef::as_ref).collect();
-            format!("{} or {}", head.join(", "), last.as_ref())
-        }
+        [rest @ .., last] if !rest.is_empty() => Problem::new(several)
+            .with("choices", joined(rest))
+            .with("last", last.as_ref()),
+        _ => Problem::new(one).with("choices", joined(items)),
     }
 }
 
-fn invalid(message: impl Into<String>) -> GatewayError {
-    GatewayError::new(ErrorKind::InvalidInput, message.into())
+fn invalid(problem: Problem) -> GatewayError {
+    GatewayError::new(ErrorKind::InvalidInput, problem)
 }
 
 #[cfg(test)]
@@ -319,6 +325,42 @@ mod tests {
             .with_user_models(r#"[{"name":"m","seconds":[],"sizes":["1:1"]}]"#)
             .unwrap_err();
         assert!(e.message().contains("at least one duration"));
+    }
+
+    #[test]
+    fn choices_come_apart_so_each_language_says_or_its_own_way() {
+        let several = Catalog::builtin()
+            .validate("veo3.1", "5", "16:9")
+            .unwrap_err()
+            .problem;
+        assert_eq!(several.text, texts::SECONDS_OF_SEVERAL.key);
+        assert_eq!(several.param("choices"), Some("4, 6"));
+        assert_eq!(several.param("last"), Some("8"));
+        assert_eq!(
+            crate::i18n::word(&several, "zh-CN"),
+            "veo3.1 只能生成 4, 6 或 8 秒的视频。"
+        );
+        let one = Catalog::builtin()
+            .with_user_models(r#"[{"name":"m","seconds":[3],"sizes":["4:3"]}]"#)
+            .unwrap()
+            .validate("m", "3", "1:1")
+            .unwrap_err()
+            .problem;
+        assert_eq!(one.text, texts::SIZES.key);
+        assert_eq!(one.english(), "m makes videos of size 4:3.");
+    }
+
+    #[test]
+    fn an_unreadable_model_list_shows_the_shape_it_should_have() {
+        let e = Catalog::builtin().with_user_models("{").unwrap_err();
+        assert_eq!(e.problem.text, texts::MODEL_LIST_UNREADABLE.key);
+        assert!(
+            e.message().ends_with(
+                r#"Expected {"models": [{"name": "...", "seconds": [8], "sizes": ["16:9"]}]}"#
+            ),
+            "{}",
+            e.message()
+        );
     }
 
     #[test]

@@ -20,9 +20,11 @@ use super::network::Network;
 use super::poll::{server_wait_hint, PollPolicy, RetryPolicy};
 use super::redirect;
 use super::style::{self, Detected, RequestStyle, WireStyle};
+use super::texts;
 use super::upload::UploadWatch;
 use super::url::BaseUrl;
 use super::wire::{JobState, VideoJob, WireError};
+use crate::problem::Problem;
 use crate::secret::ApiKey;
 
 #[derive(Debug, Clone, Copy)]
@@ -166,10 +168,7 @@ impl GatewayClient {
     ) -> Result<GatewayClient, GatewayError> {
         let base = BaseUrl::parse(base_url)?;
         let key = ApiKey::new(api_key).ok_or_else(|| {
-            GatewayError::new(
-                ErrorKind::InvalidInput,
-                "Paste the API key your gateway gave you (it often starts with sk-).",
-            )
+            GatewayError::new(ErrorKind::InvalidInput, Problem::new(texts::KEY_MISSING))
         })?;
         Ok(GatewayClient {
             http: super::http::build(options.connect_timeout, network, &base)?,
@@ -320,10 +319,12 @@ impl GatewayClient {
             match job.state {
                 JobState::Completed => return Ok(job),
                 JobState::Failed => return Err(job_failed(&job)),
-                JobState::Expired => return Err(GatewayError::new(
-                    ErrorKind::JobExpired,
-                    "The job finished, but the gateway no longer keeps its video (it expired). Make the video again.",
-                )),
+                JobState::Expired => {
+                    return Err(GatewayError::new(
+                        ErrorKind::JobExpired,
+                        Problem::new(texts::JOB_EXPIRED),
+                    ))
+                }
                 JobState::Running => {}
             }
             tokio::time::sleep(self.options.poll.delay(polls, hint)).await;
@@ -392,11 +393,9 @@ impl GatewayClient {
             }
             Err(GatewayError::new(
                 ErrorKind::NotAGateway,
-                format!(
-                    "{} answered, but not like a video gateway (HTTP {}). Check the address: use the API address your provider gave you, such as https://api.example.com/v1.",
-                    self.base.host(),
-                    status.as_u16()
-                ),
+                Problem::new(texts::NOT_A_GATEWAY)
+                    .with("host", self.base.host())
+                    .with("status", status.as_u16()),
             ))
         }
         .await;
@@ -625,10 +624,7 @@ fn build_form(
             .map_err(|_| {
                 GatewayError::new(
                     ErrorKind::InvalidInput,
-                    format!(
-                        "\"{}\" is not an image type the gateway understands.",
-                        image.mime
-                    ),
+                    Problem::new(texts::NOT_AN_IMAGE_TYPE).with("mime", &image.mime),
                 )
             })?;
         form = form.part("input_reference", part);
@@ -642,45 +638,37 @@ fn build_form(
 /// only hands out links, and this job has none.
 fn no_source(job: &VideoJob) -> GatewayError {
     if job.state == JobState::Running {
-        return GatewayError::new(
-            ErrorKind::JobNotReady,
-            "The video is not ready yet. Wait until the job has finished.",
-        );
+        return GatewayError::new(ErrorKind::JobNotReady, Problem::new(texts::VIDEO_NOT_READY));
     }
-    GatewayError::new(
-        ErrorKind::NotSupported,
-        "The gateway has no download endpoint for this job and sent no link to the video.",
-    )
+    GatewayError::new(ErrorKind::NotSupported, Problem::new(texts::NO_DOWNLOAD))
 }
 
 fn parse_job(action: Action, body: &[u8]) -> Result<VideoJob, GatewayError> {
     VideoJob::parse(body).map_err(|e| unreadable_job(action, e))
 }
 
+/// An answer that is not a job. After a submit the request may still have made (and
+/// billed) one, which the user must hear before trying again.
 fn unreadable_job(action: Action, err: WireError) -> GatewayError {
-    let what = match err {
-        WireError::NotJson(_) => "The gateway's answer could not be read (it is not valid JSON)",
-        WireError::NoId => "The gateway's answer did not contain a job id",
+    let submitted = action == Action::Submit;
+    let text = match (err, submitted) {
+        (WireError::NotJson(_), false) => texts::ANSWER_NOT_JSON,
+        (WireError::NotJson(_), true) => texts::ANSWER_NOT_JSON_AFTER_SUBMIT,
+        (WireError::NoId, false) => texts::ANSWER_WITHOUT_ID,
+        (WireError::NoId, true) => texts::ANSWER_WITHOUT_ID_AFTER_SUBMIT,
     };
-    bad_answer(action, what)
+    GatewayError::new(ErrorKind::BadResponse, Problem::new(text))
 }
 
 /// An answer bigger than any job: an endless or runaway body, not read any further.
 fn answer_too_large(action: Action, max: usize) -> GatewayError {
-    let what = format!(
-        "The gateway sent an answer too large to be a job (more than {}), so it was not read",
-        size_words(max as u64)
-    );
-    bad_answer(action, &what)
-}
-
-fn bad_answer(action: Action, what: &str) -> GatewayError {
-    let message = if action == Action::Submit {
-        format!("{what}. A job may have been created anyway: check the gateway's task list or usage page before trying again.")
+    let text = if action == Action::Submit {
+        texts::ANSWER_TOO_LARGE_AFTER_SUBMIT
     } else {
-        format!("{what}. It may be having trouble; try again later.")
+        texts::ANSWER_TOO_LARGE
     };
-    GatewayError::new(ErrorKind::BadResponse, message)
+    let problem = Problem::new(text).with("size", size_words(max as u64));
+    GatewayError::new(ErrorKind::BadResponse, problem)
 }
 
 fn job_failed(job: &VideoJob) -> GatewayError {
@@ -689,11 +677,11 @@ fn job_failed(job: &VideoJob) -> GatewayError {
     } else {
         ErrorKind::JobFailed
     };
-    let message = job
-        .failure
+    let problem = job
+        .problem
         .clone()
-        .unwrap_or_else(|| "The gateway reported that the job failed.".into());
-    GatewayError::new(kind, message)
+        .unwrap_or_else(|| Problem::new(texts::JOB_FAILED));
+    GatewayError::new(kind, problem)
 }
 
 /// `{"data":[...]}` or a bare list; entries that are not jobs are skipped.

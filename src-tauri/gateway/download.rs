@@ -22,6 +22,8 @@ use super::limits::{size_words, Limits, RateFloor};
 use super::local_address::LinkGuard;
 use super::poll::RetryPolicy;
 use super::redirect;
+use super::texts;
+use crate::problem::{Problem, Text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct DownloadProgress {
@@ -135,7 +137,7 @@ async fn fetch_once(
             // A range we did not ask for: throw it away and start over.
             _ => {
                 restart(t).await?;
-                return Err(lost(&host, "the gateway resumed at the wrong place"));
+                return Err(lost(texts::RESUMED_WRONG_PLACE, &host));
             }
         },
         StatusCode::RANGE_NOT_SATISFIABLE if t.total == Some(t.received) => return Ok(()),
@@ -193,13 +195,12 @@ async fn fetch_once(
         return Err(not_a_video(response, head, src.idle).await);
     }
     match t.total {
-        Some(total) if t.received < total => Err(lost(&host, "the download ended early")),
+        Some(total) if t.received < total => Err(lost(texts::DOWNLOAD_ENDED_EARLY, &host)),
         Some(total) if t.received > total => Err(GatewayError::new(
             ErrorKind::DownloadIncomplete,
-            format!(
-                "The gateway sent {} bytes but announced {total}; the video was not saved.",
-                t.received
-            ),
+            Problem::new(texts::SENT_TOO_MUCH)
+                .with("received", t.received)
+                .with("total", total),
         )),
         _ => Ok(()),
     }
@@ -280,10 +281,7 @@ fn part_path(dest: &Path) -> Result<PathBuf, GatewayError> {
     let name = dest.file_name().ok_or_else(|| {
         GatewayError::new(
             ErrorKind::InvalidInput,
-            format!(
-                "\"{}\" is not a file name to save the video to.",
-                dest.display()
-            ),
+            Problem::new(texts::NOT_A_FILE_NAME).with("path", dest.display()),
         )
     })?;
     Ok(dest.with_file_name(format!(".{}.part", name.to_string_lossy())))
@@ -316,52 +314,47 @@ async fn not_a_video(
     }
     let text = String::from_utf8_lossy(&head);
     let server = ServerText::parse(&head);
-    let message = if looks_like_html(text.trim()) {
-        "The gateway sent a web page instead of the video. Nothing was saved.".to_string()
+    let problem = if looks_like_html(text.trim()) {
+        Problem::new(texts::SENT_WEB_PAGE)
     } else if let Some(said) = server.message {
-        format!("The gateway sent a message instead of the video: {said}. Nothing was saved.")
+        Problem::new(texts::SENT_MESSAGE).said(Some(said))
     } else if head.is_empty() {
-        "The gateway sent an empty file instead of the video. Nothing was saved.".to_string()
+        Problem::new(texts::SENT_EMPTY_FILE)
     } else {
-        "The gateway sent something that is not an MP4 video. Nothing was saved.".to_string()
+        Problem::new(texts::SENT_NOT_MP4)
     };
-    GatewayError::new(ErrorKind::NotAVideo, message)
+    GatewayError::new(ErrorKind::NotAVideo, problem)
 }
 
 fn too_slow(host: &str, limits: Limits) -> GatewayError {
     let rate = limits.min_rate;
-    GatewayError::new(
-        ErrorKind::TooSlow,
-        format!(
-            "The download from {host} was too slow to finish (less than {} in {} seconds).",
-            size_words(rate.bytes),
-            rate.window.as_secs_f64()
-        ),
-    )
+    let problem = Problem::new(texts::DOWNLOAD_TOO_SLOW)
+        .with("host", host)
+        .with("rate", size_words(rate.bytes))
+        .with("seconds", rate.window.as_secs_f64());
+    GatewayError::new(ErrorKind::TooSlow, problem)
 }
 
 fn too_large(max: u64) -> GatewayError {
     GatewayError::new(
         ErrorKind::TooLarge,
-        format!(
-            "The gateway sent more than {} for one video, far more than any Veo clip, so the download was stopped. Nothing was saved.",
-            size_words(max)
-        ),
+        Problem::new(texts::DOWNLOAD_TOO_LARGE).with("size", size_words(max)),
     )
 }
 
-fn lost(host: &str, what: &str) -> GatewayError {
+/// The connection broke in the way `text` tells (ended early, resumed elsewhere).
+fn lost(text: Text, host: &str) -> GatewayError {
     GatewayError::new(
         ErrorKind::ConnectionLost,
-        format!("The connection to {host} broke: {what}."),
+        Problem::new(text).with("host", host),
     )
 }
 
 fn file_error(path: &Path, e: std::io::Error) -> GatewayError {
-    GatewayError::new(
-        ErrorKind::LocalFile,
-        format!("Could not write the video to {}: {e}", path.display()),
-    )
+    let problem = Problem::new(texts::WRITE_FAILED)
+        .with("path", path.display())
+        .with("cause", e);
+    GatewayError::new(ErrorKind::LocalFile, problem)
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! One error type for everything a gateway can do wrong, with a stable code for the UI
-//! and a message written for a person (never markup, never the API key).
+//! and a problem the window words for a person (never markup, never the API key).
 
 use std::fmt;
 use std::time::Duration;
@@ -8,8 +8,9 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
 use super::poll::server_wait_hint;
-use super::safety::{blocked_message, mentions_block, quoted_reasons, reasons_in_json};
-use crate::problem::Problem;
+use super::safety::{blocked_problem, mentions_block, quoted_reasons, reasons_in_json};
+use super::texts;
+use crate::problem::{Problem, Text};
 
 /// What went wrong, in terms the UI can branch on. `code()` names are stable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,14 +169,15 @@ pub enum Action {
 }
 
 impl Action {
-    fn doing(self) -> &'static str {
+    /// The phrase that fills `{doing}` ("checking the job").
+    fn doing(self) -> Text {
         match self {
-            Action::Submit => "sending the video request",
-            Action::Poll => "checking the job",
-            Action::Download => "downloading the video",
-            Action::List => "listing jobs",
-            Action::Delete => "deleting the job",
-            Action::Check => "testing the connection",
+            Action::Submit => texts::DOING_SUBMIT,
+            Action::Poll => texts::DOING_POLL,
+            Action::Download => texts::DOING_DOWNLOAD,
+            Action::List => texts::DOING_LIST,
+            Action::Delete => texts::DOING_DELETE,
+            Action::Check => texts::DOING_CHECK,
         }
     }
 }
@@ -289,23 +291,18 @@ pub(crate) fn from_response(
     body: &[u8],
 ) -> GatewayError {
     let server = ServerText::parse(body);
-    if let Some(message) = safety_block(action, status, &server, body) {
+    if let Some(problem) = safety_block(action, status, &server, body) {
         return GatewayError {
             kind: ErrorKind::ContentBlocked,
-            problem: message.into(),
+            problem,
             status: Some(status.as_u16()),
             retry_after: None,
         };
     }
-    let said = |lead: String| match &server.message {
-        Some(m) => format!("{lead}: {m}"),
-        None => lead,
-    };
-    let words = status_words(status);
-    let (kind, message) = classify(action, status, &server, &words, said);
+    let (kind, problem) = classify(action, status, &server);
     GatewayError {
         kind,
-        problem: message.into(),
+        problem,
         status: Some(status.as_u16()),
         retry_after: if kind == ErrorKind::RateLimited {
             server_wait_hint(headers)
@@ -323,7 +320,7 @@ fn safety_block(
     status: StatusCode,
     server: &ServerText,
     body: &[u8],
-) -> Option<String> {
+) -> Option<Problem> {
     if action == Action::Check || matches!(status.as_u16(), 401 | 403 | 429) || server.is_html {
         return None;
     }
@@ -341,7 +338,7 @@ fn safety_block(
         .or_else(|| quoted_reasons(&raw))
         .or_else(|| server.message.clone())
         .unwrap_or_default();
-    Some(blocked_message(&said))
+    Some(blocked_problem(&said))
 }
 
 /// Every key and string of a JSON answer, unescaped and in full.
@@ -366,97 +363,55 @@ fn all_text(json: &serde_json::Value) -> String {
     out
 }
 
-fn classify(
-    action: Action,
-    status: StatusCode,
-    server: &ServerText,
-    words: &str,
-    said: impl Fn(String) -> String,
-) -> (ErrorKind, String) {
+/// Which error an answer is, and the problem that tells it; the server's message,
+/// when it sent one, comes beside our text as its own words.
+fn classify(action: Action, status: StatusCode, server: &ServerText) -> (ErrorKind, Problem) {
     let hay = server.haystack();
     let code = status.as_u16();
+    let words = status_words(status);
+    let told = |text| Problem::new(text).with("status", &words);
+    let said = |problem: Problem| problem.said(server.message.clone());
     let api_404 =
         code == 404 && (action == Action::Poll || (action == Action::Download && server.is_json));
     if hay.contains("task_not_exist") || api_404 {
-        return (
-            ErrorKind::JobNotFound,
-            "The gateway does not know this job any more. It may have expired, or it was made with another key.".into(),
-        );
+        return (ErrorKind::JobNotFound, Problem::new(texts::JOB_NOT_FOUND));
     }
     if action == Action::Download && is_not_ready(&hay) {
         return (
             ErrorKind::JobNotReady,
-            then(
-                said("The video is not ready yet. The gateway said".into()),
-                "Wait until the job has finished.",
-            ),
+            said(Problem::new(texts::VIDEO_NOT_READY)),
         );
     }
     if code == 401 || code == 403 {
-        return (
-            ErrorKind::KeyRejected,
-            then(
-                said(format!("The gateway rejected the API key ({words})")),
-                "Check the API key (Edit gateway), and that it has credit for this model.",
-            ),
-        );
+        return (ErrorKind::KeyRejected, said(told(texts::KEY_REJECTED)));
     }
     if code == 429 {
-        return (
-            ErrorKind::RateLimited,
-            then(
-                said(format!("The gateway is limiting requests ({words})")),
-                "Wait a little and try again.",
-            ),
-        );
+        return (ErrorKind::RateLimited, said(told(texts::RATE_LIMITED)));
     }
     if (code == 404 || code == 405)
         && matches!(action, Action::List | Action::Delete | Action::Download)
     {
-        return (
-            ErrorKind::NotSupported,
-            format!(
-                "The gateway does not offer this ({words}) while {}.",
-                action.doing()
-            ),
-        );
+        let problem = told(texts::NOT_OFFERED).with_text("doing", action.doing());
+        return (ErrorKind::NotSupported, problem);
     }
     if status.is_server_error() {
-        let lead = format!("The gateway answered {words} while {}", action.doing());
-        let lead = if server.is_html { lead } else { said(lead) };
-        return (
-            ErrorKind::ServerError,
-            then(
-                lead,
-                "It or the service behind it is having trouble; try again in a few minutes.",
-            ),
-        );
+        let problem = told(texts::SERVER_ERROR).with_text("doing", action.doing());
+        let problem = if server.is_html {
+            problem
+        } else {
+            said(problem)
+        };
+        return (ErrorKind::ServerError, problem);
     }
     // No JSON answer at all: the address is not a video API (wrong base URL or path).
     if (code == 404 || code == 405) && action == Action::Submit && !server.is_json {
-        return (
-            ErrorKind::NotSupported,
-            format!("The gateway has no video endpoint at this address ({words}). Check the base URL: use the address your provider gave, such as https://api.example.com."),
-        );
+        return (ErrorKind::NotSupported, told(texts::NO_VIDEO_ENDPOINT));
     }
     if server.is_html {
-        return (
-            ErrorKind::BadResponse,
-            format!("The gateway answered {words} with a web page instead of an API reply while {}. Check the base URL.", action.doing()),
-        );
+        let problem = told(texts::WEB_PAGE_ANSWER).with_text("doing", action.doing());
+        return (ErrorKind::BadResponse, problem);
     }
-    (
-        ErrorKind::Rejected,
-        said(format!("The gateway refused the request ({words})")),
-    )
-}
-
-/// Joins two sentences without doubling the full stop a server may have put at the end.
-fn then(first: String, next: &str) -> String {
-    let ends = first
-        .trim_end()
-        .ends_with(['.', '!', '?', '。', '！', '？']);
-    format!("{first}{} {next}", if ends { "" } else { "." })
+    (ErrorKind::Rejected, said(told(texts::REQUEST_REFUSED)))
 }
 
 fn is_not_ready(hay: &str) -> bool {
@@ -481,13 +436,13 @@ pub(crate) fn from_transport(action: Action, host: &str, err: &reqwest::Error) -
         // nothing can have been made, whatever the action was.
         return GatewayError::new(
             ErrorKind::InvalidInput,
-            format!("The request to {host} could not be prepared on this computer: the API key or another value holds characters that cannot be sent. Nothing was sent. Paste the key again under Edit gateway."),
+            Problem::new(texts::REQUEST_NOT_PREPARED).with("host", host),
         );
     }
     if err.is_connect() {
         return GatewayError::new(
             ErrorKind::Unreachable,
-            unreachable_message(host, &source_chain(err)),
+            unreachable_problem(host, &source_chain(err)),
         );
     }
     broken_off(action, host, err.is_timeout())
@@ -500,53 +455,49 @@ pub(crate) fn timed_out(action: Action, host: &str) -> GatewayError {
 
 /// An exchange that started but did not finish: silence or a dropped connection.
 fn broken_off(action: Action, host: &str, silent: bool) -> GatewayError {
-    let doing = action.doing();
-    let (kind, message) = if action == Action::Submit {
-        (
+    if action == Action::Submit {
+        return GatewayError::new(
             ErrorKind::SubmitUncertain,
-            "The video request was sent, but the gateway's answer was lost. A job may have been created (and billed): check the gateway's task list or usage page before trying again.".into(),
-        )
-    } else if silent {
-        (
-            ErrorKind::Timeout,
-            format!("The gateway at {host} stopped answering while {doing}."),
-        )
+            Problem::new(texts::SUBMIT_UNCERTAIN),
+        );
+    }
+    let (kind, text) = if silent {
+        (ErrorKind::Timeout, texts::STOPPED_ANSWERING)
     } else {
-        (
-            ErrorKind::ConnectionLost,
-            format!("The connection to {host} was lost while {doing}."),
-        )
+        (ErrorKind::ConnectionLost, texts::CONNECTION_LOST)
     };
-    GatewayError::new(kind, message)
+    let problem = Problem::new(text)
+        .with("host", host)
+        .with_text("doing", action.doing());
+    GatewayError::new(kind, problem)
 }
 
 /// The same failure when requests go through a proxy: the proxy is the likelier culprit,
 /// unless the gateway's certificate was refused.
 pub(crate) fn through_proxy(err: GatewayError, proxy: &str) -> GatewayError {
-    if err.kind != ErrorKind::Unreachable || err.message().contains("certificate") {
+    if err.kind != ErrorKind::Unreachable || err.problem.text == texts::UNREACHABLE_TLS.key {
         return err;
     }
     GatewayError::new(
         ErrorKind::Unreachable,
-        format!("Could not connect to the gateway through the proxy {proxy}. Check that the proxy is running and its address (Edit gateway, or the HTTPS_PROXY setting). Nothing was sent."),
+        Problem::new(texts::UNREACHABLE_PROXY).with("proxy", proxy),
     )
 }
 
-fn unreachable_message(host: &str, chain: &str) -> String {
-    let hint = if chain.contains("dns") || chain.contains("lookup") || chain.contains("resolve") {
-        format!(
-            "the name {host} could not be found. Check the base URL and your internet connection"
-        )
+/// Why nothing could be reached, read from the HTTP library's chain of causes.
+fn unreachable_problem(host: &str, chain: &str) -> Problem {
+    let text = if chain.contains("dns") || chain.contains("lookup") || chain.contains("resolve") {
+        texts::UNREACHABLE_DNS
     } else if chain.contains("refused") {
-        format!("{host} refused the connection. Check the base URL and port")
+        texts::UNREACHABLE_REFUSED
     } else if chain.contains("timed out") || chain.contains("timeout") {
-        format!("{host} did not answer. Check your internet connection or proxy")
+        texts::UNREACHABLE_TIMEOUT
     } else if chain.contains("certificate") || chain.contains("tls") {
-        format!("the secure connection to {host} failed: its certificate is not trusted or not made for this address. Check the base URL; if your gateway uses its own certificate authority, choose its CA file in Edit gateway")
+        texts::UNREACHABLE_TLS
     } else {
-        format!("{host} could not be reached. Check the base URL and your internet connection")
+        texts::UNREACHABLE_OTHER
     };
-    format!("Could not connect to the gateway: {hint}. Nothing was sent.")
+    Problem::new(text).with("host", host)
 }
 
 fn source_chain(err: &(dyn std::error::Error + 'static)) -> String {
@@ -670,9 +621,15 @@ mod tests {
     fn plain_text_body_is_quoted() {
         let e = map(Action::Submit, 400, "model not allowed for this group");
         assert_eq!(e.kind, ErrorKind::Rejected);
+        assert_eq!(e.problem.text, texts::REQUEST_REFUSED.key);
+        assert_eq!(e.problem.param("status"), Some("400 Bad Request"));
+        assert_eq!(
+            e.problem.server_text.as_deref(),
+            Some("model not allowed for this group")
+        );
         assert_eq!(
             e.message(),
-            "The gateway refused the request (400 Bad Request): model not allowed for this group"
+            "The gateway refused the request (400 Bad Request). The gateway said: “model not allowed for this group”"
         );
     }
 
@@ -748,15 +705,89 @@ mod tests {
     }
 
     #[test]
-    fn sentences_do_not_get_two_full_stops() {
+    fn the_servers_words_stay_apart_from_our_sentence() {
         let e = map(
             Action::Submit,
             401,
             r#"{"error":{"message":"Incorrect API key provided."}}"#,
         );
-        assert!(e.message().contains("provided. Check"), "{}", e.message());
+        assert_eq!(e.problem.text, texts::KEY_REJECTED.key);
+        assert_eq!(e.problem.param("status"), Some("401 Unauthorized"));
+        assert_eq!(
+            e.problem.server_text.as_deref(),
+            Some("Incorrect API key provided.")
+        );
+        assert!(!e.message().contains(".."), "{}", e.message());
         let e = map(Action::Submit, 429, r#"{"message":"请稍后再试。"}"#);
-        assert!(e.message().contains("请稍后再试。 Wait"), "{}", e.message());
+        assert_eq!(e.problem.text, texts::RATE_LIMITED.key);
+        assert_eq!(e.problem.server_text.as_deref(), Some("请稍后再试。"));
+        assert!(
+            e.message()
+                .starts_with("The gateway is limiting requests (429 Too Many Requests). Wait"),
+            "{}",
+            e.message()
+        );
+        let e = map(
+            Action::Poll,
+            503,
+            r#"{"error":{"message":"upstream busy"}}"#,
+        );
+        assert_eq!(e.problem.text, texts::SERVER_ERROR.key);
+        assert_eq!(
+            e.problem.params["doing"],
+            crate::problem::Param::from(texts::DOING_POLL)
+        );
+        assert!(
+            e.message().starts_with(
+                "The gateway answered 503 Service Unavailable while checking the job. It or"
+            ),
+            "{}",
+            e.message()
+        );
+    }
+
+    #[test]
+    fn a_proxy_is_blamed_unless_the_gateways_certificate_was_refused() {
+        let unreachable = |chain: &str| {
+            GatewayError::new(
+                ErrorKind::Unreachable,
+                unreachable_problem("gw.example:443", chain),
+            )
+        };
+        let cases = [
+            (
+                "dns error: failed to lookup address",
+                texts::UNREACHABLE_DNS,
+            ),
+            ("connection refused", texts::UNREACHABLE_REFUSED),
+            ("operation timed out", texts::UNREACHABLE_TIMEOUT),
+            (
+                "invalid peer certificate: unknownissuer",
+                texts::UNREACHABLE_TLS,
+            ),
+            ("network is unreachable", texts::UNREACHABLE_OTHER),
+        ];
+        for (chain, text) in cases {
+            let e = unreachable(chain);
+            assert_eq!(e.problem.text, text.key, "{chain}");
+            assert_eq!(e.problem.param("host"), Some("gw.example:443"));
+            assert!(
+                e.message().ends_with("Nothing was sent."),
+                "{}",
+                e.message()
+            );
+        }
+        let proxied = through_proxy(unreachable("connection refused"), "http://proxy:3128");
+        assert_eq!(proxied.problem.text, texts::UNREACHABLE_PROXY.key);
+        assert_eq!(proxied.problem.param("proxy"), Some("http://proxy:3128"));
+        let tls = through_proxy(unreachable("invalid peer certificate"), "http://proxy:3128");
+        assert_eq!(tls.problem.text, texts::UNREACHABLE_TLS.key);
+        let lost = through_proxy(broken_off(Action::Poll, "gw.example", false), "http://p:1");
+        assert_eq!(lost.kind, ErrorKind::ConnectionLost);
+        assert_eq!(
+            lost.message(),
+            "The connection to gw.example was lost while checking the job."
+        );
     }
 
     #[test]

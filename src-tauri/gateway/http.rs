@@ -7,7 +7,9 @@ use reqwest::Response;
 
 use super::errors::{from_transport, timed_out, Action, ErrorKind, GatewayError};
 use super::network::Network;
+use super::texts;
 use super::url::BaseUrl;
+use crate::problem::Problem;
 
 pub const USER_AGENT: &str = concat!("VeoDesk/", env!("CARGO_PKG_VERSION"));
 
@@ -32,7 +34,7 @@ pub fn build(
     network.apply(builder)?.build().map_err(|e| {
         GatewayError::new(
             ErrorKind::Unreachable,
-            format!("Could not prepare secure connections: {e}"),
+            Problem::new(texts::TLS_SETUP_FAILED).with("cause", e),
         )
     })
 }

@@ -8,7 +8,9 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use reqwest::Url;
 
 use super::errors::{ErrorKind, GatewayError};
+use super::texts;
 use super::url::BaseUrl;
+use crate::problem::Problem;
 
 /// Decides which links leaving the gateway's origin may be opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,13 +40,13 @@ impl LinkGuard {
         if self.gateway_is_local || !is_local_host(host) {
             return Ok(());
         }
-        let what = match via {
-            Via::Link => "sent a link to the video that points",
-            Via::Redirect => "redirected the download",
+        let text = match via {
+            Via::Link => texts::LOCAL_LINK_REFUSED,
+            Via::Redirect => texts::LOCAL_REDIRECT_REFUSED,
         };
         Err(GatewayError::new(
             ErrorKind::LocalLinkRefused,
-            format!("The gateway {what} at an address on this computer or your local network ({host}). Veo Desk does not open such addresses for a gateway on the internet, so nothing was downloaded."),
+            Problem::new(text).with("host", host),
         ))
     }
 }

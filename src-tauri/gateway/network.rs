@@ -13,6 +13,8 @@ use reqwest::{Certificate, ClientBuilder, NoProxy, Proxy, Url};
 use serde::{Deserialize, Serialize};
 
 use super::errors::{ErrorKind, GatewayError};
+use super::texts;
+use crate::problem::Problem;
 use crate::secret::Secret;
 
 /// How a saved proxy password is shown, and what the form sends back to keep it.
@@ -128,9 +130,7 @@ impl Network {
         if old.is_some_and(|old| same_proxy(&typed, &old)) {
             return Ok(PasswordChange::Keep);
         }
-        Err(invalid(
-            "The proxy changed, so its saved password is not used for it. Type the proxy password again, like http://user:password@proxy.example.com:8080",
-        ))
+        Err(invalid(Problem::new(texts::PROXY_PASSWORD_AGAIN)))
     }
 
     /// The proxy as an address, `http://` when typed without a scheme; any scheme,
@@ -174,7 +174,7 @@ impl Network {
         if let Some(proxy) = filled(&self.proxy) {
             let url = proxy_url(&proxy)?;
             let proxy = Proxy::all(url)
-                .map_err(|e| invalid(format!("The proxy address cannot be used: {e}")))?
+                .map_err(|e| invalid(Problem::new(texts::PROXY_UNUSABLE).with("cause", e)))?
                 .no_proxy(NoProxy::from_env());
             builder = builder.proxy(proxy);
         }
@@ -193,8 +193,8 @@ fn filled(field: &Option<String>) -> Option<String> {
         .map(str::to_string)
 }
 
-fn invalid(message: impl Into<String>) -> GatewayError {
-    GatewayError::new(ErrorKind::InvalidInput, message.into())
+fn invalid(problem: Problem) -> GatewayError {
+    GatewayError::new(ErrorKind::InvalidInput, problem)
 }
 
 fn with_scheme(text: &str) -> String {
@@ -239,13 +239,10 @@ fn percent_decoded(text: &str) -> String {
 /// Only HTTP(S) proxies: that is what reqwest speaks here without extra code.
 fn proxy_url(text: &str) -> Result<Url, GatewayError> {
     // The text is not repeated: it may hold a password.
-    let url = Url::parse(&with_scheme(text)).map_err(|_| {
-        invalid("That is not a proxy address. Use something like http://proxy.example.com:8080")
-    })?;
+    let url = Url::parse(&with_scheme(text))
+        .map_err(|_| invalid(Problem::new(texts::PROXY_NOT_AN_ADDRESS)))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(invalid(
-            "Use an HTTP proxy address such as http://proxy.example.com:8080 (SOCKS proxies are not supported).",
-        ));
+        return Err(invalid(Problem::new(texts::PROXY_NOT_HTTP)));
     }
     Ok(url)
 }
@@ -254,15 +251,13 @@ fn proxy_url(text: &str) -> Result<Url, GatewayError> {
 fn read_ca(path: &Path) -> Result<Vec<Certificate>, GatewayError> {
     let shown = path.display();
     let bytes = std::fs::read(path).map_err(|e| {
-        invalid(format!(
-            "The certificate file {shown} could not be read ({e}). Choose the CA file again in Edit gateway."
-        ))
+        invalid(
+            Problem::new(texts::CA_UNREADABLE)
+                .with("path", &shown)
+                .with("cause", e),
+        )
     })?;
-    let not_pem = || {
-        invalid(format!(
-            "{shown} is not a certificate file. Choose a PEM file (it starts with \"-----BEGIN CERTIFICATE-----\")."
-        ))
-    };
+    let not_pem = || invalid(Problem::new(texts::CA_NOT_PEM).with("path", &shown));
     let certs = Certificate::from_pem_bundle(&bytes).map_err(|_| not_pem())?;
     if certs.is_empty() {
         return Err(not_pem());

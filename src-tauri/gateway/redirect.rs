@@ -17,7 +17,9 @@ use reqwest::{Response, StatusCode, Url};
 use super::errors::{Action, ErrorKind, GatewayError};
 use super::http::within;
 use super::local_address::{LinkGuard, Via};
+use super::texts;
 use super::url::BaseUrl;
+use crate::problem::Problem;
 
 /// Hops followed by reqwest, and again by hand, before giving up.
 const MAX_HOPS: usize = 10;
@@ -66,7 +68,7 @@ pub(crate) async fn get(get: Get<'_>) -> Result<Response, GatewayError> {
     }
     Err(GatewayError::new(
         ErrorKind::BadResponse,
-        "The gateway passed the request on from one address to the next too many times. It may be misconfigured; try again later.",
+        Problem::new(texts::TOO_MANY_REDIRECTS),
     ))
 }
 

@@ -4,6 +4,8 @@
 //! picture, so it must not read as a passing server failure that is asked about forever.
 
 use super::errors::shorten;
+use super::texts;
+use crate::problem::Problem;
 
 /// Words that only the safety filter's answers use.
 const SIGNS: &[&str] = &[
@@ -97,16 +99,13 @@ fn split_quoted(inner: &str) -> Vec<String> {
     items
 }
 
-/// What the card says about a blocked video: the filter's own reason, and what to change.
-pub(crate) fn blocked_message(said: &str) -> String {
+/// What the card says about a blocked video: the filter's own reasons, and what to change.
+pub(crate) fn blocked_problem(said: &str) -> Problem {
     let reason = quoted_reasons(said).unwrap_or_else(|| after_key(said).to_string());
-    let quoted = match reason.trim() {
-        "" => String::new(),
-        reason => format!(" (\"{}\")", shorten(reason)),
-    };
-    format!(
-        "The video was blocked by Veo's safety filter{quoted}. Nothing was made, and such jobs are usually not charged. Change what the filter objected to, for example the prompt's wording, a photo of a real person, or a public figure's name, then press Edit and try again."
-    )
+    match reason.trim() {
+        "" => Problem::new(texts::BLOCKED_UNEXPLAINED),
+        reason => Problem::new(texts::BLOCKED).with("reasons", shorten(reason)),
+    }
 }
 
 #[cfg(test)]
@@ -148,16 +147,28 @@ response.generateVideoResponse.generatedSamples
     }
 
     #[test]
-    fn the_message_quotes_the_reason_and_says_what_to_change() {
-        let message = blocked_message(LITELLM_500);
+    fn the_problem_quotes_the_reasons_and_says_what_to_change() {
+        let problem = blocked_problem(LITELLM_500);
+        assert_eq!(problem.text, texts::BLOCKED.key);
+        let reasons = problem.param("reasons").unwrap();
         assert!(
-            message.contains("\"We encountered an issue with the audio for your prompt."),
+            reasons.starts_with("We encountered an issue with the audio for your prompt."),
+            "{reasons}"
+        );
+        assert!(!reasons.contains("validation error"), "{reasons}");
+        let message = problem.english();
+        assert!(
+            message.contains("(\"We encountered an issue with the audio"),
             "{message}"
         );
-        assert!(!message.contains("validation error"), "{message}");
-        assert!(message.contains("Edit and try again"));
-        assert!(blocked_message("").starts_with("The video was blocked by Veo's safety filter. "));
-        let plain = blocked_message("depicts a real person");
-        assert!(plain.contains("(\"depicts a real person\")"), "{plain}");
+        assert!(message.contains("the prompt's wording") && message.contains("Edit and try again"));
+        let unexplained = blocked_problem("");
+        assert_eq!(unexplained.text, texts::BLOCKED_UNEXPLAINED.key);
+        assert!(unexplained
+            .english()
+            .starts_with("The video was blocked by Veo's safety filter. "));
+        let plain = blocked_problem("depicts a real person");
+        assert_eq!(plain.param("reasons"), Some("depicts a real person"));
+        assert!(plain.english().contains("(\"depicts a real person\")"));
     }
 }

@@ -3,6 +3,8 @@
 use reqwest::Url;
 
 use super::errors::{ErrorKind, GatewayError};
+use super::texts;
+use crate::problem::Problem;
 
 /// A validated API root such as `https://host/v1`. Endpoints are built from it with
 /// every path segment percent-encoded (job ids can be long and contain odd characters).
@@ -15,30 +17,23 @@ impl BaseUrl {
     pub fn parse(input: &str) -> Result<BaseUrl, GatewayError> {
         let text = input.trim();
         if text.is_empty() {
-            return Err(invalid(
-                "Type the gateway address, for example https://api.example.com",
-            ));
+            return Err(invalid(Problem::new(texts::ADDRESS_MISSING)));
         }
         if !text.contains("://") {
-            return Err(invalid(format!(
-                "Start the gateway address with https:// (for example https://{text})"
-            )));
-        }
-        let mut url = Url::parse(text).map_err(|_| {
-            invalid(format!(
-                "\"{text}\" is not a web address. Use something like https://api.example.com"
-            ))
-        })?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(invalid("The gateway address must start with https:// (or http:// for a gateway on your own network)"));
-        }
-        if url.host_str().map_or(true, str::is_empty) {
             return Err(invalid(
-                "The gateway address has no host name, e.g. https://api.example.com",
+                Problem::new(texts::ADDRESS_WITHOUT_SCHEME).with("address", text),
             ));
         }
+        let mut url = Url::parse(text)
+            .map_err(|_| invalid(Problem::new(texts::ADDRESS_NOT_WEB).with("address", text)))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(invalid(Problem::new(texts::ADDRESS_SCHEME)));
+        }
+        if url.host_str().map_or(true, str::is_empty) {
+            return Err(invalid(Problem::new(texts::ADDRESS_WITHOUT_HOST)));
+        }
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(invalid("Leave the user name and password out of the gateway address; put the API key in its own field"));
+            return Err(invalid(Problem::new(texts::ADDRESS_WITH_LOGIN)));
         }
         url.set_query(None);
         url.set_fragment(None);
@@ -96,8 +91,8 @@ fn api_root_path(path: &str) -> String {
     path
 }
 
-fn invalid(message: impl Into<String>) -> GatewayError {
-    GatewayError::new(ErrorKind::InvalidInput, message.into())
+fn invalid(problem: Problem) -> GatewayError {
+    GatewayError::new(ErrorKind::InvalidInput, problem)
 }
 
 #[cfg(test)]

@@ -7,7 +7,9 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::safety::{blocked_message, mentions_block, reasons_in_json};
+use super::safety::{blocked_problem, mentions_block, reasons_in_json};
+use super::texts;
+use crate::problem::Problem;
 
 /// Where a job is, as far as the app is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -54,7 +56,9 @@ pub struct VideoJob {
     pub size: Option<String>,
     /// Direct link to the result some gateways add; may expire.
     pub result_url: Option<String>,
-    /// Why the job failed, in words the user can act on.
+    /// Why the job failed, as data: our text, and the gateway's words when it gave any.
+    pub problem: Option<Problem>,
+    /// The same in English, for the job store until it keeps problems.
     pub failure: Option<String>,
     /// The failure came from the model's safety filter.
     pub blocked_by_safety: bool,
@@ -83,10 +87,11 @@ impl VideoJob {
             JobState::Completed if ended_without_video(obj) => JobState::Failed,
             state => state,
         };
-        let (failure, blocked_by_safety) = match state {
+        let (problem, blocked_by_safety) = match state {
             JobState::Failed => describe_failure(obj),
             _ => (None, false),
         };
+        let failure = problem.as_ref().map(Problem::english);
         Ok(VideoJob {
             id,
             state,
@@ -98,6 +103,7 @@ impl VideoJob {
             seconds: text(obj, &["seconds", "duration"]),
             size: text(obj, &["size", "aspect_ratio"]),
             result_url: result_url(obj),
+            problem,
             failure,
             blocked_by_safety,
         })
@@ -187,29 +193,23 @@ fn safety_reasons(obj: &Value) -> Option<String> {
     })
 }
 
-/// The failure message and whether the safety filter caused it.
-fn describe_failure(obj: &Value) -> (Option<String>, bool) {
+/// Why the job failed, and whether the safety filter caused it.
+fn describe_failure(obj: &Value) -> (Option<Problem>, bool) {
     let said = raw_failure(obj);
     if let Some(reasons) = safety_reasons(obj) {
-        return (Some(blocked_message(&reasons)), true);
+        return (Some(blocked_problem(&reasons)), true);
     }
     let code = obj
         .get("error")
         .and_then(|e| text(e, &["code", "type"]))
         .unwrap_or_default();
     match said {
-        Some(r) if mentions_block(&r) || mentions_block(&code) => (Some(blocked_message(&r)), true),
+        Some(r) if mentions_block(&r) || mentions_block(&code) => (Some(blocked_problem(&r)), true),
         Some(r) => (
-            Some(format!(
-                "The gateway reported that the job failed: {}",
-                super::errors::shorten(&r)
-            )),
+            Some(Problem::new(texts::JOB_FAILED).said(Some(super::errors::shorten(&r)))),
             false,
         ),
-        None => (
-            Some("The gateway reported that the job failed, without saying why.".into()),
-            false,
-        ),
+        None => (Some(Problem::new(texts::JOB_FAILED_UNEXPLAINED)), false),
     }
 }
 
@@ -352,10 +352,24 @@ mod tests {
         let a = job(
             json!({"id":"a","status":"failed","error":{"code":"x","message":"upstream quota exhausted"}}),
         );
-        assert!(a.failure.unwrap().contains("upstream quota exhausted"));
+        let said = a.problem.unwrap();
+        assert_eq!(said.text, texts::JOB_FAILED.key);
+        assert_eq!(
+            said.server_text.as_deref(),
+            Some("upstream quota exhausted")
+        );
+        assert_eq!(
+            a.failure.as_deref(),
+            Some("The gateway reported that the job failed. The gateway said: “upstream quota exhausted”")
+        );
         let b = job(json!({"id":"a","status":"FAILURE","fail_reason":"bad prompt"}));
-        assert!(b.failure.unwrap().contains("bad prompt"));
+        assert_eq!(
+            b.problem.unwrap().server_text.as_deref(),
+            Some("bad prompt")
+        );
         assert!(!b.blocked_by_safety);
+        let c = job(json!({"id":"a","status":"failed"}));
+        assert_eq!(c.problem.unwrap().text, texts::JOB_FAILED_UNEXPLAINED.key);
     }
 
     #[test]
@@ -363,6 +377,7 @@ mod tests {
         let j = job(json!({"task_id":"a","status":"FAILURE",
             "raiMediaFilteredReasons":["Unable to generate videos that depict children."]}));
         assert!(j.blocked_by_safety);
+        assert_eq!(j.problem.unwrap().text, texts::BLOCKED.key);
         let msg = j.failure.unwrap();
         assert!(
             msg.contains("safety filter")
