@@ -124,20 +124,6 @@ impl Problem {
     }
 }
 
-/// Until every room names its texts, a finished sentence still converts; the last
-/// step of the move removes these.
-impl From<String> for Problem {
-    fn from(message: String) -> Self {
-        Problem::new(texts::LEGACY).with("message", message)
-    }
-}
-
-impl From<&str> for Problem {
-    fn from(message: &str) -> Self {
-        Problem::from(message.to_string())
-    }
-}
-
 impl From<Text> for Param {
     fn from(text: Text) -> Self {
         Param::Text {
@@ -151,18 +137,6 @@ impl From<Problem> for Param {
         Param::Nested {
             problem: Box::new(problem),
         }
-    }
-}
-
-impl From<&str> for Param {
-    fn from(value: &str) -> Self {
-        Param::Plain(value.to_string())
-    }
-}
-
-impl From<String> for Param {
-    fn from(value: String) -> Self {
-        Param::Plain(value)
     }
 }
 
@@ -195,8 +169,6 @@ pub mod texts {
         /// How the gateway's own words are shown beside our text.
         SERVER_SAID = "server_said" [words];
         UNKNOWN_LANGUAGE = "unknown_language" [language];
-        /// A sentence written before this code became data; it stays as it was.
-        LEGACY = "legacy" [message];
     }
 }
 

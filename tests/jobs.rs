@@ -13,6 +13,7 @@ use veo_desk::jobs::{
     save_copy, ClientFor, EventSink, GatewayDeletion, JobRow, JobStatus, JobStore, JobWarning,
     Jobs, JobsOptions, ListQuery, NewJob, Patience, Removal,
 };
+use veo_desk::problem::Problem;
 use veo_desk::simulator::{Dialect, Fault, Outcome, Route, Simulator, SAMPLE_MP4};
 use veo_desk::Error;
 
@@ -35,7 +36,9 @@ fn client_for(base_url: &str, options: ClientOptions) -> ClientFor {
     let base = base_url.to_string();
     Arc::new(move |profile: &str| {
         if profile != PROFILE {
-            return Err(Error::invalid_input("no such profile"));
+            return Err(Error::invalid_input(Problem::new(
+                veo_desk::texts::PROFILE_GONE,
+            )));
         }
         GatewayClient::new(&base, KEY, options).map_err(Error::from)
     })

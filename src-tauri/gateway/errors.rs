@@ -117,10 +117,10 @@ pub struct GatewayError {
 }
 
 impl GatewayError {
-    pub fn new(kind: ErrorKind, problem: impl Into<Problem>) -> Self {
+    pub fn new(kind: ErrorKind, problem: Problem) -> Self {
         GatewayError {
             kind,
-            problem: problem.into(),
+            problem,
             status: None,
             retry_after: None,
         }

@@ -58,8 +58,6 @@ pub struct VideoJob {
     pub result_url: Option<String>,
     /// Why the job failed, as data: our text, and the gateway's words when it gave any.
     pub problem: Option<Problem>,
-    /// The same in English, for the job store until it keeps problems.
-    pub failure: Option<String>,
     /// The failure came from the model's safety filter.
     pub blocked_by_safety: bool,
 }
@@ -91,7 +89,6 @@ impl VideoJob {
             JobState::Failed => describe_failure(obj),
             _ => (None, false),
         };
-        let failure = problem.as_ref().map(Problem::english);
         Ok(VideoJob {
             id,
             state,
@@ -104,7 +101,6 @@ impl VideoJob {
             size: text(obj, &["size", "aspect_ratio"]),
             result_url: result_url(obj),
             problem,
-            failure,
             blocked_by_safety,
         })
     }
@@ -352,24 +348,27 @@ mod tests {
         let a = job(
             json!({"id":"a","status":"failed","error":{"code":"x","message":"upstream quota exhausted"}}),
         );
-        let said = a.problem.unwrap();
+        let said = a.problem.clone().unwrap();
         assert_eq!(said.text, texts::JOB_FAILED.key);
         assert_eq!(
             said.server_text.as_deref(),
             Some("upstream quota exhausted")
         );
         assert_eq!(
-            a.failure.as_deref(),
+            a.problem.as_ref().map(Problem::english).as_deref(),
             Some("The gateway reported that the job failed. The gateway said: “upstream quota exhausted”")
         );
         let b = job(json!({"id":"a","status":"FAILURE","fail_reason":"bad prompt"}));
         assert_eq!(
-            b.problem.unwrap().server_text.as_deref(),
+            b.problem.clone().unwrap().server_text.as_deref(),
             Some("bad prompt")
         );
         assert!(!b.blocked_by_safety);
         let c = job(json!({"id":"a","status":"failed"}));
-        assert_eq!(c.problem.unwrap().text, texts::JOB_FAILED_UNEXPLAINED.key);
+        assert_eq!(
+            c.problem.clone().unwrap().text,
+            texts::JOB_FAILED_UNEXPLAINED.key
+        );
     }
 
     #[test]
@@ -377,8 +376,8 @@ mod tests {
         let j = job(json!({"task_id":"a","status":"FAILURE",
             "raiMediaFilteredReasons":["Unable to generate videos that depict children."]}));
         assert!(j.blocked_by_safety);
-        assert_eq!(j.problem.unwrap().text, texts::BLOCKED.key);
-        let msg = j.failure.unwrap();
+        assert_eq!(j.problem.clone().unwrap().text, texts::BLOCKED.key);
+        let msg = j.problem.clone().unwrap().english();
         assert!(
             msg.contains("safety filter")
                 && msg.contains("the prompt's wording")
@@ -388,15 +387,31 @@ mod tests {
             json!({"id":"a","status":"failed","error":{"message":"raiMediaFilteredReasons: photorealistic child"}}),
         );
         assert!(k
-            .failure
+            .problem
+            .clone()
+            .map(|p| p.english())
             .as_deref()
             .unwrap()
             .contains("filter (\"photorealistic child\")"));
-        assert!(k.blocked_by_safety && k.failure.unwrap().contains("safety filter"));
+        assert!(
+            k.blocked_by_safety
+                && k.problem
+                    .clone()
+                    .unwrap()
+                    .english()
+                    .contains("safety filter")
+        );
         let m = job(
             json!({"id":"a","status":"failed","error":{"code":"moderation_blocked","message":"depicts a real person"}}),
         );
-        assert!(m.blocked_by_safety && m.failure.unwrap().contains("depicts a real person"));
+        assert!(
+            m.blocked_by_safety
+                && m.problem
+                    .clone()
+                    .unwrap()
+                    .english()
+                    .contains("depicts a real person")
+        );
     }
 
     #[test]
@@ -407,7 +422,9 @@ mod tests {
         assert_eq!(blocked.state, JobState::Failed);
         assert!(blocked.blocked_by_safety);
         assert!(blocked
-            .failure
+            .problem
+            .clone()
+            .map(|p| p.english())
             .unwrap()
             .contains("\"Photo of a public figure.\""));
         let errored = job(json!({"id":"b","status":"completed",
@@ -415,7 +432,9 @@ mod tests {
         assert_eq!(errored.state, JobState::Failed);
         assert!(!errored.blocked_by_safety);
         assert!(errored
-            .failure
+            .problem
+            .clone()
+            .map(|p| p.english())
             .unwrap()
             .contains("Video generation failed."));
         for fine in [

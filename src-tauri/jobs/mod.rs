@@ -515,7 +515,8 @@ mod tests {
         let _guard = runtime.enter();
         let dir = tempfile::tempdir().unwrap();
         let store = JobStore::open_at(&dir.path().join("h.sqlite3")).unwrap();
-        let client_for: ClientFor = Arc::new(|_| Err(Error::invalid_input("none")));
+        let client_for: ClientFor =
+            Arc::new(|_| Err(Error::invalid_input(Problem::new(texts::JOB_FAILED))));
         let jobs = Jobs::start(
             store,
             client_for,

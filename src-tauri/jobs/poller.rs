@@ -387,9 +387,8 @@ fn failed_code(job: &VideoJob) -> &'static str {
 
 /// The failure as the gateway described it, or that it failed without saying why.
 fn failure(job: &VideoJob) -> Problem {
-    job.failure
+    job.problem
         .clone()
-        .map(Problem::from)
         .unwrap_or_else(|| Problem::new(texts::JOB_FAILED))
 }
 

@@ -674,7 +674,7 @@ impl JobStore {
     /// Like `get`, for a job that must exist.
     pub fn require(&self, id: &str) -> Result<JobRow> {
         self.get(id)?
-            .ok_or_else(|| Error::invalid_input("This job is no longer in the history."))
+            .ok_or_else(|| Error::invalid_input(Problem::new(texts::NOT_IN_HISTORY)))
     }
 
     /// Newest first, filtered, one page at a time (keyset: no OFFSET scans).

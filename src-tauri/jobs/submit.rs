@@ -162,7 +162,7 @@ mod tests {
 
     #[test]
     fn lost_and_unreadable_answers_may_have_made_a_job_but_refusals_did_not() {
-        let e = |kind| GatewayError::new(kind, "m");
+        let e = |kind| GatewayError::new(kind, Problem::new(texts::JOB_FAILED));
         assert!(may_have_created_a_job(&e(ErrorKind::SubmitUncertain)));
         assert!(may_have_created_a_job(&e(ErrorKind::BadResponse)));
         assert!(!may_have_created_a_job(&e(ErrorKind::ServerError)));

@@ -29,6 +29,7 @@ crate::texts! {
     ONLY_STOPPED_CHECKS = "only_stopped_checks";
     LIMIT_AT_LEAST_ONE = "limit_at_least_one";
     PROMPT_MISSING = "prompt_missing";
+    NOT_IN_HISTORY = "not_in_history";
     HISTORY_TOO_NEW = "history_too_new";
     /// The gateway took the job but the history could not keep its id.
     ID_NOT_RECORDED = "id_not_recorded" [problem, remote_id];
