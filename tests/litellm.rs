@@ -513,3 +513,93 @@ async fn through_litellm_the_cli_makes_every_combination_as_asked() {
         assert_reached_veo(asked_for(&veo, &combination.prompt()), &combination, &size);
     }
 }
+
+/// A video Veo's filter blocked, and an operation that ended in an error: through
+/// LiteLLM each job ends, with the filter's reasons or the failure, instead of being
+/// asked about forever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn through_litellm_a_blocked_video_and_a_failed_operation_each_end_the_job() {
+    use veo_desk::jobs::{ClientFor, JobStatus, JobStore, Jobs, JobsOptions};
+    use veo_desk::simulator::Outcome;
+
+    let gemini = fake_gemini().await;
+    let Some(proxy) = start_proxy(&gemini).await else {
+        return;
+    };
+    let root = tempfile::tempdir().unwrap();
+    let (state, profile_id) = app_with_gateway(root.path(), &proxy.base_url);
+    let state = Arc::new(state);
+    let for_jobs = Arc::clone(&state);
+    let client_for: ClientFor = Arc::new(move |id| for_jobs.client_for_id(id));
+    let store = JobStore::open_at(&root.path().join("history.sqlite3")).unwrap();
+    let options = JobsOptions::new(root.path().join("videos"));
+    let jobs = Jobs::start(store, client_for, Arc::new(|_| {}), options).unwrap();
+    let cache = root.path().join("thumbs");
+    let submit = |prompt: &str| {
+        let input = JobInput {
+            prompt: prompt.into(),
+            ..every_combination()[0].input()
+        };
+        request::prepare(input, &Catalog::builtin(), &cache)
+            .unwrap()
+            .request
+    };
+
+    gemini.next_outcome(Outcome::SafetyBlock(
+        "Unable to generate videos of a public figure.".into(),
+    ));
+    let blocked = jobs
+        .submit(&profile_id, submit("a famous face"), None)
+        .await
+        .unwrap();
+    gemini.next_outcome(Outcome::Fail(
+        "Internal error while generating the video.".into(),
+    ));
+    let failed = jobs
+        .submit(&profile_id, submit("an unlucky one"), None)
+        .await
+        .unwrap();
+
+    let ended = |id: String| {
+        let store = jobs.store().clone();
+        async move {
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
+            loop {
+                let row = store.get(&id).unwrap().unwrap();
+                if row.is_settled() {
+                    return row;
+                }
+                assert!(
+                    tokio::time::Instant::now() < deadline,
+                    "still running: {row:#?}"
+                );
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    };
+    let blocked = ended(blocked.id).await;
+    assert_eq!(blocked.status, JobStatus::Failed);
+    assert_eq!(blocked.error_code.as_deref(), Some("content_blocked"));
+    // LiteLLM shortens the verdict it quotes ("…s of a public figure."): what is left
+    // of it is shown as the gateway wrote it, beside our sentence.
+    let told = blocked.error_text().unwrap();
+    assert!(
+        told.starts_with("The video was blocked by Veo's safety filter."),
+        "{told}"
+    );
+    assert!(told.contains("public figure.']"), "{told}");
+    // LiteLLM calls an operation Veo ended with an error "completed", and answers the
+    // download with a 500: the job ends there, explained, and is not asked about again.
+    let failed = ended(failed.id).await;
+    assert_eq!(failed.status, JobStatus::Completed, "{failed:#?}");
+    assert_eq!(failed.download_error_code.as_deref(), Some("no_video"));
+    let told = failed.download_error_text().unwrap();
+    assert!(
+        told.contains("finished, but it has no video for it"),
+        "{told}"
+    );
+    assert!(
+        told.contains("No response data in completed operation"),
+        "{told}"
+    );
+}

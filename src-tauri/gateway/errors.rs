@@ -61,6 +61,10 @@ pub enum ErrorKind {
     TooLarge,
     /// A gateway on the internet pointed at this computer or the local network.
     LocalLinkRefused,
+    /// The gateway no longer offers the model asked for.
+    ModelRetired,
+    /// The job finished, but the gateway has no video for it.
+    NoVideo,
 }
 
 impl ErrorKind {
@@ -89,6 +93,8 @@ impl ErrorKind {
             ErrorKind::TooSlow => "download_too_slow",
             ErrorKind::TooLarge => "download_too_large",
             ErrorKind::LocalLinkRefused => "local_link_refused",
+            ErrorKind::ModelRetired => "model_unavailable",
+            ErrorKind::NoVideo => "no_video",
         }
     }
 
@@ -332,13 +338,16 @@ fn safety_block(
     if !mentions_block(&raw) {
         return None;
     }
-    let said = json
+    let reasons = json
         .as_ref()
         .and_then(reasons_in_json)
-        .or_else(|| quoted_reasons(&raw))
-        .or_else(|| server.message.clone())
-        .unwrap_or_default();
-    Some(blocked_problem(&said))
+        .or_else(|| quoted_reasons(&raw));
+    Some(match reasons {
+        Some(reasons) => blocked_problem(&reasons),
+        // The verdict did not survive whole (LiteLLM cuts long values short): our
+        // sentence, and the gateway's message beside it as it wrote it.
+        None => Problem::new(texts::BLOCKED_UNEXPLAINED).said(server.message.clone()),
+    })
 }
 
 /// Every key and string of a JSON answer, unescaped and in full.
@@ -371,10 +380,20 @@ fn classify(action: Action, status: StatusCode, server: &ServerText) -> (ErrorKi
     let words = status_words(status);
     let told = |text| Problem::new(text).with("status", &words);
     let said = |problem: Problem| problem.said(server.message.clone());
-    let api_404 =
-        code == 404 && (action == Action::Poll || (action == Action::Download && server.is_json));
-    if hay.contains("task_not_exist") || api_404 {
+    if hay.contains("task_not_exist") || (code == 404 && action == Action::Poll) {
         return (ErrorKind::JobNotFound, Problem::new(texts::JOB_NOT_FOUND));
+    }
+    // The job is known and finished (it was asked for), but there is nothing to fetch:
+    // a JSON 404, or LiteLLM's 500 for an operation Veo ended with an error.
+    let nothing_made = status.is_server_error() && hay.contains("no response data");
+    if action == Action::Download && ((code == 404 && server.is_json) || nothing_made) {
+        return (
+            ErrorKind::NoVideo,
+            said(told(texts::COMPLETED_WITHOUT_VIDEO)),
+        );
+    }
+    if action == Action::Submit && matches!(code, 400 | 404 | 410) && is_retired(&hay) {
+        return (ErrorKind::ModelRetired, said(told(texts::MODEL_RETIRED)));
     }
     if action == Action::Download && is_not_ready(&hay) {
         return (
@@ -386,7 +405,7 @@ fn classify(action: Action, status: StatusCode, server: &ServerText) -> (ErrorKi
         return (ErrorKind::KeyRejected, said(told(texts::KEY_REJECTED)));
     }
     if code == 429 {
-        return (ErrorKind::RateLimited, said(told(texts::RATE_LIMITED)));
+        return (ErrorKind::RateLimited, said(told(rate_limit_text(&hay))));
     }
     if (code == 404 || code == 405)
         && matches!(action, Action::List | Action::Delete | Action::Download)
@@ -412,6 +431,40 @@ fn classify(action: Action, status: StatusCode, server: &ServerText) -> (ErrorKi
         return (ErrorKind::BadResponse, problem);
     }
     (ErrorKind::Rejected, said(told(texts::REQUEST_REFUSED)))
+}
+
+/// A 429 says more than "slow down" when every upstream is resting (LiteLLM's
+/// cooldown) or the account's quota is spent.
+fn rate_limit_text(hay: &str) -> crate::problem::Text {
+    if ["no deployments available", "cooldown", "cooling down"]
+        .iter()
+        .any(|n| hay.contains(n))
+    {
+        texts::ALL_COOLING_DOWN
+    } else if ["insufficient_quota", "quota", "billing", "credit"]
+        .iter()
+        .any(|n| hay.contains(n))
+    {
+        texts::QUOTA_USED_UP
+    } else {
+        texts::RATE_LIMITED
+    }
+}
+
+/// A model the provider took away ("is no longer available", "deprecated"...).
+fn is_retired(hay: &str) -> bool {
+    [
+        "no longer available",
+        "no longer supported",
+        "deprecated",
+        "retired",
+        "discontinued",
+        "model_not_found",
+        "model not found",
+    ]
+    .iter()
+    .any(|needle| hay.contains(needle))
+        || (hay.contains("model") && hay.contains("does not exist"))
 }
 
 fn is_not_ready(hay: &str) -> bool {
@@ -696,7 +749,8 @@ mod tests {
                 r#"{"error":{"message":"Video with id 'x' not found."}}"#
             )
             .kind,
-            ErrorKind::JobNotFound
+            ErrorKind::NoVideo,
+            "a finished job the gateway has no video for"
         );
         assert_eq!(
             map(Action::List, 404, "404 page not found").kind,
@@ -804,8 +858,11 @@ mod tests {
             404,
             r#"{"error":{"message":"The model veo9 does not exist","code":"model_not_found"}}"#,
         );
-        assert_eq!(model.kind, ErrorKind::Rejected);
+        assert_eq!(model.kind, ErrorKind::ModelRetired);
         assert!(model.message().contains("veo9 does not exist"));
+        assert!(model
+            .message()
+            .starts_with("The gateway does not offer this model"));
     }
 
     #[test]

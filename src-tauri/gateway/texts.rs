@@ -18,6 +18,12 @@ crate::texts! {
     VIDEO_NOT_READY = "gateway.video_not_ready";
     KEY_REJECTED = "gateway.key_rejected" [status];
     RATE_LIMITED = "gateway.rate_limited" [status];
+    /// LiteLLM's 429 when every deployment of the model is in its cooldown.
+    ALL_COOLING_DOWN = "gateway.all_cooling_down" [status];
+    QUOTA_USED_UP = "gateway.quota_used_up" [status];
+    MODEL_RETIRED = "gateway.model_retired" [status];
+    /// A finished job whose video the gateway does not have (its download answers 404).
+    COMPLETED_WITHOUT_VIDEO = "gateway.completed_without_video" [status];
     /// An optional endpoint (list, delete, `/content`) the gateway does not have.
     NOT_OFFERED = "gateway.not_offered" [status, doing];
     SERVER_ERROR = "gateway.server_error" [status, doing];

@@ -75,6 +75,7 @@ function card(row, actions) {
 function statusLine(row) {
   let text = has(`card.status.${row.status}`) ? t(`card.status.${row.status}`) : row.status;
   if (row.status === 'failed' && GAVE_UP.includes(row.error_code)) text = t('card.status.stoppedChecking');
+  if (row.status === 'completed' && row.download_error) text = t('card.status.notSaved');
   if (row.status === 'running' && row.progress != null) text = `${text} ${Math.round(row.progress)}%`;
   if (row.status === 'downloaded' && row.file_path) text = t('card.savedAs', { file: row.file_path.split(/[\\/]/).pop() });
   const server = row.server_status && row.status === 'running' ? t('card.gatewaySays', { status: row.server_status }) : '';
@@ -171,7 +172,9 @@ function cardActions(row, actions) {
   }
   if (row.status !== 'waiting') buttons.push(button(t('card.details'), () => actions.details(row)));
   buttons.push(button(t('card.copyPrompt'), () => actions.copyPrompt(row)));
-  buttons.push(button(t('card.runAgain'), () => actions.runAgain(row)));
+  // A blocked video needs a changed prompt or picture: the form, filled, is the fix.
+  const again = row.error_code === 'content_blocked' ? 'card.editAndRetry' : 'card.runAgain';
+  buttons.push(button(t(again), () => actions.runAgain(row)));
   buttons.push(button(t('card.remove'), (event) => actions.remove(row, event.currentTarget)));
   return buttons;
 }

@@ -28,12 +28,17 @@ export function mountSetup({ save, remove, test, useDemo, onDone }) {
     requestStyle: { sizes: $('#setup-sizes').value, extras: $('#setup-extras').value },
   });
 
-  // What the automatic choice does for this gateway, in plain words.
+  // What the automatic choice does for this gateway, in plain words. The two signs
+  // that are not a product's name are kept in English in the profile: worded here.
+  const SIGNS = {
+    "nothing identified the gateway; the format's own style": 'style.by.nothing',
+    'its answers give sizes in pixels': 'style.by.echo',
+  };
   const styleHint = (profile) => {
     const found = profile?.detectedStyle;
     $('#setup-style-hint').textContent = found
       ? t('style.hint.detected', {
-        by: found.by,
+        by: SIGNS[found.by] ? t(SIGNS[found.by]) : found.by,
         sizes: t(found.pixels ? 'style.pixels' : 'style.ratio'),
         extras: t(found.metadata ? 'style.inMetadata' : 'style.asFields'),
       })
