@@ -52,6 +52,10 @@ pub fn run() {
     ready_report::mark("profiles, settings and log opened");
     let state = Arc::new(state);
     tauri::Builder::default()
+        // First, so a second launch ends before it opens anything of its own.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            focus_main_window(app)
+        }))
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .manage(Arc::clone(&state))
@@ -96,6 +100,7 @@ pub fn run() {
             commands::jobs::make_again,
             commands::jobs::delete_job,
             commands::jobs::reveal_job,
+            commands::jobs::allow_playback,
             commands::settings::get_settings,
             commands::settings::model_catalog,
             commands::settings::ui_strings,
@@ -128,14 +133,11 @@ fn start_jobs(
     let store = JobStore::open(&state.dirs)?;
     let default_dir = jobs::default_video_dir(&state.dirs);
     let video_dir = chosen_dir.unwrap_or_else(|| default_dir.clone());
-    // Saved videos play in the window through the asset protocol; older ones may sit
-    // in the default folder or any folder chosen before.
+    // Saved videos play in the window through the asset protocol: the folders the app
+    // saves into, and any other saved video one file at a time (`allow_playback`).
     let scope = app.asset_protocol_scope();
     let _ = scope.allow_directory(&default_dir, true);
     let _ = scope.allow_directory(&video_dir, true);
-    for old in store.saved_folders()? {
-        let _ = scope.allow_directory(&old, true);
-    }
     let handle = app.clone();
     let notifier = Notifier::default();
     let events: EventSink = Arc::new(move |event| {
@@ -182,6 +184,16 @@ fn notify(app: &tauri::AppHandle, notifier: &Notifier, job: &jobs::JobRow) {
             .title(notice.title)
             .body(notice.body)
             .show();
+    }
+}
+
+/// Another launch of the app: show the open window instead.
+fn focus_main_window(app: &tauri::AppHandle) {
+    logs::info("a second launch brought the open window forward");
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
     }
 }
 

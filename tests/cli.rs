@@ -37,6 +37,15 @@ impl Machine {
     }
 
     async fn run_with_key(&self, key: Option<&str>, args: &[&str]) -> Run {
+        let output =
+            tokio::time::timeout(Duration::from_secs(120), self.command(key, args).output())
+                .await
+                .expect("the CLI finishes")
+                .expect("the CLI runs");
+        Run(output)
+    }
+
+    fn command(&self, key: Option<&str>, args: &[&str]) -> tokio::process::Command {
         let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_veo-desk-cli"));
         cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -48,11 +57,7 @@ impl Machine {
         if let Some(key) = key {
             cmd.env("VEO_DESK_API_KEY", key);
         }
-        let output = tokio::time::timeout(Duration::from_secs(120), cmd.output())
-            .await
-            .expect("the CLI finishes")
-            .expect("the CLI runs");
-        Run(output)
+        cmd
     }
 
     /// The app's folders on this machine, as the window opens them.
@@ -734,4 +739,84 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
         }
     }
     files
+}
+
+/// `submit --wait` while the app is open on the same history: both follow the job,
+/// one of them saves it, and the CLI ends with that one intact file. `scripts/race`
+/// runs this again and again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_waiting_beside_the_open_app_ends_with_the_one_video_either_saved() {
+    use std::sync::Arc;
+    use veo_desk::gateway::GatewayClient;
+    use veo_desk::jobs::{ClientFor, Jobs, JobsOptions};
+
+    let machine = Machine::new();
+    let sim = simulator(Dialect::OpenAi).await;
+    sim.set_job_duration(Duration::from_millis(1500));
+    // A slow download: whoever starts it first is still at it when the other one looks.
+    let slow = Fault::Trickle {
+        chunk: 8 * 1024,
+        pause: Duration::from_millis(30),
+    };
+    sim.inject(Route::Content, slow);
+    let out = machine.path("clips");
+    let submit = [
+        "submit",
+        "--base-url",
+        sim.base_url(),
+        "--prompt",
+        "Two watchers, one kite",
+        "--model",
+        "veo3.1",
+        "--seconds",
+        "4",
+        "--wait",
+        "--json",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let cli = machine.command(Some(KEY), &submit).output();
+    let cli = tokio::spawn(cli);
+    let store = machine.store();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while store.unfinished().unwrap().is_empty() {
+        assert!(Instant::now() < deadline, "the CLI never sent its job");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // The app opens now and follows every unfinished job, the CLI's too.
+    let base = sim.base_url().to_string();
+    let client_for: ClientFor =
+        Arc::new(move |_| GatewayClient::new(&base, KEY, Default::default()).map_err(Into::into));
+    let app_videos = machine.path("app videos");
+    let asks_often = JobsOptions {
+        poll: veo_desk::gateway::PollPolicy {
+            first: Duration::from_millis(20),
+            max: Duration::from_millis(80),
+            factor: 1.5,
+        },
+        ..JobsOptions::new(app_videos.clone())
+    };
+    let app = Jobs::start(store, client_for, Arc::new(|_| {}), asks_often).unwrap();
+
+    let output = tokio::time::timeout(Duration::from_secs(60), cli)
+        .await
+        .expect("the CLI ends")
+        .unwrap()
+        .unwrap();
+    let run = Run(output).expect(0);
+    let file = PathBuf::from(run.json()[0]["file"].as_str().unwrap());
+    assert_eq!(std::fs::read(&file).unwrap(), clip(Shape::Landscape, "4"));
+    let mut saved = files_in(&out);
+    saved.extend(files_in(&app_videos));
+    assert_eq!(saved, vec![file], "one video, saved once");
+    let id = run.json()[0]["remote_id"].as_str().map(str::to_string);
+    let downloads = sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "GET" && r.path.ends_with("/content"))
+        .count();
+    assert_eq!(downloads, 1, "downloaded once ({id:?})");
+    let row = app.store().unfinished().unwrap();
+    assert!(row.is_empty(), "{row:?}");
+    assert_eq!(sim.submit_count(), 1);
 }

@@ -98,7 +98,7 @@ const cards = mountCards($('#job-list'), {
     try {
       const video = document.createElement('video');
       video.controls = true;
-      video.src = await api.videoUrl(row.file_path);
+      video.src = await api.videoUrl(row.id);
       player.replaceChildren(video);
       video.play().catch(() => {});
     } catch (error) {

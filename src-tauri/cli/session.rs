@@ -94,6 +94,8 @@ impl Session {
     /// job stops after the time the user chose in the app, too.
     pub fn jobs(&self, out: Option<PathBuf>, batch_limit: usize) -> Result<Jobs> {
         let settings = SettingsStore::open(&self.state.dirs)?.get().clone();
+        // Stored as given, a relative folder would mean another place to the app.
+        let out = out.map(|dir| std::path::absolute(&dir).unwrap_or(dir));
         let video_dir = out
             .or(settings.video_dir.clone())
             .unwrap_or_else(|| jobs::default_video_dir(&self.state.dirs));
@@ -122,6 +124,23 @@ impl Session {
 
 /// Follows `ids` until each is settled (saved, or ended without a video), showing
 /// progress. `changes` must be subscribed before the jobs were submitted.
+/// How long `wait_settled` listens before it reads the history itself.
+const REREAD_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+fn reread(
+    store: &JobStore,
+    ids: &[String],
+    rows: &mut HashMap<String, JobRow>,
+    progress: &mut Progress,
+) -> Result<()> {
+    for id in ids {
+        let row = store.require(id)?;
+        progress.show(&row);
+        rows.insert(id.clone(), row);
+    }
+    Ok(())
+}
+
 pub async fn wait_settled(
     store: &JobStore,
     mut changes: tokio::sync::broadcast::Receiver<JobRow>,
@@ -136,18 +155,20 @@ pub async fn wait_settled(
         if rows.values().all(JobRow::is_settled) {
             break;
         }
-        match changes.recv().await {
+        // The app may be working on the same jobs: what it stores counts too, so the
+        // history is read again whenever this process has had nothing to say a while.
+        let Ok(change) = tokio::time::timeout(REREAD_EVERY, changes.recv()).await else {
+            reread(store, ids, &mut rows, progress)?;
+            continue;
+        };
+        match change {
             Ok(row) if rows.contains_key(&row.id) => {
                 progress.show(&row);
                 rows.insert(row.id.clone(), row);
             }
             Ok(_) => {}
             // Missed some changes: the history has the latest word.
-            Err(RecvError::Lagged(_)) => {
-                for id in ids {
-                    rows.insert(id.clone(), store.require(id)?);
-                }
-            }
+            Err(RecvError::Lagged(_)) => reread(store, ids, &mut rows, progress)?,
             Err(RecvError::Closed) => {
                 return Err(Error::internal("the job machinery stopped"));
             }

@@ -279,6 +279,23 @@ pub async fn save_job_as(
         .map(Some)
 }
 
+/// The job's saved video, let through to the window for this one file: the window
+/// may read the folders the app saves into, and each saved video the history names
+/// (the CLI may have saved it anywhere), nothing around them.
+#[tauri::command]
+pub fn allow_playback(app: tauri::AppHandle, jobs: State<'_, Jobs>, id: String) -> Result<String> {
+    use tauri::Manager;
+    let row = jobs.store().require(&id)?;
+    let file = row
+        .file_path
+        .filter(|_| row.status == JobStatus::Downloaded)
+        .ok_or_else(|| Error::invalid_input(Problem::new(texts::VIDEO_NOT_SAVED)))?;
+    app.asset_protocol_scope()
+        .allow_file(&file)
+        .map_err(|e| Error::internal(e.to_string()))?;
+    Ok(file)
+}
+
 /// Opens the folder that holds the job's video.
 #[tauri::command]
 pub async fn reveal_job(jobs: State<'_, Jobs>, id: String) -> Result<()> {

@@ -21,6 +21,9 @@ use crate::media::{self, VideoFacts};
 use crate::paths;
 use crate::problem::Problem;
 
+/// How soon a job another process downloads is looked at again.
+const LOOK_AGAIN: Duration = Duration::from_secs(2);
+
 /// How often download progress is written and announced.
 const PROGRESS_EVERY: Duration = Duration::from_millis(250);
 
@@ -33,6 +36,9 @@ pub(crate) async fn resume(ctx: &Ctx, downloads: &Semaphore, row: JobRow) -> Nex
     let Some(remote_id) = row.remote_id.clone() else {
         return Next::Done;
     };
+    if let Some(wait) = downloaded_elsewhere(ctx, &row) {
+        return wait;
+    }
     let client = match (ctx.client_for)(&row.profile_id) {
         Ok(client) => ctx.recorded(&client, &row.id),
         Err(e) => return failed(ctx, &row, e.code(), &e.problem()),
@@ -56,6 +62,9 @@ pub(crate) async fn download(
     row: JobRow,
     job: &VideoJob,
 ) -> Next {
+    if let Some(wait) = downloaded_elsewhere(ctx, &row) {
+        return wait;
+    }
     let Ok(_permit) = downloads.acquire().await else {
         return Next::Done;
     };
@@ -80,6 +89,19 @@ pub(crate) async fn download(
     match client.download(job, &target, on_progress).await {
         Ok(bytes) => saved(ctx, &row, &target, bytes).await,
         Err(e) => failed_download(ctx, &row, &e),
+    }
+}
+
+/// One process downloads a job: when another (the app, the CLI) has it, look again
+/// later; it saves the video, or is gone and leaves the job to us.
+fn downloaded_elsewhere(ctx: &Ctx, row: &JobRow) -> Option<Next> {
+    match ctx.store.claim_download(&row.id) {
+        Ok(true) => None,
+        Ok(false) => Some(Next::Poll(Some(LOOK_AGAIN))),
+        Err(e) => {
+            crate::logs::warn(format!("job {}: could not claim the download: {e}", row.id));
+            Some(Next::Poll(Some(LOOK_AGAIN)))
+        }
     }
 }
 

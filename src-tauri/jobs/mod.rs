@@ -17,6 +17,7 @@ pub mod estimate;
 mod export;
 pub mod file_name;
 pub mod notice;
+pub mod owner;
 mod poller;
 mod queue;
 pub mod request;

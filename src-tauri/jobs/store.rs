@@ -10,6 +10,7 @@ use std::time::Duration;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
+use super::owner::Owner;
 use super::texts;
 use crate::error::{Error, Result};
 use crate::gateway::exchange::Exchange;
@@ -220,6 +221,8 @@ pub struct Page {
 pub struct JobStore {
     conn: Arc<Mutex<Connection>>,
     path: PathBuf,
+    /// This process, as the owner of the rows only it can finish.
+    owner: Arc<Owner>,
 }
 
 const MIGRATIONS: &[&str] = &[
@@ -295,6 +298,10 @@ const MIGRATIONS: &[&str] = &[
     UPDATE jobs SET download_error = json_object('text', 'earlier',
         'params', json_object('code', coalesce(download_error_code, ''), 'noted', download_error))
     WHERE download_error IS NOT NULL;",
+    // 5: who may finish a row (see `owner.rs`): the process that queued or sent it,
+    // and the one process that downloads it.
+    "ALTER TABLE jobs ADD COLUMN owner TEXT;
+    ALTER TABLE jobs ADD COLUMN download_owner TEXT;",
 ];
 
 /// A job keeps its submit and this many of its latest other exchanges: polls add up.
@@ -354,14 +361,26 @@ impl JobStore {
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(db)?;
         migrate(&mut conn)?;
+        let owner = Owner::claim(path.parent().unwrap_or(Path::new(".")))?;
         Ok(JobStore {
             conn: Arc::new(Mutex::new(conn)),
             path: path.to_path_buf(),
+            owner: Arc::new(owner),
         })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// This opening's owner id (see `owner.rs`).
+    pub fn owner_id(&self) -> &str {
+        self.owner.id()
+    }
+
+    /// Whether the process that opened the history as `owner` still has it open.
+    pub fn owner_is_alive(&self, owner: &str) -> bool {
+        self.owner.is_alive(owner)
     }
 
     /// The row the submission starts with, written before the POST.
@@ -379,8 +398,8 @@ impl JobStore {
         self.lock()?
             .execute(
                 "INSERT INTO jobs (id, profile_id, prompt, model, seconds, size, reference_thumb,
-                    status, created_at, progress_at, extra_fields)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
+                    status, created_at, progress_at, extra_fields, owner)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11)",
                 params![
                     id,
                     job.profile_id,
@@ -391,7 +410,8 @@ impl JobStore {
                     job.reference_thumb,
                     status.as_str(),
                     now,
-                    fields_json(&job.extra_fields)
+                    fields_json(&job.extra_fields),
+                    self.owner.id()
                 ],
             )
             .map_err(db)?;
@@ -433,7 +453,7 @@ impl JobStore {
 
     /// Waiting rows whose queue is gone (the app closed): never sent, so cancelled.
     pub fn cancel_orphaned_waiting(&self, problem: &Problem, now: i64) -> Result<Vec<JobRow>> {
-        let ids = self.ids_where("status = 'waiting'")?;
+        let ids = self.orphans("waiting")?;
         let mut rows = Vec::new();
         for id in ids {
             rows.extend(self.cancel_waiting(&id, problem, now)?);
@@ -466,8 +486,9 @@ impl JobStore {
         progress: Option<f32>,
         now: i64,
     ) -> Result<JobRow> {
-        self.change(
+        self.change_from(
             id,
+            &[JobStatus::Submitting],
             "status = 'running', remote_id = ?2, server_status = ?3, progress = ?4,
              submitted_at = ?5, progress_at = ?5, error_code = NULL, error = NULL",
             params![id, remote_id, server_status, progress, now],
@@ -475,7 +496,12 @@ impl JobStore {
     }
 
     pub fn mark_failed(&self, id: &str, code: &str, problem: &Problem, now: i64) -> Result<JobRow> {
-        self.end_with(id, JobStatus::Failed, code, problem, now)
+        let from = &[
+            JobStatus::Waiting,
+            JobStatus::Submitting,
+            JobStatus::Running,
+        ];
+        self.end_with(id, from, JobStatus::Failed, code, problem, now)
     }
 
     pub fn mark_uncertain(
@@ -485,12 +511,14 @@ impl JobStore {
         problem: &Problem,
         now: i64,
     ) -> Result<JobRow> {
-        self.end_with(id, JobStatus::Uncertain, code, problem, now)
+        let from = &[JobStatus::Submitting];
+        self.end_with(id, from, JobStatus::Uncertain, code, problem, now)
     }
 
     /// The user stopped the upload before the request was whole: nothing was created.
     pub fn mark_cancelled(&self, id: &str, problem: &Problem, now: i64) -> Result<JobRow> {
-        self.end_with(id, JobStatus::Cancelled, "cancelled", problem, now)
+        let from = &[JobStatus::Submitting];
+        self.end_with(id, from, JobStatus::Cancelled, "cancelled", problem, now)
     }
 
     pub fn mark_expired(
@@ -500,12 +528,13 @@ impl JobStore {
         problem: &Problem,
         now: i64,
     ) -> Result<JobRow> {
-        self.end_with(id, JobStatus::Expired, code, problem, now)
+        let from = &[JobStatus::Running, JobStatus::Completed];
+        self.end_with(id, from, JobStatus::Expired, code, problem, now)
     }
 
     /// Rows left `submitting` by a crash mid-POST: nobody knows whether the gateway got it.
     pub fn mark_interrupted_submissions(&self, problem: &Problem, now: i64) -> Result<Vec<JobRow>> {
-        let ids = self.ids_where("status = 'submitting'")?;
+        let ids = self.orphans("submitting")?;
         ids.iter()
             .map(|id| self.mark_uncertain(id, "submit_uncertain", problem, now))
             .collect()
@@ -542,7 +571,8 @@ impl JobStore {
             .lock()?
             .execute(
                 "UPDATE jobs SET error_code = ?2, error = ?3
-                 WHERE id = ?1 AND (error_code IS NOT ?2 OR error IS NOT ?3)",
+                 WHERE id = ?1 AND status IN ('running', 'completed')
+                   AND (error_code IS NOT ?2 OR error IS NOT ?3)",
                 params![id, code, as_json(problem)],
             )
             .map_err(db)?;
@@ -554,8 +584,9 @@ impl JobStore {
 
     /// Checking a job had stopped (see `poller::gave_up`); the user asked to check again.
     pub fn resume_checking(&self, id: &str, now: i64) -> Result<JobRow> {
-        self.change(
+        self.change_from(
             id,
+            &[JobStatus::Failed],
             "status = 'running', error_code = NULL, error = NULL, progress_at = ?2,
              slow = 0",
             params![id, now],
@@ -585,8 +616,9 @@ impl JobStore {
         now: i64,
         expires_at: i64,
     ) -> Result<JobRow> {
-        self.change(
+        self.change_from(
             id,
+            &[JobStatus::Running],
             "status = 'completed', server_status = ?2, result_url = ?3, progress = 100,
              completed_at = ?4, progress_at = ?4, expires_at = ?5, slow = 0,
              error_code = NULL, error = NULL",
@@ -596,8 +628,9 @@ impl JobStore {
 
     /// Chooses the file before the first byte, so a restart can find a finished one.
     pub fn set_download_target(&self, id: &str, target: &Path) -> Result<JobRow> {
-        self.change(
+        self.change_from(
             id,
+            &[JobStatus::Completed],
             "download_target = ?2",
             params![id, target.to_string_lossy()],
         )
@@ -609,8 +642,9 @@ impl JobStore {
         bytes: u64,
         total: Option<u64>,
     ) -> Result<JobRow> {
-        self.change(
+        self.change_from(
             id,
+            &[JobStatus::Completed],
             "download_bytes = ?2, download_total = ?3",
             params![id, to_i64(bytes), total.map(to_i64)],
         )
@@ -624,8 +658,9 @@ impl JobStore {
         bytes: u64,
         video: Option<&VideoFacts>,
     ) -> Result<JobRow> {
-        self.change(
+        self.change_from(
             id,
+            &[JobStatus::Completed],
             "status = 'downloaded', file_path = ?2, download_bytes = ?3, download_total = ?3,
              download_error_code = NULL, download_error = NULL, video_width = ?4,
              video_height = ?5, video_duration_ms = ?6, video_has_audio = ?7, video_checked = 1",
@@ -643,20 +678,75 @@ impl JobStore {
 
     /// The job stays `completed`; the card offers to retry.
     pub fn record_download_error(&self, id: &str, code: &str, problem: &Problem) -> Result<JobRow> {
-        self.change(
+        self.change_from(
             id,
+            &[JobStatus::Completed],
             "download_error_code = ?2, download_error = ?3",
             params![id, code, as_json(problem)],
         )
     }
 
-    /// Makes a completed job eligible for download again.
+    /// Makes a completed job eligible for download again, by whichever process
+    /// comes to it first.
     pub fn clear_download_error(&self, id: &str) -> Result<JobRow> {
-        self.change(
+        self.change_from(
             id,
-            "download_error_code = NULL, download_error = NULL",
+            &[JobStatus::Completed],
+            "download_error_code = NULL, download_error = NULL, download_owner = NULL",
             params![id],
         )
+    }
+
+    /// Makes this process the one that downloads a completed job: `false` while
+    /// another running process has it (its own progress shows on the row).
+    pub fn claim_download(&self, id: &str) -> Result<bool> {
+        let conn = self.lock()?;
+        let holder: Option<Option<String>> = conn
+            .query_row(
+                "SELECT download_owner FROM jobs WHERE id = ?1 AND status = 'completed'",
+                params![id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db)?;
+        let Some(holder) = holder else {
+            return Ok(false);
+        };
+        match holder {
+            Some(other) if other == self.owner.id() => return Ok(true),
+            Some(other) if self.owner.is_alive(&other) => return Ok(false),
+            _ => {}
+        }
+        // Taken from nobody, or from a process that is gone, unless someone was quicker.
+        let changed = conn
+            .execute(
+                "UPDATE jobs SET download_owner = ?2
+                 WHERE id = ?1 AND status = 'completed' AND download_owner IS ?3",
+                params![id, self.owner.id(), holder],
+            )
+            .map_err(db)?;
+        Ok(changed == 1)
+    }
+
+    /// Rows in `status` whose owner is gone (or unknown: written before owners).
+    fn orphans(&self, status: &str) -> Result<Vec<String>> {
+        let owned: Vec<(String, Option<String>)> = {
+            let conn = self.lock()?;
+            let mut stmt = conn
+                .prepare("SELECT id, owner FROM jobs WHERE status = ?1")
+                .map_err(db)?;
+            let rows = stmt
+                .query_map(params![status], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(db)?
+                .collect::<rusqlite::Result<_>>()
+                .map_err(db)?;
+            rows
+        };
+        Ok(owned
+            .into_iter()
+            .filter(|(_, owner)| owner.as_deref().is_none_or(|o| !self.owner.is_alive(o)))
+            .map(|(id, _)| id)
+            .collect())
     }
 
     pub fn get(&self, id: &str) -> Result<Option<JobRow>> {
@@ -701,28 +791,6 @@ impl JobStore {
             &format!("SELECT {COLUMNS} FROM jobs WHERE {UNFINISHED} ORDER BY created_at, id"),
             [],
         )
-    }
-
-    /// Every folder a video was saved (or is being saved) in, so the window may still
-    /// play videos kept in folders chosen before.
-    pub fn saved_folders(&self) -> Result<Vec<PathBuf>> {
-        let conn = self.lock()?;
-        let mut stmt = conn
-            .prepare(
-                "SELECT DISTINCT COALESCE(file_path, download_target) FROM jobs
-                 WHERE file_path IS NOT NULL OR download_target IS NOT NULL",
-            )
-            .map_err(db)?;
-        let files = stmt
-            .query_map([], |r| r.get::<_, String>(0))
-            .map_err(db)?
-            .collect::<rusqlite::Result<Vec<String>>>()
-            .map_err(db)?;
-        let folders: std::collections::BTreeSet<PathBuf> = files
-            .iter()
-            .filter_map(|f| Path::new(f).parent().map(Path::to_path_buf))
-            .collect();
-        Ok(folders.into_iter().collect())
     }
 
     /// Removes the row. The video file, if any, stays: it is the user's copy.
@@ -839,37 +907,41 @@ impl JobStore {
     fn end_with(
         &self,
         id: &str,
+        from: &[JobStatus],
         status: JobStatus,
         code: &str,
         problem: &Problem,
         now: i64,
     ) -> Result<JobRow> {
-        self.change(
+        self.change_from(
             id,
+            from,
             "status = ?2, error_code = ?3, error = ?4, progress_at = ?5, slow = 0",
             params![id, status.as_str(), code, as_json(problem), now],
         )
     }
 
-    /// `UPDATE jobs SET {set} WHERE id = ?1`, then the row as it is now.
-    fn change(&self, id: &str, set: &str, values: impl rusqlite::Params) -> Result<JobRow> {
+    /// `UPDATE jobs SET {set} WHERE id = ?1` while the row is in one of the `from`
+    /// states, then the row as it is now: another process may have moved it on, and
+    /// a row never moves back.
+    fn change_from(
+        &self,
+        id: &str,
+        from: &[JobStatus],
+        set: &str,
+        values: impl rusqlite::Params,
+    ) -> Result<JobRow> {
+        let states: Vec<String> = from.iter().map(|s| format!("'{}'", s.as_str())).collect();
         self.lock()?
-            .execute(&format!("UPDATE jobs SET {set} WHERE id = ?1"), values)
+            .execute(
+                &format!(
+                    "UPDATE jobs SET {set} WHERE id = ?1 AND status IN ({})",
+                    states.join(", ")
+                ),
+                values,
+            )
             .map_err(db)?;
         self.require(id)
-    }
-
-    fn ids_where(&self, filter: &str) -> Result<Vec<String>> {
-        let conn = self.lock()?;
-        let mut stmt = conn
-            .prepare(&format!("SELECT id FROM jobs WHERE {filter}"))
-            .map_err(db)?;
-        let ids = stmt
-            .query_map([], |r| r.get(0))
-            .map_err(db)?
-            .collect::<rusqlite::Result<Vec<String>>>()
-            .map_err(db)?;
-        Ok(ids)
     }
 
     fn query(&self, sql: &str, values: impl rusqlite::Params) -> Result<Vec<JobRow>> {
@@ -933,22 +1005,25 @@ fn list_sql(query: &ListQuery) -> (String, Vec<rusqlite::types::Value>) {
     (sql, values)
 }
 
+/// Brings the schema up to date. The app and the CLI may open a new history at the
+/// same moment: the version is read and raised inside one write transaction, so
+/// the second to come waits and then finds nothing left to do.
 fn migrate(conn: &mut Connection) -> Result<()> {
-    let version: i64 = conn
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(db)?;
+    let version: i64 = tx
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .map_err(db)?;
     if version > MIGRATIONS.len() as i64 {
         return Err(Error::Store(Problem::new(texts::HISTORY_TOO_NEW)));
     }
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
-        // Each step and its version number commit together, or not at all.
-        let tx = conn.transaction().map_err(db)?;
+    for sql in MIGRATIONS.iter().skip(version.max(0) as usize) {
         tx.execute_batch(sql).map_err(db)?;
-        tx.pragma_update(None, "user_version", (index + 1) as i64)
-            .map_err(db)?;
-        tx.commit().map_err(db)?;
     }
-    Ok(())
+    tx.pragma_update(None, "user_version", MIGRATIONS.len() as i64)
+        .map_err(db)?;
+    tx.commit().map_err(db)
 }
 
 fn read_row(r: &Row<'_>, now: i64) -> rusqlite::Result<JobRow> {
@@ -1309,6 +1384,8 @@ mod tests {
         };
         let a = s.insert_submitting(&portrait, 1).unwrap();
         assert_eq!(a.extra_fields, portrait.extra_fields);
+        s.mark_running(&a.id, "r-a", "queued", None, 2).unwrap();
+        s.mark_completed(&a.id, "completed", None, 3, 4).unwrap();
         let landscape = VideoFacts {
             width: 1280,
             height: 720,
@@ -1330,6 +1407,8 @@ mod tests {
         assert_eq!(again.get(&a.id).unwrap().unwrap(), row);
 
         let b = s.insert_submitting(&new_job("unreadable"), 2).unwrap();
+        s.mark_running(&b.id, "r-b", "queued", None, 2).unwrap();
+        s.mark_completed(&b.id, "completed", None, 3, 4).unwrap();
         let row = s
             .mark_downloaded(&b.id, Path::new("/v/b.mp4"), 10, None)
             .unwrap();

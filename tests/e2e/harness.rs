@@ -86,6 +86,28 @@ impl App {
         self.wait_for_visible("#compose-form").await;
     }
 
+    /// Starts the app once more, as a user would from the menu, beside this one; its
+    /// exit status, or `None` when it was still running after a while (then killed).
+    pub fn launch_again(&self) -> Option<std::process::ExitStatus> {
+        let mut second = Command::new(APP)
+            .envs(isolated_dirs(&self.home))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("a second launch starts");
+        let deadline = Instant::now() + PATIENCE;
+        while Instant::now() < deadline {
+            if let Some(status) = second.try_wait().expect("the second launch") {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = second.kill();
+        let _ = second.wait();
+        None
+    }
+
     pub fn client(&self) -> &Client {
         self.client.as_ref().expect("session is open")
     }

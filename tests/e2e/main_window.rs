@@ -118,3 +118,26 @@ async fn unnamed_controls(app: &App) -> serde_json::Value {
     )
     .await
 }
+
+/// The app and a second copy of it would race on one history: a second launch
+/// brings the open window forward and ends.
+#[tokio::test]
+async fn a_second_launch_brings_the_open_window_forward_and_ends() {
+    let app = App::start("second-launch").await;
+    app.connect_gateway("https://gateway.example.com", "sk-e2e-second-0002")
+        .await;
+    let status = app
+        .launch_again()
+        .expect("the second launch ended by itself");
+    assert!(status.success(), "{status}");
+    // The first window is still the one at work.
+    app.type_into("Prompt", "still here").await;
+    assert_eq!(app.value_of("Prompt").await, "still here");
+    let log = app.home().join(".local/share/com.veodesk.desktop/logs");
+    let told = std::fs::read_dir(&log)
+        .unwrap()
+        .filter_map(|e| std::fs::read_to_string(e.unwrap().path()).ok())
+        .any(|text| text.contains("a second launch brought the open window forward"));
+    assert!(told, "the open window heard of the second launch");
+    app.close().await;
+}
