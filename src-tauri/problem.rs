@@ -164,6 +164,8 @@ pub mod texts {
     crate::texts! {
         /// A problem stored before problems were data: its code and the sentence noted then.
         EARLIER = "earlier" [code, noted];
+        /// A sentence an earlier version noted about a request (a job's *Details*).
+        NOTED = "noted" [noted];
         /// A problem whose text this version does not have (written by a newer one).
         UNKNOWN = "unknown" [code];
         /// How the gateway's own words are shown beside our text.

@@ -555,7 +555,7 @@ impl GatewayClient {
         let (status, headers, body) = match answer {
             Ok(answer) => answer,
             Err(e) => {
-                self.record(out.map(|o| o.failed(&e.message())));
+                self.record(out.map(|o| o.failed(&e.problem)));
                 return Err(e);
             }
         };

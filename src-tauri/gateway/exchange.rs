@@ -10,6 +10,7 @@ use reqwest::Url;
 use serde::{Deserialize, Serialize};
 
 use super::client::SubmitRequest;
+use crate::problem::Problem;
 
 /// Longer bodies are cut here: enough for any error page's gist.
 pub const BODY_LIMIT: usize = 4 * 1024;
@@ -41,7 +42,8 @@ pub struct Exchange {
     pub response_headers: Vec<(String, String)>,
     pub response_body: String,
     /// What went wrong on the way, when something did.
-    pub error: Option<String>,
+    #[serde(default, deserialize_with = "problem_or_noted")]
+    pub error: Option<Problem>,
     pub elapsed_ms: u64,
 }
 
@@ -82,8 +84,8 @@ impl Outgoing {
         self.finish()
     }
 
-    pub(crate) fn failed(mut self, error: &str) -> Exchange {
-        self.exchange.error = Some(error.to_string());
+    pub(crate) fn failed(mut self, error: &Problem) -> Exchange {
+        self.exchange.error = Some(error.clone());
         self.finish()
     }
 
@@ -108,13 +110,30 @@ impl Exchange {
         hide(&mut self.request_body);
         hide(&mut self.response_body);
         if let Some(error) = &mut self.error {
-            hide(error);
+            error.values_mut().into_iter().for_each(hide);
         }
         for (_, value) in &mut self.response_headers {
             hide(value);
         }
         self
     }
+}
+
+/// A stored failure: a problem, or (written before problems were data) a sentence,
+/// kept as it was noted.
+fn problem_or_noted<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Problem>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Stored {
+        Problem(Problem),
+        Noted(String),
+    }
+    Ok(
+        Option::<Stored>::deserialize(d)?.map(|stored| match stored {
+            Stored::Problem(problem) => problem,
+            Stored::Noted(noted) => Problem::new(crate::problem::texts::NOTED).with("noted", noted),
+        }),
+    )
 }
 
 fn unix_ms() -> i64 {
@@ -219,7 +238,23 @@ mod tests {
 
     #[test]
     fn a_failure_without_an_answer_says_what_happened() {
-        let ex = Outgoing::new("poll", "GET", &url(), String::new()).failed("timed out");
-        assert_eq!((ex.status, ex.error.as_deref()), (None, Some("timed out")));
+        let silent = Problem::new(super::super::texts::STOPPED_ANSWERING)
+            .with("host", "gw.example")
+            .with_text("doing", super::super::texts::DOING_POLL);
+        let ex = Outgoing::new("poll", "GET", &url(), String::new()).failed(&silent);
+        assert_eq!((ex.status, ex.error.as_ref()), (None, Some(&silent)));
+        let back: Exchange = serde_json::from_str(&serde_json::to_string(&ex).unwrap()).unwrap();
+        assert_eq!(back, ex);
+    }
+
+    #[test]
+    fn a_failure_stored_as_a_sentence_by_an_earlier_version_is_still_read() {
+        let ex = Outgoing::new("poll", "GET", &url(), String::new())
+            .failed(&Problem::new(crate::problem::texts::UNKNOWN));
+        let mut stored = serde_json::to_value(&ex).unwrap();
+        stored["error"] = serde_json::json!("timed out");
+        let back: Exchange = serde_json::from_value(stored).unwrap();
+        let noted = Problem::new(crate::problem::texts::NOTED).with("noted", "timed out");
+        assert_eq!(back.error, Some(noted));
     }
 }

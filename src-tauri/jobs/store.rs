@@ -1268,7 +1268,7 @@ mod tests {
         assert!(s.exchanges("old").unwrap().is_empty());
         let url = reqwest::Url::parse("https://gw.example/v1/videos/r1").unwrap();
         let poll = crate::gateway::exchange::Outgoing::new("poll", "GET", &url, String::new())
-            .failed("timed out");
+            .failed(&problem());
         s.add_exchange("old", &poll).unwrap();
         assert_eq!(s.exchanges("old").unwrap(), vec![poll]);
     }

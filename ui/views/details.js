@@ -2,7 +2,7 @@
 // wrote it (key hidden, long bodies cut). Everything here is text, never markup.
 
 import { $, el } from '../dom.js';
-import { t, errorText } from '../i18n.js';
+import { t, errorText, problemText } from '../i18n.js';
 
 export function mountDetails({ api }) {
   const dialog = $('#details');
@@ -37,7 +37,7 @@ function exchange(x) {
       ),
       block(t('details.request'), headerLines(x.request_headers), x.request_body),
       block(t('details.response'), headerLines(x.response_headers), x.response_body),
-      x.error ? el('p', { class: 'card-problem', text: x.error }) : null,
+      x.error ? el('p', { class: 'card-problem', text: problemText(x.error) }) : null,
     ),
   );
 }
