@@ -34,6 +34,14 @@ struct DemoAccess {
 }
 
 impl AppState {
+    /// The models the user can choose: built in plus those in `models.json` in the
+    /// config folder. The window's form, its checks and the CLI all use this list.
+    pub fn catalog(&self) -> Result<crate::gateway::Catalog> {
+        Ok(crate::gateway::Catalog::load(
+            &self.dirs.config.join("models.json"),
+        )?)
+    }
+
     pub fn open(dirs: AppDirs, keychain: Box<dyn KeyStore>) -> Result<AppState> {
         dirs.create_private()?;
         let mut profiles = Profiles::open(&dirs)?;

@@ -820,3 +820,64 @@ async fn the_cli_waiting_beside_the_open_app_ends_with_the_one_video_either_save
     assert!(row.is_empty(), "{row:?}");
     assert_eq!(sim.submit_count(), 1);
 }
+
+/// The CLI offers the app's models (the user's `models.json` too) and queues no more
+/// jobs in one batch than the window would.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_takes_the_users_models_and_the_apps_batch_cap() {
+    let machine = Machine::new();
+    let sim = simulator(Dialect::OpenAi).await;
+    let config = machine.path("config/com.veodesk.desktop");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("models.json"),
+        r#"{"models":[{"name":"kling-v2","seconds":[5,10],"sizes":["1:1"]}]}"#,
+    )
+    .unwrap();
+    let run = machine
+        .run(&[
+            "submit",
+            "--base-url",
+            sim.base_url(),
+            "--prompt",
+            "A square kite",
+            "--model",
+            "kling-v2",
+            "--wait",
+            "--json",
+            "--out",
+            machine.path("clips").to_str().unwrap(),
+        ])
+        .await
+        .expect(0);
+    assert_eq!(run.json()[0]["status"], "downloaded");
+    let sent = sim.requests_to("POST", "/v1/videos");
+    assert_eq!(
+        (
+            sent[0].field("model"),
+            sent[0].field("seconds"),
+            sent[0].field("size")
+        ),
+        (Some("kling-v2"), Some("5"), Some("1:1")),
+        "the user's model, with its own first length and size"
+    );
+
+    let batch = machine.path("many.csv");
+    let lines: Vec<String> = (1..=51).map(|n| format!("Kite number {n}")).collect();
+    std::fs::write(&batch, format!("prompt\n{}\n", lines.join("\n"))).unwrap();
+    let refused = machine
+        .run(&[
+            "batch",
+            batch.to_str().unwrap(),
+            "--base-url",
+            sim.base_url(),
+        ])
+        .await
+        .expect(2);
+    assert!(
+        refused.stderr().contains("51") && refused.stderr().contains("50"),
+        "{}",
+        refused.stderr()
+    );
+    assert_eq!(sim.submit_count(), 1, "nothing of the batch was sent");
+}

@@ -65,8 +65,8 @@ export function submitJob(request, uploadId, onUpload = () => {}) {
 }
 /** Stops an upload still under way; false when it is too late. */
 export const stopUpload = (uploadId) => call('stop_upload', { uploadId });
-export const listJobs = ({ after = null, text = null, statuses = null } = {}) =>
-  call('list_jobs', { after, text, statuses });
+export const listJobs = ({ after = null, text = null, group = null } = {}) =>
+  call('list_jobs', { after, text, group });
 /** Asks where to put a copy of the saved video; resolves to its path, or null when cancelled. */
 export const saveJobAs = (id) => call('save_job_as', { id });
 /** Where new videos are saved: {path, isDefault}. */

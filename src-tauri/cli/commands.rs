@@ -22,9 +22,10 @@ pub async fn submit(gateway: &GatewayArgs, args: SubmitArgs, out: &Output) -> Re
     let profile = session.profile(gateway)?;
     // A missing key or a bad address stops here, before anything is stored.
     session.client(&profile.id)?;
+    let catalog = session.catalog()?;
     let input = JobInput {
-        seconds: or_default(args.seconds, &args.model, Fallback::Seconds),
-        size: or_default(args.size, &args.model, Fallback::Size),
+        seconds: or_default(&catalog, args.seconds, &args.model, Fallback::Seconds),
+        size: or_default(&catalog, args.size, &args.model, Fallback::Size),
         prompt: args.prompt,
         model: args.model,
         image: args.image.map(|path| ImageChoice {
@@ -38,7 +39,7 @@ pub async fn submit(gateway: &GatewayArgs, args: SubmitArgs, out: &Output) -> Re
     let Prepared {
         request,
         reference_thumb,
-    } = request::prepare(input, &session.catalog(), &session.thumb_cache())?;
+    } = request::prepare(input, &catalog, &session.thumb_cache())?;
     let jobs = session.jobs(args.out.clone(), 1)?;
     let changes = jobs.subscribe();
     say!("Sending to {}…", profile.name);
@@ -189,6 +190,7 @@ pub async fn batch(
 ) -> Result<u8> {
     let session = Session::open()?;
     let rows = batch_file::read(file)?;
+    veo_desk::jobs::check_batch_size(rows.len())?;
     let profile = session.profile(gateway)?;
     session.client(&profile.id)?;
     // Every row is checked before the first is sent: a typo on line 9 costs nothing.
@@ -237,10 +239,11 @@ fn prepare_row(
         .model
         .clone()
         .unwrap_or_else(|| default_model.to_string());
+    let catalog = session.catalog()?;
     let input = JobInput {
         prompt: row.prompt.clone(),
-        seconds: or_default(row.seconds.clone(), &model, Fallback::Seconds),
-        size: or_default(row.size.clone(), &model, Fallback::Size),
+        seconds: or_default(&catalog, row.seconds.clone(), &model, Fallback::Seconds),
+        size: or_default(&catalog, row.size.clone(), &model, Fallback::Size),
         model,
         image: row.image.clone().map(|path| ImageChoice {
             path,
@@ -250,12 +253,11 @@ fn prepare_row(
         resolution: row.resolution.clone(),
         extra_fields: Vec::new(),
     };
-    let prepared = request::prepare(input, &session.catalog(), &session.thumb_cache()).map_err(
-        |e| match e {
+    let prepared =
+        request::prepare(input, &catalog, &session.thumb_cache()).map_err(|e| match e {
             Error::Io { .. } | Error::Store(_) | Error::Internal(_) => e,
             other => Error::invalid_input(on_line(row.line, &other)),
-        },
-    )?;
+        })?;
     Ok((prepared.request, prepared.reference_thumb))
 }
 
@@ -276,9 +278,9 @@ enum Fallback {
 }
 
 /// The model's own default when the user gave none (8 s, 16:9 for Veo 3.1).
-fn or_default(given: Option<String>, model: &str, which: Fallback) -> String {
+fn or_default(catalog: &Catalog, given: Option<String>, model: &str, which: Fallback) -> String {
     given.unwrap_or_else(|| {
-        let spec = Catalog::builtin().get(model.trim()).cloned();
+        let spec = catalog.get(model.trim()).cloned();
         match which {
             Fallback::Seconds => spec
                 .and_then(|s| s.default_seconds())

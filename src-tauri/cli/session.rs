@@ -113,8 +113,9 @@ impl Session {
         Ok(jobs)
     }
 
-    pub fn catalog(&self) -> Catalog {
-        Catalog::builtin()
+    /// The app's models, the user's `models.json` included.
+    pub fn catalog(&self) -> Result<Catalog> {
+        self.state.catalog()
     }
 
     pub fn thumb_cache(&self) -> PathBuf {

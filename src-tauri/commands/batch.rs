@@ -14,9 +14,6 @@ use crate::problem::Problem;
 use crate::state::AppState;
 use crate::texts;
 
-/// Most jobs one batch may queue: a slip of the paste should not bill hundreds.
-const MAX_BATCH: usize = 50;
-
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BatchRequest {
@@ -94,13 +91,7 @@ fn batch_prompts(text: &str, variations: u32) -> Result<Vec<String>> {
         return Err(Error::invalid_input(Problem::new(texts::BATCH_EMPTY)));
     }
     let copies = variations.max(1) as usize;
-    if lines.len().saturating_mul(copies) > MAX_BATCH {
-        return Err(Error::invalid_input(
-            Problem::new(texts::BATCH_TOO_LARGE)
-                .with("count", lines.len().saturating_mul(copies))
-                .with("max", MAX_BATCH),
-        ));
-    }
+    crate::jobs::check_batch_size(lines.len().saturating_mul(copies))?;
     Ok(lines
         .iter()
         .flat_map(|line| std::iter::repeat(line.to_string()).take(copies))

@@ -180,24 +180,25 @@ pub fn time_estimate(
     Ok(estimate::time_estimate(waits))
 }
 
-/// Newest first, a page at a time; `text` searches the prompts, `statuses` (names as
-/// the rows spell them) narrows to those statuses.
+/// Newest first, a page at a time; `text` searches the prompts, `group` (a row's
+/// `group`: active, saved, problem) narrows to that filter.
 #[tauri::command]
 pub async fn list_jobs(
     jobs: State<'_, Jobs>,
     after: Option<Cursor>,
     text: Option<String>,
-    statuses: Option<Vec<String>>,
+    group: Option<String>,
 ) -> Result<Page> {
-    let statuses = statuses
-        .unwrap_or_default()
-        .iter()
-        .map(|name| {
-            JobStatus::from_name(name).ok_or_else(|| {
-                Error::invalid_input(Problem::new(texts::NOT_A_JOB_STATUS).with("name", name))
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let statuses = match group.as_deref().filter(|g| !g.is_empty()) {
+        None => Vec::new(),
+        Some(name) => match JobStatus::in_group(name) {
+            found if found.is_empty() => {
+                let problem = Problem::new(texts::NOT_A_JOB_STATUS).with("name", name);
+                return Err(Error::invalid_input(problem));
+            }
+            found => found,
+        },
+    };
     let query = ListQuery {
         after,
         text: text.filter(|t| !t.trim().is_empty()),

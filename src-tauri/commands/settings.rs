@@ -32,7 +32,7 @@ pub struct SettingsView {
 /// Built-in models plus those in `models.json` in the config folder. The form offers
 /// exactly these and `submit_job` checks against the same list.
 pub fn catalog(state: &AppState) -> Result<Catalog> {
-    Ok(Catalog::load(&state.dirs.config.join("models.json"))?)
+    state.catalog()
 }
 
 fn with_store<T>(

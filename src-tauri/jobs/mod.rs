@@ -39,7 +39,7 @@ use crate::paths::AppDirs;
 use crate::problem::Problem;
 
 pub use export::save_copy;
-pub use queue::QueueStatus;
+pub use queue::{check_batch_size, QueueStatus, MAX_BATCH};
 pub use store::{
     Cursor, JobRow, JobStatus, JobStore, JobWarning, ListQuery, NewJob, Page, FILE_NAME,
 };

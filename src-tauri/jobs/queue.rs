@@ -75,6 +75,7 @@ impl Queue {
         profile_id: &str,
         requests: Vec<(SubmitRequest, Option<String>)>,
     ) -> Result<Vec<JobRow>> {
+        check_batch_size(requests.len())?;
         let mut rows = Vec::with_capacity(requests.len());
         for (request, thumb) in requests {
             let new = submit::new_job(profile_id, &request, thumb);
@@ -193,6 +194,21 @@ impl Queue {
 
 /// Sends waiting jobs as slots free. `changes` must be subscribed before the first
 /// job is queued, so no finish is missed.
+/// The most jobs one batch may queue, in the window and on the command line: a slip
+/// of the paste should not bill hundreds.
+pub const MAX_BATCH: usize = 50;
+
+pub fn check_batch_size(count: usize) -> Result<()> {
+    if count <= MAX_BATCH {
+        return Ok(());
+    }
+    Err(Error::invalid_input(
+        Problem::new(crate::texts::BATCH_TOO_LARGE)
+            .with("count", count)
+            .with("max", MAX_BATCH),
+    ))
+}
+
 pub(crate) fn spawn(
     runtime: &tokio::runtime::Handle,
     ctx: Arc<Ctx>,

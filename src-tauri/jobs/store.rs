@@ -74,6 +74,29 @@ impl JobStatus {
         }
     }
 
+    /// The history filter a job in this status shows under: `active` ("In progress",
+    /// batch jobs waiting their turn too), `saved`, `problem`. Defined here once; the
+    /// window gets it with each row and filters by its name.
+    pub fn group(self) -> Option<&'static str> {
+        match self {
+            JobStatus::Waiting
+            | JobStatus::Submitting
+            | JobStatus::Running
+            | JobStatus::Completed => Some("active"),
+            JobStatus::Downloaded => Some("saved"),
+            JobStatus::Failed | JobStatus::Uncertain | JobStatus::Expired => Some("problem"),
+            JobStatus::Draft | JobStatus::Cancelled => None,
+        }
+    }
+
+    /// The statuses of the group named `name` (empty for an unknown name).
+    pub fn in_group(name: &str) -> Vec<JobStatus> {
+        JobStatus::ALL
+            .into_iter()
+            .filter(|s| s.group() == Some(name))
+            .collect()
+    }
+
     /// The status named `text` (as `as_str` spells it), if there is one.
     pub fn from_name(text: &str) -> Option<JobStatus> {
         JobStatus::ALL.into_iter().find(|s| s.as_str() == text)
@@ -142,6 +165,8 @@ pub struct JobRow {
     pub video_checked: bool,
     /// Computed when read, not stored.
     pub warning: Option<JobWarning>,
+    /// The history filter it shows under (see `JobStatus::group`); computed when read.
+    pub group: Option<&'static str>,
     /// How the saved video differs from the request; computed when read.
     pub mismatches: Vec<Mismatch>,
 }
@@ -1062,8 +1087,10 @@ fn read_row(r: &Row<'_>, now: i64) -> rusqlite::Result<JobRow> {
         video: video_facts(r)?,
         video_checked: r.get::<_, i64>("video_checked")? != 0,
         warning: None,
+        group: None,
         mismatches: Vec::new(),
     };
+    row.group = row.status.group();
     row.warning = warning(&row, now);
     row.mismatches = row
         .video
@@ -1206,6 +1233,31 @@ mod tests {
         let plan = plan(&s, &unfinished, vec![]);
         assert!(plan.contains("jobs_by_status"), "{plan}");
         assert!(!plan.contains("SCAN jobs"), "{plan}");
+    }
+
+    #[test]
+    fn a_batch_job_waiting_its_turn_shows_under_in_progress() {
+        let (_d, s) = store();
+        let waiting = s.insert_waiting(&new_job("third in line"), 1).unwrap();
+        assert_eq!(waiting.group, Some("active"));
+        let active = ListQuery {
+            statuses: JobStatus::in_group("active"),
+            ..Default::default()
+        };
+        let shown: Vec<_> = s
+            .list(&active)
+            .unwrap()
+            .jobs
+            .into_iter()
+            .map(|j| j.id)
+            .collect();
+        assert_eq!(shown, vec![waiting.id]);
+        assert!(JobStatus::in_group("nonsense").is_empty());
+        for status in JobStatus::ALL {
+            if let Some(group) = status.group() {
+                assert!(JobStatus::in_group(group).contains(&status));
+            }
+        }
     }
 
     #[test]

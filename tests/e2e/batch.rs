@@ -32,6 +32,17 @@ async fn several_prompts_become_several_cards_that_run_two_at_a_time() {
     assert!(three_cards, "one card per prompt");
     app.wait_for_text("Waiting for its turn").await;
     app.screenshot("queued").await;
+    // "In progress" holds the one waiting its turn as well.
+    app.script(
+        // The cards go first, so only the filtered list can bring them back.
+        "document.querySelectorAll('.card').forEach((c) => c.remove()); const s = document.querySelector('#history-status'); s.value = 'active'; s.dispatchEvent(new Event('change'));",
+        vec![],
+    )
+    .await;
+    let still_three = app
+        .poll_script("return document.querySelectorAll('.card').length === 3 && !document.querySelector('#show-more').disabled")
+        .await;
+    assert!(still_three, "a queued job stays under In progress");
 
     let all_saved = app
         .poll_script("return document.querySelectorAll('.card.status-downloaded').length === 3")

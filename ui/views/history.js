@@ -5,12 +5,6 @@
 import { $ } from '../dom.js';
 import { t, errorText } from '../i18n.js';
 
-const STATUS_GROUPS = {
-  active: ['submitting', 'running', 'completed'],
-  saved: ['downloaded'],
-  problem: ['failed', 'uncertain', 'expired'],
-};
-
 export function mountHistory({ listJobs, cards }) {
   const search = $('#history-search');
   const group = $('#history-status');
@@ -21,7 +15,8 @@ export function mountHistory({ listJobs, cards }) {
 
   const filter = () => ({
     text: search.value.trim() || null,
-    statuses: STATUS_GROUPS[group.value] ?? null,
+    // Which statuses make a group is Rust's to say: each row names its own.
+    group: group.value || null,
   });
   const filtering = () => Boolean(search.value.trim() || group.value);
 
@@ -66,8 +61,8 @@ export function mountHistory({ listJobs, cards }) {
     reload: () => load(false),
     // A job the list does not show yet appears only if the current filter wants it.
     accepts(row) {
-      const { text, statuses } = filter();
-      if (statuses && !statuses.includes(row.status)) return false;
+      const { text, group: wanted } = filter();
+      if (wanted && row.group !== wanted) return false;
       return !text || row.prompt.toLowerCase().includes(text.toLowerCase());
     },
   };
