@@ -92,13 +92,32 @@ $('#size-field').addEventListener('change', () => reference.refresh());
 
 const details = mountDetails({ api });
 const remaking = new Set();
+// One player at a time: each play reads the whole file into memory (WebKitGTK cannot
+// stream asset: URLs), so the one before is stopped and its memory given back first.
+let playing = null;
+function stopPlaying() {
+  if (!playing) return;
+  const { video, url } = playing;
+  playing = null;
+  video.pause();
+  video.removeAttribute('src');
+  video.load();
+  video.remove();
+  URL.revokeObjectURL(url);
+}
+
 const cards = mountCards($('#job-list'), {
   async play(row, cardNode) {
     const player = cardNode.querySelector('.card-player');
+    stopPlaying();
     try {
+      const url = await api.videoUrl(row.id);
+      // Another Play may have started meanwhile: the newest one wins.
+      stopPlaying();
       const video = document.createElement('video');
       video.controls = true;
-      video.src = await api.videoUrl(row.id);
+      video.src = url;
+      playing = { video, url };
       player.replaceChildren(video);
       video.play().catch(() => {});
     } catch (error) {

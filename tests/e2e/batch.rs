@@ -48,6 +48,20 @@ async fn several_prompts_become_several_cards_that_run_two_at_a_time() {
         .poll_script("return document.querySelectorAll('.card.status-downloaded').length === 3")
         .await;
     assert!(all_saved, "every video of the batch is saved");
+    // One player at a time: playing the next video lets the one before go.
+    let play = |n: usize| {
+        format!("document.querySelectorAll('.card.status-downloaded')[{n}].querySelector('.card-actions button').click()")
+    };
+    app.script(&play(0), vec![]).await;
+    let first = app
+        .poll_script("const v = document.querySelector('.card-player video'); return !!v && v.src.startsWith('blob:')")
+        .await;
+    assert!(first, "the first video plays");
+    app.script(&play(1), vec![]).await;
+    let one_player = app
+        .poll_script("const all = document.querySelectorAll('video'); return all.length === 1 && all[0].closest('.card') === document.querySelectorAll('.card.status-downloaded')[1]")
+        .await;
+    assert!(one_player, "only the second video is left playing");
     let sent = sim.requests_to("POST", "/v1/videos");
     assert_eq!(sent.len(), 3, "each prompt sent once");
     assert!(sent.iter().all(|r| r.field("seconds") == Some("4")));
