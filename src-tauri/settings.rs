@@ -87,8 +87,6 @@ impl Settings {
 /// is a few minutes, and a gateway's queue may hold one for hours.
 pub const STOP_CHECKING_MINUTES: std::ops::RangeInclusive<u32> = 10..=1440;
 
-pub const LANGUAGES: [&str; 2] = ["en", "zh-CN"];
-
 pub struct SettingsStore {
     path: PathBuf,
     settings: Settings,
@@ -146,7 +144,7 @@ impl SettingsStore {
     pub fn set_appearance(&mut self, language: Option<String>, theme: Theme) -> Result<&Settings> {
         let language = language.filter(|l| !l.is_empty());
         if let Some(lang) = &language {
-            if !LANGUAGES.contains(&lang.as_str()) {
+            if !crate::i18n::LANGUAGES.contains(&lang.as_str()) {
                 return Err(Error::invalid_input(
                     Problem::new(problem::texts::UNKNOWN_LANGUAGE).with("language", lang),
                 ));

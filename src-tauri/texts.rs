@@ -67,7 +67,7 @@ crate::texts! {
     BATCH_EMPTY = "command.batch_empty";
     BATCH_TOO_LARGE = "command.batch_too_large" [count, max];
     CONNECT_GATEWAY_FIRST = "command.connect_gateway_first";
-    NOT_A_JOB_STATUS = "command.not_a_job_status" [name];
+    NOT_A_HISTORY_FILTER = "command.not_a_history_filter" [name];
     JOB_GATEWAY_GONE = "command.job_gateway_gone";
     VIDEO_NOT_SAVED = "command.video_not_saved";
     VIDEO_HAS_NO_FOLDER = "command.video_has_no_folder";

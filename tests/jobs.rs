@@ -1579,11 +1579,7 @@ async fn starting_beside_a_running_process_leaves_its_waiting_and_sending_jobs_a
     let job = |prompt: &str| NewJob {
         profile_id: PROFILE.into(),
         prompt: prompt.into(),
-        model: "veo3.1".into(),
-        seconds: "8".into(),
-        size: "16:9".into(),
-        reference_thumb: None,
-        extra_fields: Vec::new(),
+        ..Default::default()
     };
     let waiting = cli.insert_waiting(&job("third in the batch"), 1).unwrap();
     let sending = cli.insert_submitting(&job("on its way"), 2).unwrap();

@@ -193,7 +193,7 @@ pub async fn list_jobs(
         None => Vec::new(),
         Some(name) => match JobStatus::in_group(name) {
             found if found.is_empty() => {
-                let problem = Problem::new(texts::NOT_A_JOB_STATUS).with("name", name);
+                let problem = Problem::new(texts::NOT_A_HISTORY_FILTER).with("name", name);
                 return Err(Error::invalid_input(problem));
             }
             found => found,

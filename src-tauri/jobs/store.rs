@@ -97,11 +97,6 @@ impl JobStatus {
             .collect()
     }
 
-    /// The status named `text` (as `as_str` spells it), if there is one.
-    pub fn from_name(text: &str) -> Option<JobStatus> {
-        JobStatus::ALL.into_iter().find(|s| s.as_str() == text)
-    }
-
     fn parse(text: &str) -> JobStatus {
         JobStatus::ALL
             .into_iter()
