@@ -93,17 +93,31 @@ $('#size-field').addEventListener('change', () => reference.refresh());
 const details = mountDetails({ api });
 const remaking = new Set();
 // One player at a time: each play reads the whole file into memory (WebKitGTK cannot
-// stream asset: URLs), so the one before is stopped and its memory given back first.
+// stream asset: URLs), so the one before is stopped and its memory given back.
 let playing = null;
 function stopPlaying() {
   if (!playing) return;
   const { video, url } = playing;
   playing = null;
   video.pause();
-  video.removeAttribute('src');
-  video.load();
   video.remove();
-  URL.revokeObjectURL(url);
+  // Tearing down a player that is still starting can deadlock WebKitGTK's media
+  // pipeline and freeze the window for good, so a starting one is let go once it
+  // has its first frame (or has failed).
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    video.removeAttribute('src');
+    video.load();
+    URL.revokeObjectURL(url);
+  };
+  if (video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA || video.error) {
+    release();
+  } else {
+    video.addEventListener('loadeddata', release, { once: true });
+    video.addEventListener('error', release, { once: true });
+  }
 }
 
 const cards = mountCards($('#job-list'), {

@@ -57,11 +57,32 @@ async fn several_prompts_become_several_cards_that_run_two_at_a_time() {
         .poll_script("const v = document.querySelector('.card-player video'); return !!v && v.src.startsWith('blob:')")
         .await;
     assert!(first, "the first video plays");
+    let first_copy = app
+        .script(
+            "return document.querySelector('.card-player video').src",
+            vec![],
+        )
+        .await;
+    // Right away, while the first is still starting: stopping a starting player
+    // once froze the window.
     app.script(&play(1), vec![]).await;
     let one_player = app
         .poll_script("const all = document.querySelectorAll('video'); return all.length === 1 && all[0].closest('.card') === document.querySelectorAll('.card.status-downloaded')[1]")
         .await;
     assert!(one_player, "only the second video is left playing");
+    let given_back = app
+        .poll_script(&format!(
+            "fetch({first_copy}).then(() => {{ window.firstCopy = 'kept'; }}, () => {{ window.firstCopy = 'gone'; }}); return window.firstCopy === 'gone';"
+        ))
+        .await;
+    assert!(given_back, "the first video's in-memory copy is given back");
+    let second_plays = app
+        .poll_script("const v = document.querySelector('.card-player video'); return !!v && v.readyState >= 2")
+        .await;
+    assert!(
+        second_plays,
+        "the window still answers and the second video has its first frame"
+    );
     let sent = sim.requests_to("POST", "/v1/videos");
     assert_eq!(sent.len(), 3, "each prompt sent once");
     assert!(sent.iter().all(|r| r.field("seconds") == Some("4")));

@@ -19,6 +19,9 @@ use tempfile::TempDir;
 
 const APP: &str = env!("CARGO_BIN_EXE_veo-desk");
 const PATIENCE: Duration = Duration::from_secs(15);
+/// No window test runs this long: past it the window is taken to be hung and is
+/// killed, so the test fails with its log instead of stalling the whole run.
+const HUNG_AFTER: Duration = Duration::from_secs(180);
 
 /// Everything a test needs from a running app; dropping it tears the app down.
 pub struct App {
@@ -299,6 +302,44 @@ struct Driver {
     child: Child,
     port: u16,
     log: PathBuf,
+    watchdog: Option<Watchdog>,
+}
+
+/// Kills a driver's process group once `HUNG_AFTER` has passed; the WebDriver call
+/// the test is waiting on then fails instead of waiting forever.
+struct Watchdog {
+    done: std::sync::mpsc::Sender<()>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Watchdog {
+    fn start(group: libc::pid_t, log: PathBuf) -> Watchdog {
+        let (done, finished) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                finished.recv_timeout(HUNG_AFTER)
+            {
+                eprintln!(
+                    "the window did not finish within {HUNG_AFTER:?}: killed as hung; see {}",
+                    log.display()
+                );
+                kill_group(group);
+            }
+        });
+        Watchdog { done, thread }
+    }
+
+    fn stop(self) {
+        drop(self.done);
+        let _ = self.thread.join();
+    }
+}
+
+fn kill_group(group: libc::pid_t) {
+    // SAFETY: killpg only sends a signal to a group created with process_group(0).
+    unsafe {
+        libc::killpg(group, libc::SIGKILL);
+    }
 }
 
 impl Driver {
@@ -320,7 +361,13 @@ impl Driver {
         let child = command.spawn().unwrap_or_else(|e| {
             panic!("could not start tauri-driver ({e}); run the tests with scripts/test")
         });
-        let driver = Driver { child, port, log };
+        let watchdog = Some(Watchdog::start(child.id() as libc::pid_t, log.clone()));
+        let driver = Driver {
+            child,
+            port,
+            log,
+            watchdog,
+        };
         // tauri-driver forwards to WebKitWebDriver; on a busy machine the latter
         // can take seconds to listen, and a session asked for earlier is refused.
         driver.wait_until_listening(port);
@@ -343,11 +390,10 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let group = self.child.id() as libc::pid_t;
-        // SAFETY: killpg only sends a signal to the group we created with process_group(0).
-        unsafe {
-            libc::killpg(group, libc::SIGKILL);
+        if let Some(watchdog) = self.watchdog.take() {
+            watchdog.stop();
         }
+        kill_group(self.child.id() as libc::pid_t);
         let _ = self.child.wait();
     }
 }
