@@ -1,33 +1,14 @@
 //! Veo Desk: the Tauri shell over a Tauri-free core.
 
 pub mod commands;
-pub mod diagnostics;
-pub mod error;
-#[cfg(test)]
-mod fuzz;
-pub mod gateway;
-pub mod i18n;
-pub mod images;
-pub mod jobs;
-pub mod keychain;
-pub mod logs;
-pub mod media;
-pub mod paths;
-pub mod problem;
-pub mod profile_form;
-pub mod profiles;
 pub mod ready_report;
 pub mod rendering;
-pub mod secret;
-pub mod settings;
-pub mod simulator;
-pub mod state;
-pub mod text;
-pub mod texts;
+
+// The core, under the names the app and its tests have always used.
+pub use veo_desk_core::*;
 
 use std::sync::Arc;
 
-pub use error::{Error, Result};
 
 use jobs::notice::Notifier;
 use jobs::{ClientFor, EventSink, JobStore, Jobs, JobsOptions};

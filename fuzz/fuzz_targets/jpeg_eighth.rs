@@ -3,7 +3,7 @@
 #![no_main]
 
 #[allow(dead_code)]
-#[path = "../../src-tauri/images/jpeg_eighth.rs"]
+#[path = "../../src-tauri/core/images/jpeg_eighth.rs"]
 mod jpeg_eighth;
 
 use libfuzzer_sys::fuzz_target;

@@ -14,7 +14,7 @@ for _ in $(seq 100); do
 done
 
 say "Unit and integration tests"
-cargo test --locked
+cargo test --locked --workspace
 
 say "Coverage-guided fuzzing, short pass"
 bash scripts/fuzz --short

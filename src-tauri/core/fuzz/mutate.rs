@@ -22,8 +22,9 @@ fn env_number(name: &str) -> Option<u64> {
 /// The seed files of `target`, smallest first. Panics when there are none: a fuzz pass
 /// over an empty corpus would pass without testing anything.
 pub(crate) fn corpus(target: &str) -> Vec<Vec<u8>> {
+    // The corpus is shared with cargo fuzz, at the top of the repository.
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("fuzz/corpus")
+        .join("../../fuzz/corpus")
         .join(target);
     let mut seeds: Vec<Vec<u8>> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("corpus {}: {e}", dir.display()))

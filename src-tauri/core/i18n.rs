@@ -16,12 +16,12 @@ fn files(language: &str) -> Option<&'static [&'static str]> {
     macro_rules! language_files {
         ($lang:literal) => {
             &[
-                include_str!(concat!("../ui/i18n/", $lang, ".json")),
-                include_str!(concat!("../ui/i18n/problems/common.", $lang, ".json")),
-                include_str!(concat!("../ui/i18n/problems/app.", $lang, ".json")),
-                include_str!(concat!("../ui/i18n/problems/gateway.", $lang, ".json")),
-                include_str!(concat!("../ui/i18n/problems/images.", $lang, ".json")),
-                include_str!(concat!("../ui/i18n/problems/jobs.", $lang, ".json")),
+                include_str!(concat!("../../ui/i18n/", $lang, ".json")),
+                include_str!(concat!("../../ui/i18n/problems/common.", $lang, ".json")),
+                include_str!(concat!("../../ui/i18n/problems/app.", $lang, ".json")),
+                include_str!(concat!("../../ui/i18n/problems/gateway.", $lang, ".json")),
+                include_str!(concat!("../../ui/i18n/problems/images.", $lang, ".json")),
+                include_str!(concat!("../../ui/i18n/problems/jobs.", $lang, ".json")),
             ]
         };
     }

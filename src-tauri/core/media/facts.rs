@@ -117,8 +117,8 @@ mod tests {
 
     #[test]
     fn size_length_and_sound_come_from_the_file() {
-        let landscape = include_bytes!("../../assets/clips/landscape-8s.mp4");
-        let portrait = include_bytes!("../../assets/clips/portrait-4s.mp4");
+        let landscape = include_bytes!("../../../assets/clips/landscape-8s.mp4");
+        let portrait = include_bytes!("../../../assets/clips/portrait-4s.mp4");
         let silent = include_bytes!("testdata/no-sound-2s.mp4");
         let facts_of = |w, h, duration_ms, has_audio| VideoFacts {
             width: w,
@@ -142,7 +142,7 @@ mod tests {
     fn a_file_that_is_not_a_readable_mp4_says_why() {
         let e = facts(b"\0\0\0\x18ftypisom\0\0\x02\0isomiso2").unwrap_err();
         assert!(e.contains("not an MP4"), "{e}");
-        let clip = include_bytes!("../../assets/clips/landscape-4s.mp4");
+        let clip = include_bytes!("../../../assets/clips/landscape-4s.mp4");
         assert!(facts(&clip[..clip.len() / 3]).is_err(), "cut short");
         let missing = read_facts(Path::new("/nowhere/v.mp4")).unwrap_err();
         assert!(missing.contains("could not be opened"), "{missing}");
@@ -186,7 +186,7 @@ mod tests {
     }
 
     fn parsed_header() -> mp4parse::TrackHeaderBox {
-        let clip: &[u8] = include_bytes!("../../assets/clips/landscape-4s.mp4");
+        let clip: &[u8] = include_bytes!("../../../assets/clips/landscape-4s.mp4");
         let context = mp4parse::read_mp4(&mut &clip[..]).unwrap();
         context.tracks[0].tkhd.clone().unwrap()
     }
