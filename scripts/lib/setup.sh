@@ -42,6 +42,12 @@ ensure_rust() {
   fi
 }
 
+# rustfmt and clippy for the test gates; rustup adds them when the toolchain lacks them.
+ensure_rust_tools() {
+  cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
+  cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+}
+
 # tauri-driver bridges WebDriver to WebKitWebDriver for the window tests.
 ensure_tauri_driver() {
   if command -v tauri-driver >/dev/null 2>&1 || [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver" ]; then

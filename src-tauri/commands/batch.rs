@@ -94,7 +94,7 @@ fn batch_prompts(text: &str, variations: u32) -> Result<Vec<String>> {
     crate::jobs::check_batch_size(lines.len().saturating_mul(copies))?;
     Ok(lines
         .iter()
-        .flat_map(|line| std::iter::repeat(line.to_string()).take(copies))
+        .flat_map(|line| std::iter::repeat_n(line.to_string(), copies))
         .collect())
 }
 

@@ -29,7 +29,7 @@ impl BaseUrl {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(invalid(Problem::new(texts::ADDRESS_SCHEME)));
         }
-        if url.host_str().map_or(true, str::is_empty) {
+        if url.host_str().is_none_or(str::is_empty) {
             return Err(invalid(Problem::new(texts::ADDRESS_WITHOUT_HOST)));
         }
         if !url.username().is_empty() || url.password().is_some() {

@@ -23,8 +23,6 @@ use crate::error::{Error, Result};
 use crate::gateway::SubmitRequest;
 use crate::problem::Problem;
 
-/// What a cancelled job's card says.
-
 /// The queue as the UI shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QueueStatus {
@@ -127,7 +125,7 @@ impl Queue {
             let mut state = self.lock()?;
             let (taken, kept): (Vec<Waiting>, Vec<Waiting>) = std::mem::take(&mut state.waiting)
                 .into_iter()
-                .partition(|w| only.map_or(true, |id| w.id == id));
+                .partition(|w| only.is_none_or(|id| w.id == id));
             state.waiting = kept.into();
             taken
         };
