@@ -138,9 +138,9 @@ const cards = mountCards($('#job-list'), {
       player.textContent = errorText(error);
     }
   },
-  reveal(row) { api.revealJob(row.id).catch((error) => cards.update({ ...row, error: error })); },
-  checkAgain(row) { api.checkAgain(row.id).then(cards.update).catch((error) => cards.update({ ...row, error: error })); },
-  retryDownload(row) { api.retryDownload(row.id).then(cards.update).catch((error) => cards.update({ ...row, download_error: error })); },
+  reveal(row) { api.revealJob(row.id).catch((error) => cards.tell(row.id, error)); },
+  checkAgain(row) { api.checkAgain(row.id).then(cards.update).catch((error) => cards.tell(row.id, error)); },
+  retryDownload(row) { api.retryDownload(row.id).then(cards.update).catch((error) => cards.tell(row.id, error)); },
   copyPrompt(row) { navigator.clipboard?.writeText(row.prompt); },
   details(row) { details.open(row); },
   runAgain(row) { form.fill(row); },
@@ -151,7 +151,7 @@ const cards = mountCards($('#job-list'), {
     try {
       cards.update(await api.makeAgain(row.id, switchSizes));
     } catch (error) {
-      cards.update({ ...row, error: error });
+      cards.tell(row.id, error);
     } finally {
       remaking.delete(row.id);
     }
@@ -175,9 +175,10 @@ const removal = mountRemove({
   api,
   onRemoved(row, said, failed) {
     if (failed) {
-      cards.update({ ...failed, error: said });
+      cards.tell(failed.id, said);
       return;
     }
+    if (playing?.video.closest('.card')?.dataset.job === row.id) stopPlaying();
     cards.remove(row.id);
     const status = $('#jobs-status');
     status.textContent = said;
@@ -264,9 +265,14 @@ const batch = mountBatch($('#batch-view'), {
   settings: () => form.settings(),
   onQueued: showIfListed,
 });
+// The queue's counts change only when a job changes status, not with each progress tick.
+const lastStatus = new Map();
 api.onJobChanged((row) => {
   showIfListed(row);
-  batch.refresh();
+  if (lastStatus.get(row.id) !== row.status) {
+    lastStatus.set(row.id, row.status);
+    batch.refresh();
+  }
   // A finished video teaches the estimate how long such videos take.
   if (row.status === 'completed') form.refreshEstimate();
 });

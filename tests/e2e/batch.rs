@@ -86,6 +86,24 @@ async fn several_prompts_become_several_cards_that_run_two_at_a_time() {
     let sent = sim.requests_to("POST", "/v1/videos");
     assert_eq!(sent.len(), 3, "each prompt sent once");
     assert!(sent.iter().all(|r| r.field("seconds") == Some("4")));
+
+    // A new job's card arrives while a video plays: the player is left alone.
+    app.script(
+        "window.playingNow = document.querySelector('.card-player video')",
+        vec![],
+    )
+    .await;
+    app.type_into("Prompt", "A heron standing in the reeds")
+        .await;
+    app.click("Generate").await;
+    let four = app
+        .poll_script("return document.querySelectorAll('.card').length === 4")
+        .await;
+    assert!(four, "the new job has its card");
+    let untouched = app
+        .poll_script("return window.playingNow.isConnected && document.querySelector('.card-player video') === window.playingNow")
+        .await;
+    assert!(untouched, "the playing video is still the one playing");
     app.screenshot("done").await;
     app.close().await;
 }

@@ -1,22 +1,48 @@
-// Job cards. Each card is drawn from one stored row, the only truth about a job;
-// an event with a newer row simply replaces the card.
+// Job cards. Each card is drawn from one stored row, the only truth about a job; an
+// event with a newer row redraws that card alone, in place. A new card is put where
+// it belongs, so the others (and a video playing on one) are never touched.
 
 import { el, $ } from '../dom.js';
-import { t, has, problemParts } from '../i18n.js';
+import { t, has, problemParts, errorText } from '../i18n.js';
+
+const newestFirst = (a, b) => b.created_at - a.created_at || (a.id < b.id ? 1 : -1);
 
 export function mountCards(container, actions) {
   const rows = new Map();
+  // What an action on a card could not do (open its folder, check again...): said on
+  // the card until its job moves on, never written into the row.
+  const notes = new Map();
   let list = null;
+  const draw = (row) => card(row, actions, notes.get(row.id));
+  const cardOf = (id) => list?.querySelector(`[data-job="${CSS.escape(id)}"]`);
 
   function render() {
-    const ordered = [...rows.values()].sort((a, b) => b.created_at - a.created_at || (a.id < b.id ? 1 : -1));
+    const ordered = [...rows.values()].sort(newestFirst);
     if (ordered.length === 0) {
       list = null;
       container.replaceChildren($('#empty-jobs').content.cloneNode(true));
       return;
     }
-    list = el('ul', { class: 'cards' }, ordered.map((row) => card(row, actions)));
+    list = el('ul', { class: 'cards' }, ordered.map(draw));
     container.replaceChildren(list);
+  }
+
+  function place(node, row) {
+    const older = [...list.children].find((other) => {
+      const shown = rows.get(other.dataset.job);
+      return shown && newestFirst(row, shown) < 0;
+    });
+    list.insertBefore(node, older ?? null);
+  }
+
+  function redraw(row) {
+    const fresh = draw(row);
+    const existing = cardOf(row.id);
+    if (!existing) return place(fresh, row);
+    // A video playing on this card goes on playing.
+    const player = existing.querySelector('.card-player');
+    if (player?.firstChild) fresh.querySelector('.card-player').replaceWith(player);
+    existing.replaceWith(fresh);
   }
 
   return {
@@ -29,21 +55,30 @@ export function mountCards(container, actions) {
     append(jobs) {
       const fresh = jobs.filter((row) => !rows.has(row.id));
       fresh.forEach((row) => rows.set(row.id, row));
-      if (list) list.append(...fresh.map((row) => card(row, actions)));
+      if (list) list.append(...fresh.map(draw));
       else render();
     },
     has(id) {
       return rows.has(id);
     },
     update(row) {
-      const existing = list?.querySelector(`[data-job="${CSS.escape(row.id)}"]`);
+      if (rows.get(row.id)?.status !== row.status) notes.delete(row.id);
       rows.set(row.id, row);
-      if (existing) existing.replaceWith(card(row, actions));
+      if (list) redraw(row);
       else render();
+    },
+    /** Says on the card what an action could not do; the job itself is unchanged. */
+    tell(id, note) {
+      const row = rows.get(id);
+      if (!row) return;
+      notes.set(id, note);
+      if (list) redraw(row);
     },
     remove(id) {
       rows.delete(id);
-      render();
+      notes.delete(id);
+      cardOf(id)?.remove();
+      if (rows.size === 0) render();
     },
   };
 }
@@ -51,7 +86,7 @@ export function mountCards(container, actions) {
 // Checking stopped while the gateway may still make the video (jobs/poller.rs).
 const GAVE_UP = ['gateway_kept_failing', 'stopped_checking'];
 
-function card(row, actions) {
+function card(row, actions, note) {
   const media = row.reference_thumb
     ? el('img', { class: 'card-thumb', src: row.reference_thumb, alt: t('card.referenceAlt') })
     : el('div', { class: 'card-thumb placeholder', 'aria-hidden': 'true' });
@@ -65,6 +100,7 @@ function card(row, actions) {
       videoLine(row),
       progressBar(row),
       problem(row),
+      note ? el('p', { class: 'card-problem card-note', role: 'status', text: errorText(note) }) : null,
       mismatchNote(row, actions),
       el('div', { class: 'card-player' }),
       el('div', { class: 'card-actions' }, cardActions(row, actions)),
