@@ -2,8 +2,6 @@
 // Rust (the CSP allows no fetch of app files). Static text in index.html is marked
 // with data-i18n attributes and translated in place.
 
-import * as api from './api.js';
-
 export const LANGUAGES = ['en', 'zh-CN'];
 let strings = {};
 let english = {};
@@ -13,12 +11,19 @@ export function languageFor(tag) {
   return String(tag ?? '').toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
 }
 
-export async function useLanguage(language) {
-  english = JSON.parse(await api.uiStrings('en'));
-  strings = language === 'en' ? english : JSON.parse(await api.uiStrings(language));
+/** Words the page in `language`; `load(language)` gives that language's strings as JSON. */
+export async function useLanguage(language, load) {
+  const en = JSON.parse(await load('en'));
+  useStrings(en, language === 'en' ? en : JSON.parse(await load(language)));
   document.documentElement.lang = language;
   translatePage();
   document.querySelectorAll('template').forEach((template) => translatePage(template.content));
+}
+
+/** The strings to word with, and the English ones a missing string falls back to. */
+export function useStrings(en, chosen = en) {
+  english = en;
+  strings = chosen;
 }
 
 /** The text for `key` with `{name}` placeholders filled in. */

@@ -42,6 +42,11 @@ ensure_rust() {
   fi
 }
 
+# Node runs the window's plain modules in tests/ui (Debian's nodejs when none is there).
+ensure_node() {
+  command -v node >/dev/null 2>&1 || ensure_packages nodejs
+}
+
 # rustfmt and clippy for the test gates; rustup adds them when the toolchain lacks them.
 ensure_rust_tools() {
   cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
