@@ -9,7 +9,6 @@ pub use veo_desk_core::*;
 
 use std::sync::Arc;
 
-
 use jobs::notice::Notifier;
 use jobs::{ClientFor, EventSink, JobStore, Jobs, JobsOptions};
 use keychain::OsKeychain;

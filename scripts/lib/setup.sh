@@ -42,9 +42,15 @@ ensure_rust() {
   fi
 }
 
-# Node runs the window's plain modules in tests/ui (Debian's nodejs when none is there).
+# Node runs the window's plain modules in tests/ui, and npm brings axe-core (pinned in
+# package-lock.json) for the window tests' accessibility checks. Debian's when missing.
 ensure_node() {
   command -v node >/dev/null 2>&1 || ensure_packages nodejs
+  command -v npm >/dev/null 2>&1 || ensure_packages npm
+  if [ ! -f node_modules/axe-core/axe.min.js ]; then
+    say "Installing the test tools from package-lock.json"
+    npm ci --no-audit --no-fund
+  fi
 }
 
 # rustfmt and clippy for the test gates; rustup adds them when the toolchain lacks them.

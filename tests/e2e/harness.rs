@@ -124,13 +124,15 @@ impl App {
         self.client().title().await.expect("window title")
     }
 
-    /// The control whose visible label (or accessible name) is exactly `label`.
+    /// The control whose visible label (or accessible name) is exactly `label`, or
+    /// whose name starts with it (`aria-labelledby` naming the field's label first).
     pub async fn control(&self, label: &str) -> Element {
         let l = xpath_literal(label);
         let xpath = format!(
             "//*[@id = //label[normalize-space(.) = {l}]/@for] \
              | //*[@aria-label = {l}] \
              | //*[@aria-labelledby = //*[normalize-space(.) = {l}]/@id] \
+             | //*[normalize-space(@aria-labelledby) != ''][starts-with(concat(normalize-space(@aria-labelledby), ' '), concat((//*[normalize-space(.) = {l}][@id])[1]/@id, ' '))] \
              | //fieldset[legend[normalize-space(.) = {l}]]"
         );
         self.wait_for(
@@ -232,6 +234,49 @@ impl App {
     /// Runs JavaScript in the page and returns its JSON result.
     pub async fn script(&self, js: &str, args: Vec<Value>) -> Value {
         self.client().execute(js, args).await.expect("script")
+    }
+
+    /// Runs axe-core (the npm package pinned in package.json; the app ships none of it)
+    /// over the window as it is now, against WCAG 2.1 A and AA. Returns each violation
+    /// as "rule (impact): help — the elements"; rules in `excepted` are left out.
+    pub async fn accessibility_violations(&self, excepted: &[&str]) -> Vec<String> {
+        let injected = self
+            .script("return typeof window.axe === 'object'", vec![])
+            .await;
+        if injected != Value::Bool(true) {
+            self.script(&format!("{};\nreturn true;", axe_source()), vec![])
+                .await;
+        }
+        self.settle().await;
+        let js = "const done = arguments[arguments.length - 1];\n\
+                  const only = { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] };\n\
+                  axe.run(document, { runOnly: only, resultTypes: ['violations'] })\n\
+                    .then((r) => done(r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,\n\
+                      nodes: v.nodes.map((n) => n.target.join(' ')) }))))\n\
+                    .catch((e) => done([{ id: 'axe-failed', impact: 'critical', help: String(e), nodes: [] }]));";
+        let found = self
+            .client()
+            .execute_async(js, vec![])
+            .await
+            .expect("axe runs");
+        let found: Vec<Value> = serde_json::from_value(found).expect("a list of violations");
+        found
+            .iter()
+            .filter(|v| !excepted.contains(&v["id"].as_str().unwrap_or_default()))
+            .map(|v| {
+                let nodes: Vec<&str> = v["nodes"]
+                    .as_array()
+                    .map(|n| n.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                format!(
+                    "{} ({}): {} — {}",
+                    v["id"].as_str().unwrap_or("?"),
+                    v["impact"].as_str().unwrap_or("?"),
+                    v["help"].as_str().unwrap_or("?"),
+                    nodes.join(", ")
+                )
+            })
+            .collect()
     }
 
     /// Saves `target/e2e/<test>-<label>.png` and returns its path.
@@ -447,6 +492,17 @@ fn tauri_driver() -> PathBuf {
         .map(|h| PathBuf::from(h).join(".cargo/bin/tauri-driver"))
         .filter(|p| p.exists());
     cargo_bin.unwrap_or_else(|| "tauri-driver".into())
+}
+
+/// axe-core's script, from `node_modules` (`scripts/test` installs it with `npm ci`).
+fn axe_source() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "axe-core is missing ({}: {e}); run `npm ci` or scripts/test",
+            path.display()
+        )
+    })
 }
 
 pub fn artifacts_dir() -> PathBuf {

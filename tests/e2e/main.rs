@@ -1,6 +1,7 @@
 //! Window tests: the real app in a real WebKit window, driven like a user would.
 //! Run them with `scripts/test` (it provides Xvfb, a session bus and tauri-driver).
 
+mod accessibility;
 mod batch;
 mod form;
 // Not every test uses every helper.

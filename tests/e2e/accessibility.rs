@@ -1,0 +1,166 @@
+//! The window checked with axe-core against WCAG 2.1 A and AA: every screen and card
+//! state the window tests reach, in English and 简体中文, light and dark. Each state
+//! is also saved as a screenshot (`target/e2e/a11y-*.png`).
+
+use std::time::Duration;
+
+use veo_desk::simulator::{Dialect, Outcome, Simulator};
+
+use crate::harness::{App, Launch};
+
+/// Rules axe may report without failing the test, each with the reason it was accepted.
+/// Empty: nothing is excepted.
+const EXCEPTED: &[&str] = &[];
+
+/// Every violation on the screen as it is now, prefixed with where it was seen.
+async fn audit(app: &App, screen: &str, found: &mut Vec<String>) {
+    app.screenshot(&screen.replace(' ', "-")).await;
+    let seen = app.accessibility_violations(EXCEPTED).await;
+    found.extend(seen.into_iter().map(|v| format!("{screen}: {v}")));
+}
+
+async fn click_css(app: &App, css: &str) {
+    let node = app.wait_for_visible(css).await;
+    app.bring_into_view(&node).await;
+    node.click().await.expect("click");
+}
+
+/// Sends one prompt from the form and waits for its card to reach `status`.
+async fn make(app: &App, prompt: &str, status: &str, cards: usize) {
+    app.script("document.querySelector('#prompt').value = ''", vec![])
+        .await;
+    let prompt_field = app.wait_for_element("#prompt").await;
+    prompt_field.send_keys(prompt).await.expect("typing");
+    click_css(app, "#generate").await;
+    let js = format!(
+        "return document.querySelectorAll('.card').length === {cards} && !!document.querySelector('.card.status-{status}')"
+    );
+    assert!(app.poll_script(&js).await, "a card {status}");
+}
+
+/// The label of a UI string in `language`, as the window shows it.
+fn label(language: &str, key: &str) -> String {
+    let file = match language {
+        "zh-CN" => include_str!("../../ui/i18n/zh-CN.json"),
+        _ => include_str!("../../ui/i18n/en.json"),
+    };
+    let strings: serde_json::Value = serde_json::from_str(file).expect("strings");
+    strings[key].as_str().expect("a string").to_string()
+}
+
+async fn choose_look(app: &App, language: &str, theme: &str) {
+    click_css(app, "#open-settings").await;
+    app.wait_for_visible("#settings").await;
+    let js = format!(
+        "const l = document.querySelector('#settings-language'); l.value = '{language}'; l.dispatchEvent(new Event('change'));\
+         const t = document.querySelector('#settings-theme'); t.value = '{theme}'; t.dispatchEvent(new Event('change'));"
+    );
+    app.script(&js, vec![]).await;
+    click_css(app, "#settings-save").await;
+    // A new language reloads the window; a theme alone does not.
+    let settled = format!(
+        "return document.documentElement.lang === '{language}' && !!document.body.dataset.ready && !document.querySelector('#settings').open"
+    );
+    if app.poll_script(&settled).await {
+        return;
+    }
+    click_css(app, "#settings-close").await;
+    assert!(app.poll_script(&settled).await, "{language} {theme} taken");
+}
+
+#[tokio::test]
+async fn every_screen_and_card_state_passes_axe_in_both_languages_and_themes() {
+    let sim = Simulator::start(Dialect::OpenAi).await.unwrap();
+    sim.set_job_duration(Duration::from_secs(1));
+    let app = App::start("a11y").await;
+    let mut found = Vec::new();
+    audit(&app, "first run", &mut found).await;
+
+    app.connect_gateway(sim.base_url(), "sk-e2e-a11y-1357")
+        .await;
+    make(&app, "A lighthouse at dawn", "downloaded", 1).await;
+    sim.next_outcome(Outcome::Fail("The model is overloaded.".into()));
+    make(&app, "A storm over the sea", "failed", 2).await;
+    sim.next_outcome(Outcome::SafetyBlock(
+        "The prompt was blocked by the safety filter.".into(),
+    ));
+    make(&app, "A blocked scene", "failed", 3).await;
+    sim.set_job_duration(Duration::from_secs(3600));
+    make(&app, "A glacier melting slowly", "running", 4).await;
+    // A batch sends two at a time: of three, one waits its turn.
+    app.script(
+        "document.querySelector('details.batch').open = true",
+        vec![],
+    )
+    .await;
+    app.type_into(
+        "Prompts, one per line",
+        "A fox in the snow\u{e007}A kite over the dunes\u{e007}A train in the rain",
+    )
+    .await;
+    app.click("Queue batch").await;
+    assert!(
+        app.poll_script("return !!document.querySelector('.card.status-waiting')")
+            .await,
+        "a card waiting its turn"
+    );
+
+    for (language, theme) in [
+        ("en", "light"),
+        ("en", "dark"),
+        ("zh-CN", "light"),
+        ("zh-CN", "dark"),
+    ] {
+        let look = format!("{language} {theme}");
+        choose_look(&app, language, theme).await;
+        audit(&app, &format!("{look} main"), &mut found).await;
+
+        click_css(&app, "#open-settings").await;
+        app.wait_for_visible("#settings").await;
+        audit(&app, &format!("{look} settings"), &mut found).await;
+        click_css(&app, "#settings-close").await;
+
+        app.click(&label(language, "card.details")).await;
+        app.wait_for_visible("#details").await;
+        audit(&app, &format!("{look} details"), &mut found).await;
+        click_css(&app, "#details-close").await;
+
+        app.script(
+            "document.querySelector('details.batch').open = true",
+            vec![],
+        )
+        .await;
+        audit(&app, &format!("{look} batch"), &mut found).await;
+        app.script(
+            "document.querySelector('details.batch').open = false",
+            vec![],
+        )
+        .await;
+
+        click_css(&app, "#edit-gateway").await;
+        app.wait_for_visible("#setup-form").await;
+        audit(&app, &format!("{look} edit gateway"), &mut found).await;
+        click_css(&app, "#setup-cancel").await;
+        app.wait_for_visible("#compose-form").await;
+    }
+    assert!(
+        found.is_empty(),
+        "{} accessibility violations:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+    app.close().await;
+}
+
+/// The first-run screen in Chinese, before any gateway exists.
+#[tokio::test]
+async fn the_first_run_screen_in_chinese_passes_axe() {
+    let launch = Launch::default()
+        .env("LANG", "zh_CN.UTF-8")
+        .env("LANGUAGE", "zh_CN");
+    let app = App::start_with("a11y-zh-CN", launch).await;
+    let mut found = Vec::new();
+    audit(&app, "first run", &mut found).await;
+    assert!(found.is_empty(), "{}", found.join("\n"));
+    app.close().await;
+}
