@@ -164,3 +164,62 @@ async fn the_first_run_screen_in_chinese_passes_axe() {
     assert!(found.is_empty(), "{}", found.join("\n"));
     app.close().await;
 }
+
+/// Every control of the top bar shares one line at the default window size, even with
+/// the demo gateway's extra button and a key status beside the gateway.
+#[tokio::test]
+async fn the_top_bar_stays_on_one_line_with_the_demo_gateway() {
+    let app = App::start("topbar-demo").await;
+    app.click("Try without a key").await;
+    app.wait_for_visible("#compose-form").await;
+    app.button("Remove demo gateway").await;
+    let js = "const shown = [...document.querySelectorAll('.topbar .brand, #gateway-bar > *, .topbar > #open-settings')]\
+                .filter((e) => e.getClientRects().length > 0).map((e) => e.getBoundingClientRect());\
+              const line = shown[0];\
+              return shown.length >= 6 && shown.every((r) => r.top < line.bottom && r.bottom > line.top);";
+    let one_line = app.poll_script(js).await;
+    app.screenshot("bar").await;
+    assert!(one_line, "the top bar wraps onto a second line");
+    app.close().await;
+}
+
+/// With the desktop's animations turned off (GTK's `gtk-enable-animations`), the window
+/// reports reduced motion, and a bar of unknown length (a gateway that tells no
+/// progress), which WebKit animates by itself, is drawn still.
+#[tokio::test]
+async fn with_animations_off_a_bar_of_unknown_length_stands_still() {
+    let home = crate::harness::fresh_home();
+    let gtk = home.path().join(".config/gtk-3.0");
+    std::fs::create_dir_all(&gtk).unwrap();
+    std::fs::write(
+        gtk.join("settings.ini"),
+        "[Settings]\ngtk-enable-animations=0\n",
+    )
+    .unwrap();
+    let app = App::start_with("reduced-motion", Launch::default().home(home.path())).await;
+    let reduced = app
+        .script(
+            "return matchMedia('(prefers-reduced-motion: reduce)').matches",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        reduced,
+        serde_json::Value::Bool(true),
+        "reduced motion is reported"
+    );
+    // The card's bar as cards.js draws it for a job without a percentage.
+    let still = app
+        .script(
+            "const p = document.createElement('progress'); p.max = 100; document.querySelector('#job-list').append(p);\
+             return getComputedStyle(p).appearance === 'none';",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        still,
+        serde_json::Value::Bool(true),
+        "the bar is drawn still"
+    );
+    app.close().await;
+}

@@ -440,6 +440,30 @@ impl Drop for Driver {
         }
         kill_group(self.child.id() as libc::pid_t);
         let _ = self.child.wait();
+        wait_until_single_instance_is_free();
+    }
+}
+
+/// The name a running Veo Desk holds on the session bus (tauri-plugin-single-instance:
+/// the app's identifier). The bus frees it a moment after the process dies; an app
+/// started before that would hand its launch to the dead one and not start.
+const SINGLE_INSTANCE: &str = "com.veodesk.desktop.SingleInstance";
+
+fn wait_until_single_instance_is_free() {
+    let deadline = Instant::now() + PATIENCE;
+    while Instant::now() < deadline {
+        let asked = Command::new("dbus-send")
+            .args(["--session", "--print-reply", "--dest=org.freedesktop.DBus"])
+            .args(["/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner"])
+            .arg(format!("string:{SINGLE_INSTANCE}"))
+            .stderr(Stdio::null())
+            .output();
+        match asked {
+            Ok(out) if String::from_utf8_lossy(&out.stdout).contains("boolean true") => {
+                std::thread::sleep(Duration::from_millis(50))
+            }
+            _ => return,
+        }
     }
 }
 

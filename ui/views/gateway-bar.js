@@ -10,6 +10,8 @@ export function renderGatewayBar(profiles) {
   const active = profiles.find((p) => p.active);
   const keyStatus = $('#key-status');
   keyStatus.textContent = active?.demo ? t('bar.demo') : describeKey(active);
+  // Shortened with an ellipsis when the bar is tight: the whole text on hover.
+  keyStatus.title = keyStatus.textContent;
   keyStatus.dataset.tone = active?.key.saved || active?.demo ? 'info' : 'error';
   const warning = $('#gateway-warning');
   warning.textContent = problemText(active?.warning);
