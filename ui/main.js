@@ -5,7 +5,7 @@ import * as api from './api.js';
 import { $ } from './dom.js';
 import { useLanguage, languageFor, t, errorText, problemText } from './i18n.js';
 import { mountForm } from './views/form.js';
-import { mountCards } from './views/cards.js';
+import { mountCards, statusText } from './views/cards.js';
 import { mountSetup } from './views/setup.js';
 import { mountGatewayBar, renderGatewayBar } from './views/gateway-bar.js';
 import { mountReference } from './views/reference.js';
@@ -265,13 +265,17 @@ const batch = mountBatch($('#batch-view'), {
   settings: () => form.settings(),
   onQueued: showIfListed,
 });
-// The queue's counts change only when a job changes status, not with each progress tick.
+// A job's status changes a few times; its progress many. The queue's counts and what a
+// screen reader hears follow the status only: "A paper boat…: Saved as boat.mp4", once.
 const lastStatus = new Map();
+const announcer = $('#job-announcer');
 api.onJobChanged((row) => {
   showIfListed(row);
-  if (lastStatus.get(row.id) !== row.status) {
-    lastStatus.set(row.id, row.status);
+  const said = statusText(row);
+  if (lastStatus.get(row.id) !== said) {
+    lastStatus.set(row.id, said);
     batch.refresh();
+    announcer.textContent = t('jobs.announce', { prompt: shortPrompt(row.prompt), status: said });
   }
   // A finished video teaches the estimate how long such videos take.
   if (row.status === 'completed') form.refreshEstimate();
@@ -300,3 +304,12 @@ api.appInfo()
   .catch((error) => { $('#app-version').textContent = errorText(error); });
 
 mountDiagnostics({ text: api.diagnosticsText, save: api.exportDiagnostics });
+
+/** The start of a prompt, enough to tell which job an announcement is about. */
+function shortPrompt(prompt) {
+  const words = prompt.trim().split(/\s+/);
+  const start = words.slice(0, 8).join(' ');
+  // Chinese has no spaces: a long prompt is one "word".
+  const short = start.length > 60 ? start.slice(0, 60) : start;
+  return short.length < prompt.trim().length ? `${short}…` : short;
+}

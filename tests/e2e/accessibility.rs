@@ -223,3 +223,47 @@ async fn with_animations_off_a_bar_of_unknown_length_stands_still() {
     );
     app.close().await;
 }
+
+/// A screen reader hears each change of a job's status once, in one live region, and
+/// not the progress ticks in between; the cards themselves are not live regions.
+#[tokio::test]
+async fn a_jobs_changes_of_status_are_announced_once_each() {
+    let sim = Simulator::start(Dialect::OpenAi).await.unwrap();
+    sim.set_job_duration(Duration::from_secs(3));
+    sim.set_poll_after(Some(Duration::from_millis(300)));
+    let app = App::start("announce").await;
+    app.connect_gateway(sim.base_url(), "sk-e2e-announce-8080")
+        .await;
+    app.script(
+        "window.heard = []; const a = document.querySelector('#job-announcer');\
+         new MutationObserver(() => window.heard.push(a.textContent))\
+           .observe(a, { childList: true, characterData: true, subtree: true });",
+        vec![],
+    )
+    .await;
+    make(&app, "A heron lifting off a misty lake", "downloaded", 1).await;
+    let heard: Vec<String> =
+        serde_json::from_value(app.script("return window.heard", vec![]).await).unwrap();
+    let polls = sim.requests().iter().filter(|r| r.method == "GET").count();
+    assert!(polls >= 4, "the job was checked {polls} times");
+    assert!(
+        (2..=4).contains(&heard.len()),
+        "one announcement per status, not per tick: {heard:?}"
+    );
+    assert!(heard.windows(2).all(|w| w[0] != w[1]), "{heard:?}");
+    assert!(
+        heard
+            .iter()
+            .all(|h| h.starts_with("A heron lifting off a misty lake:")),
+        "{heard:?}"
+    );
+    assert!(heard.last().unwrap().contains("Saved as"), "{heard:?}");
+    let live_cards = app
+        .script(
+            "return document.querySelectorAll('#job-list [aria-live], #job-list [role=status], #job-list[aria-live]').length",
+            vec![],
+        )
+        .await;
+    assert_eq!(live_cards, 0, "no card is a live region");
+    app.close().await;
+}

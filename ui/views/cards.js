@@ -108,14 +108,21 @@ function card(row, actions, note) {
   );
 }
 
+/** Where the job is, in words, without its percentage: what is announced once when it changes. */
+export function statusText(row) {
+  if (row.status === 'failed' && GAVE_UP.includes(row.error_code)) return t('card.status.stoppedChecking');
+  if (row.status === 'completed' && row.download_error) return t('card.status.notSaved');
+  if (row.status === 'downloaded' && row.file_path) return t('card.savedAs', { file: row.file_path.split(/[\\/]/).pop() });
+  return has(`card.status.${row.status}`) ? t(`card.status.${row.status}`) : row.status;
+}
+
+// Not a live region: a card is redrawn on every progress tick, and the window
+// announces a change of status once, in #job-announcer.
 function statusLine(row) {
-  let text = has(`card.status.${row.status}`) ? t(`card.status.${row.status}`) : row.status;
-  if (row.status === 'failed' && GAVE_UP.includes(row.error_code)) text = t('card.status.stoppedChecking');
-  if (row.status === 'completed' && row.download_error) text = t('card.status.notSaved');
+  let text = statusText(row);
   if (row.status === 'running' && row.progress != null) text = `${text} ${Math.round(row.progress)}%`;
-  if (row.status === 'downloaded' && row.file_path) text = t('card.savedAs', { file: row.file_path.split(/[\\/]/).pop() });
   const server = row.server_status && row.status === 'running' ? t('card.gatewaySays', { status: row.server_status }) : '';
-  return el('p', { class: 'card-status', role: 'status', text: text + server });
+  return el('p', { class: 'card-status', text: text + server });
 }
 
 // What the saved file really is, read from it after the download.
