@@ -22,3 +22,15 @@ export function $(selector, root = document) {
   if (!node) throw new Error(`missing element ${selector}`);
   return node;
 }
+
+// WebKitGTK gives a <summary> no role on the accessibility bus: a screen reader says its
+// name but not that it opens and closes. Each one is a button that tells its state,
+// kept current for every <details> by one listener (toggle does not bubble, so it is
+// caught on the way down).
+export const DISCLOSURE = { role: 'button', 'aria-expanded': 'false' };
+
+document.addEventListener('toggle', (event) => {
+  const details = event.target;
+  if (!(details instanceof HTMLDetailsElement)) return;
+  details.querySelector(':scope > summary')?.setAttribute('aria-expanded', String(details.open));
+}, true);

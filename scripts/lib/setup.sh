@@ -11,8 +11,9 @@ RUN_PACKAGES=(
   fonts-droid-fallback
 )
 # Tests: a virtual display, WebDriver for WebKit, a real keychain on a private session bus.
-# python3-venv: the LiteLLM proxy the gateway tests run against.
-TEST_PACKAGES=(xvfb webkit2gtk-driver gnome-keyring dbus-x11 python3-venv)
+# python3-venv: the LiteLLM proxy the gateway tests run against. python3-pyatspi: the
+# window's accessibility tree, read as a screen reader reads it.
+TEST_PACKAGES=(xvfb webkit2gtk-driver gnome-keyring dbus-x11 python3-venv python3-pyatspi)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

@@ -11,4 +11,5 @@ mod jobs;
 mod main_window;
 mod problems;
 mod reference;
+mod screen_reader;
 mod setup;

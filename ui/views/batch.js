@@ -2,7 +2,7 @@
 // separate jobs that run a few at a time. Each job gets its own card through the
 // usual `job-changed` events; this view only sends the batch and drives the queue.
 
-import { el } from '../dom.js';
+import { DISCLOSURE, el } from '../dom.js';
 import { t, errorText } from '../i18n.js';
 
 export function mountBatch(container, { api, settings, onQueued }) {
@@ -50,7 +50,7 @@ export function mountBatch(container, { api, settings, onQueued }) {
     }) })));
 
   container.replaceChildren(el('details', { class: 'batch' },
-    el('summary', { text: t('batch.summary') }), form));
+    el('summary', { ...DISCLOSURE, text: t('batch.summary') }), form));
   act(api.queueStatus);
   // Slots free as jobs finish: keep the counts current.
   return { refresh: () => act(api.queueStatus) };

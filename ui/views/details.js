@@ -1,7 +1,7 @@
 // A job's "Details": every request to the gateway and its answer, as the gateway
 // wrote it (key hidden, long bodies cut). Everything here is text, never markup.
 
-import { $, el } from '../dom.js';
+import { $, DISCLOSURE, el } from '../dom.js';
 import { t, errorText, problemText } from '../i18n.js';
 
 export function mountDetails({ api }) {
@@ -31,7 +31,7 @@ function exchange(x) {
   const answer = x.status == null ? t('details.noAnswer') : `HTTP ${x.status}`;
   return el('li', { class: 'exchange' },
     el('details', {},
-      el('summary', {},
+      el('summary', DISCLOSURE,
         el('span', { class: 'exchange-line', text: `${when} · ${x.method} ${x.url}` }),
         el('span', { class: x.status == null || x.status >= 400 ? 'exchange-status bad' : 'exchange-status', text: `${answer} · ${x.elapsed_ms} ms` }),
       ),
