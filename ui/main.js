@@ -123,6 +123,13 @@ function stopPlaying() {
 const cards = mountCards($('#job-list'), {
   async play(row, cardNode) {
     const player = cardNode.querySelector('.card-player');
+    // On the card that plays, the button pauses and resumes: the keyboard's way to the
+    // player, which Tab skips because WebKitGTK's own controls never let the focus go.
+    if (playing && player.contains(playing.video)) {
+      if (playing.video.paused) playing.video.play().catch(() => {});
+      else playing.video.pause();
+      return;
+    }
     stopPlaying();
     try {
       const url = await api.videoUrl(row.id);
@@ -130,8 +137,15 @@ const cards = mountCards($('#job-list'), {
       stopPlaying();
       const video = document.createElement('video');
       video.controls = true;
+      video.tabIndex = -1;
       video.src = url;
       playing = { video, url };
+      const label = () => {
+        const button = document.querySelector(`[data-job="${CSS.escape(row.id)}"] .card-actions button`);
+        if (button) button.textContent = t(video.paused ? 'card.play' : 'card.pause');
+      };
+      video.addEventListener('play', label);
+      video.addEventListener('pause', label);
       player.replaceChildren(video);
       video.play().catch(() => {});
     } catch (error) {

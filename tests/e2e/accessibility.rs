@@ -267,3 +267,164 @@ async fn a_jobs_changes_of_status_are_announced_once_each() {
     assert_eq!(live_cards, 0, "no card is a live region");
     app.close().await;
 }
+
+/// Where the focus is, and whether it can be seen: the element's own outline, or its
+/// label's for the segmented options, whose radio input is hidden.
+const FOCUS: &str = "const e = document.activeElement;\
+    if (!e || e === document.body) return { id: '', text: '', seen: true };\
+    const shown = (n) => { const s = getComputedStyle(n); return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2; };\
+    const label = e.type === 'radio' ? e.nextElementSibling : null;\
+    return { id: e.id || e.tagName.toLowerCase(), text: (e.innerText || e.value || '').trim(), seen: shown(e) || (!!label && shown(label)) };";
+
+#[derive(Debug, serde::Deserialize)]
+struct Focus {
+    id: String,
+    text: String,
+    seen: bool,
+}
+
+/// Keys, sent to whatever has the focus, as a user types them.
+async fn keys(app: &App, keys: &str) {
+    let focused = app.client().active_element().await.expect("focus");
+    focused.send_keys(keys).await.expect("keys");
+}
+
+/// Presses Tab until the focus is on what `wanted` accepts; every stop on the way
+/// where the focus could not be seen is noted in `unseen`.
+async fn tab_to(app: &App, what: &str, wanted: impl Fn(&Focus) -> bool, unseen: &mut Vec<String>) {
+    let mut path = Vec::new();
+    for _ in 0..120 {
+        keys(app, &fantoccini::key::Key::Tab.to_string()).await;
+        let focus: Focus = serde_json::from_value(app.script(FOCUS, vec![]).await).unwrap();
+        if !focus.seen {
+            unseen.push(format!("{} {:?}", focus.id, focus.text));
+        }
+        if wanted(&focus) {
+            return;
+        }
+        path.push(format!("{} {:?}", focus.id, focus.text));
+    }
+    panic!("Tab never reached {what}: {path:?}");
+}
+
+/// Set up a gateway, generate, play, open a job's details, queue a batch and change the
+/// language with the keyboard alone, the focus visible at every stop.
+#[tokio::test]
+async fn the_keyboard_alone_does_everything_with_the_focus_always_visible() {
+    use fantoccini::key::Key;
+    let sim = Simulator::start(Dialect::OpenAi).await.unwrap();
+    sim.set_job_duration(Duration::from_secs(1));
+    let app = App::start("keyboard-all").await;
+    let mut unseen = Vec::new();
+
+    tab_to(&app, "the address", |f| f.id == "setup-url", &mut unseen).await;
+    keys(&app, sim.base_url()).await;
+    tab_to(&app, "the key", |f| f.id == "setup-key", &mut unseen).await;
+    keys(&app, &format!("sk-e2e-keys-9753{}", Key::Enter)).await;
+    app.wait_for_visible("#compose-form").await;
+
+    let generate = |prompt: &str| format!("{prompt}{}{}{}", Key::Control, Key::Enter, Key::Null);
+    tab_to(&app, "the prompt", |f| f.id == "prompt", &mut unseen).await;
+    keys(&app, &generate("A lantern on a quiet pier")).await;
+    app.wait_for_text("Saved as").await;
+    sim.next_outcome(Outcome::Fail("The model is overloaded.".into()));
+    app.script("document.querySelector('#prompt').focus()", vec![])
+        .await;
+    keys(&app, &format!("{}{}", Key::Control, "a")).await;
+    keys(&app, &format!("{}{}", Key::Null, Key::Backspace)).await;
+    keys(&app, &generate("A storm that will not come")).await;
+    assert!(
+        app.poll_script("return !!document.querySelector('.card.status-failed')")
+            .await,
+        "the second job failed"
+    );
+
+    tab_to(&app, "Play", |f| f.text == "Play", &mut unseen).await;
+    keys(&app, &Key::Enter.to_string()).await;
+    assert!(
+        app.poll_script("return !!document.querySelector('.card-player video')")
+            .await,
+        "Enter on Play plays"
+    );
+    keys(&app, &Key::Enter.to_string()).await;
+    assert!(
+        app.poll_script("return document.querySelector('.card-player video').paused")
+            .await,
+        "Enter again pauses"
+    );
+
+    tab_to(&app, "Details", |f| f.text == "Details", &mut unseen).await;
+    keys(&app, &Key::Enter.to_string()).await;
+    app.wait_for_visible("#details").await;
+    keys(&app, &Key::Escape.to_string()).await;
+    let back: Focus = serde_json::from_value(app.script(FOCUS, vec![]).await).unwrap();
+    assert_eq!(
+        back.text, "Details",
+        "Escape gives the focus back to the card"
+    );
+
+    tab_to(
+        &app,
+        "the batch",
+        |f| f.text.starts_with("Batch:"),
+        &mut unseen,
+    )
+    .await;
+    keys(&app, &Key::Enter.to_string()).await;
+    tab_to(
+        &app,
+        "the batch prompts",
+        |f| f.id == "batch-prompts",
+        &mut unseen,
+    )
+    .await;
+    keys(
+        &app,
+        &format!("A fox in the snow{}A kite over the dunes", Key::Enter),
+    )
+    .await;
+    tab_to(
+        &app,
+        "Queue batch",
+        |f| f.text == "Queue batch",
+        &mut unseen,
+    )
+    .await;
+    keys(&app, &Key::Enter.to_string()).await;
+    app.wait_for_text("2 videos queued.").await;
+
+    tab_to(&app, "Settings", |f| f.text == "Settings", &mut unseen).await;
+    keys(&app, &Key::Enter.to_string()).await;
+    app.wait_for_visible("#settings").await;
+    tab_to(
+        &app,
+        "the language",
+        |f| f.id == "settings-language",
+        &mut unseen,
+    )
+    .await;
+    let language = "return document.querySelector('#settings-language').value";
+    for _ in 0..4 {
+        if app.script(language, vec![]).await == "zh-CN" {
+            break;
+        }
+        keys(&app, &Key::Down.to_string()).await;
+    }
+    assert_eq!(
+        app.script(language, vec![]).await,
+        "zh-CN",
+        "the arrow keys choose a language"
+    );
+    tab_to(&app, "Save", |f| f.id == "settings-save", &mut unseen).await;
+    keys(&app, &Key::Enter.to_string()).await;
+    assert!(
+        app.poll_script(
+            "return document.documentElement.lang === 'zh-CN' && !!document.body.dataset.ready"
+        )
+        .await,
+        "the window now speaks Chinese"
+    );
+    app.screenshot("language").await;
+    assert!(unseen.is_empty(), "focus not visible at: {unseen:?}");
+    app.close().await;
+}
