@@ -415,11 +415,15 @@ async fn set_theme(app: &App, theme: &str) {
     app.click("Close").await;
 }
 
-/// At the smallest window size and with text scaled to 125 % and 150 %, nothing in
+/// At the smallest window size and with text scaled to 125 %, 150 % and 200 %, nothing in
 /// the form is cut off sideways and Generate stays in reach.
 #[tokio::test]
 async fn the_form_fits_the_smallest_window_when_scaled() {
-    for (scale, name) in [("1.25", "scaled-125"), ("1.5", "scaled-150")] {
+    for (scale, name) in [
+        ("1.25", "scaled-125"),
+        ("1.5", "scaled-150"),
+        ("2", "scaled-200"),
+    ] {
         let launch = Launch::default().env("GDK_DPI_SCALE", scale);
         let app = App::start_with(name, launch).await;
         // WebDriver clicks miss under a DPI scale; the keyboard does not.
