@@ -34,7 +34,7 @@ pub use clips::{clip, Shape};
 
 /// The video a completed 8 s 16:9 job produces (320x180, H.264, a silent AAC track).
 /// Other shapes and lengths get their own clip: see [`clip`].
-pub const SAMPLE_MP4: &[u8] = include_bytes!("../../../assets/clips/landscape-8s.mp4");
+pub const SAMPLE_MP4: &[u8] = include_bytes!("../../assets/clips/landscape-8s.mp4");
 
 /// Request bodies above this are refused with 413: a reference image is at most 20 MB.
 pub const MAX_BODY_BYTES: u64 = 25 * 1024 * 1024;

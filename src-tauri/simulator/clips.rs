@@ -6,42 +6,42 @@ const CLIPS: &[(Shape, u32, &[u8])] = &[
     (
         Shape::Landscape,
         4,
-        include_bytes!("../../../assets/clips/landscape-4s.mp4"),
+        include_bytes!("../../assets/clips/landscape-4s.mp4"),
     ),
     (
         Shape::Landscape,
         6,
-        include_bytes!("../../../assets/clips/landscape-6s.mp4"),
+        include_bytes!("../../assets/clips/landscape-6s.mp4"),
     ),
     (
         Shape::Landscape,
         8,
-        include_bytes!("../../../assets/clips/landscape-8s.mp4"),
+        include_bytes!("../../assets/clips/landscape-8s.mp4"),
     ),
     (
         Shape::Landscape,
         12,
-        include_bytes!("../../../assets/clips/landscape-12s.mp4"),
+        include_bytes!("../../assets/clips/landscape-12s.mp4"),
     ),
     (
         Shape::Portrait,
         4,
-        include_bytes!("../../../assets/clips/portrait-4s.mp4"),
+        include_bytes!("../../assets/clips/portrait-4s.mp4"),
     ),
     (
         Shape::Portrait,
         6,
-        include_bytes!("../../../assets/clips/portrait-6s.mp4"),
+        include_bytes!("../../assets/clips/portrait-6s.mp4"),
     ),
     (
         Shape::Portrait,
         8,
-        include_bytes!("../../../assets/clips/portrait-8s.mp4"),
+        include_bytes!("../../assets/clips/portrait-8s.mp4"),
     ),
     (
         Shape::Portrait,
         12,
-        include_bytes!("../../../assets/clips/portrait-12s.mp4"),
+        include_bytes!("../../assets/clips/portrait-12s.mp4"),
     ),
 ];
 
