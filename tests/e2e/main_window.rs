@@ -106,7 +106,9 @@ async fn unnamed_controls(app: &App) -> serde_json::Value {
           if (c.labels && [...c.labels].some(visible)) return true;
           const by = c.getAttribute('aria-labelledby');
           if (by && by.split(' ').map((id) => document.getElementById(id)).every(visible)) return true;
-          if (c.tagName === 'BUTTON' && c.textContent.trim() !== '') return true;
+          // A button, and a disclosure's summary, are named by their text.
+          const button = c.tagName === 'BUTTON' || c.getAttribute('role') === 'button';
+          if (button && !by && c.textContent.trim() !== '') return true;
           return false;
         };
         const shown = (c) => c.closest('[hidden]') === null && c.getClientRects().length > 0;
