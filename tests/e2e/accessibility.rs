@@ -56,16 +56,30 @@ async fn choose_look(app: &App, language: &str, theme: &str) {
          const t = document.querySelector('#settings-theme'); t.value = '{theme}'; t.dispatchEvent(new Event('change'));"
     );
     app.script(&js, vec![]).await;
+    app.script(
+        "document.querySelector('#settings-status').textContent = ''",
+        vec![],
+    )
+    .await;
     click_css(app, "#settings-save").await;
-    // A new language reloads the window; a theme alone does not.
-    let settled = format!(
-        "return document.documentElement.lang === '{language}' && !!document.body.dataset.ready && !document.querySelector('#settings').open"
+    // A new language reloads the window; a theme alone is saved with the dialog open.
+    let saved = format!(
+        "return document.documentElement.lang === '{language}' && !!document.body.dataset.ready\
+           && (!document.querySelector('#settings').open || document.querySelector('#settings-status').textContent !== '')"
     );
-    if app.poll_script(&settled).await {
-        return;
+    assert!(app.poll_script(&saved).await, "{language} {theme} taken");
+    if app
+        .script("return document.querySelector('#settings').open", vec![])
+        .await
+        == serde_json::Value::Bool(true)
+    {
+        click_css(app, "#settings-close").await;
     }
-    click_css(app, "#settings-close").await;
-    assert!(app.poll_script(&settled).await, "{language} {theme} taken");
+    assert!(
+        app.poll_script("return !document.querySelector('#settings').open")
+            .await,
+        "the settings close"
+    );
 }
 
 #[tokio::test]

@@ -30,6 +30,21 @@ async fn several_prompts_become_several_cards_that_run_two_at_a_time() {
         .poll_script("return document.querySelectorAll('.card').length === 3")
         .await;
     assert!(three_cards, "one card per prompt");
+    let order = app
+        .script(
+            "return [...document.querySelectorAll('.card .card-prompt')].map((p) => p.textContent)",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        order,
+        serde_json::json!([
+            "Lanterns rising over a river",
+            "A fox crossing fresh snow",
+            "A paper boat on a rainy street"
+        ]),
+        "newest first: the last prompt of the batch on top"
+    );
     app.wait_for_text("Waiting for its turn").await;
     app.screenshot("queued").await;
     // "In progress" holds the one waiting its turn as well.

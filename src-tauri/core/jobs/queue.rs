@@ -75,9 +75,14 @@ impl Queue {
     ) -> Result<Vec<JobRow>> {
         check_batch_size(requests.len())?;
         let mut rows = Vec::with_capacity(requests.len());
+        // One millisecond apart at least: the history lists newest first, and rows made
+        // in the same millisecond would come out in the order of their random ids.
+        let mut at = now_ms();
         for (request, thumb) in requests {
             let new = submit::new_job(profile_id, &request, thumb);
-            let row = ctx.store.insert_waiting(&new, now_ms())?;
+            at = at.max(now_ms());
+            let row = ctx.store.insert_waiting(&new, at)?;
+            at += 1;
             ctx.follow(&row.id);
             ctx.emit(row.clone());
             self.lock()?.waiting.push_back(Waiting {
