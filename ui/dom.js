@@ -24,13 +24,15 @@ export function $(selector, root = document) {
 }
 
 // WebKitGTK gives a <summary> no role on the accessibility bus: a screen reader says its
-// name but not that it opens and closes. Each one is a button that tells its state,
-// kept current for every <details> by one listener (toggle does not bubble, so it is
-// caught on the way down).
+// name but not that it opens and closes. Each one is a button that tells its state.
 export const DISCLOSURE = { role: 'button', 'aria-expanded': 'false' };
 
-document.addEventListener('toggle', (event) => {
-  const details = event.target;
-  if (!(details instanceof HTMLDetailsElement)) return;
-  details.querySelector(':scope > summary')?.setAttribute('aria-expanded', String(details.open));
-}, true);
+/** Keeps every <summary>'s aria-expanded current, with one listener for the page
+ *  (toggle does not bubble, so it is caught on the way down). */
+export function tellDisclosures(root = document) {
+  root.addEventListener('toggle', (event) => {
+    const details = event.target;
+    if (!(details instanceof HTMLDetailsElement)) return;
+    details.querySelector(':scope > summary')?.setAttribute('aria-expanded', String(details.open));
+  }, true);
+}

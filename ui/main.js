@@ -2,7 +2,7 @@
 // only truth; every change re-renders from the list Rust sends back.
 
 import * as api from './api.js';
-import { $ } from './dom.js';
+import { $, tellDisclosures } from './dom.js';
 import { useLanguage, languageFor, t, errorText, problemText } from './i18n.js';
 import { mountForm } from './views/form.js';
 import { mountCards, statusText } from './views/cards.js';
@@ -20,6 +20,7 @@ import { mountRemove } from './views/remove.js';
 import { mark, timeline } from './timeline.js';
 
 mark('modules loaded');
+tellDisclosures();
 
 // Strings and settings come first: every view renders in the user's language.
 const [settings, { models: catalog, problem: catalogProblem }] = await Promise.all([
@@ -140,10 +141,7 @@ const cards = mountCards($('#job-list'), {
       video.tabIndex = -1;
       video.src = url;
       playing = { video, url };
-      const label = () => {
-        const button = document.querySelector(`[data-job="${CSS.escape(row.id)}"] .card-actions button`);
-        if (button) button.textContent = t(video.paused ? 'card.play' : 'card.pause');
-      };
+      const label = () => cards.showPlaying(row.id);
       video.addEventListener('play', label);
       video.addEventListener('pause', label);
       player.replaceChildren(video);

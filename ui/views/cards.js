@@ -39,10 +39,11 @@ export function mountCards(container, actions) {
     const fresh = draw(row);
     const existing = cardOf(row.id);
     if (!existing) return place(fresh, row);
-    // A video playing on this card goes on playing.
+    // A video playing on this card goes on playing, and its button still says so.
     const player = existing.querySelector('.card-player');
     if (player?.firstChild) fresh.querySelector('.card-player').replaceWith(player);
     existing.replaceWith(fresh);
+    showPlayState(fresh);
   }
 
   return {
@@ -67,6 +68,11 @@ export function mountCards(container, actions) {
       if (list) redraw(row);
       else render();
     },
+    /** Labels the card's Play button Pause while its video plays. */
+    showPlaying(id) {
+      const node = cardOf(id);
+      if (node) showPlayState(node);
+    },
     /** Says on the card what an action could not do; the job itself is unchanged. */
     tell(id, note) {
       const row = rows.get(id);
@@ -81,6 +87,12 @@ export function mountCards(container, actions) {
       if (rows.size === 0) render();
     },
   };
+}
+
+function showPlayState(node) {
+  const play = node.querySelector('.card-actions .play');
+  const video = node.querySelector('.card-player video');
+  if (play) play.textContent = t(video && !video.paused ? 'card.pause' : 'card.play');
 }
 
 // Checking stopped while the gateway may still make the video (jobs/poller.rs).
@@ -203,7 +215,9 @@ function cardActions(row, actions) {
   const button = (label, onclick) => el('button', { type: 'button', class: 'quiet small', onclick }, label);
   const buttons = [];
   if (row.status === 'downloaded') {
-    buttons.push(button(t('card.play'), (event) => actions.play(row, event.currentTarget.closest('.card'))));
+    const play = button(t('card.play'), (event) => actions.play(row, event.currentTarget.closest('.card')));
+    play.classList.add('play');
+    buttons.push(play);
     buttons.push(button(t('card.reveal'), () => actions.reveal(row)));
     buttons.push(button(t('card.saveAs'), () => actions.saveAs(row)));
   }
