@@ -297,18 +297,12 @@ struct Focus {
     seen: bool,
 }
 
-/// Keys, sent to whatever has the focus, as a user types them.
-async fn keys(app: &App, keys: &str) {
-    let focused = app.client().active_element().await.expect("focus");
-    focused.send_keys(keys).await.expect("keys");
-}
-
 /// Presses Tab until the focus is on what `wanted` accepts; every stop on the way
 /// where the focus could not be seen is noted in `unseen`.
 async fn tab_to(app: &App, what: &str, wanted: impl Fn(&Focus) -> bool, unseen: &mut Vec<String>) {
     let mut path = Vec::new();
     for _ in 0..120 {
-        keys(app, &fantoccini::key::Key::Tab.to_string()).await;
+        app.press(&fantoccini::key::Key::Tab.to_string()).await;
         let focus: Focus = serde_json::from_value(app.script(FOCUS, vec![]).await).unwrap();
         if !focus.seen {
             unseen.push(format!("{} {:?}", focus.id, focus.text));
@@ -332,21 +326,21 @@ async fn the_keyboard_alone_does_everything_with_the_focus_always_visible() {
     let mut unseen = Vec::new();
 
     tab_to(&app, "the address", |f| f.id == "setup-url", &mut unseen).await;
-    keys(&app, sim.base_url()).await;
+    app.press(sim.base_url()).await;
     tab_to(&app, "the key", |f| f.id == "setup-key", &mut unseen).await;
-    keys(&app, &format!("sk-e2e-keys-9753{}", Key::Enter)).await;
+    app.press(&format!("sk-e2e-keys-9753{}", Key::Enter)).await;
     app.wait_for_visible("#compose-form").await;
 
     let generate = |prompt: &str| format!("{prompt}{}{}{}", Key::Control, Key::Enter, Key::Null);
     tab_to(&app, "the prompt", |f| f.id == "prompt", &mut unseen).await;
-    keys(&app, &generate("A lantern on a quiet pier")).await;
+    app.press(&generate("A lantern on a quiet pier")).await;
     app.wait_for_text("Saved as").await;
     sim.next_outcome(Outcome::Fail("The model is overloaded.".into()));
     app.script("document.querySelector('#prompt').focus()", vec![])
         .await;
-    keys(&app, &format!("{}{}", Key::Control, "a")).await;
-    keys(&app, &format!("{}{}", Key::Null, Key::Backspace)).await;
-    keys(&app, &generate("A storm that will not come")).await;
+    app.press(&format!("{}{}", Key::Control, "a")).await;
+    app.press(&format!("{}{}", Key::Null, Key::Backspace)).await;
+    app.press(&generate("A storm that will not come")).await;
     assert!(
         app.poll_script("return !!document.querySelector('.card.status-failed')")
             .await,
@@ -354,13 +348,13 @@ async fn the_keyboard_alone_does_everything_with_the_focus_always_visible() {
     );
 
     tab_to(&app, "Play", |f| f.text == "Play", &mut unseen).await;
-    keys(&app, &Key::Enter.to_string()).await;
+    app.press(&Key::Enter.to_string()).await;
     assert!(
         app.poll_script("return !!document.querySelector('.card-player video')")
             .await,
         "Enter on Play plays"
     );
-    keys(&app, &Key::Enter.to_string()).await;
+    app.press(&Key::Enter.to_string()).await;
     assert!(
         app.poll_script("return document.querySelector('.card-player video').paused")
             .await,
@@ -368,9 +362,9 @@ async fn the_keyboard_alone_does_everything_with_the_focus_always_visible() {
     );
 
     tab_to(&app, "Details", |f| f.text == "Details", &mut unseen).await;
-    keys(&app, &Key::Enter.to_string()).await;
+    app.press(&Key::Enter.to_string()).await;
     app.wait_for_visible("#details").await;
-    keys(&app, &Key::Escape.to_string()).await;
+    app.press(&Key::Escape.to_string()).await;
     let back: Focus = serde_json::from_value(app.script(FOCUS, vec![]).await).unwrap();
     assert_eq!(
         back.text, "Details",
@@ -384,7 +378,7 @@ async fn the_keyboard_alone_does_everything_with_the_focus_always_visible() {
         &mut unseen,
     )
     .await;
-    keys(&app, &Key::Enter.to_string()).await;
+    app.press(&Key::Enter.to_string()).await;
     tab_to(
         &app,
         "the batch prompts",
@@ -392,10 +386,10 @@ async fn the_keyboard_alone_does_everything_with_the_focus_always_visible() {
         &mut unseen,
     )
     .await;
-    keys(
-        &app,
-        &format!("A fox in the snow{}A kite over the dunes", Key::Enter),
-    )
+    app.press(&format!(
+        "A fox in the snow{}A kite over the dunes",
+        Key::Enter
+    ))
     .await;
     tab_to(
         &app,
@@ -404,11 +398,11 @@ async fn the_keyboard_alone_does_everything_with_the_focus_always_visible() {
         &mut unseen,
     )
     .await;
-    keys(&app, &Key::Enter.to_string()).await;
+    app.press(&Key::Enter.to_string()).await;
     app.wait_for_text("2 videos queued.").await;
 
     tab_to(&app, "Settings", |f| f.text == "Settings", &mut unseen).await;
-    keys(&app, &Key::Enter.to_string()).await;
+    app.press(&Key::Enter.to_string()).await;
     app.wait_for_visible("#settings").await;
     tab_to(
         &app,
@@ -422,7 +416,7 @@ async fn the_keyboard_alone_does_everything_with_the_focus_always_visible() {
         if app.script(language, vec![]).await == "zh-CN" {
             break;
         }
-        keys(&app, &Key::Down.to_string()).await;
+        app.press(&Key::Down.to_string()).await;
     }
     assert_eq!(
         app.script(language, vec![]).await,
@@ -430,7 +424,7 @@ async fn the_keyboard_alone_does_everything_with_the_focus_always_visible() {
         "the arrow keys choose a language"
     );
     tab_to(&app, "Save", |f| f.id == "settings-save", &mut unseen).await;
-    keys(&app, &Key::Enter.to_string()).await;
+    app.press(&Key::Enter.to_string()).await;
     assert!(
         app.poll_script(
             "return document.documentElement.lang === 'zh-CN' && !!document.body.dataset.ready"

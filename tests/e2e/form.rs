@@ -30,23 +30,6 @@ async fn checked(app: &App, name: &str) -> String {
         .to_string()
 }
 
-/// Sends keys to whatever has the focus, as a keyboard would.
-async fn press(app: &App, keys: &str) {
-    let focused = app
-        .client()
-        .active_element()
-        .await
-        .expect("a focused element");
-    focused.send_keys(keys).await.expect("keys");
-}
-
-async fn focused_id(app: &App) -> String {
-    let id = app
-        .script("return document.activeElement?.id ?? ''", vec![])
-        .await;
-    id.as_str().unwrap_or_default().to_string()
-}
-
 #[tokio::test]
 async fn an_invalid_combination_is_blocked_with_a_hint() {
     let sim = gateway().await;
@@ -78,7 +61,7 @@ async fn an_invalid_combination_is_blocked_with_a_hint() {
     app.screenshot("blocked").await;
     assert_eq!(sim.submit_count(), 0, "an impossible request is never sent");
     assert_eq!(
-        focused_id(&app).await,
+        app.focused_id().await,
         "seconds-12",
         "the focus goes to the choice to fix"
     );
@@ -169,8 +152,8 @@ async fn the_keyboard_alone_goes_from_prompt_to_generate() {
     // Tab from the top of the window to the prompt, type, then Tab on to Generate.
     let mut path = Vec::new();
     for _ in 0..30 {
-        press(&app, &Key::Tab.to_string()).await;
-        let id = focused_id(&app).await;
+        app.press(&Key::Tab.to_string()).await;
+        let id = app.focused_id().await;
         let done = id == "prompt";
         path.push(id);
         if done {
@@ -182,12 +165,12 @@ async fn the_keyboard_alone_goes_from_prompt_to_generate() {
         Some("prompt"),
         "Tab reaches the prompt: {path:?}"
     );
-    press(&app, "A lantern floating over a dark lake").await;
+    app.press("A lantern floating over a dark lake").await;
     app.wait_for_text("35 characters").await;
     let mut path = Vec::new();
     for _ in 0..30 {
-        press(&app, &Key::Tab.to_string()).await;
-        let id = focused_id(&app).await;
+        app.press(&Key::Tab.to_string()).await;
+        let id = app.focused_id().await;
         let done = id == "generate";
         path.push(id);
         if done {
@@ -223,7 +206,7 @@ async fn the_keyboard_alone_goes_from_prompt_to_generate() {
     assert_eq!(outline, "solid", "the focus is visible");
     app.screenshot("focus-on-generate").await;
 
-    press(&app, &Key::Enter.to_string()).await;
+    app.press(&Key::Enter.to_string()).await;
     app.wait_for_text("Making the video").await;
     assert_eq!(sim.submit_count(), 1);
     assert_eq!(
@@ -234,7 +217,7 @@ async fn the_keyboard_alone_goes_from_prompt_to_generate() {
 
     // Ctrl+Enter from the prompt sends too.
     app.control("Prompt").await.click().await.unwrap();
-    press(&app, &format!("{}{}", Key::Control, Key::Enter)).await;
+    app.press(&format!("{}{}", Key::Control, Key::Enter)).await;
     let sent_twice = app
         .poll_script("return document.querySelectorAll('.card').length === 2")
         .await;
@@ -430,7 +413,7 @@ async fn the_form_fits_the_smallest_window_when_scaled() {
         app.type_into("Gateway address", "https://gateway.example.com")
             .await;
         app.type_into("API key", "sk-e2e-scaled-6666").await;
-        press(&app, &Key::Enter.to_string()).await;
+        app.press(&Key::Enter.to_string()).await;
         app.wait_for_visible("#compose-form").await;
         app.client()
             .set_window_size(760, 560)

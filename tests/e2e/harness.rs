@@ -153,6 +153,24 @@ impl App {
             .await
     }
 
+    /// Sends keys to whatever has the focus, as a keyboard would.
+    pub async fn press(&self, keys: &str) {
+        let focused = self
+            .client()
+            .active_element()
+            .await
+            .expect("a focused element");
+        focused.send_keys(keys).await.expect("keys");
+    }
+
+    /// The id of the focused element ('' when it has none).
+    pub async fn focused_id(&self) -> String {
+        let id = self
+            .script("return document.activeElement?.id ?? ''", vec![])
+            .await;
+        id.as_str().unwrap_or_default().to_string()
+    }
+
     pub async fn type_into(&self, label: &str, text: &str) {
         let field = self.control(label).await;
         field.send_keys(text).await.expect("typing");

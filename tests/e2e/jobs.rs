@@ -489,23 +489,6 @@ async fn stopping_an_upload_midway_sends_nothing_and_keeps_the_prompt() {
     app.close().await;
 }
 
-/// The id of the focused element.
-async fn focused(app: &App) -> String {
-    let id = app
-        .script("return document.activeElement?.id ?? ''", vec![])
-        .await;
-    id.as_str().unwrap_or_default().to_string()
-}
-
-async fn press(app: &App, key: Key) {
-    let target = app
-        .client()
-        .active_element()
-        .await
-        .expect("a focused element");
-    target.send_keys(&key).await.expect("press a key");
-}
-
 #[tokio::test]
 async fn removing_a_video_that_was_never_saved_asks_first_and_keeps_it_on_the_gateway() {
     // The OpenAI dialect can delete jobs: nothing but the user's choice stops it.
@@ -525,14 +508,14 @@ async fn removing_a_video_that_was_never_saved_asks_first_and_keeps_it_on_the_ga
     app.wait_for_text("This video was never saved on this computer")
         .await;
     assert_eq!(
-        focused(&app).await,
+        app.focused_id().await,
         "remove-history-only",
         "the safe choice has the focus"
     );
     app.screenshot("asked").await;
 
     // Escape changes nothing: the card stays, the keyboard is back on its button.
-    press(&app, Key::Escape).await;
+    app.press(&Key::Escape.to_string()).await;
     assert!(
         app.poll_script("return !document.querySelector('#remove-job').open")
             .await,
@@ -543,7 +526,7 @@ async fn removing_a_video_that_was_never_saved_asks_first_and_keeps_it_on_the_ga
     // Enter on the focused choice: gone from the history, kept on the gateway.
     app.click("Remove").await;
     app.wait_for_visible("#remove-job").await;
-    press(&app, Key::Enter).await;
+    app.press(&Key::Enter.to_string()).await;
     app.wait_for_text("The video stays on the gateway").await;
     wait_for_cards(&app, 0).await;
     app.screenshot("removed").await;

@@ -56,9 +56,9 @@ fn has(tree: &Tree, role: &str, name: &str) -> bool {
         .any(|c| c.role == role && c.name == name)
 }
 
-/// The tree once the page has settled after a change.
-async fn settled_tree(app: &App) -> Tree {
-    app.screenshot("tree").await;
+/// The tree once the page has settled after a change; `state` names its screenshot.
+async fn settled_tree(app: &App, state: &str) -> Tree {
+    app.screenshot(state).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     tree()
 }
@@ -69,7 +69,7 @@ async fn every_control_a_screen_reader_reaches_has_a_name_and_a_role() {
     sim.set_job_duration(Duration::from_secs(1));
     let app = App::start("screen-reader").await;
 
-    let first_run = settled_tree(&app).await;
+    let first_run = settled_tree(&app, "first-run").await;
     assert!(has(&first_run, "entry", "Gateway address"), "{first_run:?}");
     assert!(has(&first_run, "password text", "API key"), "{first_run:?}");
     assert!(
@@ -86,7 +86,7 @@ async fn every_control_a_screen_reader_reaches_has_a_name_and_a_role() {
     app.type_into("Prompt", "A lantern on a quiet pier").await;
     app.click("Generate").await;
     app.wait_for_text("Saved as").await;
-    let main = settled_tree(&app).await;
+    let main = settled_tree(&app, "main").await;
     assert!(has(&main, "push button", "Generate"), "{main:?}");
     assert!(has(&main, "push button", "Play"), "{main:?}");
     // A folded panel is a button that opens it, not a nameless "unknown".
@@ -95,7 +95,7 @@ async fn every_control_a_screen_reader_reaches_has_a_name_and_a_role() {
 
     app.click("Settings").await;
     app.wait_for_visible("#settings").await;
-    let settings = settled_tree(&app).await;
+    let settings = settled_tree(&app, "settings").await;
     assert!(has(&settings, "push button", "Save"), "{settings:?}");
     missing.extend(
         unnamed(&settings)
@@ -117,7 +117,7 @@ async fn a_dialog_takes_the_focus_and_gives_it_back_when_closed() {
         .await
         .expect("Enter");
     app.wait_for_visible("#settings").await;
-    let open = settled_tree(&app).await;
+    let open = settled_tree(&app, "dialog-open").await;
     let inside = open.focused.as_ref().expect("something has the focus");
     assert!(
         inside.name != "Settings" && inside.role != "document web",
@@ -131,21 +131,13 @@ async fn a_dialog_takes_the_focus_and_gives_it_back_when_closed() {
         .await;
     assert_eq!(focused_in_dialog, serde_json::Value::Bool(true));
 
-    let active = app
-        .client()
-        .active_element()
-        .await
-        .expect("focused element");
-    active
-        .send_keys(&Key::Escape.to_string())
-        .await
-        .expect("Escape");
+    app.press(&Key::Escape.to_string()).await;
     assert!(
         app.poll_script("return !document.querySelector('#settings').open")
             .await,
         "Escape closes the dialog"
     );
-    let closed = settled_tree(&app).await;
+    let closed = settled_tree(&app, "dialog-closed").await;
     let back = closed.focused.as_ref().expect("something has the focus");
     assert_eq!(
         (back.role.as_str(), back.name.as_str()),
