@@ -41,6 +41,7 @@ pub fn run() {
         .manage(Arc::clone(&state))
         .manage(std::sync::Mutex::new(settings))
         .manage(commands::jobs::Uploads::default())
+        .manage(commands::jobs::Playback::new())
         .manage(Arc::new(images::Preparer::default()))
         .setup(move |app| {
             ready_report::mark("setup");
@@ -80,7 +81,7 @@ pub fn run() {
             commands::jobs::make_again,
             commands::jobs::delete_job,
             commands::jobs::reveal_job,
-            commands::jobs::allow_playback,
+            commands::jobs::video_url,
             commands::settings::get_settings,
             commands::settings::model_catalog,
             commands::settings::ui_strings,
@@ -113,11 +114,6 @@ fn start_jobs(
     let store = JobStore::open(&state.dirs)?;
     let default_dir = jobs::default_video_dir(&state.dirs);
     let video_dir = chosen_dir.unwrap_or_else(|| default_dir.clone());
-    // Saved videos play in the window through the asset protocol: the folders the app
-    // saves into, and any other saved video one file at a time (`allow_playback`).
-    let scope = app.asset_protocol_scope();
-    let _ = scope.allow_directory(&default_dir, true);
-    let _ = scope.allow_directory(&video_dir, true);
     let handle = app.clone();
     let notifier = Notifier::default();
     let events: EventSink = Arc::new(move |event| {

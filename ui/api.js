@@ -93,13 +93,8 @@ export const cancelQueue = () => call('cancel_queue');
 /** Every change of a job, as stored. */
 export const onJobChanged = (handler) => tauri.event.listen('job-changed', (event) => handler(event.payload));
 
-/** A playable URL for a job's saved video: WebKitGTK cannot stream `asset:` URLs, so the file is read into a blob. */
-export async function videoUrl(id) {
-  const path = await call('allow_playback', { id });
-  const response = await fetch(tauri.core.convertFileSrc(path));
-  if (!response.ok) throw { code: 'io', message: t('video.unreadable', { status: response.status }) };
-  return URL.createObjectURL(new Blob([await response.blob()], { type: 'video/mp4' }));
-}
+/** Where the player streams a job's saved video from (a local address the app serves). */
+export const videoUrl = (id) => call('video_url', { id });
 
 export const uiStrings = (language) => call('ui_strings', { language });
 export const modelCatalog = () => call('model_catalog');

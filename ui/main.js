@@ -93,12 +93,11 @@ $('#size-field').addEventListener('change', () => reference.refresh());
 
 const details = mountDetails({ api });
 const remaking = new Set();
-// One player at a time: each play reads the whole file into memory (WebKitGTK cannot
-// stream asset: URLs), so the one before is stopped and its memory given back.
+// One player at a time: the one before is stopped and its buffers given back.
 let playing = null;
 function stopPlaying() {
   if (!playing) return;
-  const { video, url } = playing;
+  const { video } = playing;
   playing = null;
   video.pause();
   video.remove();
@@ -111,7 +110,6 @@ function stopPlaying() {
     released = true;
     video.removeAttribute('src');
     video.load();
-    URL.revokeObjectURL(url);
   };
   if (video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA || video.error) {
     release();
@@ -140,10 +138,16 @@ const cards = mountCards($('#job-list'), {
       video.controls = true;
       video.tabIndex = -1;
       video.src = url;
-      playing = { video, url };
+      playing = { video };
       const label = () => cards.showPlaying(row.id);
       video.addEventListener('play', label);
       video.addEventListener('pause', label);
+      // The file could not be decoded, or went away since: say so where the player was.
+      video.addEventListener('error', () => {
+        if (!video.isConnected) return;
+        stopPlaying();
+        player.textContent = t('video.unplayable');
+      });
       player.replaceChildren(video);
       video.play().catch(() => {});
     } catch (error) {

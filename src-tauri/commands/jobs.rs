@@ -18,6 +18,7 @@ use crate::jobs::estimate::{self, TimeEstimate};
 use crate::jobs::request::{self, ImageChoice, JobInput};
 use crate::jobs::{Cursor, GatewayDeletion, JobRow, JobStatus, Jobs, ListQuery, Page, Removal};
 use crate::paths::{at, io_error};
+use crate::playback::{playable_file, VideoSource};
 use crate::problem::Problem;
 use crate::profiles::Profile;
 use crate::state::AppState;
@@ -280,22 +281,25 @@ pub async fn save_job_as(
         .map(Some)
 }
 
-/// The job's saved video, let through to the window for this one file: the window
-/// may read the folders the app saves into, and each saved video the history names
-/// (the CLI may have saved it anywhere), nothing around them.
+/// Where the window streams the job's saved video from (`playback.rs`); the source
+/// starts on the first play, so a start-up that plays nothing pays nothing for it.
 #[tauri::command]
-pub fn allow_playback(app: tauri::AppHandle, jobs: State<'_, Jobs>, id: String) -> Result<String> {
-    use tauri::Manager;
+pub async fn video_url(
+    source: State<'_, Playback>,
+    jobs: State<'_, Jobs>,
+    id: String,
+) -> Result<String> {
     let row = jobs.store().require(&id)?;
-    let file = row
-        .file_path
-        .filter(|_| row.status == JobStatus::Downloaded)
-        .ok_or_else(|| Error::invalid_input(Problem::new(texts::VIDEO_NOT_SAVED)))?;
-    app.asset_protocol_scope()
-        .allow_file(&file)
-        .map_err(|e| Error::internal(e.to_string()))?;
-    Ok(file)
+    let file = blocking(move || playable_file(&row)).await?;
+    let source = source
+        .get_or_try_init(VideoSource::start)
+        .await
+        .map_err(|e| Error::io(texts::ACTION_START_VIDEO_SOURCE, e))?;
+    Ok(source.url_for(&file))
 }
+
+/// The video source once it has started.
+pub type Playback = tokio::sync::OnceCell<VideoSource>;
 
 /// Opens the folder that holds the job's video.
 #[tauri::command]

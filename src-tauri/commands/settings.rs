@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
-use tauri::{AppHandle, Manager, State};
+use tauri::{AppHandle, State};
 
 use super::{blocking, pick};
 use crate::error::{Error, Result};
@@ -160,22 +160,12 @@ pub async fn choose_video_folder(
     jobs: State<'_, Jobs>,
 ) -> Result<Option<VideoFolder>> {
     let start = jobs.video_dir();
-    let dialog_app = app.clone();
-    let picked =
-        blocking(move || Ok(pick::folder(&dialog_app, CHOOSE_FOLDER_TITLE, &start))).await?;
+    let picked = blocking(move || Ok(pick::folder(&app, CHOOSE_FOLDER_TITLE, &start))).await?;
     let Some(picked) = picked else {
         return Ok(None);
     };
     let dir = blocking(move || check_video_dir(&picked)).await?;
     with_store(&store, |s| s.set_video_dir(dir.clone()).map(|_| ()))?;
-    // Inline playback reads the file through the asset protocol.
-    app.asset_protocol_scope()
-        .allow_directory(&dir, true)
-        .map_err(|e| {
-            Error::internal(format!(
-                "the new folder could not be opened to the window: {e}"
-            ))
-        })?;
     jobs.set_video_dir(dir.clone());
     Ok(Some(describe_folder(&state, dir)))
 }

@@ -14,6 +14,7 @@ pub mod keychain;
 pub mod logs;
 pub mod media;
 pub mod paths;
+pub mod playback;
 pub mod problem;
 pub mod profile_form;
 pub mod profiles;

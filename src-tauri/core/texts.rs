@@ -15,6 +15,7 @@ crate::texts! {
     ACTION_READ_SETTINGS = "action.read_settings";
     ACTION_READ_GATEWAYS = "action.read_gateways";
     ACTION_START_DEMO = "action.start_demo";
+    ACTION_START_VIDEO_SOURCE = "action.start_video_source";
     ACTION_WRITE_READY_REPORT = "action.write_ready_report";
     ACTION_WRITE_READY_TIMELINE = "action.write_ready_timeline";
     /// The command line could not start its own machinery.
@@ -71,6 +72,7 @@ crate::texts! {
     JOB_GATEWAY_GONE = "command.job_gateway_gone";
     VIDEO_NOT_SAVED = "command.video_not_saved";
     VIDEO_HAS_NO_FOLDER = "command.video_has_no_folder";
+    VIDEO_FILE_GONE = "command.video_file_gone" [path];
 
     // Save as.
     COPY_NOT_SAVED = "export.not_saved";

@@ -62,6 +62,15 @@ async fn a_video_is_made_saved_and_plays_in_its_card() {
         )
         .await;
     assert!(can_play, "the video element never loaded the file");
+    // Jumping ahead reads the file from there on (the app serves byte ranges).
+    let jumped = app
+        .poll_script(
+            "const v = document.querySelector('.card-player video'); \
+             if (!window.jumped) { window.jumped = true; v.pause(); v.currentTime = 3; } \
+             return v.currentTime >= 3 && !v.seeking && v.readyState >= 2;",
+        )
+        .await;
+    assert!(jumped, "the player could not jump to 3 s");
     drop(video);
     app.screenshot("playing").await;
     app.close().await;
@@ -225,6 +234,11 @@ async fn a_chosen_download_folder_takes_the_next_video_and_save_as_copies_it() {
         app.text_of("#video-folder-path").await,
         chosen.to_string_lossy()
     );
+    // A video moved away since: Play says so instead of showing an empty player.
+    std::fs::rename(&saved, home.path().join("elsewhere.mp4")).unwrap();
+    app.click("Play").await;
+    app.wait_for_text("is gone (moved or deleted), so it cannot be played")
+        .await;
     app.close().await;
 }
 
