@@ -6,6 +6,7 @@ import { $, tellDisclosures } from './dom.js';
 import { useLanguage, languageFor, t, errorText, problemText } from './i18n.js';
 import { mountForm } from './views/form.js';
 import { mountCards, statusText } from './views/cards.js';
+import { mountPlayer } from './views/player.js';
 import { mountSetup } from './views/setup.js';
 import { mountGatewayBar, renderGatewayBar } from './views/gateway-bar.js';
 import { mountReference } from './views/reference.js';
@@ -93,67 +94,14 @@ $('#size-field').addEventListener('change', () => reference.refresh());
 
 const details = mountDetails({ api });
 const remaking = new Set();
-// One player at a time: the one before is stopped and its buffers given back.
-let playing = null;
-function stopPlaying() {
-  if (!playing) return;
-  const { video } = playing;
-  playing = null;
-  video.pause();
-  video.remove();
-  // Tearing down a player that is still starting can deadlock WebKitGTK's media
-  // pipeline and freeze the window for good, so a starting one is let go once it
-  // has its first frame (or has failed).
-  let released = false;
-  const release = () => {
-    if (released) return;
-    released = true;
-    video.removeAttribute('src');
-    video.load();
-  };
-  if (video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA || video.error) {
-    release();
-  } else {
-    video.addEventListener('loadeddata', release, { once: true });
-    video.addEventListener('error', release, { once: true });
-  }
-}
+const player = mountPlayer({
+  videoUrl: api.videoUrl,
+  onChange: (id) => cards.showPlaying(id),
+  onError: (where, error) => { where.textContent = errorText(error); },
+});
 
 const cards = mountCards($('#job-list'), {
-  async play(row, cardNode) {
-    const player = cardNode.querySelector('.card-player');
-    // On the card that plays, the button pauses and resumes: the keyboard's way to the
-    // player, which Tab skips because WebKitGTK's own controls never let the focus go.
-    if (playing && player.contains(playing.video)) {
-      if (playing.video.paused) playing.video.play().catch(() => {});
-      else playing.video.pause();
-      return;
-    }
-    stopPlaying();
-    try {
-      const url = await api.videoUrl(row.id);
-      // Another Play may have started meanwhile: the newest one wins.
-      stopPlaying();
-      const video = document.createElement('video');
-      video.controls = true;
-      video.tabIndex = -1;
-      video.src = url;
-      playing = { video };
-      const label = () => cards.showPlaying(row.id);
-      video.addEventListener('play', label);
-      video.addEventListener('pause', label);
-      // The file could not be decoded, or went away since: say so where the player was.
-      video.addEventListener('error', () => {
-        if (!video.isConnected) return;
-        stopPlaying();
-        player.textContent = t('video.unplayable');
-      });
-      player.replaceChildren(video);
-      video.play().catch(() => {});
-    } catch (error) {
-      player.textContent = errorText(error);
-    }
-  },
+  play(row, cardNode) { player.toggle(row.id, cardNode.querySelector('.card-player')); },
   reveal(row) { api.revealJob(row.id).catch((error) => cards.tell(row.id, error)); },
   checkAgain(row) { api.checkAgain(row.id).then(cards.update).catch((error) => cards.tell(row.id, error)); },
   retryDownload(row) { api.retryDownload(row.id).then(cards.update).catch((error) => cards.tell(row.id, error)); },
@@ -194,7 +142,7 @@ const removal = mountRemove({
       cards.tell(failed.id, said);
       return;
     }
-    if (playing?.video.closest('.card')?.dataset.job === row.id) stopPlaying();
+    player.stopFor(row.id);
     cards.remove(row.id);
     const status = $('#jobs-status');
     status.textContent = said;

@@ -1,0 +1,94 @@
+// The one video player: it moves to the card whose Play was pressed and streams that
+// job's saved video from the app's local source.
+//
+// One element for every play, not a new one each time: a <video> that was let go kept
+// its last frame and decoder buffers until the page's garbage collector came by, about
+// 4 MB a play (tests/e2e/costs.rs measures it).
+import { t } from '../i18n.js';
+
+/**
+ * @param {{ videoUrl: (id: string) => Promise<string>,
+ *           onChange: (id: string) => void,
+ *           onError: (where: HTMLElement, error: unknown) => void }} deps
+ */
+export function mountPlayer({ videoUrl, onChange, onError }) {
+  const video = document.createElement('video');
+  video.controls = true;
+  // WebKitGTK's own controls never let the focus go: the card's button plays and pauses.
+  video.tabIndex = -1;
+  let playingId = null;
+  // Each press of Play counts; an older one still on its way gives up.
+  let generation = 0;
+
+  const tell = () => { if (playingId) onChange(playingId); };
+  video.addEventListener('play', tell);
+  video.addEventListener('pause', tell);
+  // The file could not be decoded, or went away since: say so where the player was.
+  video.addEventListener('error', () => {
+    const where = video.parentElement;
+    if (!playingId || !where) return;
+    stop();
+    where.textContent = t('video.unplayable');
+  });
+
+  // Tearing down a player that is still starting can deadlock WebKitGTK's media
+  // pipeline and freeze the window for good: a source is changed or let go only
+  // once it has its first frame (or has failed).
+  function settled() {
+    if (!video.hasAttribute('src') || video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA || video.error) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      video.addEventListener('loadeddata', resolve, { once: true });
+      video.addEventListener('error', resolve, { once: true });
+    });
+  }
+
+  function stop() {
+    if (!playingId) return;
+    const id = playingId;
+    playingId = null;
+    video.pause();
+    video.remove();
+    onChange(id);
+    release();
+  }
+
+  // Lets the source go unless a newer Play has taken the player meanwhile.
+  function release() {
+    const mine = generation;
+    settled().then(() => {
+      if (mine !== generation || playingId) return;
+      video.removeAttribute('src');
+      video.load();
+    });
+  }
+
+  return {
+    /** Plays the job's video in `where` (its card's player area), or pauses and resumes it there. */
+    async toggle(id, where) {
+      if (playingId === id && where.contains(video)) {
+        if (video.paused) video.play().catch(() => {});
+        else video.pause();
+        return;
+      }
+      stop();
+      const mine = ++generation;
+      try {
+        const url = await videoUrl(id);
+        await settled();
+        if (mine !== generation) return;
+        playingId = id;
+        video.src = url;
+        where.replaceChildren(video);
+        video.play().catch(() => {});
+      } catch (error) {
+        if (mine !== generation) return;
+        release();
+        onError(where, error);
+      }
+    },
+    /** Stops the player if it is on this job's card (the job is being removed). */
+    stopFor(id) { if (playingId === id) stop(); },
+  };
+}
