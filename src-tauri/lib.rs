@@ -3,6 +3,7 @@
 pub mod commands;
 pub mod ready_report;
 pub mod rendering;
+pub mod web_memory;
 
 // The core, under the names the app and its tests have always used.
 pub use veo_desk_core::*;
@@ -18,8 +19,9 @@ use tauri::{Emitter, Manager};
 use tauri_plugin_notification::NotificationExt;
 
 pub fn run() {
-    // First, while the process has one thread: the web process inherits it.
+    // First, while the process has one thread: the web process inherits them.
     rendering::choose_painter();
+    web_memory::limit_heaps_of_child_processes();
     ready_report::mark("main");
     let state = AppDirs::for_user()
         .and_then(|dirs| AppState::open(dirs, Box::new(OsKeychain::new())))
