@@ -8,8 +8,10 @@ release="$CARGO_TARGET_DIR/release"
 out="$CARGO_TARGET_DIR/bench"
 scratch="$(mktemp -d -t veo-desk-bench.XXXXXX)"
 PID=""
-# A failed check must not leave a window running.
-trap '[ -z "$PID" ] || kill -KILL -- "-$PID" 2>/dev/null; rm -rf "$scratch"' EXIT
+# The window benchmarks sign in as a user would, so their key goes to the keychain.
+start_keyring
+# A failed check must not leave a window (or the keyring) running.
+trap '[ -z "$PID" ] || kill -KILL -- "-$PID" 2>/dev/null; kill "$KEYRING_PID" 2>/dev/null; rm -rf "$scratch"' EXIT
 mkdir -p "$out"
 
 # --- starting and stopping a window -----------------------------------------
@@ -148,23 +150,44 @@ report_window_costs() {
   echo
 }
 
-# --- 3. the image and history benches ----------------------------------------
+# --- 3. a long session in the window ------------------------------------------
+
+# Watching saved videos, a thousand cards, fifty videos in the making: the release
+# app driven through the window-test harness (tests/e2e/costs.rs).
+report_session_costs() {
+  local clip="$out/clip-720p-8s.mp4"
+  say "A long session in the window (release build; the harness's log: $out/costs.log)"
+  # Like a Veo clip: 8 s of 1280x720 H.264 at about 4 MB, with AAC sound.
+  ffmpeg -hide_banner -loglevel error -y \
+    -f lavfi -i "testsrc2=size=1280x720:rate=24" -f lavfi -i "sine=frequency=440:sample_rate=48000" \
+    -t 8 -c:v libx264 -preset veryfast -b:v 3800k -maxrate 3800k -bufsize 7600k -pix_fmt yuv420p \
+    -c:a aac -b:a 128k -movflags +faststart "$clip"
+  VEO_DESK_APP="$release/veo-desk" VEO_DESK_BENCH_CLIP="$clip" \
+    cargo test --locked --test e2e -- costs:: --ignored --test-threads=1 --nocapture 2>"$out/costs.log" |
+    grep -v -E '^(running|test |$)'
+  echo
+}
+
+# --- 4. the image and history benches ----------------------------------------
 
 run_benches() {
   say "Thumbnails against vipsthumbnail"
   cargo bench --locked --features tauri/custom-protocol --bench thumbnail
   say "Opening a 10 000-job history"
   cargo bench --locked --features tauri/custom-protocol --bench history
+  say "The hand-written 1/8 JPEG decoder against libjpeg-turbo's (benches/jpeg-decoders)"
+  "$release/jpeg-decoders"
 }
 
 say "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(free -g | awk '/^Mem:/ { print $2 }') GiB RAM, $(. /etc/os-release && echo "$PRETTY_NAME"), WebKitGTK $(dpkg-query -W -f='${Version}' libwebkit2gtk-4.1-0), load $(cut -d' ' -f1-3 /proc/loadavg)"
-# Steps to run, in order (default: all): install, window, benches.
-[ $# -gt 0 ] || set -- install window benches
+# Steps to run, in order (default: all): install, window, session, benches.
+[ $# -gt 0 ] || set -- install window session benches
 for step in "$@"; do
   case "$step" in
     install) check_installed_deb ;;
     window) report_window_costs ;;
+    session) report_session_costs ;;
     benches) run_benches ;;
-    *) say "Unknown step: $step (steps: install, window, benches)"; exit 2 ;;
+    *) say "Unknown step: $step (steps: install, window, session, benches)"; exit 2 ;;
   esac
 done

@@ -89,8 +89,9 @@ ensure_litellm() {
 
 # Installers and the performance report (scripts/package, scripts/bench; not CI):
 # vipsthumbnail is the thumbnail reference, xwininfo and import look at the window,
-# desktop-file-validate checks the installed menu entry.
-BENCH_PACKAGES=(libvips-tools x11-utils imagemagick desktop-file-utils)
+# desktop-file-validate checks the installed menu entry, ffmpeg makes the 720p clip
+# the window benchmarks play, cmake and nasm build libjpeg-turbo for the JPEG bench.
+BENCH_PACKAGES=(libvips-tools x11-utils imagemagick desktop-file-utils ffmpeg cmake nasm)
 TAURI_CLI_VERSION=2.12.4
 
 # The Tauri bundler builds the .deb and .rpm.
@@ -100,4 +101,25 @@ ensure_tauri_cli() {
   fi
   say "Installing tauri-cli $TAURI_CLI_VERSION (several minutes)"
   cargo install tauri-cli --version "$TAURI_CLI_VERSION" --locked
+}
+
+# An unlocked login keyring on the session bus, as on a desktop after sign-in, for
+# as long as the calling script runs. It runs in the foreground so it stops with the
+# session instead of outliving it.
+start_keyring() {
+  printf 'veo-desk-test' | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1 &
+  KEYRING_PID=$!
+  trap 'kill "$KEYRING_PID" 2>/dev/null || true' EXIT
+  # A busy machine can take a while to start it; without it every keychain use fails.
+  for _ in $(seq 300); do
+    keyring_up && return 0
+    sleep 0.1
+  done
+  say "gnome-keyring did not start on the session bus"
+  exit 1
+}
+
+keyring_up() {
+  dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q true
 }

@@ -18,6 +18,12 @@ use serde_json::{json, Value};
 use tempfile::TempDir;
 
 const APP: &str = env!("CARGO_BIN_EXE_veo-desk");
+
+/// The app under test: this build's, or the one `VEO_DESK_APP` names (the benchmarks
+/// run the release build through this harness).
+fn app_binary() -> String {
+    std::env::var("VEO_DESK_APP").unwrap_or_else(|_| APP.to_string())
+}
 const PATIENCE: Duration = Duration::from_secs(15);
 /// No window test runs this long: past it the window is taken to be hung and is
 /// killed, so the test fails with its log instead of stalling the whole run.
@@ -92,7 +98,7 @@ impl App {
     /// Starts the app once more, as a user would from the menu, beside this one; its
     /// exit status, or `None` when it was still running after a while (then killed).
     pub fn launch_again(&self) -> Option<std::process::ExitStatus> {
-        let mut second = Command::new(APP)
+        let mut second = Command::new(app_binary())
             .envs(isolated_dirs(&self.home))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -109,6 +115,42 @@ impl App {
         let _ = second.kill();
         let _ = second.wait();
         None
+    }
+
+    /// What the running app costs the machine in memory: the proportional set size
+    /// (PSS) of its process and the WebKit processes it started, in KiB.
+    pub fn memory_kib(&self) -> u64 {
+        self.memory_by_process().iter().map(|(_, kib)| kib).sum()
+    }
+
+    /// [`App::memory_kib`] process by process: each one's name and PSS in KiB.
+    pub fn memory_by_process(&self) -> Vec<(String, u64)> {
+        self.processes()
+            .into_iter()
+            .map(|pid| (process_name(pid), pss_kib(pid)))
+            .collect()
+    }
+
+    /// Processor time the app and its WebKit processes have used so far: each one's
+    /// name and seconds.
+    pub fn cpu_by_process(&self) -> Vec<(String, f64)> {
+        self.processes()
+            .into_iter()
+            .map(|pid| (process_name(pid), cpu_seconds(pid)))
+            .collect()
+    }
+
+    /// The app's process (started by the WebDriver) and everything it started.
+    fn processes(&self) -> Vec<u32> {
+        let parents = process_parents();
+        let app = std::fs::canonicalize(app_binary()).expect("the app binary");
+        let root = descendants(self.driver.child.id(), &parents)
+            .into_iter()
+            .find(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).ok().as_ref() == Some(&app))
+            .expect("the app's process");
+        std::iter::once(root)
+            .chain(descendants(root, &parents))
+            .collect()
     }
 
     pub fn client(&self) -> &Client {
@@ -486,7 +528,7 @@ fn wait_until_single_instance_is_free() {
 }
 
 async fn connect(driver: &Driver) -> Client {
-    let caps = json!({ "tauri:options": { "application": APP } });
+    let caps = json!({ "tauri:options": { "application": app_binary() } });
     let caps = caps.as_object().cloned().expect("capabilities object");
     let url = format!("http://127.0.0.1:{}", driver.port);
     ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
@@ -494,6 +536,79 @@ async fn connect(driver: &Driver) -> Client {
         .connect(&url)
         .await
         .unwrap_or_else(|e| panic!("no WebDriver session ({e}); see {}", driver.log.display()))
+}
+
+/// Every process's parent, from /proc.
+fn process_parents() -> Vec<(u32, u32)> {
+    all_processes()
+        .filter_map(|pid| Some((pid, stat_field(pid, 1)?.parse().ok()?)))
+        .collect()
+}
+
+fn all_processes() -> impl Iterator<Item = u32> {
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+}
+
+/// Field `n` of /proc/PID/stat counted after the command's name (0: the state, 1: the
+/// parent, 11 and 12: user and system time in clock ticks).
+fn stat_field(pid: u32, n: usize) -> Option<String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // "pid (comm) state ppid …": the name may hold spaces, so read after the last ')'.
+    Some(
+        stat.rsplit_once(')')?
+            .1
+            .split_whitespace()
+            .nth(n)?
+            .to_string(),
+    )
+}
+
+fn process_name(pid: u32) -> String {
+    let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+    name.trim().to_string()
+}
+
+fn cpu_seconds(pid: u32) -> f64 {
+    // SAFETY: sysconf only reads a constant of the system.
+    let ticks_per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
+    let ticks = |n| {
+        stat_field(pid, n)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    (ticks(11) + ticks(12)) as f64 / ticks_per_second
+}
+
+fn descendants(root: u32, parents: &[(u32, u32)]) -> Vec<u32> {
+    let mut found = vec![root];
+    let mut i = 0;
+    while i < found.len() {
+        let parent = found[i];
+        found.extend(
+            parents
+                .iter()
+                .filter(|(_, p)| *p == parent)
+                .map(|(c, _)| *c),
+        );
+        i += 1;
+    }
+    found.remove(0);
+    found
+}
+
+fn pss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("Pss:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
 }
 
 /// A throw-away HOME that a test can keep across app restarts.
