@@ -9,8 +9,10 @@ use crate::form::english_words;
 use crate::harness::{App, Launch};
 
 /// The problem line of every card, newest card first.
+// textContent, not innerText: a card scrolled out of view is not laid out
+// (content-visibility), and innerText of what is not laid out is empty.
 const CARD_PROBLEMS: &str =
-    "return [...document.querySelectorAll('.card .card-problem')].map((p) => p.innerText)";
+    "return [...document.querySelectorAll('.card .card-problem')].map((p) => p.textContent.trim())";
 
 async fn problems(app: &App) -> Vec<String> {
     let shown = app.script(CARD_PROBLEMS, vec![]).await;
