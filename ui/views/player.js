@@ -1,9 +1,9 @@
 // The one video player: it moves to the card whose Play was pressed and streams that
 // job's saved video from the app's local source.
 //
-// One element for every play, not a new one each time: a <video> that was let go kept
-// its last frame and decoder buffers until the page's garbage collector came by, about
-// 4 MB a play (tests/e2e/costs.rs measures it).
+// One element for every play, not a new one each time: the page never holds two
+// decoders, whenever its garbage collector comes by (tests/e2e/costs.rs measures the
+// memory watching costs).
 import { t } from '../i18n.js';
 
 /**
