@@ -114,8 +114,7 @@ fn start_jobs(
     chosen_dir: Option<std::path::PathBuf>,
 ) -> Result<Jobs> {
     let store = JobStore::open(&state.dirs)?;
-    let default_dir = jobs::default_video_dir(&state.dirs);
-    let video_dir = chosen_dir.unwrap_or_else(|| default_dir.clone());
+    let video_dir = chosen_dir.unwrap_or_else(|| jobs::default_video_dir(&state.dirs));
     let handle = app.clone();
     let notifier = Notifier::default();
     let events: EventSink = Arc::new(move |event| {

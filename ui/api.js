@@ -2,8 +2,6 @@
 // with {code, text, params, server_text}, the shape of the Rust error type: a
 // problem as data that i18n.js words in the user's language.
 
-import { t } from './i18n.js';
-
 const tauri = window.__TAURI__;
 
 function asAppError(error) {
