@@ -8,6 +8,7 @@
 
 mod facts;
 mod mismatch;
+pub mod texts;
 
 pub use facts::{read_facts, VideoFacts};
 pub use mismatch::{mismatches, Mismatch, Shape};
