@@ -5,14 +5,17 @@
 //! let facts = media::read_facts(Path::new("clip.mp4"))?;       // 1280×720, 8.0 s, sound
 //! let found = media::mismatches("9:16", "8", &facts);          // [Aspect { .. }]
 //! let last = media::last_frame(Path::new("clip.mp4"))?;        // RgbImage 1280×720
+//! let card = media::poster(Path::new("clip.mp4"), &cache)?;    // first frame, 512×288 JPEG
 //! ```
 
 mod facts;
 mod frames;
 mod mismatch;
+mod poster;
 pub mod texts;
 mod track;
 
 pub use facts::{read_facts, VideoFacts};
 pub use frames::{first_frame, last_frame, MAX_FRAME_EDGE};
 pub use mismatch::{mismatches, Mismatch, Shape};
+pub use poster::{poster, poster_within};
