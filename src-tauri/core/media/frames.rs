@@ -7,7 +7,7 @@
 //!
 //! The last frame is decoded from the last keyframe to the end, so the work is one
 //! group of pictures whatever the video's length, and memory is the decoder's own
-//! pictures plus one RGB frame.
+//! pictures plus a copy of the latest; only the one kept becomes RGB (`colour.rs`).
 
 use std::fs::File;
 use std::io::{ErrorKind, Read, Seek, SeekFrom};
@@ -20,6 +20,7 @@ use openh264::decoder::{DecodedYUV, Decoder, DecoderConfig, Flush};
 use openh264::formats::YUVSource;
 use openh264::OpenH264API;
 
+use super::colour::Planes;
 use super::texts;
 use super::track::{self, damaged, Track, START_CODE};
 use crate::error::{Error, Result};
@@ -38,7 +39,7 @@ pub fn first_frame(path: &Path) -> Result<RgbImage> {
         let from = track.samples.iter().position(|s| s.sync).unwrap_or(0);
         let mut first = None;
         decode(path, &track, from..track.samples.len(), |picture| {
-            first = Some(to_rgb(&track, picture)?);
+            first = Some(copy(&track, picture, Planes::default())?);
             Ok(Stop::Now)
         })?;
         finish(&track, first)
@@ -66,9 +67,10 @@ pub fn last_frame(path: &Path) -> Result<RgbImage> {
     })
 }
 
-/// Pictures come in presentation order: each one is the last so far.
-fn keep_last(track: &Track, picture: &DecodedYUV<'_>, last: &mut Option<RgbImage>) -> Result<Stop> {
-    *last = Some(into_rgb(track, picture, last.take())?);
+/// Pictures come in presentation order: each one is the last so far. Only its planes
+/// are copied (into the memory of the one before); the last becomes RGB at the end.
+fn keep_last(track: &Track, picture: &DecodedYUV<'_>, last: &mut Option<Planes>) -> Result<Stop> {
+    *last = Some(copy(track, picture, last.take().unwrap_or_default())?);
     Ok(Stop::Later)
 }
 
@@ -77,9 +79,12 @@ fn last_keyframe(track: &Track) -> usize {
     track.samples.iter().rposition(|s| s.sync).unwrap_or(0)
 }
 
-fn finish(track: &Track, picture: Option<RgbImage>) -> Result<RgbImage> {
+fn finish(track: &Track, picture: Option<Planes>) -> Result<RgbImage> {
     let picture = picture.ok_or_else(|| damaged(&track.name, "no picture in it can be decoded"))?;
-    Ok(track.turn.apply(picture))
+    let rgb = picture
+        .to_rgb(track.colours)
+        .ok_or_else(|| Error::internal("a decoded picture does not fill its frame"))?;
+    Ok(track.turn.apply(rgb))
 }
 
 /// Nothing in a file may bring the window down: a panic in a parser or the decoder's
@@ -172,13 +177,8 @@ fn to_annex_b(sample: &[u8], nal_length: usize, out: &mut Vec<u8>) -> Result<(),
     Ok(())
 }
 
-fn to_rgb(track: &Track, picture: &DecodedYUV<'_>) -> Result<RgbImage> {
-    into_rgb(track, picture, None)
-}
-
-/// `picture` as RGB, in `reuse`'s memory when it has the same size (the last frame
-/// converts every picture of its group and keeps one).
-fn into_rgb(track: &Track, picture: &DecodedYUV<'_>, reuse: Option<RgbImage>) -> Result<RgbImage> {
+/// `picture`'s planes, out of the decoder's memory into `reuse`'s.
+fn copy(track: &Track, picture: &DecodedYUV<'_>, reuse: Planes) -> Result<Planes> {
     let (width, height) = picture.dimensions();
     let (w, h) = (
         u32::try_from(width).unwrap_or(u32::MAX),
@@ -186,13 +186,21 @@ fn into_rgb(track: &Track, picture: &DecodedYUV<'_>, reuse: Option<RgbImage>) ->
     );
     // The parameter sets were checked, but a stream may bring new ones.
     track::check_size(&track.name, w, h)?;
-    let mut buffer = reuse
-        .filter(|old| old.dimensions() == (w, h))
-        .map(RgbImage::into_raw)
-        .unwrap_or_else(|| vec![0; width * height * 3]);
-    picture.write_rgb8(&mut buffer);
-    RgbImage::from_raw(w, h, buffer)
-        .ok_or_else(|| Error::internal("a decoded picture does not fill its frame"))
+    let (y_stride, uv_stride, _) = picture.strides();
+    let mut planes = reuse;
+    for (to, from) in [
+        (&mut planes.y, picture.y()),
+        (&mut planes.u, picture.u()),
+        (&mut planes.v, picture.v()),
+    ] {
+        to.clear();
+        to.extend_from_slice(from);
+    }
+    planes.width = width;
+    planes.height = height;
+    planes.y_stride = y_stride;
+    planes.uv_stride = uv_stride;
+    Ok(planes)
 }
 
 #[cfg(test)]
@@ -258,6 +266,15 @@ mod tests {
         let first = psnr(&ours, &ffmpegs("bframes-2s-first.png"));
         println!("first frame: {first:.1} dB against ffmpeg's first");
         assert!(first > 35.0, "{first:.1} dB");
+    }
+
+    #[test]
+    fn colours_are_read_with_the_matrix_the_video_names() {
+        // HD colour bars tagged BT.709: read as BT.601 they came out at 30 dB.
+        let ours = first_frame(&fixture("bt709-1f.mp4")).unwrap();
+        let db = psnr(&ours, &ffmpegs("bt709-1f.png"));
+        println!("BT.709 frame: {db:.1} dB against ffmpeg's");
+        assert!(db > 35.0, "{db:.1} dB");
     }
 
     #[test]

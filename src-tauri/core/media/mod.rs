@@ -8,6 +8,7 @@
 //! let card = media::poster(Path::new("clip.mp4"), &cache)?;    // first frame, 512×288 JPEG
 //! ```
 
+mod colour;
 mod facts;
 mod frames;
 mod mismatch;

@@ -12,6 +12,7 @@ use h264_reader::nal::sps::{ChromaFormat, FrameMbsFlags};
 use mp4parse::unstable::create_sample_table;
 use mp4parse::{CodecType, SampleEntry, Track as Mp4Track, TrackType, VideoCodecSpecific};
 
+use super::colour::Colours;
 use super::texts;
 use super::MAX_FRAME_EDGE;
 use crate::error::{Error, Result};
@@ -42,6 +43,7 @@ pub(super) struct Track {
     /// decoder before the first picture.
     pub parameter_sets: Vec<u8>,
     pub turn: Turn,
+    pub colours: Colours,
 }
 
 /// Where one coded picture is in the file.
@@ -115,7 +117,7 @@ pub(super) fn read(path: &Path) -> Result<Track> {
     let record = AvcDecoderConfigurationRecord::try_from(config.avcc)
         .map_err(|e| damaged(&name, format!("its H.264 settings cannot be read: {e:?}")))?;
     let nal_length = usize::from(record.length_size_minus_one()) + 1;
-    let parameter_sets = check_parameter_sets(&record, &name, config.size)?;
+    let (parameter_sets, colours) = check_parameter_sets(&record, &name, config.size)?;
     let samples = samples(video, &name, file_len)?;
     Ok(Track {
         name,
@@ -123,6 +125,7 @@ pub(super) fn read(path: &Path) -> Result<Track> {
         nal_length,
         parameter_sets,
         turn: turn(video),
+        colours,
     })
 }
 
@@ -178,12 +181,12 @@ fn avc_config<'a>(track: &'a Mp4Track, name: &str) -> Result<AvcConfig<'a>> {
 }
 
 /// The parameter sets as Annex-B, once each sequence parameter set is known to be of a
-/// kind the decoder takes and of a size we allow.
+/// kind the decoder takes and of a size we allow, and the colours the first one names.
 fn check_parameter_sets(
     record: &AvcDecoderConfigurationRecord<'_>,
     name: &str,
     entry_size: (u32, u32),
-) -> Result<Vec<u8>> {
+) -> Result<(Vec<u8>, Colours)> {
     let unreadable = |e: &dyn std::fmt::Debug| {
         damaged(
             name,
@@ -192,6 +195,7 @@ fn check_parameter_sets(
     };
     let context = record.create_context().map_err(|e| unreadable(&e))?;
     let mut sizes = vec![];
+    let mut colours = None;
     for sps in context.sps() {
         let variant =
             |detail: &str| unsupported(about(texts::H264_VARIANT, name).with("detail", detail));
@@ -213,6 +217,16 @@ fn check_parameter_sets(
             return Err(variant("interlaced"));
         }
         sizes.push(sps.pixel_dimensions().map_err(|e| unreadable(&e))?);
+        let signal = sps
+            .vui_parameters
+            .as_ref()
+            .and_then(|vui| vui.video_signal_type.as_ref());
+        colours.get_or_insert(Colours::from_signal(
+            signal
+                .and_then(|s| s.colour_description.as_ref())
+                .map(|c| c.matrix_coefficients),
+            signal.is_some_and(|s| s.video_full_range_flag),
+        ));
     }
     // Parameter sets may also come inside the samples ('avc3'): then the entry's size
     // is all there is to check before decoding (the decoder's pictures are checked too).
@@ -230,7 +244,10 @@ fn check_parameter_sets(
         annex_b.extend_from_slice(&START_CODE);
         annex_b.extend_from_slice(set.map_err(|e| unreadable(&e))?);
     }
-    Ok(annex_b)
+    Ok((
+        annex_b,
+        colours.unwrap_or(Colours::from_signal(None, false)),
+    ))
 }
 
 /// Refuses pictures larger than [`MAX_FRAME_EDGE`] on a side (and empty ones).
