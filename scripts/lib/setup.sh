@@ -2,9 +2,10 @@
 # Sourced by scripts/run and scripts/test.
 
 # Build and run: WebKitGTK and friends for the Tauri window; GStreamer plugins play H.264;
-# a CJK font so the 简体中文 window shows Chinese glyphs.
+# a CJK font so the 简体中文 window shows Chinese glyphs; nasm assembles the H.264
+# decoder's SIMD code (the core's video frames; without it the decoder is plain C).
 RUN_PACKAGES=(
-  build-essential pkg-config curl file
+  build-essential pkg-config curl file nasm
   libwebkit2gtk-4.1-dev libsoup-3.0-dev librsvg2-dev libxdo-dev
   libayatana-appindicator3-dev libssl-dev
   gstreamer1.0-plugins-good gstreamer1.0-libav

@@ -48,6 +48,15 @@ pub enum Error {
     #[error("{0}")]
     CorruptImage(Problem),
 
+    /// A saved video whose pictures we cannot take: no picture track, not H.264, a kind
+    /// of H.264 the decoder lacks, or too many pixels.
+    #[error("{0}")]
+    UnsupportedVideo(Problem),
+
+    /// A saved video that is not an MP4, or is damaged or cut short.
+    #[error("{0}")]
+    CorruptVideo(Problem),
+
     /// The job history (SQLite) cannot be opened, read or written.
     #[error("{0}")]
     Store(Problem),
@@ -97,6 +106,8 @@ impl Error {
             Error::UnsupportedImage(_) => "unsupported_image",
             Error::ImageTooLarge(_) => "image_too_large",
             Error::CorruptImage(_) => "corrupt_image",
+            Error::UnsupportedVideo(_) => "unsupported_video",
+            Error::CorruptVideo(_) => "corrupt_video",
         }
     }
 
@@ -108,6 +119,8 @@ impl Error {
             | Error::UnsupportedImage(p)
             | Error::ImageTooLarge(p)
             | Error::CorruptImage(p)
+            | Error::UnsupportedVideo(p)
+            | Error::CorruptVideo(p)
             | Error::Store(p)
             | Error::Io { problem: p, .. } => p.clone(),
             Error::Keychain(problem) => problem.problem(),
@@ -263,13 +276,15 @@ mod tests {
     }
 
     #[test]
-    fn image_problems_cross_ipc_with_stable_codes() {
+    fn image_and_video_problems_cross_ipc_with_stable_codes() {
         let p = || Problem::new(texts::INTERNAL);
         let cases = [
             (Error::NotAnImage(p()), "not_an_image"),
             (Error::UnsupportedImage(p()), "unsupported_image"),
             (Error::ImageTooLarge(p()), "image_too_large"),
             (Error::CorruptImage(p()), "corrupt_image"),
+            (Error::UnsupportedVideo(p()), "unsupported_video"),
+            (Error::CorruptVideo(p()), "corrupt_video"),
         ];
         for (error, code) in cases {
             assert_eq!(wire(error), json!({"code": code, "text": "internal"}));

@@ -22,6 +22,7 @@ fn files(language: &str) -> Option<&'static [&'static str]> {
                 include_str!(concat!("../../ui/i18n/problems/gateway.", $lang, ".json")),
                 include_str!(concat!("../../ui/i18n/problems/images.", $lang, ".json")),
                 include_str!(concat!("../../ui/i18n/problems/jobs.", $lang, ".json")),
+                include_str!(concat!("../../ui/i18n/problems/media.", $lang, ".json")),
             ]
         };
     }

@@ -153,6 +153,7 @@ pub fn all_texts() -> impl Iterator<Item = &'static Text> {
         crate::gateway::texts::ALL,
         crate::images::texts::ALL,
         crate::jobs::texts::ALL,
+        crate::media::texts::ALL,
         crate::texts::ALL,
     ]
     .into_iter()

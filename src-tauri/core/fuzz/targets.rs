@@ -263,3 +263,54 @@ fn damaged_videos_are_described_or_said_to_be_unreadable() {
         },
     );
 }
+
+#[test]
+fn damaged_videos_give_their_frames_or_a_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("video.mp4");
+    let words: &[&[u8]] = &[
+        b"moov",
+        b"trak",
+        b"tkhd",
+        b"stsd",
+        b"avc1",
+        b"avcC",
+        b"stsz",
+        b"stco",
+        b"stss",
+        b"ctts",
+        b"mdat",
+        b"\x00\x00\x00\x01",
+        b"\x67\x64\x00\x1f",
+        b"\x68\xeb",
+        b"\x65\x88\x84",
+        b"\xff\xff\xff\xff",
+    ];
+    // The picture tracks of the facts corpus: each round decodes one or two groups.
+    run(
+        "mp4_frames",
+        &corpus("mp4_facts"),
+        words,
+        rounds(400),
+        |bytes| {
+            std::fs::write(&path, bytes).unwrap();
+            for frame in [
+                crate::media::first_frame(&path),
+                crate::media::last_frame(&path),
+            ] {
+                match frame {
+                    Ok(frame) => {
+                        let (w, h) = frame.dimensions();
+                        let edge = crate::media::MAX_FRAME_EDGE;
+                        assert!(w > 0 && h > 0 && w <= edge && h <= edge, "{w}x{h}");
+                    }
+                    // A panic inside would have been turned into an internal error.
+                    Err(e) => {
+                        assert_ne!(e.code(), "internal", "{e}");
+                        assert!(!e.to_string().is_empty());
+                    }
+                }
+            }
+        },
+    );
+}

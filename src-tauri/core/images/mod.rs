@@ -29,6 +29,10 @@ pub use prepare::{prepare_reference, PrepareOptions, PreparedImage, PreparedPrev
 pub use preview::{Preparer, Ticket, KEEP_DECODED};
 pub use probe::{probe, Format, Probe};
 pub use thumbnail::{render_thumbnail, thumbnail, thumbnail_within, Thumbnail, ThumbnailPreview};
+// For saved videos (`media`): files named in problems as pictures are, and posters
+// cached as thumbnails are.
+pub(crate) use probe::{about, display_name};
+pub(crate) use thumbnail::thumbnail_of_pixels;
 
 /// Files above this size are refused before a byte is read. Phone photos are
 /// 2–25 MB; this leaves room for big PNG exports.

@@ -3,13 +3,15 @@
 
 use std::path::Path;
 
+use image::DynamicImage;
 use serde::Serialize;
 
 use super::cache::{self, CacheBounds};
 use super::encode::{data_url, encode};
-use super::geometry::plan_scaled;
+use super::geometry::{plan_scaled, RectF};
 use super::probe::probe;
 use super::render::render;
+use super::resize::resize_region;
 use super::THUMBNAIL_LONG_EDGE;
 use crate::error::Result;
 
@@ -65,6 +67,50 @@ pub fn thumbnail_within(path: &Path, cache_dir: &Path, bounds: CacheBounds) -> R
         "jpg"
     };
     if cache::store(cache_dir, &key, extension, &made.bytes).is_ok() {
+        let _ = cache::trim(cache_dir, bounds);
+    }
+    Ok(made)
+}
+
+/// A thumbnail of pixels made from the file at `path` (a video's first frame), cached
+/// like a picture's: keyed by the file's bytes and `kind`, so a file saved again gets a
+/// new one. `pixels` runs only on a miss.
+pub(crate) fn thumbnail_of_pixels(
+    path: &Path,
+    cache_dir: &Path,
+    bounds: CacheBounds,
+    kind: &str,
+    pixels: impl FnOnce() -> Result<DynamicImage>,
+) -> Result<Thumbnail> {
+    let key = cache::key(
+        path,
+        &format!("{kind}|{THUMBNAIL_LONG_EDGE}q{THUMBNAIL_QUALITY}"),
+    )?;
+    if let Some(hit) = cache::load(cache_dir, &key).and_then(|(bytes, ext)| from_cache(bytes, ext))
+    {
+        return Ok(hit);
+    }
+    let full = pixels()?;
+    let plan = plan_scaled((full.width(), full.height()), THUMBNAIL_LONG_EDGE);
+    let small = if plan.canvas == (full.width(), full.height()) {
+        full
+    } else {
+        let whole = RectF {
+            x: 0.0,
+            y: 0.0,
+            w: f64::from(full.width()),
+            h: f64::from(full.height()),
+        };
+        resize_region(&full, whole, plan.canvas)?
+    };
+    let encoded = encode(&small, THUMBNAIL_QUALITY)?;
+    let made = Thumbnail {
+        bytes: encoded.bytes,
+        mime: encoded.mime,
+        width: small.width(),
+        height: small.height(),
+    };
+    if cache::store(cache_dir, &key, encoded.extension, &made.bytes).is_ok() {
         let _ = cache::trim(cache_dir, bounds);
     }
     Ok(made)

@@ -1,13 +1,22 @@
-//! What a saved video really is, and whether that is what was asked for. Reads the MP4
-//! on disk; knows nothing of jobs or Tauri.
+//! What a saved video really is, and whether that is what was asked for; its first and
+//! last pictures. Reads the MP4 on disk; knows nothing of jobs or Tauri.
 //!
 //! ```text
 //! let facts = media::read_facts(Path::new("clip.mp4"))?;       // 1280×720, 8.0 s, sound
 //! let found = media::mismatches("9:16", "8", &facts);          // [Aspect { .. }]
+//! let last = media::last_frame(Path::new("clip.mp4"))?;        // RgbImage 1280×720
+//! let card = media::poster(Path::new("clip.mp4"), &cache)?;    // first frame, 512×288 JPEG
 //! ```
 
+mod colour;
 mod facts;
+mod frames;
 mod mismatch;
+mod poster;
+pub mod texts;
+mod track;
 
 pub use facts::{read_facts, VideoFacts};
+pub use frames::{first_frame, last_frame, MAX_FRAME_EDGE};
 pub use mismatch::{mismatches, Mismatch, Shape};
+pub use poster::{poster, poster_within};
