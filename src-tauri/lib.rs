@@ -84,6 +84,7 @@ pub fn run() {
             commands::jobs::delete_job,
             commands::jobs::reveal_job,
             commands::jobs::video_url,
+            commands::jobs::job_poster,
             commands::settings::get_settings,
             commands::settings::model_catalog,
             commands::settings::ui_strings,

@@ -93,6 +93,8 @@ export const onJobChanged = (handler) => tauri.event.listen('job-changed', (even
 
 /** Where the player streams a job's saved video from (a local address the app serves). */
 export const videoUrl = (id) => call('video_url', { id });
+/** A saved video's first frame as a small picture ({data_url, width, height}). */
+export const jobPoster = (id) => call('job_poster', { id });
 
 export const uiStrings = (language) => call('ui_strings', { language });
 export const modelCatalog = () => call('model_catalog');

@@ -102,6 +102,7 @@ const player = mountPlayer({
 
 const cards = mountCards($('#job-list'), {
   play(row, cardNode) { player.toggle(row.id, cardNode.querySelector('.card-player')); },
+  poster: (id) => api.jobPoster(id),
   reveal(row) { api.revealJob(row.id).catch((error) => cards.tell(row.id, error)); },
   checkAgain(row) { api.checkAgain(row.id).then(cards.update).catch((error) => cards.tell(row.id, error)); },
   retryDownload(row) { api.retryDownload(row.id).then(cards.update).catch((error) => cards.tell(row.id, error)); },

@@ -13,7 +13,7 @@ use super::{blocking, pick};
 use crate::error::{Error, Result};
 use crate::gateway::exchange::Exchange;
 use crate::gateway::UploadWatch;
-use crate::images::Focus;
+use crate::images::{Focus, ThumbnailPreview};
 use crate::jobs::estimate::{self, TimeEstimate};
 use crate::jobs::request::{self, ImageChoice, JobInput};
 use crate::jobs::{Cursor, GatewayDeletion, JobRow, JobStatus, Jobs, ListQuery, Page, Removal};
@@ -296,6 +296,19 @@ pub async fn video_url(
         .await
         .map_err(|e| Error::io(texts::ACTION_START_VIDEO_SOURCE, e))?;
     Ok(source.url_for(&file))
+}
+
+/// A saved video's poster for its card: its first frame, as small as a thumbnail and
+/// kept in the thumbnail cache, so the history reads as a gallery.
+#[tauri::command]
+pub async fn job_poster(
+    state: State<'_, Arc<AppState>>,
+    jobs: State<'_, Jobs>,
+    id: String,
+) -> Result<ThumbnailPreview> {
+    let row = jobs.store().require(&id)?;
+    let cache = super::images::thumbnail_cache_dir(&state);
+    blocking(move || Ok(crate::media::poster(&playable_file(&row)?, &cache)?.to_preview())).await
 }
 
 /// The video source once it has started.

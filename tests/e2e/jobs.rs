@@ -48,6 +48,14 @@ async fn a_video_is_made_saved_and_plays_in_its_card() {
     );
     // What the file itself is, read from it, and nothing to warn about.
     app.wait_for_text("320×180 · 4 s").await;
+    // The card shows the video's first frame where the picture goes.
+    let poster = app
+        .poll_script(
+            "const p = document.querySelector('.card img.poster'); \
+             return !!p && p.complete && p.naturalWidth === 320 && p.naturalHeight === 180;",
+        )
+        .await;
+    assert!(poster, "the saved video's card shows its poster");
     assert!(app
         .client()
         .find(Locator::Css(".card-mismatch"))

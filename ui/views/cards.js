@@ -13,8 +13,38 @@ export function mountCards(container, actions) {
   // the card until its job moves on, never written into the row.
   const notes = new Map();
   let list = null;
-  const draw = (row) => card(row, actions, notes.get(row.id));
+  const draw = (row) => withPoster(card(row, actions, notes.get(row.id)), row);
   const cardOf = (id) => list?.querySelector(`[data-job="${CSS.escape(id)}"]`);
+
+  // Posters: a saved video's first frame in its card's picture slot, asked for when the
+  // card comes into view and kept for the run, so a redrawn card shows it at once.
+  const posters = new Map();
+  const inView = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      inView.unobserve(entry.target);
+      loadPoster(entry.target.dataset.job);
+    }
+  });
+
+  function withPoster(node, row) {
+    if (row.status !== 'downloaded') return node;
+    const known = posters.get(row.id);
+    if (known) showPoster(node, known);
+    else inView.observe(node);
+    return node;
+  }
+
+  async function loadPoster(id) {
+    try {
+      const poster = await actions.poster(id);
+      posters.set(id, poster.data_url);
+      const node = cardOf(id);
+      if (node) showPoster(node, poster.data_url);
+    } catch {
+      // A video whose first frame cannot be read keeps the plain square.
+    }
+  }
 
   function render() {
     const ordered = [...rows.values()].sort(newestFirst);
@@ -87,6 +117,11 @@ export function mountCards(container, actions) {
       if (rows.size === 0) render();
     },
   };
+}
+
+// The prompt beside it says what it shows: to a screen reader the picture adds nothing.
+function showPoster(node, dataUrl) {
+  node.querySelector('.card-thumb')?.replaceWith(el('img', { class: 'card-thumb poster', src: dataUrl, alt: '' }));
 }
 
 function showPlayState(node) {
