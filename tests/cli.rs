@@ -881,3 +881,44 @@ async fn the_cli_takes_the_users_models_and_the_apps_batch_cap() {
     );
     assert_eq!(sim.submit_count(), 1, "nothing of the batch was sent");
 }
+
+#[tokio::test]
+async fn frame_saves_a_videos_first_or_last_picture_and_refuses_what_is_not_a_video() {
+    let machine = Machine::new();
+    let clip = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/clips/portrait-4s.mp4");
+    let clip = clip.to_str().unwrap();
+    let last = machine.path("last.png");
+    let said = machine
+        .run(&["frame", "--last", clip, "--out", last.to_str().unwrap()])
+        .await
+        .expect(0);
+    assert!(
+        said.stdout().contains("Saved the last frame (180×320)"),
+        "{}",
+        said.stdout()
+    );
+    let picture = image::open(&last).expect("a PNG").to_rgb8();
+    assert_eq!(picture.dimensions(), (180, 320));
+    let first = machine.path("first.jpg");
+    machine
+        .run(&["frame", clip, "--out", first.to_str().unwrap()])
+        .await
+        .expect(0);
+    assert_eq!(image::image_dimensions(&first).expect("a JPEG"), (180, 320));
+
+    let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let refused = machine
+        .run(&[
+            "frame",
+            readme.to_str().unwrap(),
+            "--out",
+            last.to_str().unwrap(),
+        ])
+        .await
+        .expect(2);
+    assert!(
+        refused.stderr().contains("is not an MP4 video"),
+        "{}",
+        refused.stderr()
+    );
+}

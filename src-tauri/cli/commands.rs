@@ -13,7 +13,7 @@ use veo_desk::{texts, Error, Result};
 
 use crate::batch_file::{self, BatchRow};
 use crate::exit;
-use crate::report::{describe, problem, say, warn_mismatches, Output, Progress};
+use crate::report::{describe, problem, say, show, warn_mismatches, Output, Progress};
 use crate::session::{wait_settled, Session};
 use crate::{GatewayArgs, SubmitArgs};
 
@@ -177,6 +177,29 @@ pub fn list(limit: u32, out: &Output) -> Result<u8> {
     }
     for row in &page.jobs {
         out.line(row);
+    }
+    Ok(exit::OK)
+}
+
+pub fn frame(video: &Path, last: bool, file: &Path, out: &Output) -> Result<u8> {
+    let frame = if last {
+        veo_desk::media::last_frame(video)?
+    } else {
+        veo_desk::media::first_frame(video)?
+    };
+    veo_desk::media::save_frame(&frame, file)?;
+    if out.json {
+        let saved =
+            serde_json::json!({ "frame": file, "width": frame.width(), "height": frame.height() });
+        println!("{saved}");
+    } else {
+        show!(
+            "Saved the {} frame ({}×{}) as {}",
+            if last { "last" } else { "first" },
+            frame.width(),
+            frame.height(),
+            file.display()
+        );
     }
     Ok(exit::OK)
 }

@@ -66,6 +66,15 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         limit: u32,
     },
+    /// Save a video's first frame, or with --last its last one, as a PNG or JPEG (by
+    /// the --out file's extension): the last frame of a shot starts the next one.
+    Frame {
+        video: PathBuf,
+        #[arg(long)]
+        last: bool,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// Make every video in a CSV or JSON Lines file (columns: prompt, model, seconds,
     /// size, resolution, image), a few at a time, and save them.
     Batch {
@@ -128,6 +137,11 @@ fn main() -> ExitCode {
                 commands::download(&cli.gateway, &id, dir, &out).await
             }
             Command::List { limit } => commands::list(limit, &out),
+            Command::Frame {
+                video,
+                last,
+                out: file,
+            } => commands::frame(&video, last, &file, &out),
             Command::Batch {
                 file,
                 concurrency,

@@ -29,6 +29,7 @@ macro_rules! show {
 }
 
 pub(crate) use say;
+pub(crate) use show;
 
 /// Writes one line without the control characters a gateway may have slipped in
 /// (escape sequences, `\r`): what the terminal shows is what the gateway wrote.

@@ -46,6 +46,21 @@ pub fn first_frame(path: &Path) -> Result<RgbImage> {
     })
 }
 
+/// Writes a frame as a picture file, PNG or JPEG by `out`'s extension (the command
+/// line's `frame`; a shot's last frame for the next one).
+pub fn save_frame(frame: &RgbImage, out: &Path) -> Result<()> {
+    frame.save(out).map_err(|e| {
+        let cause = match e {
+            image::ImageError::IoError(io) => io,
+            other => std::io::Error::other(other.to_string()),
+        };
+        crate::paths::io_error(
+            crate::paths::at(crate::texts::COULD_NOT_SAVE_FILE, out),
+            cause,
+        )
+    })
+}
+
 /// The last picture of the H.264 MP4 at `path` (the one shown last), at full
 /// resolution and upright.
 pub fn last_frame(path: &Path) -> Result<RgbImage> {

@@ -17,6 +17,6 @@ pub mod texts;
 mod track;
 
 pub use facts::{read_facts, VideoFacts};
-pub use frames::{first_frame, last_frame, MAX_FRAME_EDGE};
+pub use frames::{first_frame, last_frame, save_frame, MAX_FRAME_EDGE};
 pub use mismatch::{mismatches, Mismatch, Shape};
 pub use poster::{poster, poster_within};
