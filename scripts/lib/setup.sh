@@ -91,8 +91,9 @@ ensure_litellm() {
 # Installers and the performance report (scripts/package, scripts/bench; not CI):
 # vipsthumbnail is the thumbnail reference, xwininfo and import look at the window,
 # desktop-file-validate checks the installed menu entry, ffmpeg makes the 720p clip
-# the window benchmarks play, cmake and nasm build libjpeg-turbo for the JPEG bench.
-BENCH_PACKAGES=(libvips-tools x11-utils imagemagick desktop-file-utils ffmpeg cmake nasm)
+# the window benchmarks play, cmake builds libjpeg-turbo for the JPEG bench (with nasm,
+# one of the RUN_PACKAGES, for its SIMD).
+BENCH_PACKAGES=(libvips-tools x11-utils imagemagick desktop-file-utils ffmpeg cmake)
 TAURI_CLI_VERSION=2.12.4
 
 # The Tauri bundler builds the .deb and .rpm.

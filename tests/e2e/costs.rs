@@ -24,15 +24,13 @@ const SETTLE: Duration = Duration::from_secs(5);
 #[tokio::test]
 #[ignore = "a benchmark: scripts/bench runs it on the release build"]
 async fn memory_while_watching_saved_videos_one_after_another() {
-    let clip = PathBuf::from(std::env::var(CLIP).expect("VEO_DESK_BENCH_CLIP names a clip"));
+    let clip = clip();
     let sim = Simulator::start(Dialect::OpenAi).await.unwrap();
     let home = fresh_home();
     let history = History::signed_in(home.path(), &sim).await;
     history.saved_videos(&clip, 300, true);
 
-    let app = App::start_with("bench-watching", Launch::default().home(home.path())).await;
-    cards_on_screen(&app, 50).await;
-    tokio::time::sleep(SETTLE).await;
+    let app = settled_window("bench-watching", home.path()).await;
     let idle = app.memory_kib();
 
     let mut readings = Vec::new();
@@ -85,15 +83,13 @@ async fn memory_while_watching_saved_videos_one_after_another() {
 #[tokio::test]
 #[ignore = "a benchmark: scripts/bench runs it on the release build"]
 async fn memory_with_a_thousand_cards_loaded() {
-    let clip = PathBuf::from(std::env::var(CLIP).expect("VEO_DESK_BENCH_CLIP names a clip"));
+    let clip = clip();
     let sim = Simulator::start(Dialect::OpenAi).await.unwrap();
     let home = fresh_home();
     let history = History::signed_in(home.path(), &sim).await;
     history.saved_videos(&clip, 1000, false);
 
-    let app = App::start_with("bench-cards", Launch::default().home(home.path())).await;
-    cards_on_screen(&app, 50).await;
-    tokio::time::sleep(SETTLE).await;
+    let app = settled_window("bench-cards", home.path()).await;
     let idle = app.memory_kib();
     let started = Instant::now();
     while card_count(&app).await < 1000 {
@@ -138,9 +134,7 @@ async fn processor_time_while_fifty_videos_are_being_made() {
     let history = History::signed_in(home.path(), &sim).await;
     history.running_videos(&sim, 50).await;
 
-    let app = App::start_with("bench-running", Launch::default().home(home.path())).await;
-    cards_on_screen(&app, 50).await;
-    tokio::time::sleep(SETTLE).await;
+    let app = settled_window("bench-running", home.path()).await;
     let window = Duration::from_secs(30);
     let (polls_before, cpu_before) = (sim.requests().len(), app.cpu_by_process());
     tokio::time::sleep(window).await;
@@ -167,6 +161,18 @@ async fn processor_time_while_fifty_videos_are_being_made() {
     for (name, now) in &cpu {
         println!("      {name:<40} {:>5.2} %", percent(used(name, *now)));
     }
+}
+
+fn clip() -> PathBuf {
+    PathBuf::from(std::env::var(CLIP).expect("VEO_DESK_BENCH_CLIP names a clip"))
+}
+
+/// The user's window on `home`, with its first 50 cards on screen and settled.
+async fn settled_window(name: &str, home: &Path) -> App {
+    let app = App::start_with(name, Launch::default().home(home)).await;
+    cards_on_screen(&app, 50).await;
+    tokio::time::sleep(SETTLE).await;
+    app
 }
 
 fn mib(kib: u64) -> f64 {

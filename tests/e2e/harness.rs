@@ -18,16 +18,16 @@ use serde_json::{json, Value};
 use tempfile::TempDir;
 
 const APP: &str = env!("CARGO_BIN_EXE_veo-desk");
+const PATIENCE: Duration = Duration::from_secs(15);
+/// No window test runs this long: past it the window is taken to be hung and is
+/// killed, so the test fails with its log instead of stalling the whole run.
+const HUNG_AFTER: Duration = Duration::from_secs(180);
 
 /// The app under test: this build's, or the one `VEO_DESK_APP` names (the benchmarks
 /// run the release build through this harness).
 fn app_binary() -> String {
     std::env::var("VEO_DESK_APP").unwrap_or_else(|_| APP.to_string())
 }
-const PATIENCE: Duration = Duration::from_secs(15);
-/// No window test runs this long: past it the window is taken to be hung and is
-/// killed, so the test fails with its log instead of stalling the whole run.
-const HUNG_AFTER: Duration = Duration::from_secs(180);
 
 /// Everything a test needs from a running app; dropping it tears the app down.
 pub struct App {

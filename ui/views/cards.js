@@ -47,6 +47,8 @@ export function mountCards(container, actions) {
   }
 
   function render() {
+    // The cards waiting for their posters are all replaced.
+    inView.disconnect();
     const ordered = [...rows.values()].sort(newestFirst);
     if (ordered.length === 0) {
       list = null;
@@ -72,6 +74,7 @@ export function mountCards(container, actions) {
     // A video playing on this card goes on playing, and its button still says so.
     const player = existing.querySelector('.card-player');
     if (player?.firstChild) fresh.querySelector('.card-player').replaceWith(player);
+    inView.unobserve(existing);
     existing.replaceWith(fresh);
     showPlayState(fresh);
   }
@@ -113,7 +116,11 @@ export function mountCards(container, actions) {
     remove(id) {
       rows.delete(id);
       notes.delete(id);
-      cardOf(id)?.remove();
+      const gone = cardOf(id);
+      if (gone) {
+        inView.unobserve(gone);
+        gone.remove();
+      }
       if (rows.size === 0) render();
     },
   };

@@ -55,21 +55,10 @@ pub fn thumbnail(path: &Path, cache_dir: &Path) -> Result<Thumbnail> {
 /// [`thumbnail`] with a cache kept within `bounds`.
 pub fn thumbnail_within(path: &Path, cache_dir: &Path, bounds: CacheBounds) -> Result<Thumbnail> {
     let probed = probe(path)?;
-    let key = cache::key(path, &format!("{THUMBNAIL_LONG_EDGE}q{THUMBNAIL_QUALITY}"))?;
-    if let Some(hit) = cache::load(cache_dir, &key).and_then(|(bytes, ext)| from_cache(bytes, ext))
-    {
-        return Ok(hit);
-    }
-    let made = render_probed(path, &probed)?;
-    let extension = if made.mime == "image/png" {
-        "png"
-    } else {
-        "jpg"
-    };
-    if cache::store(cache_dir, &key, extension, &made.bytes).is_ok() {
-        let _ = cache::trim(cache_dir, bounds);
-    }
-    Ok(made)
+    let variant = format!("{THUMBNAIL_LONG_EDGE}q{THUMBNAIL_QUALITY}");
+    cached(path, cache_dir, bounds, &variant, || {
+        render_probed(path, &probed)
+    })
 }
 
 /// A thumbnail of pixels made from the file at `path` (a video's first frame), cached
@@ -82,15 +71,12 @@ pub(crate) fn thumbnail_of_pixels(
     kind: &str,
     pixels: impl FnOnce() -> Result<DynamicImage>,
 ) -> Result<Thumbnail> {
-    let key = cache::key(
-        path,
-        &format!("{kind}|{THUMBNAIL_LONG_EDGE}q{THUMBNAIL_QUALITY}"),
-    )?;
-    if let Some(hit) = cache::load(cache_dir, &key).and_then(|(bytes, ext)| from_cache(bytes, ext))
-    {
-        return Ok(hit);
-    }
-    let full = pixels()?;
+    let variant = format!("{kind}|{THUMBNAIL_LONG_EDGE}q{THUMBNAIL_QUALITY}");
+    cached(path, cache_dir, bounds, &variant, || shrink(pixels()?))
+}
+
+/// `full` within the thumbnail's long edge, encoded.
+fn shrink(full: DynamicImage) -> Result<Thumbnail> {
     let plan = plan_scaled((full.width(), full.height()), THUMBNAIL_LONG_EDGE);
     let small = if plan.canvas == (full.width(), full.height()) {
         full
@@ -104,13 +90,36 @@ pub(crate) fn thumbnail_of_pixels(
         resize_region(&full, whole, plan.canvas)?
     };
     let encoded = encode(&small, THUMBNAIL_QUALITY)?;
-    let made = Thumbnail {
+    Ok(Thumbnail {
         bytes: encoded.bytes,
         mime: encoded.mime,
         width: small.width(),
         height: small.height(),
+    })
+}
+
+/// The thumbnail of `path` in `variant` from `cache_dir`, or made by `make` and kept
+/// there (the cache then trimmed to `bounds`). A cache that cannot be written is not
+/// an error: the thumbnail is still returned.
+fn cached(
+    path: &Path,
+    cache_dir: &Path,
+    bounds: CacheBounds,
+    variant: &str,
+    make: impl FnOnce() -> Result<Thumbnail>,
+) -> Result<Thumbnail> {
+    let key = cache::key(path, variant)?;
+    if let Some(hit) = cache::load(cache_dir, &key).and_then(|(bytes, ext)| from_cache(bytes, ext))
+    {
+        return Ok(hit);
+    }
+    let made = make()?;
+    let extension = if made.mime == "image/png" {
+        "png"
+    } else {
+        "jpg"
     };
-    if cache::store(cache_dir, &key, encoded.extension, &made.bytes).is_ok() {
+    if cache::store(cache_dir, &key, extension, &made.bytes).is_ok() {
         let _ = cache::trim(cache_dir, bounds);
     }
     Ok(made)

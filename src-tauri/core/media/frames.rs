@@ -223,12 +223,7 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
-
-    fn fixture(name: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("media/testdata")
-            .join(name)
-    }
+    use crate::media::fixture;
 
     fn clip(name: &str) -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR"))

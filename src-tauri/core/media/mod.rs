@@ -20,3 +20,11 @@ pub use facts::{read_facts, VideoFacts};
 pub use frames::{first_frame, last_frame, save_frame, MAX_FRAME_EDGE};
 pub use mismatch::{mismatches, Mismatch, Shape};
 pub use poster::{poster, poster_within};
+
+/// A test video or picture in `media/testdata/`.
+#[cfg(test)]
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("media/testdata")
+        .join(name)
+}

@@ -37,12 +37,7 @@ mod tests {
 
     use super::*;
     use crate::images::THUMBNAIL_LONG_EDGE;
-
-    fn fixture(name: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("media/testdata")
-            .join(name)
-    }
+    use crate::media::fixture;
 
     fn entries(dir: &Path) -> Vec<PathBuf> {
         let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
