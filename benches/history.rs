@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use veo_desk::jobs::{JobStatus, JobStore, ListQuery, NewJob};
+use veo_desk_core::jobs::{JobStatus, JobStore, ListQuery, NewJob};
 
 const JOBS: usize = 10_000;
 const RUNS: usize = 7;

@@ -96,18 +96,18 @@ fn main() {
 fn worker(mode: &str, input: &Path, output: &Path) {
     let bytes = match mode {
         "ours" => {
-            veo_desk::images::render_thumbnail(input)
+            veo_desk_core::images::render_thumbnail(input)
                 .expect("thumbnail")
                 .bytes
         }
         "generate" => return generate_inputs(input),
         "prepare" => {
-            let options = veo_desk::images::PrepareOptions {
+            let options = veo_desk_core::images::PrepareOptions {
                 aspect: "16:9".parse().expect("size"),
-                fit: veo_desk::images::Fit::Crop,
-                focus: veo_desk::images::Focus::default(),
+                fit: veo_desk_core::images::Fit::Crop,
+                focus: veo_desk_core::images::Focus::default(),
             };
-            veo_desk::images::prepare_reference(input, &options)
+            veo_desk_core::images::prepare_reference(input, &options)
                 .expect("prepare")
                 .bytes
         }

@@ -5,12 +5,17 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::{Duration, Instant};
 
-use veo_desk::jobs::{JobStatus, JobStore};
-use veo_desk::keychain::SessionKeys;
-use veo_desk::paths::AppDirs;
-use veo_desk::profiles::ProfileDraft;
-use veo_desk::simulator::{clip, Dialect, Fault, Outcome, Route, Shape, Simulator, SAMPLE_MP4};
-use veo_desk::state::AppState;
+use veo_desk_core::jobs::{JobStatus, JobStore};
+use veo_desk_core::keychain::SessionKeys;
+use veo_desk_core::paths::AppDirs;
+use veo_desk_core::profiles::ProfileDraft;
+use veo_desk_core::simulator::{
+    clip, Dialect, Fault, Outcome, Route, Shape, Simulator, SAMPLE_MP4,
+};
+use veo_desk_core::state::AppState;
+
+/// The repository's root: these tests belong to the CLI package (src-tauri/cli).
+const REPOSITORY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 
 const KEY: &str = "sk-cli-canary-40b7e1d95c";
 const DIALECTS: [Dialect; 3] = [Dialect::OpenAi, Dialect::NewApi, Dialect::Reseller];
@@ -186,7 +191,7 @@ async fn without_out_the_video_goes_to_the_folder_chosen_in_the_app() {
     let machine = Machine::new();
     let sim = simulator(Dialect::OpenAi).await;
     let chosen = machine.path("Movies/From Veo");
-    veo_desk::settings::SettingsStore::open(&machine.app_dirs())
+    veo_desk_core::settings::SettingsStore::open(&machine.app_dirs())
         .unwrap()
         .set_video_dir(chosen.clone())
         .unwrap();
@@ -747,8 +752,8 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_cli_waiting_beside_the_open_app_ends_with_the_one_video_either_saved() {
     use std::sync::Arc;
-    use veo_desk::gateway::GatewayClient;
-    use veo_desk::jobs::{ClientFor, Jobs, JobsOptions};
+    use veo_desk_core::gateway::GatewayClient;
+    use veo_desk_core::jobs::{ClientFor, Jobs, JobsOptions};
 
     let machine = Machine::new();
     let sim = simulator(Dialect::OpenAi).await;
@@ -789,7 +794,7 @@ async fn the_cli_waiting_beside_the_open_app_ends_with_the_one_video_either_save
         Arc::new(move |_| GatewayClient::new(&base, KEY, Default::default()).map_err(Into::into));
     let app_videos = machine.path("app videos");
     let asks_often = JobsOptions {
-        poll: veo_desk::gateway::PollPolicy {
+        poll: veo_desk_core::gateway::PollPolicy {
             first: Duration::from_millis(20),
             max: Duration::from_millis(80),
             factor: 1.5,
@@ -885,7 +890,7 @@ async fn the_cli_takes_the_users_models_and_the_apps_batch_cap() {
 #[tokio::test]
 async fn frame_saves_a_videos_first_or_last_picture_and_refuses_what_is_not_a_video() {
     let machine = Machine::new();
-    let clip = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/clips/portrait-4s.mp4");
+    let clip = Path::new(REPOSITORY).join("assets/clips/portrait-4s.mp4");
     let clip = clip.to_str().unwrap();
     let last = machine.path("last.png");
     let said = machine
@@ -906,7 +911,7 @@ async fn frame_saves_a_videos_first_or_last_picture_and_refuses_what_is_not_a_vi
         .expect(0);
     assert_eq!(image::image_dimensions(&first).expect("a JPEG"), (180, 320));
 
-    let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = Path::new(REPOSITORY).join("README.md");
     let refused = machine
         .run(&[
             "frame",

@@ -3,13 +3,13 @@
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use veo_desk::gateway::{ClientOptions, GatewayClient};
-use veo_desk::keychain::SessionKeys;
-use veo_desk::paths::AppDirs;
-use veo_desk::profile_form;
-use veo_desk::profiles::ProfileDraft;
-use veo_desk::simulator::{Dialect, Fault, Route, Simulator};
-use veo_desk::state::AppState;
+use veo_desk_core::gateway::{ClientOptions, GatewayClient};
+use veo_desk_core::keychain::SessionKeys;
+use veo_desk_core::paths::AppDirs;
+use veo_desk_core::profile_form;
+use veo_desk_core::profiles::ProfileDraft;
+use veo_desk_core::simulator::{Dialect, Fault, Route, Simulator};
+use veo_desk_core::state::AppState;
 
 const KEY: &str = "sk-connection-test-31337";
 
@@ -103,13 +103,13 @@ impl App {
     }
 
     /// "Save" in the gateway form.
-    fn save(&self, id: Option<&str>, url: &str, key: &str) -> veo_desk::Result<String> {
+    fn save(&self, id: Option<&str>, url: &str, key: &str) -> veo_desk_core::Result<String> {
         profile_form::save(&self.state, id, &draft(url), Some(key), false)?;
         Ok(self.state.profiles()?.active().unwrap().id.clone())
     }
 
     /// "Test connection" in the gateway form.
-    async fn test(&self, id: Option<&str>, url: &str, key: &str) -> veo_desk::Result<()> {
+    async fn test(&self, id: Option<&str>, url: &str, key: &str) -> veo_desk_core::Result<()> {
         let client = profile_form::connection_client(&self.state, id, &draft(url), Some(key))?;
         profile_form::test_connection(&client).await.map(|_| ())
     }

@@ -13,11 +13,11 @@ use common::fast;
 use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::{Request, Response};
-use veo_desk::gateway::{
+use veo_desk_core::gateway::{
     ClientOptions, Detected, DownloadProgress, ExtrasStyle, GatewayClient, GatewayError, JobState,
     Limits, MinRate, ReferenceImage, RequestStyle, SizeStyle, SubmitRequest, VideoJob,
 };
-use veo_desk::simulator::{
+use veo_desk_core::simulator::{
     clip, Dialect, Endpoint, Fault, Outcome, RecordedRequest, Route, Shape, Simulator, SAMPLE_MP4,
 };
 
@@ -1363,7 +1363,7 @@ async fn a_gateway_that_names_nothing_gets_the_seeds_ratio_and_fields() {
 #[tokio::test]
 async fn the_simulator_refuses_a_body_over_its_limit_with_413() {
     let sim = start(Dialect::OpenAi).await;
-    let too_big = veo_desk::simulator::MAX_BODY_BYTES + 1;
+    let too_big = veo_desk_core::simulator::MAX_BODY_BYTES + 1;
     let post = format!(
         "POST /v1/videos HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nAuthorization: Bearer {KEY}\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: {too_big}\r\nConnection: close\r\n\r\n",
         port(&sim)

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use image::codecs::jpeg::JpegEncoder;
 use image::{DynamicImage, GenericImageView, ImageFormat, Rgb, RgbImage, Rgba, RgbaImage};
-use veo_desk::images::{self, Aspect, Fit, Focus, PrepareOptions};
+use veo_desk_core::images::{self, Aspect, Fit, Focus, PrepareOptions};
 
 const RED: [u8; 3] = [220, 30, 30];
 const GREEN: [u8; 3] = [30, 200, 30];

@@ -8,14 +8,16 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::fast;
-use veo_desk::gateway::{ClientOptions, GatewayClient, ReferenceImage, SubmitRequest, UploadWatch};
-use veo_desk::jobs::{
+use veo_desk_core::gateway::{
+    ClientOptions, GatewayClient, ReferenceImage, SubmitRequest, UploadWatch,
+};
+use veo_desk_core::jobs::{
     save_copy, ClientFor, EventSink, GatewayDeletion, JobRow, JobStatus, JobStore, JobWarning,
     Jobs, JobsOptions, ListQuery, NewJob, Patience, Removal,
 };
-use veo_desk::problem::Problem;
-use veo_desk::simulator::{Dialect, Fault, Outcome, Route, Simulator, SAMPLE_MP4};
-use veo_desk::Error;
+use veo_desk_core::problem::Problem;
+use veo_desk_core::simulator::{Dialect, Fault, Outcome, Route, Simulator, SAMPLE_MP4};
+use veo_desk_core::Error;
 
 const KEY: &str = "sk-test-jobs-7d1e93";
 const PROFILE: &str = "profile-1";
@@ -37,7 +39,7 @@ fn client_for(base_url: &str, options: ClientOptions) -> ClientFor {
     Arc::new(move |profile: &str| {
         if profile != PROFILE {
             return Err(Error::invalid_input(Problem::new(
-                veo_desk::texts::PROFILE_GONE,
+                veo_desk_core::texts::PROFILE_GONE,
             )));
         }
         GatewayClient::new(&base, KEY, options).map_err(Error::from)
@@ -527,7 +529,7 @@ async fn a_finished_job_keeps_its_submit_and_only_its_latest_polls() {
     let row = jobs.submit(PROFILE, request(), None).await.unwrap();
     wait_status(jobs.store(), &row.id, JobStatus::Downloaded).await;
     assert!(
-        poll_count(&setup.sim) > veo_desk::jobs::store::KEPT_EXCHANGES,
+        poll_count(&setup.sim) > veo_desk_core::jobs::store::KEPT_EXCHANGES,
         "enough polls to need trimming"
     );
 
@@ -536,7 +538,7 @@ async fn a_finished_job_keeps_its_submit_and_only_its_latest_polls() {
     assert_eq!(details[0].status, Some(200));
     assert!(details[0].response_body.contains("queued"));
     let polls: Vec<_> = details.iter().filter(|x| x.action == "poll").collect();
-    assert_eq!(polls.len(), veo_desk::jobs::store::KEPT_EXCHANGES);
+    assert_eq!(polls.len(), veo_desk_core::jobs::store::KEPT_EXCHANGES);
     assert!(
         polls.last().unwrap().response_body.contains("completed"),
         "the newest poll is there"
@@ -1632,7 +1634,7 @@ async fn a_job_never_moves_back_when_a_slower_process_reports_an_older_state() {
     let row = jobs.submit(PROFILE, request(), None).await.unwrap();
     let saved = wait_status(jobs.store(), &row.id, JobStatus::Downloaded).await;
     let late = setup.store();
-    let now = veo_desk::jobs::store::now_ms();
+    let now = veo_desk_core::jobs::store::now_ms();
     let after = late
         .mark_completed(&row.id, "completed", None, now, now + 1000)
         .unwrap();
@@ -1641,7 +1643,7 @@ async fn a_job_never_moves_back_when_a_slower_process_reports_an_older_state() {
         .mark_failed(
             &row.id,
             "gateway_error",
-            &Problem::new(veo_desk::jobs::texts::JOB_FAILED),
+            &Problem::new(veo_desk_core::jobs::texts::JOB_FAILED),
             now,
         )
         .unwrap();

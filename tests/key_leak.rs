@@ -5,14 +5,14 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use veo_desk::gateway::{Network, SubmitRequest};
-use veo_desk::jobs::{ClientFor, EventSink, JobStore, Jobs, JobsOptions};
-use veo_desk::keychain::OsKeychain;
-use veo_desk::paths::AppDirs;
-use veo_desk::profile_form;
-use veo_desk::profiles::{Profile, ProfileDraft};
-use veo_desk::simulator::{Dialect, Fault, Route, Simulator};
-use veo_desk::state::AppState;
+use veo_desk_core::gateway::{Network, SubmitRequest};
+use veo_desk_core::jobs::{ClientFor, EventSink, JobStore, Jobs, JobsOptions};
+use veo_desk_core::keychain::OsKeychain;
+use veo_desk_core::paths::AppDirs;
+use veo_desk_core::profile_form;
+use veo_desk_core::profiles::{Profile, ProfileDraft};
+use veo_desk_core::simulator::{Dialect, Fault, Route, Simulator};
+use veo_desk_core::state::AppState;
 
 const KEY: &str = "sk-leak-canary-6c1f0e9d2b";
 
@@ -39,7 +39,7 @@ async fn the_key_appears_in_no_file_no_error_and_no_reply() {
     for fault in &faults {
         sim.inject(Route::Submit, fault.clone());
         let client = state.client_for(&profile).await.unwrap();
-        let error = veo_desk::Error::from(client.submit(&request()).await.unwrap_err());
+        let error = veo_desk_core::Error::from(client.submit(&request()).await.unwrap_err());
         said.push(error.to_string());
         said.push(format!("{error:?}"));
         said.push(serde_json::to_string(&error).unwrap());
@@ -69,7 +69,7 @@ async fn the_key_appears_in_no_file_no_error_and_no_reply() {
 async fn the_diagnostics_export_holds_the_failures_but_not_the_key() {
     let root = tempfile::tempdir().unwrap();
     let dirs = AppDirs::under(root.path());
-    veo_desk::logs::init(&dirs.logs());
+    veo_desk_core::logs::init(&dirs.logs());
     let keychain = OsKeychain::with_service("com.veodesk.desktop.tests.diagnostics");
     let state = Arc::new(AppState::open(dirs.clone(), Box::new(keychain)).unwrap());
     let sim = Simulator::start(Dialect::NewApi).await.unwrap();
@@ -145,7 +145,7 @@ async fn the_diagnostics_export_holds_the_failures_but_not_the_key() {
         Some(format!("Bearer {KEY}").as_str())
     );
 
-    let path = veo_desk::diagnostics::export(&state, &store, None).unwrap();
+    let path = veo_desk_core::diagnostics::export(&state, &store, None).unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(
         !text.contains(KEY),
@@ -194,7 +194,7 @@ fn save_keyed_profile(state: &AppState, name: &str, base_url: &str) -> Profile {
         ..Default::default()
     };
     let profile = profiles.prepare(&draft, None).unwrap();
-    let key = veo_desk::secret::ApiKey::new(KEY).unwrap();
+    let key = veo_desk_core::secret::ApiKey::new(KEY).unwrap();
     state.keys.save(&profile.id, &key, false).unwrap();
     profiles.put(profile.clone()).unwrap();
     profile

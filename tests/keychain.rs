@@ -4,11 +4,11 @@
 
 use std::process::Command;
 
-use veo_desk::keychain::{KeyStore, Keys, OsKeychain, KEY_ENV};
-use veo_desk::paths::AppDirs;
-use veo_desk::profiles::ProfileDraft;
-use veo_desk::secret::{ApiKey, Secret};
-use veo_desk::state::AppState;
+use veo_desk_core::keychain::{KeyStore, Keys, OsKeychain, KEY_ENV};
+use veo_desk_core::paths::AppDirs;
+use veo_desk_core::profiles::ProfileDraft;
+use veo_desk_core::secret::{ApiKey, Secret};
+use veo_desk_core::state::AppState;
 
 const TEST_SERVICE: &str = "com.veodesk.desktop.tests";
 

@@ -13,14 +13,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use veo_desk::gateway::Catalog;
-use veo_desk::jobs::request::{self, ImageChoice, JobInput};
-use veo_desk::keychain::SessionKeys;
-use veo_desk::paths::AppDirs;
-use veo_desk::profiles::ProfileDraft;
-use veo_desk::secret::ApiKey;
-use veo_desk::simulator::{clip, Shape, Simulator, VeoRequest};
-use veo_desk::state::AppState;
+use veo_desk_core::gateway::Catalog;
+use veo_desk_core::jobs::request::{self, ImageChoice, JobInput};
+use veo_desk_core::keychain::SessionKeys;
+use veo_desk_core::paths::AppDirs;
+use veo_desk_core::profiles::ProfileDraft;
+use veo_desk_core::secret::ApiKey;
+use veo_desk_core::simulator::{clip, Shape, Simulator, VeoRequest};
+use veo_desk_core::state::AppState;
+
+/// The repository's root: these tests belong to the CLI package (src-tauri/cli).
+const REPOSITORY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 
 const MASTER_KEY: &str = "sk-litellm-master-7d1c";
 const MODELS: [&str; 2] = ["veo3.1", "veo3.1-pro"];
@@ -52,7 +55,7 @@ impl Proxy {
 fn venv() -> PathBuf {
     std::env::var_os("VEO_DESK_LITELLM_VENV")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/litellm-venv"))
+        .unwrap_or_else(|| Path::new(REPOSITORY).join("target/litellm-venv"))
 }
 
 /// The proxy's config: both model names on the fake, the master key in the file, no
@@ -502,10 +505,10 @@ async fn through_litellm_the_cli_makes_every_combination_as_asked() {
     }
     let veo = gemini.veo_requests();
     for combination in every_combination() {
-        let size = veo_desk::gateway::style::wire_size(
+        let size = veo_desk_core::gateway::style::wire_size(
             combination.size,
             combination.resolution,
-            veo_desk::gateway::style::WireStyle {
+            veo_desk_core::gateway::style::WireStyle {
                 pixels: true,
                 metadata: false,
             },
@@ -519,8 +522,8 @@ async fn through_litellm_the_cli_makes_every_combination_as_asked() {
 /// asked about forever.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn through_litellm_a_blocked_video_and_a_failed_operation_each_end_the_job() {
-    use veo_desk::jobs::{ClientFor, JobStatus, JobStore, Jobs, JobsOptions};
-    use veo_desk::simulator::Outcome;
+    use veo_desk_core::jobs::{ClientFor, JobStatus, JobStore, Jobs, JobsOptions};
+    use veo_desk_core::simulator::Outcome;
 
     let gemini = fake_gemini().await;
     let Some(proxy) = start_proxy(&gemini).await else {

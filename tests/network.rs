@@ -12,13 +12,13 @@ use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair}
 use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use veo_desk::gateway::{GatewayClient, GatewayError, Network, SubmitRequest, VideoJob};
-use veo_desk::keychain::OsKeychain;
-use veo_desk::paths::AppDirs;
-use veo_desk::profile_form;
-use veo_desk::profiles::ProfileDraft;
-use veo_desk::simulator::{Dialect, Fault, Route, Simulator};
-use veo_desk::state::AppState;
+use veo_desk_core::gateway::{GatewayClient, GatewayError, Network, SubmitRequest, VideoJob};
+use veo_desk_core::keychain::OsKeychain;
+use veo_desk_core::paths::AppDirs;
+use veo_desk_core::profile_form;
+use veo_desk_core::profiles::ProfileDraft;
+use veo_desk_core::simulator::{Dialect, Fault, Route, Simulator};
+use veo_desk_core::state::AppState;
 
 const KEY: &str = "sk-network-test-5150";
 const PROXY_PASSWORD: &str = "proxy-pw-8675309";
@@ -264,7 +264,7 @@ async fn a_proxy_password_in_the_gateway_file_moves_to_the_keychain_and_still_op
         let moved = state.keys.proxy_password("p1").unwrap();
         assert_eq!(moved.as_ref().map(|p| p.expose()), Some(PROXY_PASSWORD));
 
-        let key = veo_desk::secret::ApiKey::new(KEY).unwrap();
+        let key = veo_desk_core::secret::ApiKey::new(KEY).unwrap();
         state.keys.save("p1", &key, true).unwrap();
         let client = {
             let _turn = ENV.lock().unwrap_or_else(|p| p.into_inner());
@@ -381,7 +381,7 @@ async fn public_gateway() -> PublicGateway {
     }
 }
 
-fn file_requests(sim: &Simulator) -> Vec<veo_desk::simulator::RecordedRequest> {
+fn file_requests(sim: &Simulator) -> Vec<veo_desk_core::simulator::RecordedRequest> {
     sim.requests()
         .into_iter()
         .filter(|r| r.path.starts_with("/files/"))

@@ -172,9 +172,9 @@ report_session_costs() {
 
 run_benches() {
   say "Thumbnails against vipsthumbnail"
-  cargo bench --locked --features tauri/custom-protocol --bench thumbnail
+  cargo bench --locked -p veo-desk-core --bench thumbnail
   say "Opening a 10 000-job history"
-  cargo bench --locked --features tauri/custom-protocol --bench history
+  cargo bench --locked -p veo-desk-core --bench history
   say "The hand-written 1/8 JPEG decoder against libjpeg-turbo's (benches/jpeg-decoders)"
   "$release/jpeg-decoders"
 }

@@ -5,9 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use veo_desk::paths::{at, io_error};
-use veo_desk::problem::Problem;
-use veo_desk::{texts, Error, Result};
+use veo_desk_core::paths::{at, io_error};
+use veo_desk_core::problem::Problem;
+use veo_desk_core::{texts, Error, Result};
 
 /// One row as written, with where it came from for messages.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -2,14 +2,15 @@
 
 use std::path::{Path, PathBuf};
 
-use veo_desk::gateway::Catalog;
-use veo_desk::images::Focus;
-use veo_desk::jobs::file_name::free_path;
-use veo_desk::jobs::request::{self, ImageChoice, JobInput, Prepared};
-use veo_desk::jobs::{JobRow, JobStatus, ListQuery};
-use veo_desk::paths::{at, io_error};
-use veo_desk::problem::Problem;
-use veo_desk::{texts, Error, Result};
+use veo_desk_core::desk::Desk;
+use veo_desk_core::gateway::Catalog;
+use veo_desk_core::images::Focus;
+use veo_desk_core::jobs::file_name::free_path;
+use veo_desk_core::jobs::request::{ImageChoice, JobInput, Prepared};
+use veo_desk_core::jobs::{self, JobRow, JobStatus, ListQuery};
+use veo_desk_core::paths::{at, io_error};
+use veo_desk_core::problem::Problem;
+use veo_desk_core::{texts, Error, Result};
 
 use crate::batch_file::{self, BatchRow};
 use crate::exit;
@@ -22,7 +23,7 @@ pub async fn submit(gateway: &GatewayArgs, args: SubmitArgs, out: &Output) -> Re
     let profile = session.profile(gateway)?;
     // A missing key or a bad address stops here, before anything is stored.
     session.client(&profile.id)?;
-    let catalog = session.catalog()?;
+    let catalog = session.state.catalog()?;
     let input = JobInput {
         seconds: or_default(&catalog, args.seconds, &args.model, Fallback::Seconds),
         size: or_default(&catalog, args.size, &args.model, Fallback::Size),
@@ -36,14 +37,13 @@ pub async fn submit(gateway: &GatewayArgs, args: SubmitArgs, out: &Output) -> Re
         resolution: args.resolution,
         extra_fields: parse_fields(&args.fields)?,
     };
-    let Prepared {
-        request,
-        reference_thumb,
-    } = request::prepare(input, &catalog, &session.thumb_cache())?;
+    let prepared = Desk::prepare(&session.state, input)?;
     let jobs = session.jobs(args.out.clone(), 1)?;
     let changes = jobs.subscribe();
     say!("Sending to {}…", profile.name);
-    let row = jobs.submit(&profile.id, request, reference_thumb).await?;
+    let row = Desk::new(&session.state, &jobs)
+        .submit(&profile, prepared, None)
+        .await?;
     if !args.wait || row.is_settled() {
         return Ok(finish_unwaited(&row, out));
     }
@@ -126,7 +126,7 @@ pub async fn download(
             if row.download_error_code.is_some() {
                 jobs.retry_download(&row.id)?;
             }
-            jobs.follow(&row.id);
+            Desk::new(&session.state, &jobs).follow(&row.id);
             let mut progress = Progress::default();
             let rows = wait_settled(&session.store, changes, &[row.id], &mut progress).await?;
             rows.into_iter().next().unwrap_or_else(|| unreachable!())
@@ -158,9 +158,8 @@ fn copy_into(row: &JobRow, dir: &Path) -> Result<JobRow> {
     }
     std::fs::create_dir_all(dir).map_err(|e| io_error(at(texts::COULD_NOT_CREATE, dir), e))?;
     let name = file.file_name().unwrap_or(file.as_os_str());
-    let target = free_path(dir, &name.to_string_lossy());
-    std::fs::copy(file, &target)
-        .map_err(|e| io_error(at(texts::COULD_NOT_COPY_VIDEO, &target), e))?;
+    // The app's Save as, into a name not taken yet.
+    let target = jobs::save_copy(row, &free_path(dir, &name.to_string_lossy()))?;
     let mut copied = row.clone();
     copied.file_path = Some(target.to_string_lossy().into_owned());
     Ok(copied)
@@ -183,11 +182,11 @@ pub fn list(limit: u32, out: &Output) -> Result<u8> {
 
 pub fn frame(video: &Path, last: bool, file: &Path, out: &Output) -> Result<u8> {
     let frame = if last {
-        veo_desk::media::last_frame(video)?
+        veo_desk_core::media::last_frame(video)?
     } else {
-        veo_desk::media::first_frame(video)?
+        veo_desk_core::media::first_frame(video)?
     };
-    veo_desk::media::save_frame(&frame, file)?;
+    veo_desk_core::media::save_frame(&frame, file)?;
     if out.json {
         let saved =
             serde_json::json!({ "frame": file, "width": frame.width(), "height": frame.height() });
@@ -213,7 +212,7 @@ pub async fn batch(
 ) -> Result<u8> {
     let session = Session::open()?;
     let rows = batch_file::read(file)?;
-    veo_desk::jobs::check_batch_size(rows.len())?;
+    jobs::check_batch_size(rows.len())?;
     let profile = session.profile(gateway)?;
     session.client(&profile.id)?;
     // Every row is checked before the first is sent: a typo on line 9 costs nothing.
@@ -229,7 +228,9 @@ pub async fn batch(
         profile.name,
         concurrency
     );
-    let queued = jobs.enqueue(&profile.id, requests)?;
+    let queued = Desk::new(&session.state, &jobs)
+        .enqueue(&profile, requests)
+        .await?;
     let mut progress = Progress::default();
     for (stored, row) in queued.iter().zip(&rows) {
         progress.label(&stored.id, format!("line {}", row.line));
@@ -253,16 +254,12 @@ pub async fn batch(
     Ok(code)
 }
 
-fn prepare_row(
-    session: &Session,
-    row: &BatchRow,
-    default_model: &str,
-) -> Result<(veo_desk::gateway::SubmitRequest, Option<String>)> {
+fn prepare_row(session: &Session, row: &BatchRow, default_model: &str) -> Result<Prepared> {
     let model = row
         .model
         .clone()
         .unwrap_or_else(|| default_model.to_string());
-    let catalog = session.catalog()?;
+    let catalog = session.state.catalog()?;
     let input = JobInput {
         prompt: row.prompt.clone(),
         seconds: or_default(&catalog, row.seconds.clone(), &model, Fallback::Seconds),
@@ -276,12 +273,10 @@ fn prepare_row(
         resolution: row.resolution.clone(),
         extra_fields: Vec::new(),
     };
-    let prepared =
-        request::prepare(input, &catalog, &session.thumb_cache()).map_err(|e| match e {
-            Error::Io { .. } | Error::Store(_) | Error::Internal(_) => e,
-            other => Error::invalid_input(on_line(row.line, &other)),
-        })?;
-    Ok((prepared.request, prepared.reference_thumb))
+    Desk::prepare(&session.state, input).map_err(|e| match e {
+        Error::Io { .. } | Error::Store(_) | Error::Internal(_) => e,
+        other => Error::invalid_input(on_line(row.line, &other)),
+    })
 }
 
 /// A batch line's problem: the command line words it in English, so the line's own

@@ -1,7 +1,7 @@
 //! Exit codes: one per kind of outcome, so scripts can branch without parsing text.
 
-use veo_desk::jobs::{JobRow, JobStatus};
-use veo_desk::Error;
+use veo_desk_core::jobs::{JobRow, JobStatus};
+use veo_desk_core::Error;
 
 pub const OK: u8 = 0;
 /// Disk, history or another local problem.

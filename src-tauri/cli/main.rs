@@ -127,7 +127,12 @@ fn main() -> ExitCode {
         .build()
     {
         Ok(runtime) => runtime,
-        Err(e) => return out.error(&veo_desk::Error::io(veo_desk::texts::ACTION_START, e)),
+        Err(e) => {
+            return out.error(&veo_desk_core::Error::io(
+                veo_desk_core::texts::ACTION_START,
+                e,
+            ))
+        }
     };
     let code = runtime.block_on(async {
         let result = match cli.command {

@@ -8,9 +8,9 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use serde_json::{json, Value};
-use veo_desk::jobs::{JobRow, JobStatus};
-use veo_desk::problem::Problem;
-use veo_desk::Error;
+use veo_desk_core::jobs::{JobRow, JobStatus};
+use veo_desk_core::problem::Problem;
+use veo_desk_core::Error;
 
 use crate::exit;
 
@@ -34,7 +34,7 @@ pub(crate) use show;
 /// Writes one line without the control characters a gateway may have slipped in
 /// (escape sequences, `\r`): what the terminal shows is what the gateway wrote.
 pub fn emit(to: &mut impl Write, text: &str) {
-    let _ = writeln!(to, "{}", veo_desk::text::terminal_safe(text));
+    let _ = writeln!(to, "{}", veo_desk_core::text::terminal_safe(text));
 }
 
 pub struct Output {

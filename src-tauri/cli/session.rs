@@ -7,15 +7,15 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use tokio::sync::broadcast::error::RecvError;
-use veo_desk::gateway::{Catalog, GatewayClient};
-use veo_desk::jobs::{self, ClientFor, JobRow, JobStore, Jobs, JobsOptions};
-use veo_desk::keychain::{OsKeychain, KEY_ENV};
-use veo_desk::paths::AppDirs;
-use veo_desk::problem::Problem;
-use veo_desk::profiles::Profile;
-use veo_desk::settings::SettingsStore;
-use veo_desk::state::AppState;
-use veo_desk::{texts, Error, Result};
+use veo_desk_core::gateway::GatewayClient;
+use veo_desk_core::jobs::{self, ClientFor, JobRow, JobStore, Jobs, JobsOptions};
+use veo_desk_core::keychain::{OsKeychain, KEY_ENV};
+use veo_desk_core::paths::AppDirs;
+use veo_desk_core::problem::Problem;
+use veo_desk_core::profiles::Profile;
+use veo_desk_core::settings::SettingsStore;
+use veo_desk_core::state::AppState;
+use veo_desk_core::{texts, Error, Result};
 
 use crate::report::Progress;
 use crate::GatewayArgs;
@@ -112,19 +112,8 @@ impl Session {
         }
         Ok(jobs)
     }
-
-    /// The app's models, the user's `models.json` included.
-    pub fn catalog(&self) -> Result<Catalog> {
-        self.state.catalog()
-    }
-
-    pub fn thumb_cache(&self) -> PathBuf {
-        self.state.dirs.cache.join("thumbnails")
-    }
 }
 
-/// Follows `ids` until each is settled (saved, or ended without a video), showing
-/// progress. `changes` must be subscribed before the jobs were submitted.
 /// How long `wait_settled` listens before it reads the history itself.
 const REREAD_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
@@ -142,6 +131,8 @@ fn reread(
     Ok(())
 }
 
+/// Follows `ids` until each is settled (saved, or ended without a video), showing
+/// progress. `changes` must be subscribed before the jobs were submitted.
 pub async fn wait_settled(
     store: &JobStore,
     mut changes: tokio::sync::broadcast::Receiver<JobRow>,

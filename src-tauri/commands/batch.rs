@@ -6,9 +6,9 @@ use std::sync::Arc;
 use serde::Deserialize;
 use tauri::State;
 
-use super::blocking;
+use crate::desk::Desk;
 use crate::error::{Error, Result};
-use crate::jobs::request::{self, JobInput};
+use crate::jobs::request::JobInput;
 use crate::jobs::{JobRow, Jobs, QueueStatus};
 use crate::problem::Problem;
 use crate::state::AppState;
@@ -34,29 +34,19 @@ pub async fn enqueue_batch(
     request: BatchRequest,
 ) -> Result<Vec<JobRow>> {
     let prompts = batch_prompts(&request.prompts, request.variations)?;
-    let profile = super::jobs::ready_profile(&state).await?;
-    // The same models the form offers: built in plus the user's `models.json`.
-    let catalog = super::settings::catalog(&state)?;
-    let cache = super::images::thumbnail_cache_dir(&state);
-    let (model, seconds, size) = (request.model, request.seconds, request.size);
-    let requests = blocking(move || {
-        prompts
-            .into_iter()
-            .map(|prompt| {
-                let input = JobInput {
-                    prompt,
-                    model: model.clone(),
-                    seconds: seconds.clone(),
-                    size: size.clone(),
-                    ..Default::default()
-                };
-                let prepared = request::prepare(input, &catalog, &cache)?;
-                Ok((prepared.request, prepared.reference_thumb))
-            })
-            .collect::<Result<Vec<_>>>()
-    })
-    .await?;
-    jobs.enqueue(&profile.id, requests)
+    let profile = super::jobs::active_profile(&state)?;
+    let mut batch = Vec::with_capacity(prompts.len());
+    for prompt in prompts {
+        let input = JobInput {
+            prompt,
+            model: request.model.clone(),
+            seconds: request.seconds.clone(),
+            size: request.size.clone(),
+            ..Default::default()
+        };
+        batch.push(super::jobs::prepare(&state, input).await?);
+    }
+    Desk::new(&state, &jobs).enqueue(&profile, batch).await
 }
 
 #[tauri::command]

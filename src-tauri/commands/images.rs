@@ -28,7 +28,7 @@ pub async fn image_thumbnail(
     state: State<'_, Arc<AppState>>,
     path: PathBuf,
 ) -> Result<ThumbnailPreview> {
-    let cache = thumbnail_cache_dir(&state);
+    let cache = state.dirs.thumbnails();
     blocking(move || Ok(images::thumbnail(&path, &cache)?.to_preview())).await
 }
 
@@ -92,9 +92,4 @@ pub async fn pick_reference_image(window: WebviewWindow) -> Result<Option<PathBu
 /// Pasted pictures, kept as files for the form; trimmed at start.
 pub fn pasted_dir(state: &AppState) -> PathBuf {
     state.dirs.cache.join("pasted")
-}
-
-/// Thumbnails of reference images, keyed by content (also used by job cards).
-pub fn thumbnail_cache_dir(state: &AppState) -> PathBuf {
-    state.dirs.cache.join("thumbnails")
 }

@@ -10,12 +10,13 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
 use super::{blocking, pick};
+use crate::desk::Desk;
 use crate::error::{Error, Result};
 use crate::gateway::exchange::Exchange;
 use crate::gateway::UploadWatch;
 use crate::images::{Focus, ThumbnailPreview};
 use crate::jobs::estimate::{self, TimeEstimate};
-use crate::jobs::request::{self, ImageChoice, JobInput};
+use crate::jobs::request::{ImageChoice, JobInput, Prepared};
 use crate::jobs::{Cursor, GatewayDeletion, JobRow, JobStatus, Jobs, ListQuery, Page, Removal};
 use crate::paths::{at, io_error};
 use crate::playback::{playable_file, VideoSource};
@@ -93,13 +94,8 @@ pub async fn submit_job(
     upload_id: String,
     on_upload: Channel<UploadUpdate>,
 ) -> Result<JobRow> {
-    // The form's models: built in plus the user's `models.json`. What the user typed
-    // is checked (and the picture prepared) before the gateway's readiness.
-    let catalog = super::settings::catalog(&state)?;
-    let cache = super::images::thumbnail_cache_dir(&state);
-    let input = request.into_input();
-    let prepared = blocking(move || request::prepare(input, &catalog, &cache)).await?;
-    let profile = ready_profile(&state).await?;
+    let prepared = prepare(&state, request.into_input()).await?;
+    let profile = active_profile(&state)?;
     // A closed window simply stops listening; the upload goes on.
     let watch = UploadWatch::new(move |sent, total| {
         let _ = on_upload.send(UploadUpdate { sent, total });
@@ -109,13 +105,15 @@ pub async fn submit_job(
         uploads: &uploads,
         id: upload_id,
     };
-    jobs.submit_with_progress(
-        &profile.id,
-        prepared.request,
-        prepared.reference_thumb,
-        Some(watch),
-    )
-    .await
+    Desk::new(&state, &jobs)
+        .submit(&profile, prepared, Some(watch))
+        .await
+}
+
+/// What the user typed, checked and its picture prepared, off the async threads.
+pub(super) async fn prepare(state: &Arc<AppState>, input: JobInput) -> Result<Prepared> {
+    let state = Arc::clone(state);
+    blocking(move || Desk::prepare(&state, input)).await
 }
 
 /// Stops an upload before the gateway has the whole request. `false` when it is too
@@ -126,16 +124,13 @@ pub fn stop_upload(uploads: State<'_, Uploads>, upload_id: String) -> bool {
     watch.is_some_and(|w| w.stop())
 }
 
-/// The active gateway, once its key is known to be there (or the demo is running),
-/// so nothing is stored for a job that could not be sent.
-pub(super) async fn ready_profile(state: &AppState) -> Result<Profile> {
-    let profile = state
+/// The gateway new jobs go to; the desk checks it can take them before storing any.
+pub(super) fn active_profile(state: &AppState) -> Result<Profile> {
+    state
         .profiles()?
         .active()
         .cloned()
-        .ok_or_else(|| Error::invalid_input(Problem::new(texts::CONNECT_GATEWAY_FIRST)))?;
-    state.client_for(&profile).await?;
-    Ok(profile)
+        .ok_or_else(|| Error::invalid_input(Problem::new(texts::CONNECT_GATEWAY_FIRST)))
 }
 
 impl GenerateRequest {
@@ -307,7 +302,7 @@ pub async fn job_poster(
     id: String,
 ) -> Result<ThumbnailPreview> {
     let row = jobs.store().require(&id)?;
-    let cache = super::images::thumbnail_cache_dir(&state);
+    let cache = state.dirs.thumbnails();
     blocking(move || Ok(crate::media::poster(&playable_file(&row)?, &cache)?.to_preview())).await
 }
 

@@ -2,6 +2,7 @@
 //! its poller, settings and the wording of problems. It knows no window: Tauri is not
 //! in its dependency tree, so the app and the CLI are two front ends on one core.
 
+pub mod desk;
 pub mod diagnostics;
 pub mod error;
 #[cfg(test)]

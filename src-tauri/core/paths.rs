@@ -43,6 +43,12 @@ impl AppDirs {
         self.data.join("logs")
     }
 
+    /// Thumbnails of reference pictures and posters of saved videos, keyed by content:
+    /// the form, the cards and the CLI share them.
+    pub fn thumbnails(&self) -> PathBuf {
+        self.cache.join("thumbnails")
+    }
+
     /// Creates the folders, each for this user only; folders an older version left
     /// readable by others are tightened.
     pub fn create_private(&self) -> Result<()> {
@@ -210,7 +216,7 @@ mod tests {
         image::RgbImage::from_pixel(64, 48, image::Rgb([200, 80, 20]))
             .save(&photo)
             .unwrap();
-        crate::images::thumbnail(&photo, &dirs.cache.join("thumbnails")).unwrap();
+        crate::images::thumbnail(&photo, &dirs.thumbnails()).unwrap();
         let png = std::fs::read(&photo).unwrap();
         crate::images::save_pasted(&png, &dirs.cache.join("pasted")).unwrap();
         write_atomic(&dirs.data.join("diagnostics.txt"), b"report").unwrap();

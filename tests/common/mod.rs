@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use veo_desk::gateway::{ClientOptions, Limits, PollPolicy, RetryPolicy};
+use veo_desk_core::gateway::{ClientOptions, Limits, PollPolicy, RetryPolicy};
 
 /// Millisecond-scale timings so a whole suite runs in seconds.
 pub fn fast() -> ClientOptions {

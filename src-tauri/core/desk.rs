@@ -1,0 +1,73 @@
+//! The one way both front ends make videos: prepare what the user asked for, check
+//! that the gateway can take it, submit it (or queue a batch), follow it; saving a copy
+//! is `jobs::save_copy` for both.
+//! The window's commands and the CLI's subcommands call these and nothing below them,
+//! so they share the catalog (with the user's `models.json`), the thumbnail cache, the
+//! batch cap and the order of the checks, and cannot drift apart.
+
+use crate::error::Result;
+use crate::gateway::UploadWatch;
+use crate::jobs::request::{self, JobInput, Prepared};
+use crate::jobs::{self, JobRow, Jobs};
+use crate::profiles::Profile;
+use crate::state::AppState;
+
+/// The app's state and its job machinery, seen as one desk for the length of a call.
+pub struct Desk<'a> {
+    state: &'a AppState,
+    jobs: &'a Jobs,
+}
+
+impl<'a> Desk<'a> {
+    pub fn new(state: &'a AppState, jobs: &'a Jobs) -> Desk<'a> {
+        Desk { state, jobs }
+    }
+
+    /// Checks one video's input against the models and prepares its picture exactly
+    /// as it will be uploaded. Blocking (image work): run it off the async threads.
+    /// Nothing is stored, so a typo costs nothing.
+    pub fn prepare(state: &AppState, input: JobInput) -> Result<Prepared> {
+        request::prepare(input, &state.catalog()?, &state.dirs.thumbnails())
+    }
+
+    /// The gateway can take a job now: its key is there, or the demo gateway runs.
+    /// Checked before anything is stored, so no job is kept that could not be sent.
+    pub async fn check(&self, profile: &Profile) -> Result<()> {
+        self.state.client_for(profile).await.map(drop)
+    }
+
+    /// Stores the job, sends it once and follows it; `upload` hears how much of the
+    /// picture went out. A refused or lost request still comes back as a row that
+    /// says what happened.
+    pub async fn submit(
+        &self,
+        profile: &Profile,
+        prepared: Prepared,
+        upload: Option<UploadWatch>,
+    ) -> Result<JobRow> {
+        self.check(profile).await?;
+        let Prepared {
+            request,
+            reference_thumb,
+        } = prepared;
+        self.jobs
+            .submit_with_progress(&profile.id, request, reference_thumb, upload)
+            .await
+    }
+
+    /// Queues a batch (at most the cap) as waiting jobs, sent a few at a time.
+    pub async fn enqueue(&self, profile: &Profile, batch: Vec<Prepared>) -> Result<Vec<JobRow>> {
+        jobs::check_batch_size(batch.len())?;
+        self.check(profile).await?;
+        let requests = batch
+            .into_iter()
+            .map(|p| (p.request, p.reference_thumb))
+            .collect();
+        self.jobs.enqueue(&profile.id, requests)
+    }
+
+    /// Looks after a job from the history: polls it while it runs, saves its video.
+    pub fn follow(&self, id: &str) {
+        self.jobs.follow(id);
+    }
+}
