@@ -47,7 +47,7 @@ pub fn run() {
         .manage(Arc::new(images::Preparer::default()))
         .setup(move |app| {
             ready_report::mark("setup");
-            trim_pasted_pictures(commands::images::pasted_dir(&state));
+            trim_pasted_pictures(state.dirs.form_pictures());
             let jobs = start_jobs(app.handle(), &state, chosen_video_dir.clone())?;
             if let Some(limit) = running_limit {
                 jobs.set_running_limit(limit);
@@ -85,6 +85,7 @@ pub fn run() {
             commands::jobs::reveal_job,
             commands::jobs::video_url,
             commands::jobs::job_poster,
+            commands::jobs::continue_shot,
             commands::settings::get_settings,
             commands::settings::model_catalog,
             commands::settings::ui_strings,

@@ -8,9 +8,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::fast;
+use veo_desk_core::gateway::Catalog;
 use veo_desk_core::gateway::{
     ClientOptions, GatewayClient, ReferenceImage, SubmitRequest, UploadWatch,
 };
+use veo_desk_core::jobs::continuation::continuation;
+use veo_desk_core::jobs::request::{self, ImageChoice, JobInput};
 use veo_desk_core::jobs::{
     save_copy, ClientFor, EventSink, GatewayDeletion, JobRow, JobStatus, JobStore, JobWarning,
     Jobs, JobsOptions, ListQuery, NewJob, Patience, Removal,
@@ -53,6 +56,16 @@ fn request() -> SubmitRequest {
         seconds: "8".into(),
         size: "16:9".into(),
         ..Default::default()
+    }
+}
+
+/// A request whose every setting differs from the defaults, to see each one carried on.
+fn portrait_with_a_field() -> SubmitRequest {
+    SubmitRequest {
+        size: "9:16".into(),
+        seconds: "6".into(),
+        extra_fields: vec![("negative_prompt".into(), "fog".into())],
+        ..request()
     }
 }
 
@@ -354,12 +367,7 @@ async fn make_it_again_sends_the_same_request_once_as_a_new_job() {
     let setup = Setup::new(Dialect::NewApi).await;
     setup.sim.set_landscape_only(true);
     let jobs = setup.start();
-    let asked = SubmitRequest {
-        size: "9:16".into(),
-        seconds: "6".into(),
-        extra_fields: vec![("negative_prompt".into(), "fog".into())],
-        ..request()
-    };
+    let asked = portrait_with_a_field();
     let first = jobs.submit(PROFILE, asked, None).await.unwrap();
     wait_status(jobs.store(), &first.id, JobStatus::Downloaded).await;
 
@@ -384,6 +392,71 @@ async fn make_it_again_sends_the_same_request_once_as_a_new_job() {
     let e = jobs.make_again(&with_picture.id).await.unwrap_err();
     assert!(e.to_string().contains("Run again"), "{e}");
     assert_eq!(setup.sim.submit_count(), 3, "nothing sent for the refusal");
+}
+
+#[tokio::test]
+async fn continuing_a_shot_sends_its_last_frame_with_its_settings_and_names_the_shot() {
+    let setup = Setup::new(Dialect::OpenAi).await;
+    let jobs = setup.start();
+    let asked = portrait_with_a_field();
+    let shot = jobs.submit(PROFILE, asked, None).await.unwrap();
+    let shot = wait_status(jobs.store(), &shot.id, JobStatus::Downloaded).await;
+
+    let next = continuation(&shot, &setup.dir.path().join("pictures")).unwrap();
+    assert_eq!(
+        (next.shot.as_str(), next.prompt.as_str()),
+        (shot.id.as_str(), PROMPT)
+    );
+    assert_eq!((next.seconds.as_str(), next.size.as_str()), ("6", "9:16"));
+    assert_eq!(
+        next.extra_fields,
+        [("negative_prompt".to_string(), "fog".to_string())]
+    );
+    let facts = shot.video.expect("the saved video was read");
+    let frame = image::open(&next.picture).expect("the last frame is a picture");
+    assert_eq!(
+        (frame.width(), frame.height()),
+        (facts.width, facts.height),
+        "the whole frame, not a thumbnail"
+    );
+
+    let input = JobInput {
+        prompt: "The boat reaches the shore".into(),
+        model: next.model,
+        seconds: next.seconds,
+        size: next.size,
+        image: Some(ImageChoice {
+            path: next.picture,
+            ..Default::default()
+        }),
+        resolution: None,
+        extra_fields: next.extra_fields,
+        continues: Some(next.shot),
+    };
+    let thumbs = setup.dir.path().join("thumbnails");
+    let prepared = request::prepare(input, &Catalog::builtin(), &thumbs).unwrap();
+    let second = jobs
+        .submit_with_progress(PROFILE, prepared, None)
+        .await
+        .unwrap();
+    assert_eq!(second.continues.as_deref(), Some(shot.id.as_str()));
+    assert_eq!(second.continues_prompt.as_deref(), Some(PROMPT));
+    let sent = setup.sim.requests_to("POST", "/v1/videos");
+    assert_eq!(sent[1].field("size"), Some("9:16"));
+    assert_eq!(sent[1].field("negative_prompt"), Some("fog"));
+    let picture = &sent[1].files[0];
+    let uploaded = image::load_from_memory(&picture.bytes).expect("a picture went out");
+    assert_eq!(
+        uploaded.height() * 9,
+        uploaded.width() * 16,
+        "portrait, as the shot"
+    );
+
+    // The shot removed, the new one still says it continues one.
+    jobs.delete(&shot.id, Removal::HistoryOnly).await.unwrap();
+    let second = jobs.store().require(&second.id).unwrap();
+    assert_eq!(second.continues.as_deref(), Some(shot.id.as_str()));
+    assert_eq!(second.continues_prompt, None);
 }
 
 // ---- The submission order ----
@@ -1122,6 +1195,7 @@ async fn history_pages_through_one_status_and_one_word_without_gaps_or_repeats()
                 size: "16:9".into(),
                 reference_thumb: None,
                 extra_fields: Vec::new(),
+                continues: None,
             };
             (job, status, 1_000 + i)
         })
@@ -1277,7 +1351,7 @@ async fn the_upload_reports_growing_progress_up_to_the_whole_image_and_posts_onc
     let into = seen.clone();
     let watch = UploadWatch::new(move |sent, total| into.lock().unwrap().push((sent, total)));
     let row = jobs
-        .submit_with_progress(PROFILE, req, None, Some(watch))
+        .submit_with_progress(PROFILE, req.into(), Some(watch))
         .await
         .unwrap();
     assert_eq!(row.status, JobStatus::Running);
@@ -1319,7 +1393,7 @@ async fn stopping_an_upload_midway_creates_nothing_and_says_so() {
         (at, watch.stop())
     };
     let (row, (stopped_at, stopped)) = tokio::join!(
-        jobs.submit_with_progress(PROFILE, req, None, Some(watch.clone())),
+        jobs.submit_with_progress(PROFILE, req.into(), Some(watch.clone())),
         stopper
     );
     assert!(
@@ -1352,7 +1426,7 @@ async fn an_upload_that_has_gone_out_whole_cannot_be_stopped() {
     let req = with_image(vec![7; 200_000]);
     let watch = UploadWatch::new(|_, _| {});
     let row = jobs
-        .submit_with_progress(PROFILE, req, None, Some(watch.clone()))
+        .submit_with_progress(PROFILE, req.into(), Some(watch.clone()))
         .await
         .unwrap();
     assert_eq!(row.status, JobStatus::Running);

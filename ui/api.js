@@ -95,6 +95,8 @@ export const onJobChanged = (handler) => tauri.event.listen('job-changed', (even
 export const videoUrl = (id) => call('video_url', { id });
 /** A saved video's first frame as a small picture ({data_url, width, height}). */
 export const jobPoster = (id) => call('job_poster', { id });
+/** "Continue this shot": its last frame saved as a picture, and its settings. */
+export const continueShot = (id) => call('continue_shot', { id });
 
 export const uiStrings = (language) => call('ui_strings', { language });
 export const modelCatalog = () => call('model_catalog');

@@ -6,6 +6,7 @@ import { $, tellDisclosures } from './dom.js';
 import { useLanguage, languageFor, t, errorText, problemText } from './i18n.js';
 import { mountForm } from './views/form.js';
 import { mountCards, statusText } from './views/cards.js';
+import { shortPrompt } from './short-prompt.js';
 import { mountPlayer } from './views/player.js';
 import { mountSetup } from './views/setup.js';
 import { mountGatewayBar, renderGatewayBar } from './views/gateway-bar.js';
@@ -89,6 +90,7 @@ mountGatewayBar({
 const reference = mountReference({
   api,
   currentSize: () => form.size(),
+  onPicture: (path) => form.pictureChanged(path),
 });
 $('#size-field').addEventListener('change', () => reference.refresh());
 
@@ -109,6 +111,19 @@ const cards = mountCards($('#job-list'), {
   copyPrompt(row) { navigator.clipboard?.writeText(row.prompt); },
   details(row) { details.open(row); },
   runAgain(row) { form.fill(row); },
+  // The next shot: this one's last frame as the picture, its settings in the form.
+  async continueShot(row) {
+    $('#form-status').textContent = t('form.continues.taking');
+    try {
+      const next = await api.continueShot(row.id);
+      form.continueFrom(next);
+      await reference.use(next.picture);
+      $('#form-status').textContent = '';
+    } catch (error) {
+      $('#form-status').textContent = '';
+      cards.tell(row.id, error);
+    }
+  },
   // One request per card at a time: a double press must not make two videos.
   async makeAgain(row, switchSizes = false) {
     if (remaking.has(row.id)) return;
@@ -176,8 +191,11 @@ const form = mountForm({
     // One request at a time from the form: a double press must not make two videos.
     generate.disabled = true;
     try {
-      const row = await api.submitJob({ ...request, reference: reference.current() }, uploadId, onUpload);
+      const picture = reference.current();
+      const continues = form.continuing(picture?.path);
+      const row = await api.submitJob({ ...request, reference: picture, continues }, uploadId, onUpload);
       cards.update(row);
+      if (row.status === 'running') form.stopContinuing();
       const tone = { running: 'ok', cancelled: 'info' }[row.status] ?? 'error';
       say(row.status === 'running' ? t('form.sent') : problemText(row.error), tone);
     } catch (error) {
@@ -270,11 +288,3 @@ api.appInfo()
 
 mountDiagnostics({ text: api.diagnosticsText, save: api.exportDiagnostics });
 
-/** The start of a prompt, enough to tell which job an announcement is about. */
-function shortPrompt(prompt) {
-  const words = prompt.trim().split(/\s+/);
-  const start = words.slice(0, 8).join(' ');
-  // Chinese has no spaces: a long prompt is one "word".
-  const short = start.length > 60 ? start.slice(0, 60) : start;
-  return short.length < prompt.trim().length ? `${short}…` : short;
-}

@@ -36,6 +36,7 @@ pub async fn submit(gateway: &GatewayArgs, args: SubmitArgs, out: &Output) -> Re
         }),
         resolution: args.resolution,
         extra_fields: parse_fields(&args.fields)?,
+        continues: None,
     };
     let prepared = Desk::prepare(&session.state, input)?;
     let jobs = session.jobs(args.out.clone(), 1)?;
@@ -272,6 +273,7 @@ fn prepare_row(session: &Session, row: &BatchRow, default_model: &str) -> Result
         }),
         resolution: row.resolution.clone(),
         extra_fields: Vec::new(),
+        continues: None,
     };
     Desk::prepare(&session.state, input).map_err(|e| match e {
         Error::Io { .. } | Error::Store(_) | Error::Internal(_) => e,

@@ -77,7 +77,7 @@ pub async fn save_pasted_image(
         )));
     };
     let bytes = bytes.clone();
-    let dir = pasted_dir(&state);
+    let dir = state.dirs.form_pictures();
     blocking(move || images::save_pasted(&bytes, &dir)).await
 }
 
@@ -87,9 +87,4 @@ pub async fn save_pasted_image(
 #[tauri::command]
 pub async fn pick_reference_image(window: WebviewWindow) -> Result<Option<PathBuf>> {
     blocking(move || pick::image(&window, "Choose a reference image")).await
-}
-
-/// Pasted pictures, kept as files for the form; trimmed at start.
-pub fn pasted_dir(state: &AppState) -> PathBuf {
-    state.dirs.cache.join("pasted")
 }

@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::gateway::exchange::Exchange;
 use crate::gateway::UploadWatch;
 use crate::images::{Focus, ThumbnailPreview};
+use crate::jobs::continuation::{continuation, Continuation};
 use crate::jobs::estimate::{self, TimeEstimate};
 use crate::jobs::request::{ImageChoice, JobInput, Prepared};
 use crate::jobs::{Cursor, GatewayDeletion, JobRow, JobStatus, Jobs, ListQuery, Page, Removal};
@@ -39,6 +40,9 @@ pub struct GenerateRequest {
     /// Advanced fields, forwarded to gateways that accept them.
     #[serde(default)]
     extra: Vec<(String, String)>,
+    /// The job whose last frame is the picture ("Continue this shot").
+    #[serde(default)]
+    continues: Option<String>,
 }
 
 /// The picked picture and how it is fitted, exactly as the preview showed it.
@@ -148,6 +152,7 @@ impl GenerateRequest {
             // The form's resolution comes among the Advanced fields.
             resolution: None,
             extra_fields: self.extra,
+            continues: self.continues,
         }
     }
 }
@@ -304,6 +309,19 @@ pub async fn job_poster(
     let row = jobs.store().require(&id)?;
     let cache = state.dirs.thumbnails();
     blocking(move || Ok(crate::media::poster(&playable_file(&row)?, &cache)?.to_preview())).await
+}
+
+/// "Continue this shot": the job's last frame, at full size, saved among the form's
+/// pictures, and the settings the next shot starts with.
+#[tauri::command]
+pub async fn continue_shot(
+    state: State<'_, Arc<AppState>>,
+    jobs: State<'_, Jobs>,
+    id: String,
+) -> Result<Continuation> {
+    let row = jobs.store().require(&id)?;
+    let pictures = state.dirs.form_pictures();
+    blocking(move || continuation(&row, &pictures)).await
 }
 
 /// The video source once it has started.

@@ -46,12 +46,8 @@ impl<'a> Desk<'a> {
         upload: Option<UploadWatch>,
     ) -> Result<JobRow> {
         self.check(profile).await?;
-        let Prepared {
-            request,
-            reference_thumb,
-        } = prepared;
         self.jobs
-            .submit_with_progress(&profile.id, request, reference_thumb, upload)
+            .submit_with_progress(&profile.id, prepared, upload)
             .await
     }
 

@@ -49,6 +49,12 @@ impl AppDirs {
         self.cache.join("thumbnails")
     }
 
+    /// Pictures the form holds that are no file of the user's: pasted ones, and the
+    /// last frames shots continue from. Trimmed at start.
+    pub fn form_pictures(&self) -> PathBuf {
+        self.cache.join("pasted")
+    }
+
     /// Creates the folders, each for this user only; folders an older version left
     /// readable by others are tightened.
     pub fn create_private(&self) -> Result<()> {

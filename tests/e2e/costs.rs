@@ -253,6 +253,7 @@ impl History {
             size: "16:9".into(),
             reference_thumb: None,
             extra_fields: Vec::new(),
+            continues: None,
         }
     }
 

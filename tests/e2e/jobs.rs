@@ -85,6 +85,85 @@ async fn a_video_is_made_saved_and_plays_in_its_card() {
 }
 
 #[tokio::test]
+async fn continuing_a_saved_shot_starts_the_next_from_its_last_frame_and_names_it() {
+    let sim = gateway().await;
+    let app = App::start("continue-shot").await;
+    app.connect_gateway(sim.base_url(), "sk-e2e-continue-2468")
+        .await;
+    app.type_into(
+        "Prompt",
+        "A paper boat drifting down a rainy street at dusk",
+    )
+    .await;
+    app.choose("4 s").await;
+    app.choose("9:16 Portrait").await;
+    app.click("Generate").await;
+    app.wait_for_text("Saved as").await;
+
+    app.click("Continue this shot").await;
+    app.wait_for_text(
+        "Continues “A paper boat drifting down a rainy street…”: its last frame is the picture",
+    )
+    .await;
+    // The last frame is the picture, fitted as any picture is; the shot's settings are chosen.
+    app.wait_for_visible("#reference-preview").await;
+    let (seconds, size) = (
+        app.script(
+            "return document.querySelector('input[name=seconds]:checked').value",
+            vec![],
+        )
+        .await,
+        app.script(
+            "return document.querySelector('input[name=size]:checked').value",
+            vec![],
+        )
+        .await,
+    );
+    assert_eq!((seconds.as_str(), size.as_str()), (Some("4"), Some("9:16")));
+    app.screenshot("continue-form").await;
+
+    let prompt = app.control("Prompt").await;
+    prompt.clear().await.unwrap();
+    prompt
+        .send_keys("The boat reaches a bright harbour")
+        .await
+        .unwrap();
+    app.click("Generate").await;
+    let named = app
+        .poll_script(
+            "const c = document.querySelector('.card .card-continues'); \
+             return !!c && c.textContent === 'Continues “A paper boat drifting down a rainy street…”';",
+        )
+        .await;
+    assert!(named, "the new card does not name the shot it continues");
+    let sent = sim.requests_to("POST", "/v1/videos");
+    assert_eq!(sent.len(), 2);
+    assert_eq!(
+        sent[1].field("prompt"),
+        Some("The boat reaches a bright harbour")
+    );
+    assert_eq!(sent[1].field("seconds"), Some("4"));
+    assert_eq!(sent[1].field("size"), sent[0].field("size"));
+    let picture = sent[1]
+        .files
+        .iter()
+        .find(|f| f.name == "input_reference")
+        .expect("the last frame went as the picture");
+    let picture = image::load_from_memory(&picture.bytes).expect("a picture");
+    assert!(
+        picture.height() > picture.width(),
+        "the portrait shot's frame"
+    );
+    // Sent, the form starts a new shot: the note is gone.
+    let cleared = app
+        .poll_script("return document.querySelector('#continues-note').hidden;")
+        .await;
+    assert!(cleared, "the form still says it continues the shot");
+    app.screenshot("continued").await;
+    app.close().await;
+}
+
+#[tokio::test]
 async fn a_landscape_video_for_a_portrait_request_is_called_out_and_made_again_in_one_click() {
     let sim = gateway().await;
     sim.set_landscape_only(true);
@@ -283,6 +362,7 @@ async fn a_job_whose_checking_stopped_is_checked_again_from_its_card() {
         size: request.size.clone(),
         reference_thumb: None,
         extra_fields: Vec::new(),
+        continues: None,
     };
     let now = veo_desk::jobs::store::now_ms();
     let row = store.insert_submitting(&job, now).unwrap();
@@ -343,6 +423,7 @@ fn long_history(home: &std::path::Path) {
                 size: "16:9".into(),
                 reference_thumb: None,
                 extra_fields: Vec::new(),
+                continues: None,
             };
             (job, status, 1_700_000_000_000 + i * 60_000)
         })

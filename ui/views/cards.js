@@ -4,6 +4,7 @@
 
 import { el, $ } from '../dom.js';
 import { t, has, problemParts, errorText } from '../i18n.js';
+import { shortPrompt } from '../short-prompt.js';
 
 const newestFirst = (a, b) => b.created_at - a.created_at || (a.id < b.id ? 1 : -1);
 
@@ -150,6 +151,7 @@ function card(row, actions, note) {
     el('div', { class: 'card-body' },
       el('p', { class: 'card-prompt', text: row.prompt }),
       el('p', { class: 'card-meta', text: `${row.model} · ${t('seconds.label', { n: row.seconds })} · ${row.size} · ${age(row.created_at)}` }),
+      continuesLine(row),
       statusLine(row),
       videoLine(row),
       progressBar(row),
@@ -177,6 +179,15 @@ function statusLine(row) {
   if (row.status === 'running' && row.progress != null) text = `${text} ${Math.round(row.progress)}%`;
   const server = row.server_status && row.status === 'running' ? t('card.gatewaySays', { status: row.server_status }) : '';
   return el('p', { class: 'card-status', text: text + server });
+}
+
+// The shot this one starts from, by its prompt.
+function continuesLine(row) {
+  if (!row.continues) return null;
+  const text = row.continues_prompt == null
+    ? t('card.continuesRemoved')
+    : t('card.continues', { prompt: shortPrompt(row.continues_prompt) });
+  return el('p', { class: 'card-continues', text });
 }
 
 // What the saved file really is, read from it after the download.
@@ -260,6 +271,7 @@ function cardActions(row, actions) {
     const play = button(t('card.play'), (event) => actions.play(row, event.currentTarget.closest('.card')));
     play.classList.add('play');
     buttons.push(play);
+    buttons.push(button(t('card.continue'), () => actions.continueShot(row)));
     buttons.push(button(t('card.reveal'), () => actions.reveal(row)));
     buttons.push(button(t('card.saveAs'), () => actions.saveAs(row)));
   }

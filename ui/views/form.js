@@ -6,6 +6,7 @@ import { $, el } from '../dom.js';
 import { t } from '../i18n.js';
 import * as choices from './choices.js';
 import { mountAdvanced } from './advanced.js';
+import { shortPrompt } from '../short-prompt.js';
 
 export function mountForm({ catalog, timeEstimate, onSubmit, onSettingsChange }) {
   const form = $('#compose-form');
@@ -139,6 +140,16 @@ export function mountForm({ catalog, timeEstimate, onSubmit, onSettingsChange })
     onSubmit(request, (message, tone) => showStatus(status, message, tone));
   });
 
+  let continuing = null; // { shot, prompt, picture, ... } from continueShot
+  function stopContinuing() {
+    continuing = null;
+    $('#continues-note').hidden = true;
+  }
+  $('#continues-clear').addEventListener('click', () => {
+    stopContinuing();
+    prompt.focus();
+  });
+
   updateCount();
   render();
 
@@ -151,6 +162,25 @@ export function mountForm({ catalog, timeEstimate, onSubmit, onSettingsChange })
     },
     refreshEstimate: () => updateEstimate(),
     size: () => picked('size') ?? '16:9',
+    // "Continue this shot": its settings chosen, its prompt ready to be changed into
+    // what happens next. The picture (its last frame) goes to the reference field.
+    continueFrom(next) {
+      continuing = next;
+      apply({ model: next.model, seconds: next.seconds, size: next.size, extra: next.extra_fields });
+      if (!prompt.value.trim()) prompt.value = next.prompt;
+      updateCount();
+      $('#continues-text').textContent = t('form.continues', { prompt: shortPrompt(next.prompt) });
+      $('#continues-note').hidden = false;
+      prompt.focus();
+      prompt.select();
+    },
+    /** The shot the form continues, while its last frame is still the picture. */
+    continuing: (picturePath) => (continuing && continuing.picture === picturePath ? continuing.shot : null),
+    stopContinuing,
+    /** Another picture (or none): the form no longer continues the shot. */
+    pictureChanged(path) {
+      if (continuing && continuing.picture !== path) stopContinuing();
+    },
     // "Run again": the same settings, ready to change or send.
     fill(job) {
       prompt.value = job.prompt;

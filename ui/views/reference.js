@@ -6,7 +6,7 @@ import { $ } from '../dom.js';
 import { t, errorText } from '../i18n.js';
 import { focusForCentre, nudge, cropAt, frameCentre } from './crop.js';
 
-export function mountReference({ api, currentSize }) {
+export function mountReference({ api, currentSize, onPicture }) {
   const drop = $('#reference-drop');
   const preview = $('#reference-preview');
   const status = $('#reference-status');
@@ -22,6 +22,7 @@ export function mountReference({ api, currentSize }) {
     try {
       const thumbnail = await api.imageThumbnail(path);
       chosen = { path, thumbnail, fit: $('#reference-fit').value, focusX: 0.5, focusY: 0.5, prepared: null };
+      onPicture(path);
       $('#reference-image').src = thumbnail.data_url;
       await prepare();
       // A drop or paste lands anywhere in the window: show where the picture went.
@@ -87,6 +88,7 @@ export function mountReference({ api, currentSize }) {
   function clear() {
     clearTimeout(settling);
     chosen = null;
+    onPicture(null);
     $('#crop-position').textContent = '';
     render();
     say('');

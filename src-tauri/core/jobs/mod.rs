@@ -12,6 +12,7 @@
 //! jobs.delete(&row.id, Removal::Everywhere).await?;
 //! ```
 
+pub mod continuation;
 mod downloader;
 pub mod estimate;
 mod export;
@@ -37,6 +38,7 @@ use crate::error::{Error, Result};
 use crate::gateway::{ErrorKind, GatewayClient, PollPolicy, SubmitRequest, UploadWatch};
 use crate::paths::AppDirs;
 use crate::problem::Problem;
+use request::Prepared;
 
 pub use export::save_copy;
 pub use queue::{check_batch_size, QueueStatus, MAX_BATCH};
@@ -353,8 +355,11 @@ impl Jobs {
         request: SubmitRequest,
         reference_thumb: Option<String>,
     ) -> Result<JobRow> {
-        self.submit_with_progress(profile_id, request, reference_thumb, None)
-            .await
+        let prepared = Prepared {
+            reference_thumb,
+            ..request.into()
+        };
+        self.submit_with_progress(profile_id, prepared, None).await
     }
 
     /// `submit`, telling `upload` how much of the reference image has been sent; a
@@ -362,11 +367,10 @@ impl Jobs {
     pub async fn submit_with_progress(
         &self,
         profile_id: &str,
-        request: SubmitRequest,
-        reference_thumb: Option<String>,
+        prepared: Prepared,
         upload: Option<UploadWatch>,
     ) -> Result<JobRow> {
-        let row = submit::submit(&self.ctx, profile_id, &request, reference_thumb, upload).await?;
+        let row = submit::submit(&self.ctx, profile_id, prepared, upload).await?;
         self.poller.wake();
         Ok(row)
     }

@@ -21,6 +21,8 @@ pub struct JobInput {
     pub resolution: Option<String>,
     /// Extra form fields the gateway may forward to the model.
     pub extra_fields: Vec<(String, String)>,
+    /// The job whose last frame is the picture ("Continue this shot").
+    pub continues: Option<String>,
 }
 
 /// A reference picture and how it is fitted to the aspect (`crop` unless told).
@@ -32,10 +34,21 @@ pub struct ImageChoice {
     pub focus: Focus,
 }
 
-/// A checked request and the card's thumbnail of its picture.
+/// A checked request, the card's thumbnail of its picture and the shot it continues.
 pub struct Prepared {
     pub request: SubmitRequest,
     pub reference_thumb: Option<String>,
+    pub continues: Option<String>,
+}
+
+impl From<SubmitRequest> for Prepared {
+    fn from(request: SubmitRequest) -> Prepared {
+        Prepared {
+            request,
+            reference_thumb: None,
+            continues: None,
+        }
+    }
 }
 
 /// Checks the input against the model catalog and prepares the picture exactly as
@@ -74,6 +87,7 @@ pub fn prepare(input: JobInput, catalog: &Catalog, thumb_cache: &Path) -> Result
                 .collect(),
         },
         reference_thumb,
+        continues: input.continues.filter(|id| !id.trim().is_empty()),
     })
 }
 

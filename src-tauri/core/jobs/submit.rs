@@ -4,6 +4,7 @@
 //! 3. a refusal marks the row failed with the gateway's words; a lost answer marks it
 //!    uncertain ("may have been created"). The POST is never retried.
 
+use super::request::Prepared;
 use super::store::{now_ms, JobRow, NewJob};
 use super::{texts, Ctx};
 use crate::error::{Error, Result};
@@ -13,17 +14,24 @@ use crate::problem::Problem;
 pub(crate) async fn submit(
     ctx: &Ctx,
     profile_id: &str,
-    request: &SubmitRequest,
-    reference_thumb: Option<String>,
+    prepared: Prepared,
     upload: Option<UploadWatch>,
 ) -> Result<JobRow> {
     // Nothing is sent without a client, so a missing key needs no row.
     let client = (ctx.client_for)(profile_id)?;
-    let new = new_job(profile_id, request, reference_thumb);
+    let Prepared {
+        request,
+        reference_thumb,
+        continues,
+    } = prepared;
+    let new = NewJob {
+        continues,
+        ..new_job(profile_id, &request, reference_thumb)
+    };
     let row = ctx.store.insert_submitting(&new, now_ms())?;
     ctx.follow(&row.id);
     ctx.emit(row.clone());
-    send(ctx, &row.id, &client, request, upload).await
+    send(ctx, &row.id, &client, &request, upload).await
 }
 
 /// What the history keeps of a request.
@@ -52,6 +60,7 @@ pub(crate) fn new_job(
                     .map(|r| (RESOLUTION.to_string(), r)),
             )
             .collect(),
+        continues: None,
     }
 }
 

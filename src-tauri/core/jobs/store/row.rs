@@ -49,6 +49,10 @@ pub struct JobRow {
     pub video: Option<VideoFacts>,
     /// The saved file was read (`video` stays `None` when it was not a readable MP4).
     pub video_checked: bool,
+    /// The job whose last frame this one starts from ("Continue this shot").
+    pub continues: Option<String>,
+    /// That shot's prompt, read with the row; `None` when it was removed since.
+    pub continues_prompt: Option<String>,
     /// Computed when read, not stored.
     pub warning: Option<JobWarning>,
     /// The history filter it shows under (see `JobStatus::group`); computed when read.
@@ -98,6 +102,7 @@ pub struct NewJob {
     pub size: String,
     pub reference_thumb: Option<String>,
     pub extra_fields: Vec<(String, String)>,
+    pub continues: Option<String>,
 }
 
 pub(super) const COLUMNS: &str =
@@ -105,7 +110,9 @@ pub(super) const COLUMNS: &str =
     status, progress, server_status, error_code, error, created_at, submitted_at,
     completed_at, expires_at, progress_at, result_url, file_path, download_target,
     download_bytes, download_total, download_error_code, download_error, slow,
-    extra_fields, video_width, video_height, video_duration_ms, video_has_audio, video_checked";
+    extra_fields, video_width, video_height, video_duration_ms, video_has_audio, video_checked,
+    continues, (SELECT shot.prompt FROM jobs AS shot WHERE shot.id = jobs.continues)
+        AS continues_prompt";
 
 pub(super) fn read_row(r: &Row<'_>, now: i64) -> rusqlite::Result<JobRow> {
     let status: String = r.get("status")?;
@@ -142,6 +149,8 @@ pub(super) fn read_row(r: &Row<'_>, now: i64) -> rusqlite::Result<JobRow> {
             .unwrap_or_default(),
         video: video_facts(r)?,
         video_checked: r.get::<_, i64>("video_checked")? != 0,
+        continues: r.get("continues")?,
+        continues_prompt: r.get("continues_prompt")?,
         warning: None,
         group: None,
         mismatches: Vec::new(),

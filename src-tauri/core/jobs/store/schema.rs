@@ -84,6 +84,8 @@ pub(super) const MIGRATIONS: &[&str] = &[
     // and the one process that downloads it.
     "ALTER TABLE jobs ADD COLUMN owner TEXT;
     ALTER TABLE jobs ADD COLUMN download_owner TEXT;",
+    // 6: the shot a job continues ("Continue this shot"), by its id.
+    "ALTER TABLE jobs ADD COLUMN continues TEXT;",
 ];
 
 /// Brings the schema up to date. The app and the CLI may open a new history at the

@@ -25,6 +25,7 @@ fn new_job(prompt: &str) -> NewJob {
         size: "16:9".into(),
         reference_thumb: None,
         extra_fields: Vec::new(),
+        continues: None,
     }
 }
 

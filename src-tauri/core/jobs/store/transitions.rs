@@ -27,8 +27,8 @@ impl JobStore {
         self.lock()?
             .execute(
                 "INSERT INTO jobs (id, profile_id, prompt, model, seconds, size, reference_thumb,
-                    status, created_at, progress_at, extra_fields, owner)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11)",
+                    status, created_at, progress_at, extra_fields, owner, continues)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12)",
                 params![
                     id,
                     job.profile_id,
@@ -40,7 +40,8 @@ impl JobStore {
                     status.as_str(),
                     now,
                     fields_json(&job.extra_fields),
-                    self.owner.id()
+                    self.owner.id(),
+                    job.continues
                 ],
             )
             .map_err(db)?;
