@@ -105,7 +105,7 @@ pub fn stitch(clips: &[&Path], out: &Path) -> Result<StitchReport> {
                 return Err(Error::ClipsDiffer(problem));
             }
         }
-        let film = film::assemble(&read, scales.video, scales.audio);
+        let film = film::assemble(&read, scales.video, scales.audio)?;
         let bytes = write::write(&film, &read, out)?;
         let (width, height) = coded_size(&read[0]);
         Ok(StitchReport {

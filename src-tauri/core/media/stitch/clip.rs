@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use shiguredo_mp4::aux::SampleTableAccessor;
 use shiguredo_mp4::boxes::{HdlrBox, MoovBox, SampleEntry, StblBox, TrakBox};
-use shiguredo_mp4::{BoxHeader, BoxType, Decode};
+use shiguredo_mp4::{BoxHeader, BoxType, Decode, Either};
 
 use super::super::texts;
 use super::super::track::{damaged, looks_like_mp4};
@@ -197,12 +197,22 @@ fn track(trak: &TrakBox, name: &str, file_len: u64) -> Result<Track> {
             name,
         )));
     }
-    Ok(Track {
+    let track = Track {
         timescale: mdia.mdhd_box.timescale.get(),
         samples: samples(stbl, name, file_len)?,
         entry,
         edit_start: edit_start(trak),
-    })
+    };
+    // No picture is shown a whole clip away from when it is decoded, and no edit
+    // starts past the end: such times are damage, and would overflow the film's.
+    let length = i64::try_from(track.duration()).unwrap_or(i64::MAX);
+    if track.samples.iter().any(|s| s.cto.abs() > length) {
+        return Err(damaged(name, "its samples' times do not add up"));
+    }
+    if track.edit_start > length {
+        return Err(damaged(name, "its edit list starts past its end"));
+    }
+    Ok(track)
 }
 
 /// Every sample in decode order, each inside the file.
@@ -213,8 +223,19 @@ fn samples(stbl: &StblBox, name: &str, file_len: u64) -> Result<Vec<Sample>> {
         .iter()
         .map(|e| u64::from(e.sample_count))
         .sum();
-    if declared > MAX_SAMPLES {
+    let offsets = match &stbl.stco_or_co64_box {
+        Either::A(stco) => stco.chunk_offsets.iter().map(|&o| u64::from(o)).max(),
+        Either::B(co64) => co64.chunk_offsets.iter().copied().max(),
+    };
+    let composed: u64 = stbl.ctts_box.as_ref().map_or(0, |ctts| {
+        ctts.entries.iter().map(|e| u64::from(e.sample_count)).sum()
+    });
+    // Checked before the table is laid out, which trusts these sums.
+    if declared > MAX_SAMPLES || composed > MAX_SAMPLES {
         return Err(damaged(name, "its index lists too many samples"));
+    }
+    if offsets.is_some_and(|o| o > file_len) {
+        return Err(damaged(name, "it is cut short"));
     }
     let table = SampleTableAccessor::new(stbl)
         .map_err(|e| damaged(name, format!("its index does not add up ({e})")))?;

@@ -19,7 +19,9 @@
 
 use shiguredo_mp4::boxes::SampleEntry;
 
+use super::super::track::damaged;
 use super::clip::{Clip, Track};
+use crate::error::Result;
 
 #[derive(Debug)]
 pub(super) struct Film {
@@ -72,21 +74,29 @@ const SLICES_PER_SECOND: u64 = 2;
 
 /// The film of `clips`, already checked to fit one description per track, in the
 /// time scales `video_scale` and `audio_scale` (multiples of every clip's).
-pub(super) fn assemble(clips: &[Clip], video_scale: u32, audio_scale: Option<u32>) -> Film {
-    let (video, starts) = pictures(clips, video_scale);
-    let audio = audio_scale
-        .filter(|_| clips.iter().all(|c| c.audio.is_some()))
-        .map(|scale| sound(clips, scale, &starts, &video));
+pub(super) fn assemble(clips: &[Clip], video_scale: u32, audio_scale: Option<u32>) -> Result<Film> {
+    let (video, starts) = pictures(clips, video_scale)?;
+    let audio = match audio_scale.filter(|_| clips.iter().all(|c| c.audio.is_some())) {
+        Some(scale) => Some(sound(clips, scale, &starts, &video)?),
+        None => None,
+    };
     let chunks = interleave(&video, audio.as_ref());
-    Film {
+    Ok(Film {
         video,
         audio,
         chunks,
-    }
+    })
+}
+
+/// A duration in the film's time scale, when it fits one sample's.
+fn scaled(duration: u32, factor: i64, clip: &Clip) -> Result<u32> {
+    duration
+        .checked_mul(factor as u32)
+        .ok_or_else(|| damaged(&clip.name, "its samples' times do not add up"))
 }
 
 /// The picture track, and each clip's start on it (and the film's end, last).
-fn pictures(clips: &[Clip], scale: u32) -> (FilmTrack, Vec<u64>) {
+fn pictures(clips: &[Clip], scale: u32) -> Result<(FilmTrack, Vec<u64>)> {
     let factor = |t: &Track| i64::from(scale / t.timescale);
     // The delay every clip's composition offsets are brought to: enough for the
     // clip with the most B-frame delay, and for no offset to be negative (signed
@@ -94,9 +104,9 @@ fn pictures(clips: &[Clip], scale: u32) -> (FilmTrack, Vec<u64>) {
     let delay = clips
         .iter()
         .map(|c| {
-            let first = c.video.first_shown() * factor(&c.video);
+            let first = c.video.first_shown().saturating_mul(factor(&c.video));
             let lowest = c.video.samples.iter().map(|s| s.cto).min().unwrap_or(0);
-            first.max(first - lowest * factor(&c.video))
+            first.max(first.saturating_sub(lowest.saturating_mul(factor(&c.video))))
         })
         .max()
         .unwrap_or(0)
@@ -105,17 +115,22 @@ fn pictures(clips: &[Clip], scale: u32) -> (FilmTrack, Vec<u64>) {
     let mut starts = vec![0u64];
     for (i, clip) in clips.iter().enumerate() {
         let f = factor(&clip.video);
-        let shift = delay - clip.video.first_shown() * f;
+        let shift = delay.saturating_sub(clip.video.first_shown().saturating_mul(f));
         let mut length = 0u64;
         for s in &clip.video.samples {
-            let duration = s.duration.saturating_mul(f as u32);
+            let duration = scaled(s.duration, f, clip)?;
             length += u64::from(duration);
+            // Version 0 offsets: 0 to u32::MAX.
+            let cto = s.cto.saturating_mul(f).saturating_add(shift);
+            if u32::try_from(cto).is_err() {
+                return Err(damaged(&clip.name, "its pictures' times do not add up"));
+            }
             samples.push(FilmSample {
                 clip: i,
                 offset: s.offset,
                 size: s.size,
                 duration,
-                cto: s.cto * f + shift,
+                cto,
                 sync: s.sync,
             });
         }
@@ -128,27 +143,29 @@ fn pictures(clips: &[Clip], scale: u32) -> (FilmTrack, Vec<u64>) {
         edit_start: delay,
         shown: *starts.last().expect("starts has the film's start"),
     };
-    (track, starts)
+    Ok((track, starts))
 }
 
 /// The sound track: each clip's frames placed at its pictures' start (see the top).
-fn sound(clips: &[Clip], scale: u32, starts: &[u64], video: &FilmTrack) -> FilmTrack {
+fn sound(clips: &[Clip], scale: u32, starts: &[u64], video: &FilmTrack) -> Result<FilmTrack> {
     let to_sound = |units: u64| rescale(units, video.timescale, scale);
     let tracks: Vec<&Track> = clips.iter().filter_map(|c| c.audio.as_ref()).collect();
     let factor = |t: &Track| i64::from(scale / t.timescale);
-    let edit_start = tracks[0].edit_start * factor(tracks[0]);
+    let edit_start = tracks[0].edit_start.saturating_mul(factor(tracks[0]));
     let mut samples: Vec<FilmSample> = vec![];
     let mut end = 0i64;
     let mut clip_first = 0;
     for (i, track) in tracks.iter().enumerate() {
         let f = factor(track);
-        let wanted = to_sound(starts[i]) + edit_start - track.edit_start * f;
+        let wanted = to_sound(starts[i])
+            .saturating_add(edit_start)
+            .saturating_sub(track.edit_start.saturating_mul(f));
         if i > 0 {
             join(&mut samples, &mut end, wanted, clip_first);
         }
         clip_first = samples.len();
         for s in &track.samples {
-            let duration = s.duration.saturating_mul(f as u32);
+            let duration = scaled(s.duration, f, &clips[i])?;
             end += i64::from(duration);
             samples.push(FilmSample {
                 clip: i,
@@ -160,15 +177,15 @@ fn sound(clips: &[Clip], scale: u32, starts: &[u64], video: &FilmTrack) -> FilmT
             });
         }
     }
-    let film_end = to_sound(video.shown) + edit_start;
+    let film_end = to_sound(video.shown).saturating_add(edit_start);
     trim(&mut samples, &mut end, film_end, clip_first);
-    FilmTrack {
+    Ok(FilmTrack {
         timescale: scale,
         entry: tracks[0].entry.clone(),
         samples,
         edit_start,
-        shown: (end - edit_start).max(0) as u64,
-    }
+        shown: end.saturating_sub(edit_start).max(0) as u64,
+    })
 }
 
 /// Ends the sound so far (`end`) as close to `wanted` as whole frames allow: drops the
@@ -177,7 +194,7 @@ fn join(samples: &mut Vec<FilmSample>, end: &mut i64, wanted: i64, clip_first: u
     trim(samples, end, wanted, clip_first);
     if *end < wanted {
         if let Some(last) = samples.last_mut() {
-            let gap = u32::try_from(wanted - *end).unwrap_or(u32::MAX);
+            let gap = u32::try_from(wanted.saturating_sub(*end)).unwrap_or(u32::MAX);
             last.duration = last.duration.saturating_add(gap);
             *end += i64::from(gap);
         }
@@ -188,7 +205,7 @@ fn join(samples: &mut Vec<FilmSample>, end: &mut i64, wanted: i64, clip_first: u
 fn trim(samples: &mut Vec<FilmSample>, end: &mut i64, wanted: i64, clip_first: usize) {
     while samples.len() > clip_first + 1 {
         let last = i64::from(samples[samples.len() - 1].duration);
-        if 2 * (*end - wanted) <= last {
+        if end.saturating_sub(wanted).saturating_mul(2) <= last {
             break;
         }
         samples.pop();
