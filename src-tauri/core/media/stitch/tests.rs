@@ -256,6 +256,22 @@ fn two_clips_become_one_film_that_plays_whole() {
     assert_eq!(frames(&out), frames(&clips[0]) + frames(&clips[1]));
     assert_decodes_cleanly(&out);
     assert_eq!(top_boxes(&out), ["ftyp", "moov", "mdat"]);
+    // Firefox's parser and our own decoder read it too: its first picture is the first
+    // clip's, its last the second's.
+    let facts = crate::media::read_facts(&out).unwrap();
+    assert_eq!(
+        (
+            facts.width,
+            facts.height,
+            facts.duration_ms,
+            facts.has_audio
+        ),
+        (320, 180, 2000, true)
+    );
+    let first = crate::media::first_frame(&out).unwrap();
+    assert_eq!(first, crate::media::first_frame(&clips[0]).unwrap());
+    let last = crate::media::last_frame(&out).unwrap();
+    assert_eq!(last, crate::media::last_frame(&clips[1]).unwrap());
     // Nothing but the film is left beside it.
     assert_eq!(files_in(dir.path()), ["a.mp4", "b.mp4", "film.mp4"]);
 }
@@ -482,4 +498,36 @@ fn files_that_are_no_clip_say_why_and_never_panic() {
             "{len}: {e:?}"
         );
     }
+}
+
+#[test]
+fn a_film_past_4_gb_would_use_64_bit_offsets_at_the_same_places() {
+    let dir = tempfile::tempdir().unwrap();
+    let clips = [
+        clip(dir.path(), "a.mp4", "320x180", 1.0, Some(1.0)),
+        clip(dir.path(), "b.mp4", "320x180", 1.0, Some(1.0)),
+    ];
+    let read: Vec<Clip> = clips.iter().map(|c| clip::read(c).unwrap()).collect();
+    let scales = Scales::of(&read[0]);
+    let film = film::assemble(&read, scales.video, scales.audio).unwrap();
+    let offsets = |large| {
+        let moov = write::moov(&film, &read, 1000, large);
+        moov.trak_boxes
+            .iter()
+            .map(|t| match &t.mdia_box.minf_box.stbl_box.stco_or_co64_box {
+                shiguredo_mp4::Either::A(stco) => {
+                    assert!(!large);
+                    stco.chunk_offsets.iter().map(|&o| u64::from(o)).collect()
+                }
+                shiguredo_mp4::Either::B(co64) => {
+                    assert!(large);
+                    co64.chunk_offsets.clone()
+                }
+            })
+            .collect::<Vec<Vec<u64>>>()
+    };
+    let (small, large) = (offsets(false), offsets(true));
+    assert_eq!(small, large);
+    // Two tracks, chunks of half a second each, the first one where the data starts.
+    assert_eq!((small.len(), small[0].len(), small[0][0]), (2, 4, 1000));
 }

@@ -100,7 +100,7 @@ fn mdat_header(payload: u64, large: bool) -> Result<Vec<u8>> {
 }
 
 /// The index, with chunk offsets counted from `data_start` (the first sample byte).
-fn moov(film: &Film, clips: &[Clip], data_start: u64, large: bool) -> MoovBox {
+pub(super) fn moov(film: &Film, clips: &[Clip], data_start: u64, large: bool) -> MoovBox {
     let offsets = chunk_offsets(film, data_start);
     let movie_scale = film.video.timescale;
     let video_shown = film.video.shown;
