@@ -168,13 +168,15 @@ report_session_costs() {
   echo
 }
 
-# --- 4. the image and history benches ----------------------------------------
+# --- 4. the image, history and film benches -----------------------------------
 
 run_benches() {
   say "Thumbnails against vipsthumbnail"
   cargo bench --locked -p veo-desk-core --bench thumbnail
   say "Opening a 10 000-job history"
   cargo bench --locked -p veo-desk-core --bench history
+  say "Joining four 8 s 1080p clips into one film (media::stitch)"
+  cargo bench --locked -p veo-desk-core --bench stitch
   say "The hand-written 1/8 JPEG decoder against libjpeg-turbo's (benches/jpeg-decoders)"
   "$release/jpeg-decoders"
 }

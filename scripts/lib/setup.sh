@@ -13,8 +13,9 @@ RUN_PACKAGES=(
 )
 # Tests: a virtual display, WebDriver for WebKit, a real keychain on a private session bus.
 # python3-venv: the LiteLLM proxy the gateway tests run against. python3-pyatspi: the
-# window's accessibility tree, read as a screen reader reads it.
-TEST_PACKAGES=(xvfb webkit2gtk-driver gnome-keyring dbus-x11 python3-venv python3-pyatspi)
+# window's accessibility tree, read as a screen reader reads it. ffmpeg: the film tests
+# make their clips with it and check the films with ffprobe and its decoder.
+TEST_PACKAGES=(xvfb webkit2gtk-driver gnome-keyring dbus-x11 python3-venv python3-pyatspi ffmpeg)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -90,10 +91,11 @@ ensure_litellm() {
 
 # Installers and the performance report (scripts/package, scripts/bench; not CI):
 # vipsthumbnail is the thumbnail reference, xwininfo and import look at the window,
-# desktop-file-validate checks the installed menu entry, ffmpeg makes the 720p clip
-# the window benchmarks play, cmake builds libjpeg-turbo for the JPEG bench (with nasm,
-# one of the RUN_PACKAGES, for its SIMD).
-BENCH_PACKAGES=(libvips-tools x11-utils imagemagick desktop-file-utils ffmpeg cmake)
+# desktop-file-validate checks the installed menu entry, cmake builds libjpeg-turbo for
+# the JPEG bench (with nasm, one of the RUN_PACKAGES, for its SIMD). ffmpeg, which makes
+# the 720p clip the window benchmarks play and the film bench's clips, is one of the
+# TEST_PACKAGES.
+BENCH_PACKAGES=(libvips-tools x11-utils imagemagick desktop-file-utils cmake)
 TAURI_CLI_VERSION=2.12.4
 
 # The Tauri bundler builds the .deb and .rpm.

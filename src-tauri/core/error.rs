@@ -57,6 +57,11 @@ pub enum Error {
     #[error("{0}")]
     CorruptVideo(Problem),
 
+    /// Saved videos that cannot be joined into one film without re-encoding: another
+    /// picture size, other encoding settings, sound in some and not others.
+    #[error("{0}")]
+    ClipsDiffer(Problem),
+
     /// The job history (SQLite) cannot be opened, read or written.
     #[error("{0}")]
     Store(Problem),
@@ -108,6 +113,7 @@ impl Error {
             Error::CorruptImage(_) => "corrupt_image",
             Error::UnsupportedVideo(_) => "unsupported_video",
             Error::CorruptVideo(_) => "corrupt_video",
+            Error::ClipsDiffer(_) => "clips_differ",
         }
     }
 
@@ -121,6 +127,7 @@ impl Error {
             | Error::CorruptImage(p)
             | Error::UnsupportedVideo(p)
             | Error::CorruptVideo(p)
+            | Error::ClipsDiffer(p)
             | Error::Store(p)
             | Error::Io { problem: p, .. } => p.clone(),
             Error::Keychain(problem) => problem.problem(),
@@ -285,6 +292,7 @@ mod tests {
             (Error::CorruptImage(p()), "corrupt_image"),
             (Error::UnsupportedVideo(p()), "unsupported_video"),
             (Error::CorruptVideo(p()), "corrupt_video"),
+            (Error::ClipsDiffer(p()), "clips_differ"),
         ];
         for (error, code) in cases {
             assert_eq!(wire(error), json!({"code": code, "text": "internal"}));

@@ -314,3 +314,54 @@ fn damaged_videos_give_their_frames_or_a_problem() {
         },
     );
 }
+
+#[test]
+fn damaged_clips_join_into_a_film_that_reads_back_or_give_a_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clip.mp4");
+    let film = dir.path().join("film.mp4");
+    let words: &[&[u8]] = &[
+        b"moov",
+        b"trak",
+        b"mdhd",
+        b"edts",
+        b"elst",
+        b"stts",
+        b"ctts",
+        b"stsc",
+        b"stsz",
+        b"stco",
+        b"co64",
+        b"stss",
+        b"mp4a",
+        b"esds",
+        b"avcC",
+        b"mdat",
+        b"\x00\x00\x00\x00",
+        b"\x00\x00\x00\x01",
+        b"\xff\xff\xff\xff",
+    ];
+    // The clip twice: each round writes a film of two (only its index is read back).
+    run(
+        "mp4_stitch",
+        &corpus("mp4_facts"),
+        words,
+        rounds(400),
+        |bytes| {
+            std::fs::write(&path, bytes).unwrap();
+            match crate::media::stitch(&[&path, &path], &film) {
+                Ok(made) => {
+                    let runs = crate::media::plan(&[&film]).expect("the film reads back");
+                    assert_eq!(runs.len(), 1);
+                    assert_eq!(runs[0].has_sound, made.has_sound);
+                    assert!(made.frames >= 2);
+                }
+                // A panic inside would have been turned into an internal error.
+                Err(e) => {
+                    assert_ne!(e.code(), "internal", "{e}");
+                    assert!(!e.to_string().is_empty());
+                }
+            }
+        },
+    );
+}

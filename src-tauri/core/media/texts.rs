@@ -18,6 +18,35 @@ crate::texts! {
     COULD_NOT_OPEN = "media.could_not_open" [name, cause];
     COULD_NOT_READ = "media.could_not_read" [name, cause];
 
+    // Joining clips into one film (`stitch.rs`). `{clip}` and `{first}` count from 1.
+    /// No clips were given.
+    NO_CLIPS = "media.no_clips";
+    /// As `NOT_MP4`, when joining.
+    JOIN_NOT_MP4 = "media.join.not_mp4" [name];
+    /// As `NOT_H264`, when joining.
+    JOIN_NOT_H264 = "media.join.not_h264" [name, codec];
+    /// Sound in a format other than AAC (Opus, FLAC…).
+    JOIN_SOUND_NOT_AAC = "media.join.sound_not_aac" [name];
+    /// A clip whose settings change partway (several sample descriptions in one track).
+    JOIN_MIXED_SETTINGS = "media.join.mixed_settings" [name];
+    /// Clip `{clip}` cannot follow clip `{first}` (the first of its run) without
+    /// re-encoding; `{difference}` is one of the `DIFFER_*` problems.
+    CLIPS_DIFFER = "media.clips_differ" [clip, name, first, difference];
+    DIFFER_SIZE = "media.differ.size" [width, height, first_width, first_height];
+    /// Same size, other H.264 profile, level or parameter sets (SPS/PPS).
+    DIFFER_H264_SETTINGS = "media.differ.h264_settings";
+    /// Another rotation in the track header.
+    DIFFER_TURN = "media.differ.turn";
+    /// This clip has no sound and clip `{first}` has.
+    DIFFER_NO_SOUND = "media.differ.no_sound" [first];
+    /// This clip has sound and clip `{first}` has none.
+    DIFFER_SOUND = "media.differ.sound" [first];
+    DIFFER_SOUND_FORMAT = "media.differ.sound_format" [rate, channels, first_rate, first_channels];
+    /// Same rate and channels, other AAC settings (profile, AudioSpecificConfig).
+    DIFFER_SOUND_SETTINGS = "media.differ.sound_settings";
+    /// Time scales with no common multiple we can write (never seen in practice).
+    DIFFER_TIMING = "media.differ.timing";
+
     // Formats the file does not name, for `{codec}`.
     CODEC_ENCRYPTED = "media.codec.encrypted";
     CODEC_OTHER = "media.codec.other";

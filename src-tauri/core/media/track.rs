@@ -130,7 +130,7 @@ pub(super) fn read(path: &Path) -> Result<Track> {
 }
 
 /// An ISO file starts with one of these boxes; anything else was never an MP4.
-fn looks_like_mp4(head: &[u8]) -> bool {
+pub(super) fn looks_like_mp4(head: &[u8]) -> bool {
     head.len() == 8
         && [b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide"]
             .iter()
