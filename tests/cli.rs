@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use veo_desk_core::jobs::{JobStatus, JobStore};
 use veo_desk_core::keychain::SessionKeys;
+use veo_desk_core::media::read_facts;
 use veo_desk_core::paths::AppDirs;
 use veo_desk_core::profiles::ProfileDraft;
 use veo_desk_core::simulator::{
@@ -926,4 +927,59 @@ async fn frame_saves_a_videos_first_or_last_picture_and_refuses_what_is_not_a_vi
         "{}",
         refused.stderr()
     );
+}
+
+#[tokio::test]
+async fn stitch_joins_clips_into_one_film_and_refuses_clips_of_another_shape() {
+    let machine = Machine::new();
+    let clip = |name: &str| Path::new(REPOSITORY).join("assets/clips").join(name);
+    let (four, eight) = (clip("landscape-4s.mp4"), clip("landscape-8s.mp4"));
+    let film = machine.path("film.mp4");
+    let said = machine
+        .run(&[
+            "stitch",
+            four.to_str().unwrap(),
+            eight.to_str().unwrap(),
+            "--out",
+            film.to_str().unwrap(),
+        ])
+        .await
+        .expect(0);
+    assert!(
+        said.stdout().contains("Joined 2 clips"),
+        "{}",
+        said.stdout()
+    );
+    let parts: u64 = [&four, &eight]
+        .iter()
+        .map(|c| read_facts(c).unwrap().duration_ms)
+        .sum();
+    let made = read_facts(&film).expect("the film is an MP4 the app reads");
+    assert_eq!((made.width, made.height), (320, 180));
+    assert!(
+        made.duration_ms.abs_diff(parts) <= 42,
+        "{} ms for clips of {parts} ms",
+        made.duration_ms
+    );
+
+    let portrait = clip("portrait-4s.mp4");
+    let other = machine.path("other.mp4");
+    let refused = machine
+        .run(&[
+            "stitch",
+            four.to_str().unwrap(),
+            portrait.to_str().unwrap(),
+            "--out",
+            other.to_str().unwrap(),
+        ])
+        .await
+        .expect(2);
+    assert!(
+        refused
+            .stderr()
+            .contains("Clip 2 (“portrait-4s.mp4”) cannot follow clip 1 without re-encoding"),
+        "{}",
+        refused.stderr()
+    );
+    assert!(!other.exists(), "no half film is left");
 }

@@ -204,6 +204,33 @@ pub fn frame(video: &Path, last: bool, file: &Path, out: &Output) -> Result<u8> 
     Ok(exit::OK)
 }
 
+pub fn stitch(clips: &[PathBuf], film: &Path, out: &Output) -> Result<u8> {
+    let clips: Vec<&Path> = clips.iter().map(PathBuf::as_path).collect();
+    let made = veo_desk_core::media::stitch(&clips, film)?;
+    if out.json {
+        let report = serde_json::json!({
+            "film": film,
+            "clips": made.clips,
+            "width": made.width,
+            "height": made.height,
+            "duration_ms": made.duration_ms,
+            "has_sound": made.has_sound,
+        });
+        println!("{report}");
+    } else {
+        show!(
+            "Joined {} clips into {} ({}×{}, {:.1} s{})",
+            made.clips,
+            film.display(),
+            made.width,
+            made.height,
+            made.duration_ms as f64 / 1000.0,
+            if made.has_sound { "" } else { ", no sound" }
+        );
+    }
+    Ok(exit::OK)
+}
+
 pub async fn batch(
     gateway: &GatewayArgs,
     file: &Path,

@@ -23,7 +23,7 @@ pub fn for_error(e: &Error) -> u8 {
 pub fn for_code(code: &str) -> u8 {
     match code {
         "invalid_input" | "not_an_image" | "unsupported_image" | "image_too_large"
-        | "corrupt_image" | "unsupported_video" | "corrupt_video" => BAD_INPUT,
+        | "corrupt_image" | "unsupported_video" | "corrupt_video" | "clips_differ" => BAD_INPUT,
         c if c.starts_with("keychain_") => BAD_INPUT,
         "io" | "history_unavailable" | "internal" => LOCAL,
         "submit_uncertain" | "bad_response" => UNCERTAIN,

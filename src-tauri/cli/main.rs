@@ -75,6 +75,15 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Join saved clips, in the order given, into one film without re-encoding. Clips
+    /// must share picture size and encoding (Veo's do for one resolution); when they
+    /// differ, nothing is written and the message says which clip differs and how.
+    Stitch {
+        #[arg(required = true, num_args = 1.., value_name = "CLIP")]
+        clips: Vec<PathBuf>,
+        #[arg(long, value_name = "FILM")]
+        out: PathBuf,
+    },
     /// Make every video in a CSV or JSON Lines file (columns: prompt, model, seconds,
     /// size, resolution, image), a few at a time, and save them.
     Batch {
@@ -147,6 +156,7 @@ fn main() -> ExitCode {
                 last,
                 out: file,
             } => commands::frame(&video, last, &file, &out),
+            Command::Stitch { clips, out: film } => commands::stitch(&clips, &film, &out),
             Command::Batch {
                 file,
                 concurrency,
