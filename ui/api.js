@@ -98,6 +98,14 @@ export const jobPoster = (id) => call('job_poster', { id });
 /** "Continue this shot": its last frame saved as a picture, and its settings. */
 export const continueShot = (id) => call('continue_shot', { id });
 
+/** The story's saved shots, in order; setStory makes it exactly these ids. */
+export const story = () => call('story');
+export const setStory = (ids) => call('set_story', { ids });
+/** How the story's shots group into runs that join as they are. */
+export const filmPlan = () => call('film_plan');
+/** Asks where, then joins the story (or the shots in range {start, end}); null when cancelled. */
+export const exportFilm = (shots = null) => call('export_film', { shots })
+
 export const uiStrings = (language) => call('ui_strings', { language });
 export const modelCatalog = () => call('model_catalog');
 /** A job's requests and answers, oldest first (the key hidden). */

@@ -16,6 +16,7 @@ import { mountSettings, applyTheme } from './views/settings.js';
 import { mountHistory } from './views/history.js';
 import { mountVideoFolder } from './views/video-folder.js';
 import { mountBatch } from './views/batch.js';
+import { mountStory } from './views/story.js';
 import { mountDiagnostics } from './views/diagnostics.js';
 import { mountDetails } from './views/details.js';
 import { mountRemove } from './views/remove.js';
@@ -111,6 +112,7 @@ const cards = mountCards($('#job-list'), {
   copyPrompt(row) { navigator.clipboard?.writeText(row.prompt); },
   details(row) { details.open(row); },
   runAgain(row) { form.fill(row); },
+  addToStory(row) { story.add(row); },
   // The next shot: this one's last frame as the picture, its settings in the form.
   async continueShot(row) {
     $('#form-status').textContent = t('form.continues.taking');
@@ -160,6 +162,7 @@ const removal = mountRemove({
     }
     player.stopFor(row.id);
     cards.remove(row.id);
+    story.reload();
     const status = $('#jobs-status');
     status.textContent = said;
     status.dataset.tone = 'info';
@@ -248,6 +251,7 @@ const batch = mountBatch($('#batch-view'), {
   settings: () => form.settings(),
   onQueued: showIfListed,
 });
+const story = mountStory({ container: $('#story-view'), api });
 // A job's status changes a few times; its progress many. The queue's counts and what a
 // screen reader hears follow the status only: "A paper boat…: Saved as boat.mp4", once.
 const lastStatus = new Map();

@@ -73,6 +73,7 @@ crate::texts! {
     VIDEO_NOT_SAVED = "command.video_not_saved";
     VIDEO_HAS_NO_FOLDER = "command.video_has_no_folder";
     VIDEO_FILE_GONE = "command.video_file_gone" [path];
+    STORY_EMPTY = "command.story_empty";
 
     // Save as.
     COPY_NOT_SAVED = "export.not_saved";

@@ -14,3 +14,4 @@ mod problems;
 mod reference;
 mod screen_reader;
 mod setup;
+mod story;

@@ -272,6 +272,7 @@ function cardActions(row, actions) {
     play.classList.add('play');
     buttons.push(play);
     buttons.push(button(t('card.continue'), () => actions.continueShot(row)));
+    buttons.push(button(t('card.addToStory'), () => actions.addToStory(row)));
     buttons.push(button(t('card.reveal'), () => actions.reveal(row)));
     buttons.push(button(t('card.saveAs'), () => actions.saveAs(row)));
   }

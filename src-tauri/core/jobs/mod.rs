@@ -17,6 +17,7 @@ mod downloader;
 pub mod estimate;
 mod export;
 pub mod file_name;
+pub mod film;
 pub mod notice;
 pub mod owner;
 mod poller;

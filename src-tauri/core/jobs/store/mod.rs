@@ -6,13 +6,14 @@
 //! `schema` has the tables and their migrations, `status` where a job is (and the
 //! history's groups), `row` a job as stored and read back, `transitions` every change
 //! (each guarded by the states it may come from), `queries` the lists and lookups,
-//! `details` each job's requests and answers.
+//! `details` each job's requests and answers, `story` the shots of the story in order.
 
 mod details;
 mod queries;
 mod row;
 mod schema;
 mod status;
+mod story;
 #[cfg(test)]
 mod tests;
 mod transitions;

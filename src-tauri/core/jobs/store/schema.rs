@@ -86,6 +86,8 @@ pub(super) const MIGRATIONS: &[&str] = &[
     ALTER TABLE jobs ADD COLUMN download_owner TEXT;",
     // 6: the shot a job continues ("Continue this shot"), by its id.
     "ALTER TABLE jobs ADD COLUMN continues TEXT;",
+    // 7: the story: saved shots in the order the film plays them.
+    "CREATE TABLE story_shots (position INTEGER PRIMARY KEY, job_id TEXT NOT NULL);",
 ];
 
 /// Brings the schema up to date. The app and the CLI may open a new history at the

@@ -513,3 +513,37 @@ fn the_slow_flag_is_set_once_and_cleared_by_progress() {
         .unwrap();
     assert_eq!(row.warning, None);
 }
+
+#[test]
+fn the_story_keeps_its_order_across_a_restart_and_drops_a_removed_shot() {
+    let (dir, s) = store();
+    let [a, b, c] = ["a", "b", "c"].map(|p| s.insert_submitting(&new_job(p), 1).unwrap().id);
+    let prompts = |rows: Vec<JobRow>| rows.into_iter().map(|r| r.prompt).collect::<Vec<_>>();
+    let story = s
+        .set_story(&[c.clone(), a.clone(), "not-in-history".into(), b.clone()])
+        .unwrap();
+    assert_eq!(prompts(story), ["c", "a", "b"]);
+
+    s.delete(&a).unwrap();
+    assert_eq!(prompts(s.story().unwrap()), ["c", "b"]);
+    drop(s);
+    let reopened = JobStore::open_at(&dir.path().join("h.sqlite3")).unwrap();
+    assert_eq!(prompts(reopened.story().unwrap()), ["c", "b"]);
+    assert!(reopened.set_story(&[]).unwrap().is_empty());
+}
+
+#[test]
+fn a_continued_shot_is_read_with_its_prompt_until_it_is_removed() {
+    let (_dir, s) = store();
+    let shot = s.insert_submitting(&new_job("a paper boat"), 1).unwrap();
+    let next = NewJob {
+        continues: Some(shot.id.clone()),
+        ..new_job("the harbour")
+    };
+    let next = s.insert_submitting(&next, 2).unwrap();
+    assert_eq!(next.continues.as_deref(), Some(shot.id.as_str()));
+    assert_eq!(next.continues_prompt.as_deref(), Some("a paper boat"));
+    s.delete(&shot.id).unwrap();
+    let next = s.require(&next.id).unwrap();
+    assert_eq!(next.continues_prompt, None);
+}

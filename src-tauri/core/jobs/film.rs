@@ -1,0 +1,30 @@
+//! Export film: the story's saved videos joined into one MP4 without re-encoding
+//! (`media::stitch`), or first how they group into runs that can be joined.
+
+use std::path::{Path, PathBuf};
+
+use super::store::JobRow;
+use crate::error::Result;
+use crate::media::{self, Run, StitchReport};
+use crate::playback::playable_file;
+
+/// How the shots group into runs that join as they are; one run when all do.
+pub fn plan(shots: &[JobRow]) -> Result<Vec<Run>> {
+    let files = files(shots)?;
+    media::plan(&paths(&files))
+}
+
+/// Joins the shots, in order, into the film at `out`.
+pub fn export(shots: &[JobRow], out: &Path) -> Result<StitchReport> {
+    let files = files(shots)?;
+    media::stitch(&paths(&files), out)
+}
+
+/// Each shot's saved video; a shot whose file is gone says so.
+fn files(shots: &[JobRow]) -> Result<Vec<PathBuf>> {
+    shots.iter().map(playable_file).collect()
+}
+
+fn paths(files: &[PathBuf]) -> Vec<&Path> {
+    files.iter().map(PathBuf::as_path).collect()
+}

@@ -1,0 +1,104 @@
+// The story: saved shots in the order the film plays them (added from their cards),
+// reordered with Move up / Move down, and *Export film*: one MP4 joined without
+// re-encoding. Shots that cannot be joined as they are are named, and the runs that
+// can are offered on their own.
+
+import { DISCLOSURE, el } from '../dom.js';
+import { t, errorText, problemText } from '../i18n.js';
+import { shortPrompt } from '../short-prompt.js';
+
+export function mountStory({ container, api }) {
+  let shots = [];
+  const list = el('ol', { class: 'story-shots', id: 'story-shots' });
+  const summary = el('p', { class: 'hint', id: 'story-summary' });
+  const status = el('p', { class: 'status', id: 'story-status', role: 'status', 'aria-live': 'polite' });
+  const runs = el('div', { class: 'story-runs', id: 'story-runs' });
+  const exportButton = el('button', { type: 'button', class: 'primary', text: t('story.export'), onclick: () => exportFilm(null) });
+  const panel = el('details', { class: 'story', id: 'story' },
+    el('summary', { ...DISCLOSURE, text: t('story.summary') }),
+    el('p', { class: 'hint', text: t('story.hint') }),
+    list, summary, runs,
+    el('div', { class: 'actions' }, status, exportButton));
+  container.replaceChildren(panel);
+
+  const say = (message, tone = 'info') => { status.textContent = message; status.dataset.tone = tone; };
+
+  function render(focusAt = null) {
+    list.replaceChildren(...shots.map((row, i) => shotItem(row, i)));
+    const seconds = shots.reduce((sum, row) => sum + (row.video?.duration_ms ?? 0), 0) / 1000;
+    const length = shots.length === 1 ? 'story.length.one' : 'story.length';
+    summary.textContent = shots.length === 0 ? t('story.empty') : t(length, { n: shots.length, seconds: Math.round(seconds) });
+    exportButton.disabled = shots.length === 0;
+    runs.replaceChildren();
+    if (focusAt) list.querySelector(`[data-shot="${focusAt.index}"] .${focusAt.button}`)?.focus();
+  }
+
+  function shotItem(row, i) {
+    const button = (name, label, disabled, onclick) =>
+      el('button', { type: 'button', class: `quiet small ${name}`, disabled, onclick,
+        'aria-label': `${label}: ${shortPrompt(row.prompt)}`, text: label });
+    return el('li', { class: 'story-shot', 'data-shot': String(i) },
+      el('span', { class: 'story-prompt', text: shortPrompt(row.prompt) }),
+      button('up', t('story.up'), i === 0, () => move(i, -1)),
+      button('down', t('story.down'), i === shots.length - 1, () => move(i, 1)),
+      button('out', t('story.remove'), false, () => save(shots.filter((_, j) => j !== i).map((r) => r.id))));
+  }
+
+  async function save(ids, focusAt) {
+    try {
+      shots = await api.setStory(ids);
+      render(focusAt);
+    } catch (error) {
+      say(errorText(error), 'error');
+    }
+  }
+
+  // The focus stays on the moved shot's button, so pressing it again moves it on.
+  function move(i, by) {
+    const ids = shots.map((row) => row.id);
+    [ids[i], ids[i + by]] = [ids[i + by], ids[i]];
+    const index = i + by;
+    const edge = index === 0 || index === ids.length - 1;
+    save(ids, { index, button: edge ? (by < 0 ? 'down' : 'up') : (by < 0 ? 'up' : 'down') });
+  }
+
+  async function exportFilm(range) {
+    say(t('story.checking'));
+    try {
+      if (!range) {
+        const plan = await api.filmPlan();
+        if (plan.length > 1) return offerRuns(plan);
+      }
+      say(t('story.exporting'));
+      const made = await api.exportFilm(range);
+      if (!made) return say('');
+      say(t('story.exported', { path: made.path, seconds: Math.round(made.film.duration_ms / 1000) }), 'ok');
+    } catch (error) {
+      say(errorText(error), 'error');
+    }
+  }
+
+  // Not every shot joins the one before as it is: say why, offer each run on its own.
+  function offerRuns(plan) {
+    say(t('story.differs'), 'error');
+    runs.replaceChildren(...plan.map((run) => el('div', { class: 'story-run' },
+      run.differs ? el('p', { text: problemText(run.differs) }) : null,
+      el('button', { type: 'button', class: 'small', onclick: () => exportFilm(run.clips),
+        text: t('story.exportRun', { first: run.clips.start + 1, last: run.clips.end }) }))));
+  }
+
+  const reload = () => api.story().then((rows) => { shots = rows; render(); }).catch((error) => say(errorText(error), 'error'));
+  reload();
+
+  return {
+    /** Adds a saved shot at the end; the panel opens to show it. */
+    add(row) {
+      panel.open = true;
+      if (shots.some((shot) => shot.id === row.id)) return say(t('story.already'));
+      say('');
+      return save([...shots.map((shot) => shot.id), row.id]);
+    },
+    /** A shot left the history: the story drops it. */
+    reload,
+  };
+}
