@@ -63,8 +63,7 @@ fn fill(path: &std::path::Path) {
                 model: "veo3.1".into(),
                 seconds: "8".into(),
                 size: "16:9".into(),
-                reference_thumb: None,
-                extra_fields: Vec::new(),
+                ..Default::default()
             };
             (job, statuses[i % 3], 1_700_000_000_000 + i as i64 * 60_000)
         })
