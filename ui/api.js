@@ -67,9 +67,9 @@ export const listJobs = ({ after = null, text = null, group = null } = {}) =>
   call('list_jobs', { after, text, group });
 /** Asks where to put a copy of the saved video; resolves to its path, or null when cancelled. */
 export const saveJobAs = (id) => call('save_job_as', { id });
-/** Where new videos are saved: {path, isDefault}. */
+/** Where new videos are saved: {path, is_default}. */
 export const videoFolder = () => call('video_folder');
-/** Asks for a new folder; resolves to {path, isDefault}, or null when cancelled. */
+/** Asks for a new folder; resolves to {path, is_default}, or null when cancelled. */
 export const chooseVideoFolder = () => call('choose_video_folder');
 export const retryDownload = (id) => call('retry_download', { id });
 export const checkAgain = (id) => call('check_again', { id });

@@ -30,7 +30,7 @@ const [settings, { models: catalog, problem: catalogProblem }] = await Promise.a
 ]);
 mark('settings and catalog read');
 applyTheme(settings.theme);
-await useLanguage(settings.language ?? settings.systemLanguage ?? languageFor(navigator.language), api.uiStrings);
+await useLanguage(settings.language ?? settings.system_language ?? languageFor(navigator.language), api.uiStrings);
 mark('strings loaded');
 
 let profiles = [];

@@ -8,6 +8,7 @@ pub mod jobs;
 pub mod pick;
 pub mod profiles;
 pub mod settings;
+pub mod types;
 
 use crate::error::{Error, Result};
 

@@ -167,7 +167,7 @@ export function mountReference({ api, currentSize }) {
   return {
     // The aspect changed: what is sent must be made again.
     refresh: prepare,
-    current: () => (chosen?.prepared ? { path: chosen.path, fit: chosen.fit, focusX: chosen.focusX, focusY: chosen.focusY } : null),
+    current: () => (chosen?.prepared ? { path: chosen.path, fit: chosen.fit, focus_x: chosen.focusX, focus_y: chosen.focusY } : null),
     // Tests and the file input both end here.
     use,
   };

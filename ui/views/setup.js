@@ -21,11 +21,11 @@ export function mountSetup({ save, remove, test, useDemo, onDone }) {
 
   const draft = () => ({
     name: $('#setup-name').value,
-    baseUrl: $('#setup-url').value,
-    defaultModel: editing?.defaultModel ?? '',
+    base_url: $('#setup-url').value,
+    default_model: editing?.default_model ?? '',
     proxy: $('#setup-proxy').value,
-    caFile: $('#setup-ca-file').value,
-    requestStyle: { sizes: $('#setup-sizes').value, extras: $('#setup-extras').value },
+    ca_file: $('#setup-ca-file').value,
+    request_style: { sizes: $('#setup-sizes').value, extras: $('#setup-extras').value },
   });
 
   // What the automatic choice does for this gateway, in plain words. The two signs
@@ -35,7 +35,7 @@ export function mountSetup({ save, remove, test, useDemo, onDone }) {
     'its answers give sizes in pixels': 'style.by.echo',
   };
   const styleHint = (profile) => {
-    const found = profile?.detectedStyle;
+    const found = profile?.detected_style;
     $('#setup-style-hint').textContent = found
       ? t('style.hint.detected', {
         by: SIGNS[found.by] ? t(SIGNS[found.by]) : found.by,
@@ -71,7 +71,7 @@ export function mountSetup({ save, remove, test, useDemo, onDone }) {
     say(t('setup.testing'));
     try {
       const report = await test({ id: editing?.id ?? null, draft: draft(), apiKey: $('#setup-key').value });
-      say(t('setup.connected', { host: report.host, ms: report.latencyMs }), 'ok');
+      say(t('setup.connected', { host: report.host, ms: report.latency_ms }), 'ok');
     } catch (error) {
       say(errorText(error), 'error');
     }
@@ -107,14 +107,14 @@ export function mountSetup({ save, remove, test, useDemo, onDone }) {
       $('#demo-offer').hidden = Boolean(profile);
       $('#setup-save').textContent = t(firstRun ? 'setup.save.first' : 'setup.save');
       if (profile) {
-        $('#setup-url').value = profile.baseUrl;
+        $('#setup-url').value = profile.base_url;
         $('#setup-name').value = profile.name;
         $('#setup-proxy').value = profile.proxy ?? '';
-        $('#setup-ca-file').value = profile.caFile ?? '';
-        $('#setup-network').open = Boolean(profile.proxy || profile.caFile);
-        $('#setup-sizes').value = profile.requestStyle?.sizes ?? 'auto';
-        $('#setup-extras').value = profile.requestStyle?.extras ?? 'auto';
-        $('#setup-style').open = profile.requestStyle?.sizes !== 'auto' || profile.requestStyle?.extras !== 'auto';
+        $('#setup-ca-file').value = profile.ca_file ?? '';
+        $('#setup-network').open = Boolean(profile.proxy || profile.ca_file);
+        $('#setup-sizes').value = profile.request_style?.sizes ?? 'auto';
+        $('#setup-extras').value = profile.request_style?.extras ?? 'auto';
+        $('#setup-style').open = profile.request_style?.sizes !== 'auto' || profile.request_style?.extras !== 'auto';
         $('#setup-key').placeholder = profile.key.saved
           ? t('setup.key.saved', { last4: profile.key.last4 })
           : 'sk-…';
