@@ -1,3 +1,4 @@
+// @ts-check
 // Adding or editing a gateway profile: address, key, name. The key field is
 // write-only: the UI is told at most the key's last four characters.
 
@@ -6,19 +7,28 @@ import { t, errorText } from '../i18n.js';
 
 const KEYCHAIN_PROBLEMS = new Set(['keychain_unavailable', 'keychain_locked']);
 
+/** @typedef {import('../types/ProfileView').ProfileView} ProfileView */
+
+/**
+ * @param {{ save: typeof import('../api.js')['saveProfile'], remove: typeof import('../api.js')['deleteProfile'],
+ *           test: typeof import('../api.js')['testConnection'], useDemo: typeof import('../api.js')['useDemoGateway'],
+ *           onDone: (profiles: ProfileView[] | null) => void }} deps
+ */
 export function mountSetup({ save, remove, test, useDemo, onDone }) {
   const form = $('#setup-form');
   const status = $('#setup-status');
   const sessionOnly = $('#setup-session-only');
   const cancel = $('#setup-cancel');
   const del = $('#setup-delete');
+  /** @type {ProfileView | null} */
   let editing = null;
 
-  const say = (message, tone = 'info') => {
+  const say = (/** @type {string} */ message, tone = 'info') => {
     status.textContent = message;
     status.dataset.tone = tone;
   };
 
+  /** @returns {import('../types/ProfileDraft').ProfileDraft} */
   const draft = () => ({
     name: $('#setup-name').value,
     base_url: $('#setup-url').value,
@@ -30,11 +40,12 @@ export function mountSetup({ save, remove, test, useDemo, onDone }) {
 
   // What the automatic choice does for this gateway, in plain words. The two signs
   // that are not a product's name are kept in English in the profile: worded here.
+  /** @type {Record<string, string>} */
   const SIGNS = {
     "nothing identified the gateway; the format's own style": 'style.by.nothing',
     'its answers give sizes in pixels': 'style.by.echo',
   };
-  const styleHint = (profile) => {
+  const styleHint = (/** @type {ProfileView | null} */ profile) => {
     const found = profile?.detected_style;
     $('#setup-style-hint').textContent = found
       ? t('style.hint.detected', {
@@ -45,7 +56,7 @@ export function mountSetup({ save, remove, test, useDemo, onDone }) {
       : t('style.hint.unknown');
   };
 
-  const submit = async (keepForSessionOnly) => {
+  const submit = async (/** @type {boolean} */ keepForSessionOnly) => {
     say(t('setup.saving'));
     try {
       const profiles = await save({
@@ -58,11 +69,11 @@ export function mountSetup({ save, remove, test, useDemo, onDone }) {
       onDone(profiles);
     } catch (error) {
       say(errorText(error), 'error');
-      sessionOnly.hidden = !KEYCHAIN_PROBLEMS.has(error.code);
+      sessionOnly.hidden = !KEYCHAIN_PROBLEMS.has(/** @type {import('../types/AppError').AppError} */ (error).code);
     }
   };
 
-  form.addEventListener('submit', (event) => {
+  form.addEventListener('submit', (/** @type {SubmitEvent} */ event) => {
     event.preventDefault();
     submit(false);
   });
@@ -87,7 +98,7 @@ export function mountSetup({ save, remove, test, useDemo, onDone }) {
   cancel.addEventListener('click', () => onDone(null));
   del.addEventListener('click', async () => {
     try {
-      onDone(await remove(editing.id));
+      if (editing) onDone(await remove(editing.id));
     } catch (error) {
       say(errorText(error), 'error');
     }
@@ -95,6 +106,10 @@ export function mountSetup({ save, remove, test, useDemo, onDone }) {
 
   return {
     // `profile` null: add a new gateway; `firstRun`: nothing to go back to.
+    /**
+     * @param {ProfileView | null} profile
+     * @param {{ firstRun: boolean }} options
+     */
     open(profile, { firstRun }) {
       editing = profile;
       form.reset();
