@@ -1,3 +1,4 @@
+// @ts-check
 // Entry: wires the views to the Rust side. The profile list from Rust is the
 // only truth; every change re-renders from the list Rust sends back.
 
@@ -26,17 +27,24 @@ mark('modules loaded');
 tellDisclosures();
 
 // Strings and settings come first: every view renders in the user's language.
+/** Settings that cannot be read: the defaults, for this run. */
+/** @type {import('./types/SettingsView').SettingsView} */
+const DEFAULT_SETTINGS = {
+  language: null, theme: 'system', last_form: null, presets: [], prices: {}, currency: '', system_language: null,
+};
 const [settings, { models: catalog, problem: catalogProblem }] = await Promise.all([
-  api.getSettings().catch(() => ({ presets: [], prices: {} })),
+  api.getSettings().catch(() => DEFAULT_SETTINGS),
   api.modelCatalog(),
 ]);
 mark('settings and catalog read');
 applyTheme(settings.theme);
-await useLanguage(settings.language ?? settings.systemLanguage ?? languageFor(navigator.language), api.uiStrings);
+await useLanguage(settings.language ?? settings.system_language ?? languageFor(navigator.language), api.uiStrings);
 mark('strings loaded');
 
+/** @type {import('./types/ProfileView').ProfileView[]} */
 let profiles = [];
 
+/** @param {'setup' | 'main'} view */
 function show(view) {
   $('#setup-view').hidden = view !== 'setup';
   $('#main-view').hidden = view !== 'main';
@@ -45,6 +53,7 @@ function show(view) {
   warning.hidden = view !== 'main' || warning.textContent === '';
 }
 
+/** @param {import('./types/ProfileView').ProfileView[]} list */
 function showProfiles(list) {
   profiles = list;
   if (profiles.length === 0) {
@@ -104,7 +113,7 @@ const player = mountPlayer({
 });
 
 const cards = mountCards($('#job-list'), {
-  play(row, cardNode) { player.toggle(row.id, cardNode.querySelector('.card-player')); },
+  play(row, cardNode) { player.toggle(row.id, $('.card-player', cardNode)); },
   poster: (id) => api.jobPoster(id),
   reveal(row) { api.revealJob(row.id).catch((error) => cards.tell(row.id, error)); },
   checkAgain(row) { api.checkAgain(row.id).then(cards.update).catch((error) => cards.tell(row.id, error)); },
@@ -156,8 +165,8 @@ const cards = mountCards($('#job-list'), {
 const removal = mountRemove({
   api,
   onRemoved(row, said, failed) {
-    if (failed) {
-      cards.tell(failed.id, said);
+    if (!row) {
+      if (failed) cards.tell(failed.id, said);
       return;
     }
     player.stopFor(row.id);
@@ -179,6 +188,7 @@ const form = mountForm({
     const generate = $('#generate');
     const uploadId = crypto.randomUUID();
     let answered = false;
+    /** @param {import('./types/UploadUpdate').UploadUpdate} update */
     const onUpload = ({ sent, total }) => {
       // A late message must not bring the bar back after the answer.
       if (answered || total === 0) return;
@@ -199,7 +209,9 @@ const form = mountForm({
       const row = await api.submitJob({ ...request, reference: picture, continues }, uploadId, onUpload);
       cards.update(row);
       if (row.status === 'running') form.stopContinuing();
-      const tone = { running: 'ok', cancelled: 'info' }[row.status] ?? 'error';
+      /** @type {Partial<Record<typeof row.status, string>>} */
+      const tones = { running: 'ok', cancelled: 'info' };
+      const tone = tones[row.status] ?? 'error';
       say(row.status === 'running' ? t('form.sent') : problemText(row.error), tone);
     } catch (error) {
       say(errorText(error), 'error');
@@ -243,7 +255,7 @@ if (keptPrompt !== null) {
 }
 
 const history = mountHistory({ listJobs: api.listJobs, cards });
-const showIfListed = (row) => {
+const showIfListed = (/** @type {import('./types/JobRow').JobRow} */ row) => {
   if (cards.has(row.id) || history.accepts(row)) cards.update(row);
 };
 const batch = mountBatch($('#batch-view'), {

@@ -1,3 +1,4 @@
+// @ts-check
 // The start of a prompt, enough to tell which job a line is about.
 
 const WORDS = 8;

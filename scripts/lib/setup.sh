@@ -45,12 +45,13 @@ ensure_rust() {
   fi
 }
 
-# Node runs the window's plain modules in tests/ui, and npm brings axe-core (pinned in
-# package-lock.json) for the window tests' accessibility checks. Debian's when missing.
+# Node runs the window's plain modules in tests/ui, and npm brings the test tools pinned
+# in package-lock.json: TypeScript's checker for the window's JavaScript, and axe-core
+# for the window tests' accessibility checks. Debian's Node when missing.
 ensure_node() {
   command -v node >/dev/null 2>&1 || ensure_packages nodejs
   command -v npm >/dev/null 2>&1 || ensure_packages npm
-  if [ ! -f node_modules/axe-core/axe.min.js ]; then
+  if [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -f node_modules/typescript/bin/tsc ]; then
     say "Installing the test tools from package-lock.json"
     npm ci --no-audit --no-fund
   fi

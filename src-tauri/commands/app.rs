@@ -2,7 +2,7 @@ use serde::Serialize;
 
 use crate::error::Result;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct AppInfo {
     name: &'static str,
     version: &'static str,

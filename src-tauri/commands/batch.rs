@@ -14,8 +14,7 @@ use crate::problem::Problem;
 use crate::state::AppState;
 use crate::texts;
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Deserialize, ts_rs::TS)]
 pub struct BatchRequest {
     /// One prompt per line; blank lines are skipped.
     prompts: String,

@@ -29,8 +29,7 @@ use crate::texts;
 const SAVE_AS_TITLE: &str = "Save a copy of the video";
 
 /// What the user asked for in the form.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Deserialize, ts_rs::TS)]
 pub struct GenerateRequest {
     prompt: String,
     model: String,
@@ -46,8 +45,7 @@ pub struct GenerateRequest {
 }
 
 /// The picked picture and how it is fitted, exactly as the preview showed it.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Deserialize, ts_rs::TS)]
 pub struct ReferenceChoice {
     path: PathBuf,
     fit: Option<String>,
@@ -56,7 +54,7 @@ pub struct ReferenceChoice {
 }
 
 /// How much of the reference image has gone out, streamed to the form while it uploads.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct UploadUpdate {
     sent: u64,
     total: u64,

@@ -9,6 +9,7 @@ pub mod pick;
 pub mod profiles;
 pub mod settings;
 pub mod story;
+pub mod types;
 
 use crate::error::{Error, Result};
 

@@ -21,8 +21,7 @@ const CHOOSE_FOLDER_TITLE: &str = "Choose where Veo Desk saves your videos";
 pub type SettingsState = Mutex<SettingsStore>;
 
 /// The settings plus what the window needs to apply them on start.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct SettingsView {
     #[serde(flatten)]
     settings: Settings,
@@ -59,7 +58,7 @@ pub fn get_settings(store: State<'_, SettingsState>) -> Result<SettingsView> {
 
 /// The models the form offers. A broken `models.json` still leaves the built-in
 /// models usable, with the reason shown in the form.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct CatalogView {
     models: Vec<ModelSpec>,
     problem: Option<String>,
@@ -137,8 +136,7 @@ pub fn set_stop_checking(
     Ok(view)
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct VideoFolder {
     /// Where the next video is saved.
     path: PathBuf,

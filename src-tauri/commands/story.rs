@@ -35,7 +35,7 @@ pub async fn film_plan(jobs: State<'_, Jobs>) -> Result<Vec<Run>> {
     blocking(move || film::plan(&shots)).await
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct FilmExport {
     path: PathBuf,
     film: StitchReport,

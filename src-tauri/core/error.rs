@@ -137,15 +137,18 @@ impl Error {
     }
 }
 
+/// An [`Error`] as it crosses IPC: what every failed command rejects with.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct AppError {
+    /// Stable, for the window to branch on (`invalid_input`, `keychain_locked`...).
+    pub code: &'static str,
+    #[serde(flatten)]
+    pub problem: Problem,
+}
+
 impl Serialize for Error {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct Wire<'a> {
-            code: &'a str,
-            #[serde(flatten)]
-            problem: Problem,
-        }
-        Wire {
+        AppError {
             code: self.code(),
             problem: self.problem(),
         }

@@ -108,8 +108,8 @@ impl SessionKeys {
 pub const KEY_ENV: &str = "VEO_DESK_API_KEY";
 
 /// Where a profile's key comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
 pub enum KeySource {
     Keychain,
     Session,
@@ -117,8 +117,7 @@ pub enum KeySource {
 }
 
 /// What the UI may know about a key: never the key, at most its last four characters.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct KeyStatus {
     pub saved: bool,
     pub last4: Option<String>,

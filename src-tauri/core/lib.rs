@@ -10,6 +10,7 @@ mod fuzz;
 pub mod gateway;
 pub mod i18n;
 pub mod images;
+pub mod ipc_types;
 pub mod jobs;
 pub mod keychain;
 pub mod logs;

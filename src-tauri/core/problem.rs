@@ -32,7 +32,7 @@ macro_rules! texts {
 /// A value in a text: the user's or the server's data as written, another text (an
 /// action such as "checking the job"), or a whole problem (the failure that made us
 /// stop), both worded in the same language.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(untagged)]
 pub enum Param {
     Text { text: String },
@@ -41,7 +41,7 @@ pub enum Param {
 }
 
 /// What went wrong, as data: the text that tells it, its values, and the server's words.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Problem {
     /// The key of the text under `problem.` in the language files.
     pub text: String,

@@ -16,8 +16,7 @@ use crate::state::AppState;
 use crate::texts;
 
 /// A profile as the UI sees it: never the key, only whether one is saved.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct ProfileView {
     pub id: String,
     pub name: String,
@@ -35,8 +34,7 @@ pub struct ProfileView {
     pub detected_style: Option<DetectedView>,
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct DetectedView {
     pub pixels: bool,
     pub metadata: bool,
@@ -174,8 +172,7 @@ fn key_problem(problem: KeyProblem) -> Error {
     Error::invalid_input(problem.problem())
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct ConnectionReport {
     pub host: String,
     pub latency_ms: u64,

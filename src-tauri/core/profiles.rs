@@ -56,8 +56,7 @@ impl Profile {
 }
 
 /// What the user typed in the profile form.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, Deserialize, ts_rs::TS)]
 pub struct ProfileDraft {
     #[serde(default)]
     pub name: String,
@@ -408,6 +407,27 @@ mod tests {
             let p = profiles.add(&draft(pasted, pasted)).unwrap();
             assert_eq!(p.base_url, "https://api.example.com/v1");
         }
+    }
+
+    /// Files written before every field was snake_case name the CA file `caFile`.
+    #[test]
+    fn a_gateway_file_with_the_old_ca_file_name_keeps_its_certificate_authority() {
+        let old = r#"{"id": "p1", "name": "Office", "base_url": "https://gw.example/v1",
+                      "default_model": "veo3.1", "caFile": "/etc/office-ca.pem"}"#;
+        let profile: Profile = serde_json::from_str(old).unwrap();
+        assert_eq!(
+            profile.network.ca_file.as_deref(),
+            Some("/etc/office-ca.pem")
+        );
+        let written = serde_json::to_value(&profile).unwrap();
+        assert_eq!(written["ca_file"], "/etc/office-ca.pem");
+        assert!(written.get("caFile").is_none());
+        // The window sends the draft in the same casing.
+        let typed = r#"{"name": "", "base_url": "https://gw.example", "ca_file": "/ca.pem",
+                        "request_style": {"sizes": "pixels", "extras": "auto"}}"#;
+        let draft: ProfileDraft = serde_json::from_str(typed).unwrap();
+        assert_eq!(draft.network.ca_file.as_deref(), Some("/ca.pem"));
+        assert_eq!(draft.request_style.sizes, crate::gateway::SizeStyle::Pixels);
     }
 
     #[test]

@@ -21,7 +21,7 @@ const CORE_FIELDS: [&str; 5] = ["prompt", "model", "seconds", "size", "input_ref
 
 /// The form's settings, without the prompt. `extra` are the Advanced fields,
 /// forwarded as form fields to gateways that accept them.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct FormSettings {
     pub model: String,
     pub seconds: String,
@@ -30,13 +30,13 @@ pub struct FormSettings {
     pub extra: Vec<(String, String)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Preset {
     pub name: String,
     pub form: FormSettings,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Theme {
     #[default]
@@ -45,7 +45,7 @@ pub enum Theme {
     Dark,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Settings {
     /// `en` or `zh-CN`; `None` follows the system.
     #[serde(default)]

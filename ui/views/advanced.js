@@ -1,3 +1,4 @@
+// @ts-check
 // Advanced: extra form fields some gateways forward to the model. A few common
 // ones get their own labelled input; anything else is a free name/value pair.
 
@@ -7,11 +8,12 @@ import { t } from '../i18n.js';
 const CORE_FIELDS = ['prompt', 'model', 'seconds', 'size', 'input_reference'];
 
 export function mountAdvanced() {
-  const named = [...document.querySelectorAll('#advanced [data-extra]')];
+  const named = [.../** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll('#advanced [data-extra]'))];
   const list = $('#custom-fields');
   const problemNode = $('#advanced-problem');
   let rows = 0;
 
+  /** @type {(name?: string, value?: string) => HTMLElement} */
   function addRow(name = '', value = '') {
     rows += 1;
     const keyId = `extra-name-${rows}`;
@@ -27,17 +29,20 @@ export function mountAdvanced() {
     return row;
   }
 
-  $('#add-field').addEventListener('click', () => addRow().querySelector('input').focus());
+  $('#add-field').addEventListener('click', () => $('input', addRow()).focus());
 
   return {
     /** [[name, value], ...] of every field with a value. */
+    /** @returns {Array<[string, string]>} */
     read() {
-      const pairs = named.map((input) => [input.dataset.extra, input.value.trim()]);
-      list.querySelectorAll('.custom-field').forEach((row) => {
-        pairs.push([row.querySelector('.extra-name').value.trim(), row.querySelector('.extra-value').value]);
+      /** @type {Array<[string, string]>} */
+      const pairs = named.map((input) => [input.dataset.extra ?? '', input.value.trim()]);
+      list.querySelectorAll('.custom-field').forEach((/** @type {HTMLElement} */ row) => {
+        pairs.push([$('.extra-name', row).value.trim(), $('.extra-value', row).value]);
       });
       return pairs.filter(([, value]) => value !== '');
     },
+    /** @param {Array<[string, string]>} extra */
     apply(extra) {
       named.forEach((input) => { input.value = ''; });
       list.replaceChildren();
@@ -51,6 +56,7 @@ export function mountAdvanced() {
     },
     /** What keeps these fields from being sent, as {focus, message}; null when fine. */
     problem() {
+      /** @type {(focus: HTMLElement, message: string) => { focus: HTMLElement, message: string }} */
       const say = (focus, message) => {
         $('#advanced').open = true;
         problemNode.textContent = message;

@@ -1,3 +1,4 @@
+// @ts-check
 // Batch mode: several prompts (one per line) or variations of one, queued as
 // separate jobs that run a few at a time. Each job gets its own card through the
 // usual `job-changed` events; this view only sends the batch and drives the queue.
@@ -5,6 +6,12 @@
 import { DISCLOSURE, el } from '../dom.js';
 import { t, errorText } from '../i18n.js';
 
+/**
+ * @param {HTMLElement} container
+ * @param {{ api: typeof import('../api.js'),
+ *           settings: () => import('../types/FormSettings').FormSettings,
+ *           onQueued: (row: import('../types/JobRow').JobRow) => void }} deps
+ */
 export function mountBatch(container, { api, settings, onQueued }) {
   const prompts = el('textarea', { id: 'batch-prompts', name: 'prompts', rows: 4,
     placeholder: t('batch.prompts.placeholder') });
@@ -13,14 +20,14 @@ export function mountBatch(container, { api, settings, onQueued }) {
   const status = el('p', { class: 'status', id: 'batch-status', role: 'status', 'aria-live': 'polite' });
   const queueText = el('p', { class: 'hint', id: 'queue-status', 'aria-live': 'polite' });
 
-  const say = (message, tone = 'info') => { status.textContent = message; status.dataset.tone = tone; };
-  const showQueue = (q) => {
+  const say = (/** @type {string} */ message, tone = 'info') => { status.textContent = message; status.dataset.tone = tone; };
+  const showQueue = (/** @type {import('../types/QueueStatus').QueueStatus} */ q) => {
     const counts = { active: q.active, waiting: q.waiting, limit: q.limit };
     queueText.textContent = t(q.paused ? 'batch.queue.paused' : 'batch.queue.status', counts);
   };
-  const act = (call) => call().then(showQueue).catch((error) => say(errorText(error), 'error'));
+  const act = (/** @type {() => Promise<import('../types/QueueStatus').QueueStatus>} */ call) => call().then(showQueue).catch((error) => say(errorText(error), 'error'));
 
-  const form = el('form', { class: 'batch-form', novalidate: true, onsubmit: async (event) => {
+  const form = el('form', { class: 'batch-form', novalidate: true, onsubmit: async (/** @type {SubmitEvent} */ event) => {
     event.preventDefault();
     try {
       await api.setQueueLimit(Number(limit.value) || 1);

@@ -1,3 +1,4 @@
+// @ts-check
 // Job cards. Each card is drawn from one stored row, the only truth about a job; an
 // event with a newer row redraws that card alone, in place. A new card is put where
 // it belongs, so the others (and a video playing on one) are never touched.
@@ -6,28 +7,61 @@ import { el, $ } from '../dom.js';
 import { t, has, problemParts, errorText } from '../i18n.js';
 import { shortPrompt } from '../short-prompt.js';
 
+/** @typedef {import('../types/JobRow').JobRow} JobRow */
+/** @typedef {import('../types/Mismatch').Mismatch} Mismatch */
+/**
+ * What the buttons on a card do (main.js).
+ * @typedef {object} CardActions
+ * @property {(row: JobRow, card: HTMLElement) => void} play
+ * @property {(id: string) => Promise<import('../types/ThumbnailPreview').ThumbnailPreview>} poster
+ * @property {(row: JobRow) => void} reveal
+ * @property {(row: JobRow) => void} checkAgain
+ * @property {(row: JobRow) => void} retryDownload
+ * @property {(row: JobRow) => void} copyPrompt
+ * @property {(row: JobRow) => void} details
+ * @property {(row: JobRow) => void} runAgain
+ * @property {(row: JobRow, switchSizes?: boolean) => void} makeAgain
+ * @property {(row: JobRow) => void} saveAs
+ * @property {(row: JobRow, opener: HTMLElement) => void} remove
+ */
+
+/** @type {(a: JobRow, b: JobRow) => number} */
 const newestFirst = (a, b) => b.created_at - a.created_at || (a.id < b.id ? 1 : -1);
 
+/**
+ * @param {HTMLElement} container
+ * @param {CardActions} actions
+ */
 export function mountCards(container, actions) {
+  /** @type {Map<string, JobRow>} */
   const rows = new Map();
   // What an action on a card could not do (open its folder, check again...): said on
   // the card until its job moves on, never written into the row.
+  /** @type {Map<string, unknown>} */
   const notes = new Map();
+  /** @type {HTMLElement | null} */
   let list = null;
-  const draw = (row) => withPoster(card(row, actions, notes.get(row.id)), row);
+  const draw = (/** @type {JobRow} */ row) => withPoster(card(row, actions, notes.get(row.id)), row);
+  /** @type {(id: string) => HTMLElement | null | undefined} */
   const cardOf = (id) => list?.querySelector(`[data-job="${CSS.escape(id)}"]`);
 
   // Posters: a saved video's first frame in its card's picture slot, asked for when the
   // card comes into view and kept for the run, so a redrawn card shows it at once.
+  /** @type {Map<string, string>} */
   const posters = new Map();
   const inView = new IntersectionObserver((entries) => {
     for (const entry of entries) {
       if (!entry.isIntersecting) continue;
       inView.unobserve(entry.target);
-      loadPoster(entry.target.dataset.job);
+      const id = /** @type {HTMLElement} */ (entry.target).dataset.job;
+      if (id) loadPoster(id);
     }
   });
 
+  /**
+   * @param {HTMLElement} node
+   * @param {JobRow} row
+   */
   function withPoster(node, row) {
     if (row.status !== 'downloaded') return node;
     const known = posters.get(row.id);
@@ -36,6 +70,7 @@ export function mountCards(container, actions) {
     return node;
   }
 
+  /** @param {string} id */
   async function loadPoster(id) {
     try {
       const poster = await actions.poster(id);
@@ -60,42 +95,52 @@ export function mountCards(container, actions) {
     container.replaceChildren(list);
   }
 
+  /**
+   * @param {HTMLElement} node
+   * @param {JobRow} row
+   */
   function place(node, row) {
-    const older = [...list.children].find((other) => {
-      const shown = rows.get(other.dataset.job);
+    if (!list) return;
+    const older = [.../** @type {HTMLCollectionOf<HTMLElement>} */ (list.children)].find((other) => {
+      const shown = rows.get(other.dataset.job ?? '');
       return shown && newestFirst(row, shown) < 0;
     });
     list.insertBefore(node, older ?? null);
   }
 
+  /** @param {JobRow} row */
   function redraw(row) {
     const fresh = draw(row);
     const existing = cardOf(row.id);
     if (!existing) return place(fresh, row);
     // A video playing on this card goes on playing, and its button still says so.
     const player = existing.querySelector('.card-player');
-    if (player?.firstChild) fresh.querySelector('.card-player').replaceWith(player);
+    if (player?.firstChild) fresh.querySelector('.card-player')?.replaceWith(player);
     inView.unobserve(existing);
     existing.replaceWith(fresh);
     showPlayState(fresh);
   }
 
   return {
+    /** @param {JobRow[]} jobs */
     show(jobs) {
       rows.clear();
       jobs.forEach((row) => rows.set(row.id, row));
       render();
     },
     // The next page: older than every card shown, so it goes below them.
+    /** @param {JobRow[]} jobs */
     append(jobs) {
       const fresh = jobs.filter((row) => !rows.has(row.id));
       fresh.forEach((row) => rows.set(row.id, row));
       if (list) list.append(...fresh.map(draw));
       else render();
     },
+    /** @param {string} id */
     has(id) {
       return rows.has(id);
     },
+    /** @param {JobRow} row */
     update(row) {
       if (rows.get(row.id)?.status !== row.status) notes.delete(row.id);
       rows.set(row.id, row);
@@ -103,17 +148,23 @@ export function mountCards(container, actions) {
       else render();
     },
     /** Labels the card's Play button Pause while its video plays. */
+    /** @param {string} id */
     showPlaying(id) {
       const node = cardOf(id);
       if (node) showPlayState(node);
     },
-    /** Says on the card what an action could not do; the job itself is unchanged. */
+    /**
+     * Says on the card what an action could not do; the job itself is unchanged.
+     * @param {string} id
+     * @param {unknown} note an error from Rust, or words already said
+     */
     tell(id, note) {
       const row = rows.get(id);
       if (!row) return;
       notes.set(id, note);
       if (list) redraw(row);
     },
+    /** @param {string} id */
     remove(id) {
       rows.delete(id);
       notes.delete(id);
@@ -128,25 +179,36 @@ export function mountCards(container, actions) {
 }
 
 // The prompt beside it says what it shows: to a screen reader the picture adds nothing.
+/**
+ * @param {Element} node
+ * @param {string} dataUrl
+ */
 function showPoster(node, dataUrl) {
   node.querySelector('.card-thumb')?.replaceWith(el('img', { class: 'card-thumb poster', src: dataUrl, alt: '' }));
 }
 
+/** @param {Element} node */
 function showPlayState(node) {
   const play = node.querySelector('.card-actions .play');
-  const video = node.querySelector('.card-player video');
+  const video = /** @type {HTMLVideoElement | null} */ (node.querySelector('.card-player video'));
   if (play) play.textContent = t(video && !video.paused ? 'card.pause' : 'card.play');
 }
 
 // Checking stopped while the gateway may still make the video (jobs/poller.rs).
 const GAVE_UP = ['gateway_kept_failing', 'stopped_checking'];
+/** @param {JobRow} row */
+const gaveUp = (row) => row.status === 'failed' && row.error_code !== null && GAVE_UP.includes(row.error_code);
 
+/**
+ * @param {JobRow} row
+ * @param {CardActions} actions
+ * @param {unknown} note
+ */
 function card(row, actions, note) {
   const media = row.reference_thumb
     ? el('img', { class: 'card-thumb', src: row.reference_thumb, alt: t('card.referenceAlt') })
     : el('div', { class: 'card-thumb placeholder', 'aria-hidden': 'true' });
-  const gaveUp = row.status === 'failed' && GAVE_UP.includes(row.error_code);
-  return el('li', { class: `card status-${row.status}${gaveUp ? ' gave-up' : ''}`, 'data-job': row.id },
+  return el('li', { class: `card status-${row.status}${gaveUp(row) ? ' gave-up' : ''}`, 'data-job': row.id },
     media,
     el('div', { class: 'card-body' },
       el('p', { class: 'card-prompt', text: row.prompt }),
@@ -165,8 +227,9 @@ function card(row, actions, note) {
 }
 
 /** Where the job is, in words, without its percentage: what is announced once when it changes. */
+/** @param {JobRow} row */
 export function statusText(row) {
-  if (row.status === 'failed' && GAVE_UP.includes(row.error_code)) return t('card.status.stoppedChecking');
+  if (gaveUp(row)) return t('card.status.stoppedChecking');
   if (row.status === 'completed' && row.download_error) return t('card.status.notSaved');
   if (row.status === 'downloaded' && row.file_path) return t('card.savedAs', { file: row.file_path.split(/[\\/]/).pop() });
   return has(`card.status.${row.status}`) ? t(`card.status.${row.status}`) : row.status;
@@ -174,6 +237,7 @@ export function statusText(row) {
 
 // Not a live region: a card is redrawn on every progress tick, and the window
 // announces a change of status once, in #job-announcer.
+/** @param {JobRow} row */
 function statusLine(row) {
   let text = statusText(row);
   if (row.status === 'running' && row.progress != null) text = `${text} ${Math.round(row.progress)}%`;
@@ -191,6 +255,7 @@ function continuesLine(row) {
 }
 
 // What the saved file really is, read from it after the download.
+/** @param {JobRow} row */
 function videoLine(row) {
   if (row.status !== 'downloaded' || !row.video_checked) return null;
   if (!row.video) return el('p', { class: 'card-video', text: t('card.video.unknown') });
@@ -201,6 +266,10 @@ function videoLine(row) {
 }
 
 // The file contradicts the request: say how, and offer to make it again in one click.
+/**
+ * @param {JobRow} row
+ * @param {CardActions} actions
+ */
 function mismatchNote(row, actions) {
   if (!row.mismatches?.length) return null;
   const note = el('div', { class: 'card-mismatch', role: 'note' },
@@ -217,6 +286,7 @@ function mismatchNote(row, actions) {
   return note;
 }
 
+/** @param {Mismatch} m */
 function mismatchText(m) {
   if (m.kind === 'aspect') {
     return t('card.mismatch.aspect', {
@@ -234,11 +304,13 @@ function mismatchText(m) {
 }
 
 // 8, 7.5: whole seconds without a decimal.
+/** @param {number} value */
 function seconds(value) {
   const tenths = Math.round(value * 10) / 10;
   return tenths.toLocaleString(document.documentElement.lang, { maximumFractionDigits: 1 });
 }
 
+/** @param {JobRow} row */
 function progressBar(row) {
   if (row.status === 'running') {
     return el('progress', { max: 100, value: row.progress ?? undefined, 'aria-label': t('card.progress') });
@@ -250,6 +322,7 @@ function progressBar(row) {
 }
 
 // Our sentence in the user's language, then the gateway's own words as it wrote them.
+/** @param {JobRow} row */
 function problem(row) {
   const parts = [];
   for (const stored of [row.error, row.download_error]) {
@@ -264,11 +337,16 @@ function problem(row) {
   return el('p', { class: 'card-problem' }, parts);
 }
 
+/**
+ * @param {JobRow} row
+ * @param {CardActions} actions
+ */
 function cardActions(row, actions) {
+  /** @type {(label: string, onclick: (event: MouseEvent & { currentTarget: HTMLElement }) => void) => HTMLElement} */
   const button = (label, onclick) => el('button', { type: 'button', class: 'quiet small', onclick }, label);
   const buttons = [];
   if (row.status === 'downloaded') {
-    const play = button(t('card.play'), (event) => actions.play(row, event.currentTarget.closest('.card')));
+    const play = button(t('card.play'), (event) => actions.play(row, /** @type {HTMLElement} */ (event.currentTarget.closest('.card'))));
     play.classList.add('play');
     buttons.push(play);
     buttons.push(button(t('card.continue'), () => actions.continueShot(row)));
@@ -276,7 +354,7 @@ function cardActions(row, actions) {
     buttons.push(button(t('card.reveal'), () => actions.reveal(row)));
     buttons.push(button(t('card.saveAs'), () => actions.saveAs(row)));
   }
-  if (row.status === 'failed' && GAVE_UP.includes(row.error_code)) {
+  if (gaveUp(row)) {
     buttons.push(button(t('card.checkAgain'), () => actions.checkAgain(row)));
   }
   if (row.status === 'completed' && row.download_error) {
@@ -291,6 +369,7 @@ function cardActions(row, actions) {
   return buttons;
 }
 
+/** @param {number} ms */
 function age(ms) {
   const minutes = Math.floor((Date.now() - ms) / 60000);
   if (minutes < 1) return t('card.justNow');

@@ -1,15 +1,18 @@
+// @ts-check
 // A job's "Details": every request to the gateway and its answer, as the gateway
 // wrote it (key hidden, long bodies cut). Everything here is text, never markup.
 
 import { $, DISCLOSURE, el } from '../dom.js';
 import { t, errorText, problemText } from '../i18n.js';
 
+/** @param {{ api: typeof import('../api.js') }} deps */
 export function mountDetails({ api }) {
   const dialog = $('#details');
   const list = $('#details-list');
   $('#details-close').addEventListener('click', () => dialog.close());
 
   return {
+    /** @param {import('../types/JobRow').JobRow} row */
     async open(row) {
       $('#details-prompt').textContent = row.prompt;
       list.replaceChildren();
@@ -26,6 +29,7 @@ export function mountDetails({ api }) {
   };
 }
 
+/** @param {import('../types/Exchange').Exchange} x */
 function exchange(x) {
   const when = new Date(x.at).toLocaleTimeString(document.documentElement.lang);
   const answer = x.status == null ? t('details.noAnswer') : `HTTP ${x.status}`;
@@ -42,8 +46,13 @@ function exchange(x) {
   );
 }
 
-const headerLines = (headers) => headers.map(([name, value]) => `${name}: ${value}`).join('\n');
+const headerLines = (/** @type {Array<[string, string]>} */ headers) => headers.map(([name, value]) => `${name}: ${value}`).join('\n');
 
+/**
+ * @param {string} title
+ * @param {string} headers
+ * @param {string} body
+ */
 function block(title, headers, body) {
   const text = [headers, body].filter(Boolean).join('\n\n');
   if (!text) return null;

@@ -1,12 +1,14 @@
+// @ts-check
 // "Copy diagnostics" and "Export diagnostics" in the footer: a plain-text report for
 // support (no key inside; Rust builds it).
 
 import { $ } from '../dom.js';
 import { t, errorText } from '../i18n.js';
 
+/** @param {{ text: () => Promise<string>, save: () => Promise<string> }} calls */
 export function mountDiagnostics({ text, save }) {
   const status = $('#diagnostics-status');
-  const say = (message, tone = 'info') => {
+  const say = (/** @type {string} */ message, tone = 'info') => {
     status.textContent = message;
     status.dataset.tone = tone;
   };

@@ -1,3 +1,4 @@
+// @ts-check
 // The "New video" form, driven by the model catalog: only what the chosen model
 // makes is offered, and a choice it cannot make is marked, explained next to its
 // field and never sent.
@@ -8,6 +9,17 @@ import * as choices from './choices.js';
 import { mountAdvanced } from './advanced.js';
 import { shortPrompt } from '../short-prompt.js';
 
+/** @typedef {import('../types/FormSettings').FormSettings} FormSettings */
+/** @typedef {import('../types/ModelSpec').ModelSpec} ModelSpec */
+/** What the form sends: its settings and the prompt (main.js adds the picture). */
+/** @typedef {FormSettings & { prompt: string }} FormRequest */
+
+/**
+ * @param {{ catalog: ModelSpec[],
+ *           timeEstimate: typeof import('../api.js')['timeEstimate'],
+ *           onSubmit: (request: FormRequest, say: (message: string, tone?: string) => void) => void,
+ *           onSettingsChange: (settings: FormSettings) => void }} deps
+ */
 export function mountForm({ catalog, timeEstimate, onSubmit, onSettingsChange }) {
   const form = $('#compose-form');
   const prompt = $('#prompt');
@@ -15,10 +27,12 @@ export function mountForm({ catalog, timeEstimate, onSubmit, onSettingsChange })
   const status = $('#form-status');
   const model = $('#model');
   const advanced = mountAdvanced();
+  /** @type {{ prices: Record<string, number | undefined>, currency: string }} */
   let prices = { prices: {}, currency: '' };
 
   model.replaceChildren(...catalog.map((m) => el('option', { value: m.name, text: m.name })));
   const spec = () => catalog.find((m) => m.name === model.value) ?? catalog[0];
+  /** @type {(name: string) => string | undefined} */
   const picked = (name) => form.querySelector(`input[name="${name}"]:checked`)?.value;
 
   const shortcut = /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘+Enter' : 'Ctrl+Enter';
@@ -30,6 +44,10 @@ export function mountForm({ catalog, timeEstimate, onSubmit, onSettingsChange })
   };
 
   // Offers the model's values; a wanted value it does not make stays, marked.
+  /**
+   * @param {string | number} [wantedSeconds]
+   * @param {string} [wantedSize]
+   */
   function render(wantedSeconds, wantedSize) {
     const m = spec();
     const seconds = String(wantedSeconds ?? m.seconds[0]);
@@ -50,6 +68,10 @@ export function mountForm({ catalog, timeEstimate, onSubmit, onSettingsChange })
     updateEstimate();
   }
 
+  /**
+   * @param {string} field
+   * @param {string | undefined} message
+   */
   function showProblem(field, message) {
     $(`#${field}-problem`).textContent = message ?? '';
     const fieldset = $(`#${field}-field`);
@@ -61,7 +83,7 @@ export function mountForm({ catalog, timeEstimate, onSubmit, onSettingsChange })
   let asked = 0;
   async function updateEstimate() {
     const estimate = $('#estimate');
-    const price = prices.prices[model.value];
+    const price = prices.prices[model.value] ?? 0;
     const seconds = Number(picked('seconds'));
     const mine = ++asked;
     estimate.hidden = !(price > 0 && seconds > 0);
@@ -76,6 +98,7 @@ export function mountForm({ catalog, timeEstimate, onSubmit, onSettingsChange })
     estimate.textContent = `${cost} ${timeText(learned)}`;
   }
 
+  /** @returns {FormSettings} */
   const settings = () => ({
     model: model.value,
     seconds: picked('seconds') ?? '',
@@ -83,12 +106,17 @@ export function mountForm({ catalog, timeEstimate, onSubmit, onSettingsChange })
     extra: advanced.read(),
   });
 
+  /** @param {FormSettings} saved */
   function apply(saved) {
     if (catalog.some((m) => m.name === saved.model)) model.value = saved.model;
     render(saved.seconds || undefined, saved.size || undefined);
     advanced.apply(saved.extra ?? []);
   }
 
+  /**
+   * @param {FormRequest} request
+   * @returns {{ focus: HTMLElement, message: string } | null}
+   */
   function problemWith(request) {
     if (!request.prompt) return { focus: prompt, message: t('form.missingPrompt') };
     const found = choices.problems(spec(), request.seconds, request.size);
@@ -108,12 +136,12 @@ export function mountForm({ catalog, timeEstimate, onSubmit, onSettingsChange })
     prompt.removeAttribute('aria-invalid');
   });
   model.addEventListener('change', () => render(picked('seconds'), picked('size')));
-  form.addEventListener('change', (event) => {
+  form.addEventListener('change', (/** @type {Event & { target: HTMLInputElement }} */ event) => {
     if (event.target === prompt) return;
     if (event.target.name === 'seconds' || event.target.name === 'size') render(picked('seconds'), picked('size'));
     onSettingsChange(settings());
   });
-  form.addEventListener('keydown', (event) => {
+  form.addEventListener('keydown', (/** @type {KeyboardEvent} */ event) => {
     if (event.key !== 'Enter') return;
     if (event.ctrlKey || event.metaKey) {
       event.preventDefault();
@@ -123,7 +151,7 @@ export function mountForm({ catalog, timeEstimate, onSubmit, onSettingsChange })
       event.preventDefault();
     }
   });
-  form.addEventListener('submit', (event) => {
+  form.addEventListener('submit', (/** @type {SubmitEvent} */ event) => {
     event.preventDefault();
     // Ctrl+Enter submits past a disabled button: still one request at a time.
     if ($('#generate').disabled) return;
@@ -156,6 +184,7 @@ export function mountForm({ catalog, timeEstimate, onSubmit, onSettingsChange })
   return {
     settings,
     apply,
+    /** @param {{ prices?: Record<string, number | undefined>, currency?: string }} next */
     setPrices(next) {
       prices = { prices: next.prices ?? {}, currency: next.currency ?? '' };
       updateEstimate();
@@ -182,6 +211,7 @@ export function mountForm({ catalog, timeEstimate, onSubmit, onSettingsChange })
       if (continuing && continuing.picture !== path) stopContinuing();
     },
     // "Run again": the same settings, ready to change or send.
+    /** @param {import('../types/JobRow').JobRow} job */
     fill(job) {
       prompt.value = job.prompt;
       apply({ model: job.model, seconds: job.seconds, size: job.size, extra: [] });
@@ -193,6 +223,14 @@ export function mountForm({ catalog, timeEstimate, onSubmit, onSettingsChange })
 
 // Rebuilds the radios only when the offered values change, so arrow keys moving
 // through a group never lose the focus.
+/**
+ * @param {HTMLElement} container
+ * @param {string} name
+ * @param {string[]} values
+ * @param {string} checked
+ * @param {(value: string) => string} label
+ * @param {boolean} lastIsInvalid
+ */
 function renderOptions(container, name, values, checked, label, lastIsInvalid) {
   const key = JSON.stringify([values, lastIsInvalid, document.documentElement.lang]);
   if (container.dataset.values !== key) {
@@ -206,17 +244,23 @@ function renderOptions(container, name, values, checked, label, lastIsInvalid) {
         el('label', { for: id, class: invalid ? 'unavailable' : null }, label(value)),
       ];
     }));
-    if (hadFocus) queueMicrotask(() => container.querySelector('input:checked')?.focus());
+    if (hadFocus) queueMicrotask(() => /** @type {HTMLInputElement | null} */ (container.querySelector('input:checked'))?.focus());
   }
   container.querySelectorAll('input').forEach((input) => { input.checked = input.value === checked; });
 }
 
+/** @param {import('../types/TimeEstimate').TimeEstimate} estimate */
 function timeText({ low_minutes: low, high_minutes: high, samples: n }) {
   if (high <= 1) return t('estimate.time.quick', { n });
   if (low === high) return t('estimate.time.about', { n, minutes: low });
   return t('estimate.time.range', { n, low, high });
 }
 
+/**
+ * @param {HTMLElement} node
+ * @param {string} message
+ * @param {string} [tone]
+ */
 function showStatus(node, message, tone = 'info') {
   node.textContent = message;
   node.dataset.tone = tone;

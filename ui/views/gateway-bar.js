@@ -1,8 +1,12 @@
+// @ts-check
 // The gateway switcher in the top bar. Renders from the profile list it is given.
 
 import { el, $ } from '../dom.js';
 import { t, problemText } from '../i18n.js';
 
+/** @typedef {import('../types/ProfileView').ProfileView} ProfileView */
+
+/** @param {ProfileView[]} profiles */
 export function renderGatewayBar(profiles) {
   const select = $('#gateway-select');
   select.replaceChildren(...profiles.map((p) =>
@@ -19,6 +23,7 @@ export function renderGatewayBar(profiles) {
   $('#remove-demo').hidden = !active?.demo;
 }
 
+/** @param {ProfileView | undefined} profile */
 function describeKey(profile) {
   if (!profile) return '';
   const { key } = profile;
@@ -27,8 +32,11 @@ function describeKey(profile) {
   return t('bar.key', { last4: key.last4, where: t(`bar.where.${key.source}`) });
 }
 
+/**
+ * @param {{ onSwitch: (id: string) => void, onEdit: () => void, onAdd: () => void, onRemoveDemo: () => void }} handlers
+ */
 export function mountGatewayBar({ onSwitch, onEdit, onAdd, onRemoveDemo }) {
-  $('#gateway-select').addEventListener('change', (event) => onSwitch(event.target.value));
+  $('#gateway-select').addEventListener('change', (/** @type {Event & { target: HTMLSelectElement }} */ event) => onSwitch(event.target.value));
   $('#edit-gateway').addEventListener('click', onEdit);
   $('#add-gateway').addEventListener('click', onAdd);
   $('#remove-demo').addEventListener('click', onRemoveDemo);

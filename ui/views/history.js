@@ -1,3 +1,4 @@
+// @ts-check
 // The history list: a page of cards at a time ("Show more"), searched by prompt and
 // narrowed by status. Rust holds the history; this only remembers where the next page
 // starts and which filter is on.
@@ -5,11 +6,18 @@
 import { $ } from '../dom.js';
 import { t, errorText } from '../i18n.js';
 
+/** @typedef {import('../types/JobRow').JobRow} JobRow */
+
+/**
+ * @param {{ listJobs: typeof import('../api.js')['listJobs'],
+ *           cards: ReturnType<typeof import('./cards.js').mountCards> }} deps
+ */
 export function mountHistory({ listJobs, cards }) {
   const search = $('#history-search');
   const group = $('#history-status');
   const more = $('#show-more');
   const noMatch = $('#no-match');
+  /** @type {import('../types/Cursor').Cursor | null} */
   let next = null;
   let generation = 0;
 
@@ -20,6 +28,7 @@ export function mountHistory({ listJobs, cards }) {
   });
   const filtering = () => Boolean(search.value.trim() || group.value);
 
+  /** @param {boolean} append */
   async function load(append) {
     const mine = ++generation;
     more.disabled = true;
@@ -45,13 +54,14 @@ export function mountHistory({ listJobs, cards }) {
     }
   }
 
-  let typing = null;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let typing;
   search.addEventListener('input', () => {
     clearTimeout(typing);
     typing = setTimeout(() => load(false), 200);
   });
   group.addEventListener('change', () => load(false));
-  $('#history-filter').addEventListener('submit', (event) => {
+  $('#history-filter').addEventListener('submit', (/** @type {SubmitEvent} */ event) => {
     event.preventDefault();
     load(false);
   });
@@ -60,6 +70,7 @@ export function mountHistory({ listJobs, cards }) {
   return {
     reload: () => load(false),
     // A job the list does not show yet appears only if the current filter wants it.
+    /** @param {JobRow} row */
     accepts(row) {
       const { text, group: wanted } = filter();
       if (wanted && row.group !== wanted) return false;

@@ -1,3 +1,4 @@
+// @ts-check
 // The one video player: it moves to the card whose Play was pressed and streams that
 // job's saved video from the app's local source.
 //
@@ -16,6 +17,7 @@ export function mountPlayer({ videoUrl, onChange, onError }) {
   video.controls = true;
   // WebKitGTK's own controls never let the focus go: the card's button plays and pauses.
   video.tabIndex = -1;
+  /** @type {string | null} */
   let playingId = null;
   // Each press of Play counts; an older one still on its way gives up.
   let generation = 0;
@@ -65,7 +67,11 @@ export function mountPlayer({ videoUrl, onChange, onError }) {
   }
 
   return {
-    /** Plays the job's video in `where` (its card's player area), or pauses and resumes it there. */
+    /**
+     * Plays the job's video in `where` (its card's player area), or pauses and resumes it there.
+     * @param {string} id
+     * @param {HTMLElement} where
+     */
     async toggle(id, where) {
       if (playingId === id && where.contains(video)) {
         if (video.paused) video.play().catch(() => {});
@@ -89,6 +95,6 @@ export function mountPlayer({ videoUrl, onChange, onError }) {
       }
     },
     /** Stops the player if it is on this job's card (the job is being removed). */
-    stopFor(id) { if (playingId === id) stop(); },
+    stopFor(/** @type {string} */ id) { if (playingId === id) stop(); },
   };
 }

@@ -1,22 +1,35 @@
+// @ts-check
 // Presets: the form's settings saved under a name, picked from a list. The list
 // comes from Rust after every change.
 
 import { $, el } from '../dom.js';
 import { t, errorText } from '../i18n.js';
 
+/** @typedef {import('../types/FormSettings').FormSettings} FormSettings */
+
+/**
+ * @param {{ api: typeof import('../api.js'),
+ *           current: () => FormSettings,
+ *           apply: (saved: FormSettings) => void }} deps
+ */
 export function mountPresets({ api, current, apply }) {
   const select = $('#preset');
   const saveRow = $('#preset-save');
   const name = $('#preset-name');
   const del = $('#preset-delete');
   const status = $('#preset-status');
+  /** @type {import('../types/Preset').Preset[]} */
   let presets = [];
 
-  const say = (message, tone = 'info') => {
+  const say = (/** @type {string} */ message, tone = 'info') => {
     status.textContent = message;
     status.dataset.tone = tone;
   };
 
+  /**
+   * @param {import('../types/Settings').Settings} settings
+   * @param {string} [selected]
+   */
   function render(settings, selected = select.value) {
     presets = settings.presets ?? [];
     select.replaceChildren(
@@ -54,7 +67,7 @@ export function mountPresets({ api, current, apply }) {
     }
   }
   $('#preset-save-confirm').addEventListener('click', save);
-  name.addEventListener('keydown', (event) => {
+  name.addEventListener('keydown', (/** @type {KeyboardEvent} */ event) => {
     if (event.key === 'Enter') save();
     if (event.key === 'Escape') closeSave();
   });

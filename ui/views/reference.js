@@ -1,3 +1,4 @@
+// @ts-check
 // The reference image: dropped on the window, chosen in a file dialog or pasted.
 // Rust probes and prepares it; the preview shows the source with the crop frame
 // and the size of what will be sent.
@@ -6,17 +7,34 @@ import { $ } from '../dom.js';
 import { t, errorText } from '../i18n.js';
 import { focusForCentre, nudge, cropAt, frameCentre } from './crop.js';
 
+/** @typedef {import('../types/PreparedPreview').PreparedPreview} PreparedPreview */
+/** @typedef {import('../types/CropRect').CropRect} CropRect */
+/**
+ * The picture the user chose and where its crop frame should be (focus: see crop.js).
+ * @typedef {{ path: string, thumbnail: import('../types/ThumbnailPreview').ThumbnailPreview,
+ *            fit: string, focusX: number, focusY: number, prepared: PreparedPreview | null }} Chosen
+ */
+/** A chosen picture that is prepared: its frame can be drawn and moved. */
+/** @typedef {Chosen & { prepared: PreparedPreview }} Ready */
+
+/**
+ * @param {{ api: typeof import('../api.js'), currentSize: () => string,
+ *   onPicture: (path: string | null) => void }} deps
+ */
 export function mountReference({ api, currentSize, onPicture }) {
   const drop = $('#reference-drop');
   const preview = $('#reference-preview');
   const status = $('#reference-status');
-  let chosen = null; // { path, thumbnail, fit, focusX, focusY, prepared }
+  /** @type {Chosen | null} */
+  let chosen = null;
+  const ready = () => (chosen?.prepared ? /** @type {Ready} */ (chosen) : null);
 
-  const say = (message, tone = 'info') => {
+  const say = (/** @type {string} */ message, tone = 'info') => {
     status.textContent = message;
     status.dataset.tone = tone;
   };
 
+  /** @param {string} path */
   async function use(path) {
     say(t('reference.reading'));
     try {
@@ -35,7 +53,8 @@ export function mountReference({ api, currentSize, onPicture }) {
   // Only the latest request may draw: quick key presses overtake each other (Rust
   // answers null to a request a newer one replaced). True when this one drew.
   let latest = 0;
-  let settling = null;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let settling;
   async function prepare() {
     if (!chosen) return false;
     clearTimeout(settling);
@@ -56,6 +75,7 @@ export function mountReference({ api, currentSize, onPicture }) {
 
   // A held arrow key repeats about 30 times a second: the frame follows each press
   // at once, and the picture is prepared again only once the keys rest.
+  /** @param {() => void} then */
   function prepareWhenSettled(then) {
     clearTimeout(settling);
     settling = setTimeout(async () => {
@@ -64,19 +84,23 @@ export function mountReference({ api, currentSize, onPicture }) {
   }
 
   function render() {
-    const ready = Boolean(chosen?.prepared);
-    preview.hidden = !ready;
-    drop.hidden = ready;
-    if (!ready) return;
-    const p = chosen.prepared;
-    $('#crop-hint').hidden = chosen.fit !== 'crop';
-    $('#crop-position').hidden = chosen.fit !== 'crop';
+    const shown = ready();
+    preview.hidden = !shown;
+    drop.hidden = Boolean(shown);
+    if (!shown) return;
+    const p = shown.prepared;
+    $('#crop-hint').hidden = shown.fit !== 'crop';
+    $('#crop-position').hidden = shown.fit !== 'crop';
     placeFrame(p, p.crop);
     const kb = Math.max(1, Math.round(p.byte_len / 1024));
     $('#reference-info').textContent =
       t('reference.info', { width: p.width, height: p.height, format: p.mime === 'image/png' ? 'PNG' : 'JPEG', kb });
   }
 
+  /**
+   * @param {PreparedPreview} p
+   * @param {CropRect} crop
+   */
   function placeFrame(p, crop) {
     const frame = $('#crop-frame');
     frame.style.left = `${(100 * crop.x) / p.source_width}%`;
@@ -104,12 +128,13 @@ export function mountReference({ api, currentSize, onPicture }) {
     }
   }
   drop.addEventListener('click', choose);
-  drop.addEventListener('keydown', (event) => {
+  drop.addEventListener('keydown', (/** @type {KeyboardEvent} */ event) => {
     if (event.key === 'Enter' || event.key === ' ') {
       event.preventDefault();
       choose();
     }
   });
+  /** @param {Uint8Array} bytes */
   async function useBytes(bytes) {
     try {
       await use(await api.savePastedImage(bytes));
@@ -119,9 +144,10 @@ export function mountReference({ api, currentSize, onPicture }) {
   }
   window.addEventListener('paste', async (event) => {
     const item = [...(event.clipboardData?.items ?? [])].find((i) => i.kind === 'file' && i.type.startsWith('image/'));
-    if (!item) return;
+    const file = item?.getAsFile();
+    if (!file) return;
     event.preventDefault();
-    await useBytes(new Uint8Array(await item.getAsFile().arrayBuffer()));
+    await useBytes(new Uint8Array(await file.arrayBuffer()));
   });
   api.onFileDrop({
     enter: () => document.body.classList.add('dragging'),
@@ -132,34 +158,38 @@ export function mountReference({ api, currentSize, onPicture }) {
     },
   });
 
-  $('#reference-frame').addEventListener('click', (event) => {
-    if (!chosen || chosen.fit !== 'crop') return;
+  $('#reference-frame').addEventListener('click', (/** @type {MouseEvent & { currentTarget: HTMLElement }} */ event) => {
+    const shown = ready();
+    if (!shown || shown.fit !== 'crop') return;
     const box = event.currentTarget.getBoundingClientRect();
-    [chosen.focusX, chosen.focusY] = focusForCentre(chosen, [
+    [shown.focusX, shown.focusY] = focusForCentre(shown, [
       (event.clientX - box.left) / box.width,
       (event.clientY - box.top) / box.height,
     ]);
     prepare();
   });
   // Arrow keys move the frame by 5% of the picture (Shift: 20%) and say where it is.
-  $('#reference-frame').addEventListener('keydown', (event) => {
+  $('#reference-frame').addEventListener('keydown', (/** @type {KeyboardEvent} */ event) => {
     const step = ARROWS[event.key];
-    if (!step || !chosen?.prepared || chosen.fit !== 'crop') return;
+    const shown = ready();
+    if (!step || !shown || shown.fit !== 'crop') return;
     event.preventDefault();
     const position = $('#crop-position');
-    const moved = nudge(chosen, step, event.shiftKey ? 0.2 : 0.05);
+    const moved = nudge(shown, step, event.shiftKey ? 0.2 : 0.05);
     if (!moved) {
       position.textContent = t(`reference.edge.${step.edge}`);
       return;
     }
-    [chosen.focusX, chosen.focusY] = moved;
-    placeFrame(chosen.prepared, cropAt(chosen));
+    [shown.focusX, shown.focusY] = moved;
+    placeFrame(shown.prepared, cropAt(shown));
     prepareWhenSettled(() => {
-      const [x, y] = frameCentre(chosen.prepared);
+      const now = ready();
+      if (!now) return;
+      const [x, y] = frameCentre(now.prepared);
       position.textContent = t(`reference.moved.${step.name}`, { x, y });
     });
   });
-  $('#reference-fit').addEventListener('change', (event) => {
+  $('#reference-fit').addEventListener('change', (/** @type {Event & { target: HTMLSelectElement }} */ event) => {
     if (!chosen) return;
     chosen.fit = event.target.value;
     prepare();
@@ -169,7 +199,8 @@ export function mountReference({ api, currentSize, onPicture }) {
   return {
     // The aspect changed: what is sent must be made again.
     refresh: prepare,
-    current: () => (chosen?.prepared ? { path: chosen.path, fit: chosen.fit, focusX: chosen.focusX, focusY: chosen.focusY } : null),
+    /** @returns {import('../types/ReferenceChoice').ReferenceChoice | null} */
+    current: () => (chosen?.prepared ? { path: chosen.path, fit: chosen.fit, focus_x: chosen.focusX, focus_y: chosen.focusY } : null),
     // Tests and the file input both end here.
     use,
   };
@@ -178,6 +209,7 @@ export function mountReference({ api, currentSize, onPicture }) {
 /** How long the arrow keys rest before the picture is prepared again. */
 const SETTLE_MS = 150;
 
+/** @type {Record<string, { dx: number, dy: number, name: string, edge: string }>} */
 const ARROWS = {
   ArrowLeft: { dx: -1, dy: 0, name: 'left', edge: 'left' },
   ArrowRight: { dx: 1, dy: 0, name: 'right', edge: 'right' },

@@ -1,3 +1,4 @@
+// @ts-check
 // "Remove" on a card asks first, and says what happens to the video: a saved one
 // stays on disk, and a paid video that was never saved here is not deleted on the
 // gateway unless the user chooses that in so many words.
@@ -6,22 +7,35 @@ import { $ } from '../dom.js';
 import { t, errorText, problemText } from '../i18n.js';
 
 // Rust's rule for "deleting it on the gateway loses a video" (jobs::would_lose_a_video).
+/** @typedef {import('../types/JobRow').JobRow} JobRow */
+/** @typedef {import('../types/Removal').Removal} Removal */
+
+/** @type {Partial<Record<JobRow['status'], string>>} */
 const UNSAVED = { completed: 'finished', running: 'running', submitting: 'running', uncertain: 'running' };
 
+/**
+ * @param {{ api: typeof import('../api.js'),
+ *           onRemoved: (row: JobRow | null, said: string, failed?: JobRow) => void }} deps
+ */
 export function mountRemove({ api, onRemoved }) {
   const dialog = $('#remove-job');
   const historyOnly = $('#remove-history-only');
   const confirm = $('#remove-confirm');
+  /** @type {JobRow | null} */
   let row = null;
+  /** @type {HTMLElement | null} */
   let returnTo = null;
 
+  /** @param {JobRow} job */
   function kindOf(job) {
     if (UNSAVED[job.status]) return `unsaved.${UNSAVED[job.status]}`;
     return job.status === 'downloaded' ? 'saved' : 'nothing';
   }
 
+  /** @param {Removal} removal */
   async function remove(removal) {
     const job = row;
+    if (!job) return;
     dialog.close();
     try {
       const result = await api.deleteJob(job.id, removal);
@@ -44,6 +58,10 @@ export function mountRemove({ api, onRemoved }) {
   });
 
   return {
+    /**
+     * @param {JobRow} job
+     * @param {HTMLElement} [opener]
+     */
     open(job, opener) {
       row = job;
       returnTo = opener ?? null;
@@ -61,6 +79,10 @@ export function mountRemove({ api, onRemoved }) {
 }
 
 /** What happened on the gateway, when the user needs to know; empty otherwise. */
+/**
+ * @param {import('../types/GatewayDeletion').GatewayDeletion} result
+ * @param {Removal} removal
+ */
 function resultText(result, removal) {
   switch (result?.gateway) {
     case 'kept_unsaved': return t('remove.done.keptUnsaved');

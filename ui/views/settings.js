@@ -1,3 +1,4 @@
+// @ts-check
 // Settings: language, theme, how long a job is checked, and the price table behind
 // the cost estimate.
 
@@ -5,11 +6,19 @@ import { $, el } from '../dom.js';
 import { t, errorText } from '../i18n.js';
 
 /** `system` follows prefers-color-scheme; `light` and `dark` override it. */
+/** @param {import('../types/Theme').Theme | undefined} theme */
 export function applyTheme(theme) {
   if (theme === 'light' || theme === 'dark') document.documentElement.dataset.theme = theme;
   else delete document.documentElement.dataset.theme;
 }
 
+/** @typedef {import('../types/SettingsView').SettingsView} SettingsView */
+
+/**
+ * @param {{ api: typeof import('../api.js'),
+ *           catalog: import('../types/ModelSpec').ModelSpec[],
+ *           onSaved: (next: SettingsView, before: SettingsView | null) => void }} deps
+ */
 export function mountSettings({ api, catalog, onSaved }) {
   const dialog = $('#settings');
   const status = $('#settings-status');
@@ -18,6 +27,7 @@ export function mountSettings({ api, catalog, onSaved }) {
   const stopChecking = $('#settings-stop-checking');
   const currency = $('#prices-currency');
   const priceList = $('#prices');
+  /** @type {SettingsView | null} */
   let saved = null;
 
   priceList.replaceChildren(...catalog.map((m, i) => el('div', { class: 'field price' },
@@ -25,14 +35,15 @@ export function mountSettings({ api, catalog, onSaved }) {
     el('input', { type: 'text', id: `price-${i}`, inputmode: 'decimal', autocomplete: 'off', 'data-model': m.name, class: 'short' }),
   )));
 
+  /** @param {SettingsView} settings */
   function fill(settings) {
     saved = settings;
     language.value = settings.language ?? '';
     theme.value = settings.theme ?? 'system';
     currency.value = settings.currency ?? '';
     stopChecking.value = settings.stop_checking_after_minutes ?? '';
-    priceList.querySelectorAll('input').forEach((input) => {
-      input.value = settings.prices?.[input.dataset.model] ?? '';
+    priceList.querySelectorAll('input').forEach((/** @type {HTMLInputElement} */ input) => {
+      input.value = String(settings.prices?.[input.dataset.model ?? ''] ?? '');
     });
   }
 
@@ -50,6 +61,7 @@ export function mountSettings({ api, catalog, onSaved }) {
       stopChecking.focus();
       return;
     }
+    /** @type {Record<string, number>} */
     const prices = {};
     for (const input of priceList.querySelectorAll('input')) {
       const text = input.value.trim().replace(',', '.');

@@ -1,3 +1,4 @@
+// @ts-check
 // The story: saved shots in the order the film plays them (added from their cards),
 // reordered with Move up / Move down, and *Export film*: one MP4 joined without
 // re-encoding. Shots that cannot be joined as they are are named, and the runs that
@@ -41,25 +42,32 @@ export function mountStory({ container, api }) {
       el('span', { class: 'story-prompt', text: shortPrompt(row.prompt) }),
       button('up', t('story.up'), i === 0, () => move(i, -1)),
       button('down', t('story.down'), i === shots.length - 1, () => move(i, 1)),
-      button('out', t('story.remove'), false, () => save(shots.filter((_, j) => j !== i).map((r) => r.id))));
+      button('out', t('story.remove'), false, () => change((ids) => ids.filter((_, j) => j !== i))));
   }
 
-  async function save(ids, focusAt) {
-    try {
-      shots = await api.setStory(ids);
-      render(focusAt);
-    } catch (error) {
-      say(errorText(error), 'error');
-    }
+  // Changes run one after another, each on the story the last one stored: two quick
+  // presses of "Add to story" add both shots.
+  let changing = Promise.resolve();
+  function change(edit, focusAt = null) {
+    changing = changing.then(async () => {
+      try {
+        shots = await api.setStory(edit(shots.map((row) => row.id)));
+        render(focusAt);
+      } catch (error) {
+        say(errorText(error), 'error');
+      }
+    });
+    return changing;
   }
 
   // The focus stays on the moved shot's button, so pressing it again moves it on.
   function move(i, by) {
-    const ids = shots.map((row) => row.id);
-    [ids[i], ids[i + by]] = [ids[i + by], ids[i]];
     const index = i + by;
-    const edge = index === 0 || index === ids.length - 1;
-    save(ids, { index, button: edge ? (by < 0 ? 'down' : 'up') : (by < 0 ? 'up' : 'down') });
+    const edge = index === 0 || index === shots.length - 1;
+    change((ids) => {
+      [ids[i], ids[index]] = [ids[index], ids[i]];
+      return ids;
+    }, { index, button: edge ? (by < 0 ? 'down' : 'up') : (by < 0 ? 'up' : 'down') });
   }
 
   async function exportFilm(range) {
@@ -96,7 +104,7 @@ export function mountStory({ container, api }) {
       panel.open = true;
       if (shots.some((shot) => shot.id === row.id)) return say(t('story.already'));
       say('');
-      return save([...shots.map((shot) => shot.id), row.id]);
+      return change((ids) => (ids.includes(row.id) ? ids : [...ids, row.id]));
     },
     /** A shot left the history: the story drops it. */
     reload,

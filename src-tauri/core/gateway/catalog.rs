@@ -13,7 +13,7 @@ use crate::problem::{Problem, Text};
 const USER_FILE_EXAMPLE: &str =
     r#"{"models": [{"name": "...", "seconds": [8], "sizes": ["16:9"]}]}"#;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ModelSpec {
     /// The name sent as `model`.
     pub name: String,

@@ -27,7 +27,7 @@ const SHOWN_HEADERS: &[&str] = &[
     "location",
 ];
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Exchange {
     /// `submit`, `poll`, `list` or `delete`.
     pub action: String,

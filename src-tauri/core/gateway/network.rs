@@ -29,8 +29,7 @@ pub enum PasswordChange {
     Remove,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Network {
     /// `http://host:port`, a user allowed; replaces the environment's proxy. Its
     /// password is here only on the way to the keychain or into a client.
@@ -38,7 +37,8 @@ pub struct Network {
     pub proxy: Option<String>,
     /// A PEM file with the certificate authority of a gateway (or proxy) that uses its own.
     /// Trusted in addition to the system's authorities.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    // Gateway files written before every field was snake_case name it `caFile`.
+    #[serde(default, alias = "caFile", skip_serializing_if = "Option::is_none")]
     pub ca_file: Option<String>,
 }
 

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use super::client::SubmitRequest;
 
 /// How `size` travels.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum SizeStyle {
     /// Learned from the gateway; the seed's ratio until it says otherwise.
@@ -24,7 +24,7 @@ pub enum SizeStyle {
 }
 
 /// How extra Veo settings (negative prompt, seed, resolution…) travel.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ExtrasStyle {
     #[default]
@@ -36,8 +36,7 @@ pub enum ExtrasStyle {
 }
 
 /// The profile's setting: each part chosen by the user or left to the automatic choice.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct RequestStyle {
     #[serde(default)]
     pub sizes: SizeStyle,

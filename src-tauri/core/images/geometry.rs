@@ -111,7 +111,7 @@ impl Focus {
 }
 
 /// A rectangle in whole pixels of the upright original (what the UI draws as the crop frame).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct CropRect {
     pub x: u32,
     pub y: u32,

@@ -41,7 +41,7 @@ pub struct PreparedImage {
 }
 
 /// What the UI gets: the prepared picture itself plus the frame to draw.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct PreparedPreview {
     pub data_url: String,
     pub file_name: String,

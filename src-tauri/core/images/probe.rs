@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::problem::{Problem, Text};
 
 /// The formats the gateway accepts for `input_reference`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     Jpeg,
@@ -44,7 +44,7 @@ impl Format {
 
 /// What the header says about a picture. `width`/`height` are as the user sees
 /// it, i.e. after the EXIF orientation is applied.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Probe {
     pub format: Format,
     pub mime: &'static str,

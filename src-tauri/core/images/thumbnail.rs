@@ -27,7 +27,7 @@ pub struct Thumbnail {
 }
 
 /// What the UI gets: ready for an `<img src>`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct ThumbnailPreview {
     pub data_url: String,
     pub mime: &'static str,

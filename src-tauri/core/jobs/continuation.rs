@@ -13,7 +13,7 @@ use crate::playback::playable_file;
 use crate::{media, texts};
 
 /// What the form is filled with to continue a shot.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Continuation {
     /// The job continued; the new job keeps it (`JobRow::continues`).
     pub shot: String,

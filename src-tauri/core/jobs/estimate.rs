@@ -9,7 +9,7 @@ const MIN_SAMPLES: usize = 3;
 pub const RECENT: usize = 20;
 
 /// The middle half of recent waits, in whole minutes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct TimeEstimate {
     pub low_minutes: u32,
     pub high_minutes: u32,

@@ -135,7 +135,7 @@ pub fn default_video_dir(dirs: &AppDirs) -> PathBuf {
 }
 
 /// What removing a job did on the gateway.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "gateway", content = "problem", rename_all = "snake_case")]
 pub enum GatewayDeletion {
     Deleted,
@@ -151,7 +151,7 @@ pub enum GatewayDeletion {
 }
 
 /// How far removing a job goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Removal {
     /// Only from the history: the gateway keeps the job until it expires there.

@@ -24,7 +24,7 @@ use crate::gateway::SubmitRequest;
 use crate::problem::Problem;
 
 /// The queue as the UI shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct QueueStatus {
     /// Stored, not sent yet.
     pub waiting: usize,

@@ -10,7 +10,7 @@ use mp4parse::{MediaContext, Track, TrackType};
 use serde::{Deserialize, Serialize};
 
 /// A saved video as its file describes it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct VideoFacts {
     /// The picture as shown (a rotated track counts as turned).
     pub width: u32,

@@ -8,7 +8,7 @@ use super::VideoFacts;
 /// Lengths this close to the asked one count as the same (containers round).
 const LENGTH_SLACK_MS: u64 = 1000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Shape {
     Landscape,
@@ -38,7 +38,7 @@ impl Shape {
 }
 
 /// One way the video differs from the request.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Mismatch {
     /// `asked` as the request said it (`9:16`), `made` as a ratio (`16:9`).

@@ -31,7 +31,7 @@ use crate::problem::Problem;
 use clip::Clip;
 
 /// Consecutive clips that join into one film as they are.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Run {
     /// Indices into the clips given to [`plan`].
     pub clips: Range<usize>,
@@ -47,7 +47,7 @@ pub struct Run {
 }
 
 /// What [`stitch`] made.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct StitchReport {
     pub clips: usize,
     pub width: u32,

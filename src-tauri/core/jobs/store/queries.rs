@@ -10,7 +10,7 @@ use crate::jobs::texts;
 use crate::problem::Problem;
 
 /// Position in the newest-first list: the last row of the previous page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct Cursor {
     pub created_at: i64,
     pub id: String,
@@ -28,7 +28,7 @@ pub struct ListQuery {
     pub limit: u32,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Page {
     pub jobs: Vec<JobRow>,
     /// Pass back as `ListQuery::after` for the next page; `None` at the end.

@@ -8,7 +8,7 @@ use crate::media::{self, Mismatch, VideoFacts};
 use crate::problem::{self, Problem};
 
 /// One job as stored. Times are Unix milliseconds.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct JobRow {
     pub id: String,
     pub profile_id: String,

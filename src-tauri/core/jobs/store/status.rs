@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// Where a job is, from the user's point of view.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum JobStatus {
     /// Written, not sent (reserved for the form's drafts).
@@ -89,7 +89,7 @@ impl JobStatus {
 }
 
 /// Something the user should know about a job that is not an error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum JobWarning {
     /// Running far longer than usual without any progress.
