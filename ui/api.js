@@ -12,8 +12,10 @@
 /** @typedef {import('./types/BatchRequest').BatchRequest} BatchRequest */
 /** @typedef {import('./types/CatalogView').CatalogView} CatalogView */
 /** @typedef {import('./types/ConnectionReport').ConnectionReport} ConnectionReport */
+/** @typedef {import('./types/Continuation').Continuation} Continuation */
 /** @typedef {import('./types/Cursor').Cursor} Cursor */
 /** @typedef {import('./types/Exchange').Exchange} Exchange */
+/** @typedef {import('./types/FilmExport').FilmExport} FilmExport */
 /** @typedef {import('./types/FormSettings').FormSettings} FormSettings */
 /** @typedef {import('./types/GatewayDeletion').GatewayDeletion} GatewayDeletion */
 /** @typedef {import('./types/GenerateRequest').GenerateRequest} GenerateRequest */
@@ -24,6 +26,7 @@
 /** @typedef {import('./types/ProfileView').ProfileView} ProfileView */
 /** @typedef {import('./types/QueueStatus').QueueStatus} QueueStatus */
 /** @typedef {import('./types/Removal').Removal} Removal */
+/** @typedef {import('./types/Run').Run} Run */
 /** @typedef {import('./types/SettingsView').SettingsView} SettingsView */
 /** @typedef {import('./types/Theme').Theme} Theme */
 /** @typedef {import('./types/ThumbnailPreview').ThumbnailPreview} ThumbnailPreview */
@@ -253,16 +256,35 @@ export const videoUrl = (id) => call('video_url', { id });
  * @returns {Promise<ThumbnailPreview>}
  */
 export const jobPoster = (id) => call('job_poster', { id });
-/** "Continue this shot": its last frame saved as a picture, and its settings. */
+/**
+ * "Continue this shot": its last frame saved as a picture, and its settings.
+ * @param {string} id
+ * @returns {Promise<Continuation>}
+ */
 export const continueShot = (id) => call('continue_shot', { id });
 
-/** The story's saved shots, in order; setStory makes it exactly these ids. */
+/**
+ * The story's saved shots, in order.
+ * @returns {Promise<JobRow[]>}
+ */
 export const story = () => call('story');
+/**
+ * Makes the story exactly these shots, in this order; returns it as stored.
+ * @param {string[]} ids
+ * @returns {Promise<JobRow[]>}
+ */
 export const setStory = (ids) => call('set_story', { ids });
-/** How the story's shots group into runs that join as they are. */
+/**
+ * How the story's shots group into runs that join as they are.
+ * @returns {Promise<Run[]>}
+ */
 export const filmPlan = () => call('film_plan');
-/** Asks where, then joins the story (or the shots in range {start, end}); null when cancelled. */
-export const exportFilm = (shots = null) => call('export_film', { shots })
+/**
+ * Asks where, then joins the story (or only its shots in `shots`) into one film.
+ * @param {{ start: number, end: number } | null} [shots]
+ * @returns {Promise<FilmExport | null>}
+ */
+export const exportFilm = (shots = null) => call('export_film', { shots });
 
 /**
  * The window's strings in `language`, as JSON text.

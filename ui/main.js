@@ -112,7 +112,7 @@ const player = mountPlayer({
   onError: (where, error) => { where.textContent = errorText(error); },
 });
 
-const cards = mountCards($('#job-list'), {
+const cards = mountCards({ container: $('#job-list'), actions: {
   play(row, cardNode) { player.toggle(row.id, $('.card-player', cardNode)); },
   poster: (id) => api.jobPoster(id),
   reveal(row) { api.revealJob(row.id).catch((error) => cards.tell(row.id, error)); },
@@ -161,7 +161,7 @@ const cards = mountCards($('#job-list'), {
     }
   },
   remove(row, opener) { removal.open(row, opener); },
-});
+} });
 const removal = mountRemove({
   api,
   onRemoved(row, said, failed) {
@@ -258,7 +258,8 @@ const history = mountHistory({ listJobs: api.listJobs, cards });
 const showIfListed = (/** @type {import('./types/JobRow').JobRow} */ row) => {
   if (cards.has(row.id) || history.accepts(row)) cards.update(row);
 };
-const batch = mountBatch($('#batch-view'), {
+const batch = mountBatch({
+  container: $('#batch-view'),
   api,
   settings: () => form.settings(),
   onQueued: showIfListed,

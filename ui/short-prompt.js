@@ -4,6 +4,7 @@
 const WORDS = 8;
 const CHARACTERS = 60;
 
+/** @param {string} prompt */
 export function shortPrompt(prompt) {
   const whole = prompt.trim();
   const start = whole.split(/\s+/).slice(0, WORDS).join(' ');

@@ -8,4 +8,8 @@ export type GenerateRequest = { prompt: string, model: string, seconds: string, 
 /**
  * Advanced fields, forwarded to gateways that accept them.
  */
-extra: Array<[string, string]>, };
+extra: Array<[string, string]>, 
+/**
+ * The job whose last frame is the picture ("Continue this shot").
+ */
+continues: string | null, };

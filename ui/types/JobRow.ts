@@ -50,6 +50,14 @@ video: VideoFacts | null,
  */
 video_checked: boolean, 
 /**
+ * The job whose last frame this one starts from ("Continue this shot").
+ */
+continues: string | null, 
+/**
+ * That shot's prompt, read with the row; `None` when it was removed since.
+ */
+continues_prompt: string | null, 
+/**
  * Computed when read, not stored.
  */
 warning: JobWarning | null, 

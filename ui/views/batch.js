@@ -7,12 +7,12 @@ import { DISCLOSURE, el } from '../dom.js';
 import { t, errorText } from '../i18n.js';
 
 /**
- * @param {HTMLElement} container
- * @param {{ api: typeof import('../api.js'),
+ * @param {{ container: HTMLElement,
+ *           api: typeof import('../api.js'),
  *           settings: () => import('../types/FormSettings').FormSettings,
  *           onQueued: (row: import('../types/JobRow').JobRow) => void }} deps
  */
-export function mountBatch(container, { api, settings, onQueued }) {
+export function mountBatch({ container, api, settings, onQueued }) {
   const prompts = el('textarea', { id: 'batch-prompts', name: 'prompts', rows: 4,
     placeholder: t('batch.prompts.placeholder') });
   const variations = el('input', { id: 'batch-variations', type: 'number', min: 1, max: 10, value: 1 });

@@ -20,6 +20,8 @@ import { shortPrompt } from '../short-prompt.js';
  * @property {(row: JobRow) => void} copyPrompt
  * @property {(row: JobRow) => void} details
  * @property {(row: JobRow) => void} runAgain
+ * @property {(row: JobRow) => void} continueShot
+ * @property {(row: JobRow) => void} addToStory
  * @property {(row: JobRow, switchSizes?: boolean) => void} makeAgain
  * @property {(row: JobRow) => void} saveAs
  * @property {(row: JobRow, opener: HTMLElement) => void} remove
@@ -28,11 +30,8 @@ import { shortPrompt } from '../short-prompt.js';
 /** @type {(a: JobRow, b: JobRow) => number} */
 const newestFirst = (a, b) => b.created_at - a.created_at || (a.id < b.id ? 1 : -1);
 
-/**
- * @param {HTMLElement} container
- * @param {CardActions} actions
- */
-export function mountCards(container, actions) {
+/** @param {{ container: HTMLElement, actions: CardActions }} deps */
+export function mountCards({ container, actions }) {
   /** @type {Map<string, JobRow>} */
   const rows = new Map();
   // What an action on a card could not do (open its folder, check again...): said on
@@ -246,6 +245,7 @@ function statusLine(row) {
 }
 
 // The shot this one starts from, by its prompt.
+/** @param {JobRow} row */
 function continuesLine(row) {
   if (!row.continues) return null;
   const text = row.continues_prompt == null

@@ -168,7 +168,8 @@ export function mountForm({ catalog, timeEstimate, onSubmit, onSettingsChange })
     onSubmit(request, (message, tone) => showStatus(status, message, tone));
   });
 
-  let continuing = null; // { shot, prompt, picture, ... } from continueShot
+  /** @type {import('../types/Continuation').Continuation | null} from continueShot */
+  let continuing = null;
   function stopContinuing() {
     continuing = null;
     $('#continues-note').hidden = true;
@@ -193,6 +194,7 @@ export function mountForm({ catalog, timeEstimate, onSubmit, onSettingsChange })
     size: () => picked('size') ?? '16:9',
     // "Continue this shot": its settings chosen, its prompt ready to be changed into
     // what happens next. The picture (its last frame) goes to the reference field.
+    /** @param {import('../types/Continuation').Continuation} next */
     continueFrom(next) {
       continuing = next;
       apply({ model: next.model, seconds: next.seconds, size: next.size, extra: next.extra_fields });
@@ -204,9 +206,11 @@ export function mountForm({ catalog, timeEstimate, onSubmit, onSettingsChange })
       prompt.select();
     },
     /** The shot the form continues, while its last frame is still the picture. */
-    continuing: (picturePath) => (continuing && continuing.picture === picturePath ? continuing.shot : null),
+    continuing: (/** @type {string | undefined} */ picturePath) =>
+      (continuing && continuing.picture === picturePath ? continuing.shot : null),
     stopContinuing,
     /** Another picture (or none): the form no longer continues the shot. */
+    /** @param {string | null} path */
     pictureChanged(path) {
       if (continuing && continuing.picture !== path) stopContinuing();
     },

@@ -8,7 +8,13 @@ import { DISCLOSURE, el } from '../dom.js';
 import { t, errorText, problemText } from '../i18n.js';
 import { shortPrompt } from '../short-prompt.js';
 
+/** @typedef {import('../types/JobRow').JobRow} JobRow */
+/** @typedef {import('../types/Run').Run} Run */
+/** Which button of which shot takes the focus after a change. @typedef {{ index: number, button: string }} FocusAt */
+
+/** @param {{ container: HTMLElement, api: typeof import('../api.js') }} deps */
 export function mountStory({ container, api }) {
+  /** @type {JobRow[]} */
   let shots = [];
   const list = el('ol', { class: 'story-shots', id: 'story-shots' });
   const summary = el('p', { class: 'hint', id: 'story-summary' });
@@ -22,8 +28,9 @@ export function mountStory({ container, api }) {
     el('div', { class: 'actions' }, status, exportButton));
   container.replaceChildren(panel);
 
-  const say = (message, tone = 'info') => { status.textContent = message; status.dataset.tone = tone; };
+  const say = (/** @type {string} */ message, tone = 'info') => { status.textContent = message; status.dataset.tone = tone; };
 
+  /** @param {FocusAt | null} [focusAt] */
   function render(focusAt = null) {
     list.replaceChildren(...shots.map((row, i) => shotItem(row, i)));
     const seconds = shots.reduce((sum, row) => sum + (row.video?.duration_ms ?? 0), 0) / 1000;
@@ -31,10 +38,13 @@ export function mountStory({ container, api }) {
     summary.textContent = shots.length === 0 ? t('story.empty') : t(length, { n: shots.length, seconds: Math.round(seconds) });
     exportButton.disabled = shots.length === 0;
     runs.replaceChildren();
-    if (focusAt) list.querySelector(`[data-shot="${focusAt.index}"] .${focusAt.button}`)?.focus();
+    const focused = focusAt && list.querySelector(`[data-shot="${focusAt.index}"] .${focusAt.button}`);
+    if (focused instanceof HTMLElement) focused.focus();
   }
 
+  /** @param {JobRow} row @param {number} i */
   function shotItem(row, i) {
+    /** @type {(name: string, label: string, disabled: boolean, onclick: () => void) => HTMLElement} */
     const button = (name, label, disabled, onclick) =>
       el('button', { type: 'button', class: `quiet small ${name}`, disabled, onclick,
         'aria-label': `${label}: ${shortPrompt(row.prompt)}`, text: label });
@@ -48,6 +58,10 @@ export function mountStory({ container, api }) {
   // Changes run one after another, each on the story the last one stored: two quick
   // presses of "Add to story" add both shots.
   let changing = Promise.resolve();
+  /**
+   * @param {(ids: string[]) => string[]} edit
+   * @param {FocusAt | null} [focusAt]
+   */
   function change(edit, focusAt = null) {
     changing = changing.then(async () => {
       try {
@@ -61,6 +75,7 @@ export function mountStory({ container, api }) {
   }
 
   // The focus stays on the moved shot's button, so pressing it again moves it on.
+  /** @param {number} i @param {number} by */
   function move(i, by) {
     const index = i + by;
     const edge = index === 0 || index === shots.length - 1;
@@ -70,6 +85,7 @@ export function mountStory({ container, api }) {
     }, { index, button: edge ? (by < 0 ? 'down' : 'up') : (by < 0 ? 'up' : 'down') });
   }
 
+  /** @param {{ start: number, end: number } | null} range */
   async function exportFilm(range) {
     say(t('story.checking'));
     try {
@@ -87,6 +103,7 @@ export function mountStory({ container, api }) {
   }
 
   // Not every shot joins the one before as it is: say why, offer each run on its own.
+  /** @param {Run[]} plan */
   function offerRuns(plan) {
     say(t('story.differs'), 'error');
     runs.replaceChildren(...plan.map((run) => el('div', { class: 'story-run' },
@@ -100,6 +117,7 @@ export function mountStory({ container, api }) {
 
   return {
     /** Adds a saved shot at the end; the panel opens to show it. */
+    /** @param {JobRow} row */
     add(row) {
       panel.open = true;
       if (shots.some((shot) => shot.id === row.id)) return say(t('story.already'));
