@@ -218,6 +218,26 @@ impl App {
         field.send_keys(text).await.expect("typing");
     }
 
+    /// Types `prompt` in place of what the box holds, picks `options`, presses Generate
+    /// and waits until `saved` videos are saved in all.
+    pub async fn make_video(&self, prompt: &str, options: &[&str], saved: usize) {
+        let field = self.control("Prompt").await;
+        field.clear().await.expect("clearing the prompt");
+        field.send_keys(prompt).await.expect("typing");
+        for option in options {
+            self.choose(option).await;
+        }
+        self.click("Generate").await;
+        let done = self
+            .poll_script(&format!(
+                "return document.querySelectorAll('.card.status-downloaded').length === {saved};"
+            ))
+            .await;
+        if !done {
+            self.fail(&format!("{prompt:?} was not saved")).await;
+        }
+    }
+
     pub async fn click(&self, button: &str) {
         let button = self.button(button).await;
         self.bring_into_view(&button).await;

@@ -90,15 +90,8 @@ async fn continuing_a_saved_shot_starts_the_next_from_its_last_frame_and_names_i
     let app = App::start("continue-shot").await;
     app.connect_gateway(sim.base_url(), "sk-e2e-continue-2468")
         .await;
-    app.type_into(
-        "Prompt",
-        "A paper boat drifting down a rainy street at dusk",
-    )
-    .await;
-    app.choose("4 s").await;
-    app.choose("9:16 Portrait").await;
-    app.click("Generate").await;
-    app.wait_for_text("Saved as").await;
+    let shot = "A paper boat drifting down a rainy street at dusk";
+    app.make_video(shot, &["4 s", "9:16 Portrait"], 1).await;
 
     app.click("Continue this shot").await;
     app.wait_for_text(

@@ -11,20 +11,6 @@ use crate::harness::{App, Launch};
 const FIRST: &str = "First shot: a paper boat sets off";
 const SECOND: &str = "Second shot: the boat reaches the harbour";
 
-async fn make(app: &App, prompt: &str, seconds: &str, saved: usize) {
-    let field = app.control("Prompt").await;
-    field.clear().await.unwrap();
-    field.send_keys(prompt).await.unwrap();
-    app.choose(seconds).await;
-    app.click("Generate").await;
-    let done = app
-        .poll_script(&format!(
-            "return document.querySelectorAll('.card.status-downloaded').length === {saved};"
-        ))
-        .await;
-    assert!(done, "{prompt:?} was not saved");
-}
-
 fn story_order_is(prompts: [&str; 2]) -> String {
     let wanted = serde_json::to_string(&prompts).unwrap();
     format!(
@@ -46,8 +32,8 @@ async fn saved_shots_put_in_order_by_keyboard_export_as_one_film() {
     .await;
     app.connect_gateway(sim.base_url(), "sk-e2e-story-8642")
         .await;
-    make(&app, FIRST, "4 s", 1).await;
-    make(&app, SECOND, "8 s", 2).await;
+    app.make_video(FIRST, &["4 s"], 1).await;
+    app.make_video(SECOND, &["8 s"], 2).await;
 
     // Newest first in the list: the second shot is added first.
     app.script(
