@@ -259,8 +259,7 @@ async fn measure(o: &Options) -> Figures {
                     model: request.model,
                     seconds: request.seconds,
                     size: request.size,
-                    reference_thumb: None,
-                    extra_fields: Vec::new(),
+                    ..Default::default()
                 },
                 at,
             )
