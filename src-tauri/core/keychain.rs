@@ -2,6 +2,7 @@
 //! and the user agrees) memory for this session only. Never a file.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use crate::error::{Error, Result};
@@ -133,6 +134,9 @@ pub struct Keys {
     keychain: Box<dyn KeyStore>,
     session: SessionKeys,
     from_env: Mutex<Option<(String, ApiKey)>>,
+    /// Counts every change made through these keys, so what was built from a key can
+    /// tell it is out of date without asking the keychain again.
+    changes: AtomicU64,
 }
 
 impl Keys {
@@ -141,6 +145,7 @@ impl Keys {
             keychain,
             session: SessionKeys::default(),
             from_env: Mutex::new(None),
+            changes: AtomicU64::new(0),
         }
     }
 
@@ -158,6 +163,7 @@ impl Keys {
             )
         })?;
         *self.lock_env()? = Some((profile_id.to_string(), key));
+        self.changed();
         Ok(true)
     }
 
@@ -218,7 +224,24 @@ impl Keys {
         self.remove(&proxy_account(profile_id))
     }
 
+    /// How many keys and passwords were saved or forgotten through these keys so far
+    /// (not by another process: that only the keychain knows).
+    pub fn changes(&self) -> u64 {
+        self.changes.load(Ordering::Acquire)
+    }
+
+    fn changed(&self) {
+        self.changes.fetch_add(1, Ordering::AcqRel);
+    }
+
     fn store(&self, account: &str, secret: &Secret, session_only: bool) -> Result<()> {
+        let saved = self.save_to(account, secret, session_only);
+        // Counted afterwards, and even when saving failed part-way.
+        self.changed();
+        saved
+    }
+
+    fn save_to(&self, account: &str, secret: &Secret, session_only: bool) -> Result<()> {
         if session_only {
             return self.session.save(account, secret);
         }
@@ -238,8 +261,12 @@ impl Keys {
     }
 
     fn remove(&self, account: &str) -> Result<()> {
-        self.session.delete(account)?;
-        self.keychain.delete(account)
+        let removed = self
+            .session
+            .delete(account)
+            .and_then(|()| self.keychain.delete(account));
+        self.changed();
+        removed
     }
 
     pub fn status(&self, profile_id: &str) -> KeyStatus {

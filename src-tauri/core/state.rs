@@ -2,7 +2,9 @@
 //! once asked for, the built-in demo gateway. Plain Rust; the Tauri side manages
 //! one `Arc<AppState>`.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 use crate::gateway::{ClientOptions, GatewayClient, Network, StyleSink};
@@ -22,6 +24,32 @@ pub struct AppState {
     /// Where the demo gateway listens once started and the key it takes, for callers
     /// that cannot wait.
     demo_access: Mutex<Option<DemoAccess>>,
+    /// One client per profile, kept between checks: building one sets up TLS (the
+    /// system's root certificates) and opens new connections; a kept one reuses both.
+    clients: Mutex<HashMap<String, KeptClient>>,
+}
+
+/// How often a kept client's key is read from the keychain again, for a key another
+/// process (the command line) changed there. Changes made in this process take
+/// effect at once.
+const KEY_RECHECK: Duration = Duration::from_secs(60);
+
+/// A profile's client and what it was built from.
+struct KeptClient {
+    profile: Profile,
+    access: Access,
+    /// `Keys::changes` when the key was read.
+    keys_seen: u64,
+    read_at: Instant,
+    client: GatewayClient,
+}
+
+/// Where a client goes and what it carries there.
+#[derive(PartialEq)]
+struct Access {
+    base_url: String,
+    key: ApiKey,
+    network: Network,
 }
 
 /// The running demo gateway's address and its key: a random token made for this run,
@@ -53,6 +81,7 @@ impl AppState {
             profiles: Mutex::new(profiles),
             demo: tokio::sync::Mutex::new(None),
             demo_access: Mutex::new(None),
+            clients: Mutex::new(HashMap::new()),
         })
     }
 
@@ -77,34 +106,104 @@ impl AppState {
     }
 
     /// The same, for callers that cannot wait (the job poller). The demo gateway
-    /// must be running already.
+    /// must be running already. The profile is read each time, so an edit takes effect
+    /// at the next request; the client itself is kept while nothing it was built from
+    /// changed (see [`KEY_RECHECK`]).
     pub fn client_for_id(&self, profile_id: &str) -> Result<GatewayClient> {
         let profile = self.profiles()?.get(profile_id)?.clone();
+        let keys_seen = self.keys.changes();
+        if let Some(client) = self.kept_client(&profile, keys_seen, None)? {
+            return Ok(client);
+        }
+        let access = self.access(&profile)?;
+        if let Some(client) = self.kept_client(&profile, keys_seen, Some(&access))? {
+            return Ok(client);
+        }
+        let client = self.build_client(&profile, &access)?;
+        self.lock_clients()?.insert(
+            profile.id.clone(),
+            KeptClient {
+                profile,
+                access,
+                keys_seen,
+                read_at: Instant::now(),
+                client: client.clone(),
+            },
+        );
+        Ok(client)
+    }
+
+    /// The kept client of `profile`, when it is still the one to use: without
+    /// `access`, only while its key was read lately and no key changed since; with
+    /// `access` just read, when it is the same (the key is then counted as read now).
+    fn kept_client(
+        &self,
+        profile: &Profile,
+        keys_seen: u64,
+        access: Option<&Access>,
+    ) -> Result<Option<GatewayClient>> {
+        let mut clients = self.lock_clients()?;
+        let Some(kept) = clients.get_mut(&profile.id) else {
+            return Ok(None);
+        };
+        if kept.profile != *profile {
+            return Ok(None);
+        }
+        match access {
+            None if kept.keys_seen == keys_seen && kept.read_at.elapsed() < KEY_RECHECK => {}
+            Some(access) if kept.access == *access => {
+                kept.keys_seen = keys_seen;
+                kept.read_at = Instant::now();
+            }
+            _ => return Ok(None),
+        }
+        Ok(Some(kept.client.clone()))
+    }
+
+    /// The address, key and network a profile's client needs.
+    fn access(&self, profile: &Profile) -> Result<Access> {
         if profile.demo {
             let demo = self
                 .lock_demo_access()?
                 .clone()
                 .ok_or_else(|| Error::invalid_input(Problem::new(texts::DEMO_NOT_RUNNING)))?;
-            return Ok(GatewayClient::new(
-                &demo.base_url,
-                demo.key.expose(),
-                ClientOptions::default(),
-            )?);
+            return Ok(Access {
+                base_url: demo.base_url,
+                key: demo.key,
+                network: Network::default(),
+            });
         }
         let (key, _) = self.keys.get(&profile.id)?.ok_or_else(|| {
             Error::invalid_input(Problem::new(texts::KEY_NOT_SAVED).with("name", &profile.name))
         })?;
+        Ok(Access {
+            base_url: profile.base_url.clone(),
+            key,
+            network: self.network_for(profile)?,
+        })
+    }
+
+    fn build_client(&self, profile: &Profile, access: &Access) -> Result<GatewayClient> {
         let client = GatewayClient::with_network(
-            &profile.base_url,
-            key.expose(),
+            &access.base_url,
+            access.key.expose(),
             ClientOptions::default(),
-            &self.network_for(&profile)?,
+            &access.network,
         )?;
+        if profile.demo {
+            return Ok(client);
+        }
         Ok(client.with_request_style(
             profile.request_style,
             profile.detected_style.clone(),
             self.style_sink(&profile.id),
         ))
+    }
+
+    fn lock_clients(&self) -> Result<MutexGuard<'_, HashMap<String, KeptClient>>> {
+        self.clients
+            .lock()
+            .map_err(|_| Error::internal("the gateway clients were poisoned"))
     }
 
     /// Where a client keeps what its gateway showed: the profile, on disk, so the app
@@ -200,6 +299,43 @@ mod tests {
     use super::*;
     use crate::gateway::ErrorKind;
     use crate::keychain::SessionKeys;
+
+    /// The poller asks for a client before every check: it gets the kept one, and a
+    /// key saved meanwhile is used from the next request on.
+    #[tokio::test]
+    async fn a_profile_keeps_its_client_until_its_key_changes() {
+        let sim = Simulator::start(crate::simulator::Dialect::OpenAi)
+            .await
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let state =
+            AppState::open(AppDirs::under(dir.path()), Box::new(SessionKeys::default())).unwrap();
+        let profile = state
+            .profiles()
+            .unwrap()
+            .for_address(sim.base_url())
+            .unwrap();
+        let save = |key: &str| {
+            let key = ApiKey::new(key).unwrap();
+            state.keys.save(&profile.id, &key, false).unwrap();
+        };
+        let last_key = || {
+            let requests = sim.requests();
+            let last = requests.last().expect("a request");
+            last.header("authorization").unwrap().to_string()
+        };
+
+        save("sk-first-key-1111");
+        for _ in 0..2 {
+            let client = state.client_for_id(&profile.id).unwrap();
+            client.check_connection().await.unwrap();
+            assert_eq!(last_key(), "Bearer sk-first-key-1111");
+        }
+        save("sk-second-key-2222");
+        let client = state.client_for_id(&profile.id).unwrap();
+        client.check_connection().await.unwrap();
+        assert_eq!(last_key(), "Bearer sk-second-key-2222");
+    }
 
     #[tokio::test]
     async fn the_demo_gateway_answers_only_the_key_made_for_this_run() {

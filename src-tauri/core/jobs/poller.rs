@@ -110,24 +110,38 @@ async fn run(ctx: Arc<Ctx>, wake: Arc<Notify>) {
         polls: Arc::new(Semaphore::new(ctx.options.max_concurrent_polls.max(1))),
         downloads: Arc::new(Semaphore::new(ctx.options.max_concurrent_downloads.max(1))),
     };
+    // The store is read when a turn comes or the poller is woken, not after every
+    // answer: with many jobs, most answers come while no other job is due yet.
+    let mut read = true;
+    let mut next_due = Instant::now();
     loop {
-        let next_due = match start_due_work(&ctx, &mut s) {
-            true => s
-                .turns
-                .iter()
-                .filter(|(id, _)| !s.busy.contains(*id))
-                .map(|(_, t)| t.due)
-                .min()
-                .unwrap_or_else(|| Instant::now() + IDLE),
-            // Unreadable history: wait instead of spinning on jobs that look due.
-            false => Instant::now() + ctx.options.problem_retry,
-        };
+        if read {
+            next_due = match start_due_work(&ctx, &mut s) {
+                true => next_turn(&s),
+                // Unreadable history: wait instead of spinning on jobs that look due.
+                false => Instant::now() + ctx.options.problem_retry,
+            };
+        }
         tokio::select! {
-            _ = wake.notified() => {}
-            Some(done) = s.work.join_next_with_id(), if !s.work.is_empty() => finish(&ctx, &mut s, done),
-            _ = tokio::time::sleep_until(next_due) => {}
+            _ = wake.notified() => read = true,
+            Some(done) = s.work.join_next_with_id(), if !s.work.is_empty() => {
+                finish(&ctx, &mut s, done);
+                next_due = next_due.min(next_turn(&s));
+                read = next_due <= Instant::now();
+            }
+            _ = tokio::time::sleep_until(next_due) => read = true,
         }
     }
+}
+
+/// When the next job that is not being worked on is due.
+fn next_turn(s: &Schedule) -> Instant {
+    s.turns
+        .iter()
+        .filter(|(id, _)| !s.busy.contains(*id))
+        .map(|(_, t)| t.due)
+        .min()
+        .unwrap_or_else(|| Instant::now() + IDLE)
 }
 
 /// Starts every job whose turn has come; `false` when the history could not be read.

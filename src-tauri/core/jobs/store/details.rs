@@ -15,17 +15,16 @@ impl JobStore {
         let json = serde_json::to_string(exchange).map_err(Error::store)?;
         let mut conn = self.lock()?;
         let tx = conn.transaction().map_err(db)?;
-        tx.execute(
-            "INSERT INTO exchanges (job_id, action, exchange) VALUES (?1, ?2, ?3)",
-            params![job_id, exchange.action, json],
-        )
-        .map_err(db)?;
-        tx.execute(
-            "DELETE FROM exchanges WHERE job_id = ?1 AND action != 'submit' AND seq NOT IN
+        tx.prepare_cached("INSERT INTO exchanges (job_id, action, exchange) VALUES (?1, ?2, ?3)")
+            .and_then(|mut insert| insert.execute(params![job_id, exchange.action, json]))
+            .map_err(db)?;
+        // Only the polls past the kept number go, oldest first (the index walks them).
+        tx.prepare_cached(
+            "DELETE FROM exchanges WHERE seq IN
                (SELECT seq FROM exchanges WHERE job_id = ?1 AND action != 'submit'
-                ORDER BY seq DESC LIMIT ?2)",
-            params![job_id, KEPT_EXCHANGES as i64],
+                ORDER BY seq DESC LIMIT -1 OFFSET ?2)",
         )
+        .and_then(|mut trim| trim.execute(params![job_id, KEPT_EXCHANGES as i64]))
         .map_err(db)?;
         tx.commit().map_err(db)
     }

@@ -90,6 +90,8 @@ impl JobStore {
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(db)?;
         migrate(&mut conn)?;
+        // Every statement the poller repeats stays compiled (rusqlite keeps 16).
+        conn.set_prepared_statement_cache_capacity(64);
         let owner = Owner::claim(path.parent().unwrap_or(Path::new(".")))?;
         Ok(JobStore {
             conn: Arc::new(Mutex::new(conn)),

@@ -42,12 +42,11 @@ pub(super) const UNFINISHED: &str =
 impl JobStore {
     pub fn get(&self, id: &str) -> Result<Option<JobRow>> {
         let now = now_ms();
-        self.lock()?
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM jobs WHERE id = ?1"),
-                params![id],
-                |r| read_row(r, now),
-            )
+        let conn = self.lock()?;
+        let mut stmt = conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM jobs WHERE id = ?1"))
+            .map_err(db)?;
+        stmt.query_row(params![id], |r| read_row(r, now))
             .optional()
             .map_err(db)
     }

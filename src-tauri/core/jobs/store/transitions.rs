@@ -396,7 +396,11 @@ impl JobStore {
         sql: &str,
         values: impl rusqlite::Params,
     ) -> Result<Option<JobRow>> {
-        let changed = self.lock()?.execute(sql, values).map_err(db)?;
+        let changed = self
+            .lock()?
+            .prepare_cached(sql)
+            .and_then(|mut update| update.execute(values))
+            .map_err(db)?;
         match changed {
             0 => Ok(None),
             _ => self.get(id),
