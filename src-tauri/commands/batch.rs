@@ -23,6 +23,9 @@ pub struct BatchRequest {
     model: String,
     seconds: String,
     size: String,
+    /// The form's Advanced fields, sent with every job of the batch.
+    #[serde(default)]
+    extra: Vec<(String, String)>,
 }
 
 /// Queues every prompt of the batch as a waiting job; they are sent as slots free.
@@ -41,6 +44,7 @@ pub async fn enqueue_batch(
             model: request.model.clone(),
             seconds: request.seconds.clone(),
             size: request.size.clone(),
+            extra_fields: request.extra.clone(),
             ..Default::default()
         };
         batch.push(super::jobs::prepare(&state, input).await?);

@@ -24,6 +24,10 @@ async fn several_prompts_become_several_cards_that_run_two_at_a_time() {
     )
     .await;
     app.choose("4 s").await;
+    // The form's Advanced fields go with every job of the batch.
+    app.script("document.querySelector('#advanced').open = true", vec![])
+        .await;
+    app.type_into("Negative prompt", "blur").await;
     app.click("Queue batch").await;
     app.wait_for_text("3 videos queued.").await;
     let three_cards = app
@@ -100,6 +104,11 @@ async fn several_prompts_become_several_cards_that_run_two_at_a_time() {
     let sent = sim.requests_to("POST", "/v1/videos");
     assert_eq!(sent.len(), 3, "each prompt sent once");
     assert!(sent.iter().all(|r| r.field("seconds") == Some("4")));
+    assert!(
+        sent.iter()
+            .all(|r| r.field("negative_prompt") == Some("blur")),
+        "the Advanced fields went with each job"
+    );
 
     // A new job's card arrives while a video plays: the player is left alone.
     app.script(

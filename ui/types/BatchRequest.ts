@@ -8,4 +8,8 @@ prompts: string,
 /**
  * Each prompt this many times (1 = once).
  */
-variations: number, model: string, seconds: string, size: string, };
+variations: number, model: string, seconds: string, size: string, 
+/**
+ * The form's Advanced fields, sent with every job of the batch.
+ */
+extra: Array<[string, string]>, };
