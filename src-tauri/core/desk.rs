@@ -1,9 +1,9 @@
 //! The one way both front ends make videos: prepare what the user asked for, check
 //! that the gateway can take it, submit it (or queue a batch), follow it; saving a copy
-//! is `jobs::save_copy` for both.
-//! The window's commands and the CLI's subcommands call these and nothing below them,
-//! so they share the catalog (with the user's `models.json`), the thumbnail cache, the
-//! batch cap and the order of the checks, and cannot drift apart.
+//! is `jobs::save_copy` for both. To make a video, the window's commands and the CLI's
+//! subcommands go through these rather than the pieces below them, so they share the
+//! catalog (with the user's `models.json`), the thumbnail cache, the batch cap and the
+//! order of the checks, and cannot drift apart.
 
 use crate::error::Result;
 use crate::gateway::UploadWatch;
