@@ -51,6 +51,9 @@ function show(view) {
   $('#gateway-bar').hidden = view !== 'main';
   const warning = $('#gateway-warning');
   warning.hidden = view !== 'main' || warning.textContent === '';
+  // The focus never stays behind in a view that was hidden (after Save and continue):
+  // the keyboard goes on from the prompt.
+  if (view === 'main' && $('#setup-view').contains(document.activeElement)) $('#prompt').focus();
 }
 
 /** @param {import('./types/ProfileView').ProfileView[]} list */

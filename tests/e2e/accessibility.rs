@@ -332,7 +332,11 @@ async fn the_keyboard_alone_does_everything_with_the_focus_always_visible() {
     app.wait_for_visible("#compose-form").await;
 
     let generate = |prompt: &str| format!("{prompt}{}{}{}", Key::Control, Key::Enter, Key::Null);
-    tab_to(&app, "the prompt", |f| f.id == "prompt", &mut unseen).await;
+    // Connected, the focus waits in the prompt rather than in the hidden setup form.
+    let in_prompt = app
+        .poll_script("return document.activeElement?.id === 'prompt'")
+        .await;
+    assert!(in_prompt, "the focus stayed behind in the setup form");
     app.press(&generate("A lantern on a quiet pier")).await;
     app.wait_for_text("Saved as").await;
     sim.next_outcome(Outcome::Fail("The model is overloaded.".into()));
