@@ -53,6 +53,7 @@ pub fn run() {
                 jobs.set_running_limit(limit);
             }
             app.manage(jobs);
+            commands::story::follow_story(app.handle());
             ready_report::mark("history opened, jobs followed");
             Ok(())
         })
@@ -88,6 +89,10 @@ pub fn run() {
             commands::jobs::continue_shot,
             commands::story::story,
             commands::story::set_story,
+            commands::story::add_to_story,
+            commands::story::plan_shot,
+            commands::story::set_shot_continues,
+            commands::story::make_missing_shots,
             commands::story::film_plan,
             commands::story::export_film,
             commands::settings::get_settings,

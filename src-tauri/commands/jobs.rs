@@ -18,7 +18,10 @@ use crate::images::{Focus, ThumbnailPreview};
 use crate::jobs::continuation::{continuation, Continuation};
 use crate::jobs::estimate::{self, TimeEstimate};
 use crate::jobs::request::{ImageChoice, JobInput, Prepared};
-use crate::jobs::{Cursor, GatewayDeletion, JobRow, JobStatus, Jobs, ListQuery, Page, Removal};
+use crate::jobs::{
+    Cursor, GatewayDeletion, JobRow, JobStatus, Jobs, ListQuery, Page, PlannedPicture, Removal,
+    ShotPlan,
+};
 use crate::paths::{at, io_error};
 use crate::playback::{playable_file, VideoSource};
 use crate::problem::Problem;
@@ -136,6 +139,23 @@ pub(super) fn active_profile(state: &AppState) -> Result<Profile> {
 }
 
 impl GenerateRequest {
+    /// The form as a story shot still to make.
+    pub(super) fn into_plan(self) -> ShotPlan {
+        ShotPlan {
+            prompt: self.prompt,
+            model: self.model,
+            seconds: self.seconds,
+            size: self.size,
+            extra_fields: self.extra,
+            picture: self.reference.map(|choice| PlannedPicture {
+                path: choice.path,
+                fit: choice.fit,
+                focus_x: choice.focus_x,
+                focus_y: choice.focus_y,
+            }),
+        }
+    }
+
     fn into_input(self) -> JobInput {
         JobInput {
             prompt: self.prompt,

@@ -5,7 +5,7 @@
 //! catalog (with the user's `models.json`), the thumbnail cache, the batch cap and the
 //! order of the checks, and cannot drift apart.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::gateway::UploadWatch;
 use crate::jobs::request::{self, JobInput, Prepared};
 use crate::jobs::{self, JobRow, Jobs};
@@ -28,6 +28,27 @@ impl<'a> Desk<'a> {
     /// Nothing is stored, so a typo costs nothing.
     pub fn prepare(state: &AppState, input: JobInput) -> Result<Prepared> {
         request::prepare(input, &state.catalog()?, &state.dirs.thumbnails())
+    }
+
+    /// `prepare` on a blocking thread, for callers on the async ones; `input` is made
+    /// there too (it may decode a video's frame).
+    pub async fn prepare_off_thread(
+        &self,
+        input: impl FnOnce() -> Result<JobInput> + Send + 'static,
+    ) -> Result<Prepared> {
+        let catalog = self.state.catalog()?;
+        let thumbnails = self.state.dirs.thumbnails();
+        tokio::task::spawn_blocking(move || request::prepare(input()?, &catalog, &thumbnails))
+            .await
+            .map_err(|e| Error::internal(format!("preparing a video stopped: {e}")))?
+    }
+
+    pub fn state(&self) -> &AppState {
+        self.state
+    }
+
+    pub fn jobs(&self) -> &Jobs {
+        self.jobs
     }
 
     /// The gateway can take a job now: its key is there, or the demo gateway runs.

@@ -21,7 +21,7 @@ use crate::gateway::ModelSpec;
 use crate::images::{PreparedPreview, Probe, ThumbnailPreview};
 use crate::jobs::continuation::Continuation;
 use crate::jobs::estimate::TimeEstimate;
-use crate::jobs::{Cursor, GatewayDeletion, JobRow, Page, QueueStatus, Removal};
+use crate::jobs::{Cursor, GatewayDeletion, JobRow, Page, QueueStatus, Removal, StoryShot};
 use crate::media::{Run, StitchReport};
 use crate::profile_form::{ConnectionReport, ProfileView};
 use crate::profiles::ProfileDraft;
@@ -65,6 +65,7 @@ pub fn export_core(cfg: &Config) -> Result<(), ExportError> {
         Run,
         Settings,
         StitchReport,
+        StoryShot,
         Theme,
         ThumbnailPreview,
         TimeEstimate,

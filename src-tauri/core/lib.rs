@@ -23,6 +23,7 @@ pub mod profiles;
 pub mod secret;
 pub mod settings;
 pub mod state;
+pub mod story;
 pub mod text;
 pub mod texts;
 

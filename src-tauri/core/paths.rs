@@ -55,6 +55,12 @@ impl AppDirs {
         self.cache.join("pasted")
     }
 
+    /// The story's copies of the pictures its planned shots start from: kept until
+    /// the shot is made, so not in the cache.
+    pub fn story_pictures(&self) -> PathBuf {
+        self.data.join("story-pictures")
+    }
+
     /// Creates the folders, each for this user only; folders an older version left
     /// readable by others are tightened.
     pub fn create_private(&self) -> Result<()> {

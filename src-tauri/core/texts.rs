@@ -74,6 +74,12 @@ crate::texts! {
     VIDEO_HAS_NO_FOLDER = "command.video_has_no_folder";
     VIDEO_FILE_GONE = "command.video_file_gone" [path];
     STORY_EMPTY = "command.story_empty";
+    /// `shot` continues `previous` (both numbered from 1), which has no saved video.
+    STORY_PREVIOUS_NOT_MADE = "command.story_previous_not_made" [shot, previous];
+    /// Export film while shot `shot` (from 1) has no saved video yet.
+    STORY_SHOT_NOT_MADE = "command.story_shot_not_made" [shot];
+    /// The gateway a shot was to be made on was removed meanwhile.
+    STORY_GATEWAY_GONE = "command.story_gateway_gone";
 
     // Save as.
     COPY_NOT_SAVED = "export.not_saved";

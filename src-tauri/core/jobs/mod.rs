@@ -44,7 +44,8 @@ use request::Prepared;
 pub use export::save_copy;
 pub use queue::{check_batch_size, QueueStatus, MAX_BATCH};
 pub use store::{
-    Cursor, JobRow, JobStatus, JobStore, JobWarning, ListQuery, NewJob, Page, FILE_NAME,
+    Cursor, JobRow, JobStatus, JobStore, JobWarning, ListQuery, NewJob, Page, PlannedPicture,
+    ShotPlan, StoryShot, FILE_NAME,
 };
 
 /// Builds the gateway client for a profile id (base URL from the profile, key from the

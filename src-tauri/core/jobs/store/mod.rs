@@ -28,6 +28,7 @@ pub use details::KEPT_EXCHANGES;
 pub use queries::{Cursor, ListQuery, Page};
 pub use row::{JobRow, NewJob};
 pub use status::{JobStatus, JobWarning};
+pub use story::{PlannedPicture, ShotPlan, StoryShot};
 
 use super::owner::Owner;
 use crate::error::{Error, Result};

@@ -88,6 +88,23 @@ pub(super) const MIGRATIONS: &[&str] = &[
     "ALTER TABLE jobs ADD COLUMN continues TEXT;",
     // 7: the story: saved shots in the order the film plays them.
     "CREATE TABLE story_shots (position INTEGER PRIMARY KEY, job_id TEXT NOT NULL);",
+    // 8: a story shot may be a prompt still to make (`plan`, its settings as JSON),
+    // made from the last frame of the shot before (`continues_previous`) once the
+    // user asks (`making`: the gateway to make it on). Shots get ids of their own so
+    // a planned shot keeps its place and its plan when it is reordered.
+    "CREATE TABLE story_shots_planned (
+        id TEXT PRIMARY KEY,
+        position INTEGER NOT NULL,
+        job_id TEXT,
+        plan TEXT,
+        continues_previous INTEGER NOT NULL DEFAULT 0,
+        making TEXT,
+        problem TEXT
+    );
+    INSERT INTO story_shots_planned (id, position, job_id)
+        SELECT job_id, position, job_id FROM story_shots;
+    DROP TABLE story_shots;
+    ALTER TABLE story_shots_planned RENAME TO story_shots;",
 ];
 
 /// Brings the schema up to date. The app and the CLI may open a new history at the

@@ -514,22 +514,107 @@ fn the_slow_flag_is_set_once_and_cleared_by_progress() {
     assert_eq!(row.warning, None);
 }
 
+fn shot_plan(prompt: &str) -> ShotPlan {
+    ShotPlan {
+        prompt: prompt.into(),
+        model: "veo3.1".into(),
+        seconds: "8".into(),
+        size: "16:9".into(),
+        extra_fields: Vec::new(),
+        picture: None,
+    }
+}
+
+fn story_prompts(shots: &[StoryShot]) -> Vec<String> {
+    shots
+        .iter()
+        .map(|shot| match (&shot.job, &shot.plan) {
+            (Some(job), _) => job.prompt.clone(),
+            (None, Some(plan)) => format!("plan {}", plan.prompt),
+            (None, None) => unreachable!("a shot is a job or a plan"),
+        })
+        .collect()
+}
+
 #[test]
 fn the_story_keeps_its_order_across_a_restart_and_drops_a_removed_shot() {
     let (dir, s) = store();
     let [a, b, c] = ["a", "b", "c"].map(|p| s.insert_submitting(&new_job(p), 1).unwrap().id);
-    let prompts = |rows: Vec<JobRow>| rows.into_iter().map(|r| r.prompt).collect::<Vec<_>>();
-    let story = s
-        .set_story(&[c.clone(), a.clone(), "not-in-history".into(), b.clone()])
+    for id in [&c, &a, &"not-in-history".to_string(), &b, &a] {
+        s.add_to_story(id).unwrap();
+    }
+    assert_eq!(story_prompts(&s.story().unwrap()), ["c", "a", "b"], "once each");
+    let planned = s.plan_shot(&shot_plan("d"), true).unwrap();
+    let ids: Vec<String> = planned.iter().map(|shot| shot.id.clone()).collect();
+    let reordered = s
+        .set_story(&[ids[3].clone(), ids[0].clone(), ids[1].clone(), ids[2].clone()])
         .unwrap();
-    assert_eq!(prompts(story), ["c", "a", "b"]);
+    assert_eq!(story_prompts(&reordered), ["plan d", "c", "a", "b"]);
+    assert!(reordered[0].continues_previous);
 
     s.delete(&a).unwrap();
-    assert_eq!(prompts(s.story().unwrap()), ["c", "b"]);
+    assert_eq!(story_prompts(&s.story().unwrap()), ["plan d", "c", "b"]);
     drop(s);
     let reopened = JobStore::open_at(&dir.path().join("h.sqlite3")).unwrap();
-    assert_eq!(prompts(reopened.story().unwrap()), ["c", "b"]);
+    assert_eq!(story_prompts(&reopened.story().unwrap()), ["plan d", "c", "b"]);
     assert!(reopened.set_story(&[]).unwrap().is_empty());
+}
+
+#[test]
+fn a_planned_shot_is_made_once_and_made_again_only_when_its_video_failed() {
+    let (_dir, s) = store();
+    let shot = s.plan_shot(&shot_plan("a kite"), false).unwrap().remove(0);
+    assert!(shot.is_missing() && !shot.making);
+    assert_eq!(s.make_missing("gateway").unwrap(), 1);
+    assert!(s.story().unwrap()[0].making);
+    assert_eq!(s.claim_shot(&shot.id).unwrap().as_deref(), Some("gateway"));
+    assert_eq!(s.claim_shot(&shot.id).unwrap(), None, "claimed once");
+
+    let job = s.insert_submitting(&new_job("a kite"), 1).unwrap();
+    s.settle_shot(&shot.id, Ok(&job.id)).unwrap();
+    let made = s.story().unwrap().remove(0);
+    assert_eq!(made.job.as_ref().map(|j| j.id.as_str()), Some(job.id.as_str()));
+    assert_eq!(s.make_missing("gateway").unwrap(), 0, "its video is on its way");
+
+    s.mark_failed(&job.id, "failed", &problem(), 2).unwrap();
+    assert_eq!(s.make_missing("gateway").unwrap(), 1, "a failed video is made again");
+    let again = s.story().unwrap().remove(0);
+    assert!(again.making && again.job.is_none());
+    assert_eq!(again.plan.unwrap().prompt, "a kite", "the plan stays");
+}
+
+#[test]
+fn a_shot_that_could_not_be_made_says_why() {
+    let (_dir, s) = store();
+    let shot = s.plan_shot(&shot_plan("a kite"), true).unwrap().remove(0);
+    let problem = Problem::new(crate::texts::STORY_GATEWAY_GONE);
+    s.settle_shot(&shot.id, Err(&problem)).unwrap();
+    let stuck = s.story().unwrap().remove(0);
+    assert_eq!(stuck.problem, Some(problem));
+    assert!(stuck.is_missing() && !stuck.making);
+}
+
+#[test]
+fn a_story_stored_before_planned_shots_keeps_its_shots() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.sqlite3");
+    let (a, b) = {
+        let s = JobStore::open_at(&path).unwrap();
+        let ids = ["a", "b"].map(|p| s.insert_submitting(&new_job(p), 1).unwrap().id);
+        (ids[0].clone(), ids[1].clone())
+    };
+    // The story as migration 7 left it: job ids by position.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(&format!(
+        "DROP TABLE story_shots;
+         CREATE TABLE story_shots (position INTEGER PRIMARY KEY, job_id TEXT NOT NULL);
+         INSERT INTO story_shots VALUES (0, '{b}'), (1, '{a}');
+         PRAGMA user_version = 7;"
+    ))
+    .unwrap();
+    drop(conn);
+    let s = JobStore::open_at(&path).unwrap();
+    assert_eq!(story_prompts(&s.story().unwrap()), ["b", "a"]);
 }
 
 #[test]
