@@ -28,6 +28,7 @@
 /** @typedef {import('./types/Removal').Removal} Removal */
 /** @typedef {import('./types/Run').Run} Run */
 /** @typedef {import('./types/SettingsView').SettingsView} SettingsView */
+/** @typedef {import('./types/StoryShot').StoryShot} StoryShot */
 /** @typedef {import('./types/Theme').Theme} Theme */
 /** @typedef {import('./types/ThumbnailPreview').ThumbnailPreview} ThumbnailPreview */
 /** @typedef {import('./types/TimeEstimate').TimeEstimate} TimeEstimate */
@@ -264,16 +265,46 @@ export const jobPoster = (id) => call('job_poster', { id });
 export const continueShot = (id) => call('continue_shot', { id });
 
 /**
- * The story's saved shots, in order.
- * @returns {Promise<JobRow[]>}
+ * The story's shots, in order.
+ * @returns {Promise<StoryShot[]>}
  */
 export const story = () => call('story');
 /**
- * Makes the story exactly these shots, in this order; returns it as stored.
+ * Puts the story's shots in this order (by shot id); those left out are taken out.
  * @param {string[]} ids
- * @returns {Promise<JobRow[]>}
+ * @returns {Promise<StoryShot[]>}
  */
 export const setStory = (ids) => call('set_story', { ids });
+/**
+ * A saved video, from its card, as the story's last shot.
+ * @param {string} id
+ * @returns {Promise<StoryShot[]>}
+ */
+export const addToStory = (id) => call('add_to_story', { id });
+/**
+ * The form's prompt and settings as the story's last shot, still to make.
+ * @param {GenerateRequest} request
+ * @param {boolean} continuesPrevious
+ * @returns {Promise<StoryShot[]>}
+ */
+export const planShot = (request, continuesPrevious) => call('plan_shot', { request, continuesPrevious });
+/**
+ * @param {string} id
+ * @param {boolean} continues
+ * @returns {Promise<StoryShot[]>}
+ */
+export const setShotContinues = (id, continues) => call('set_shot_continues', { id, continues });
+/**
+ * Makes the story's missing shots on the active gateway, each continuing shot once
+ * the one before is saved. Resolves to how many were asked for.
+ * @returns {Promise<number>}
+ */
+export const makeMissingShots = () => call('make_missing_shots');
+/**
+ * The story changed without the window asking (a shot was made).
+ * @param {() => void} handler
+ */
+export const onStoryChanged = (handler) => tauri.event.listen('story-changed', () => handler());
 /**
  * How the story's shots group into runs that join as they are.
  * @returns {Promise<Run[]>}

@@ -225,6 +225,14 @@ const form = mountForm({
       generate.disabled = false;
     }
   },
+  async onPlan(request, say) {
+    try {
+      await story.plan({ ...request, reference: reference.current(), continues: null });
+      say(t('story.planned'), 'ok');
+    } catch (error) {
+      say(errorText(error), 'error');
+    }
+  },
   onSettingsChange(current) {
     api.rememberForm(current).catch(() => {}); // losing the memory of a choice is harmless
   },
@@ -274,6 +282,7 @@ const lastStatus = new Map();
 const announcer = $('#job-announcer');
 api.onJobChanged((row) => {
   showIfListed(row);
+  story.jobChanged(row);
   const said = statusText(row);
   if (lastStatus.get(row.id) !== said) {
     lastStatus.set(row.id, said);

@@ -411,7 +411,7 @@ impl App {
         false
     }
 
-    async fn fail(&self, why: &str) -> ! {
+    pub async fn fail(&self, why: &str) -> ! {
         let shot = self.screenshot("failure").await;
         panic!(
             "{why}; screenshot: {}; driver log: {}",

@@ -18,9 +18,10 @@ import { shortPrompt } from '../short-prompt.js';
  * @param {{ catalog: ModelSpec[],
  *           timeEstimate: typeof import('../api.js')['timeEstimate'],
  *           onSubmit: (request: FormRequest, say: (message: string, tone?: string) => void) => void,
+ *           onPlan: (request: FormRequest, say: (message: string, tone?: string) => void) => void,
  *           onSettingsChange: (settings: FormSettings) => void }} deps
  */
-export function mountForm({ catalog, timeEstimate, onSubmit, onSettingsChange }) {
+export function mountForm({ catalog, timeEstimate, onSubmit, onPlan, onSettingsChange }) {
   const form = $('#compose-form');
   const prompt = $('#prompt');
   const counter = $('#prompt-count');
@@ -151,21 +152,32 @@ export function mountForm({ catalog, timeEstimate, onSubmit, onSettingsChange })
       event.preventDefault();
     }
   });
-  form.addEventListener('submit', (/** @type {SubmitEvent} */ event) => {
-    event.preventDefault();
-    // Ctrl+Enter submits past a disabled button: still one request at a time.
-    if ($('#generate').disabled) return;
+  // The form's request, or null (the problem said and its field focused).
+  function checkedRequest() {
     const request = { prompt: prompt.value.trim(), ...settings() };
     const problem = problemWith(request);
     if (problem) {
       showStatus(status, problem.message, 'error');
       if (problem.focus === prompt) prompt.setAttribute('aria-invalid', 'true');
       problem.focus?.focus();
-      return;
+      return null;
     }
     onSettingsChange(settings());
+    return request;
+  }
+  const say = (/** @type {string} */ message, /** @type {string | undefined} */ tone) => showStatus(status, message, tone);
+  form.addEventListener('submit', (/** @type {SubmitEvent} */ event) => {
+    event.preventDefault();
+    // Ctrl+Enter submits past a disabled button: still one request at a time.
+    if ($('#generate').disabled) return;
+    const request = checkedRequest();
     // The prompt stays in the box whatever happens, ready to change and send again.
-    onSubmit(request, (message, tone) => showStatus(status, message, tone));
+    if (request) onSubmit(request, say);
+  });
+  // "Add to story, make later": the same checks, nothing is sent.
+  $('#plan-shot').addEventListener('click', () => {
+    const request = checkedRequest();
+    if (request) onPlan(request, say);
   });
 
   /** @type {import('../types/Continuation').Continuation | null} from continueShot */
