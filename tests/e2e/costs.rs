@@ -18,6 +18,8 @@ use crate::harness::{fresh_home, App, Launch};
 /// makes it with ffmpeg.
 const CLIP: &str = "VEO_DESK_BENCH_CLIP";
 const KEY: &str = "sk-bench-costs-2468";
+/// Names a folder to keep the processes' memory maps of each reading in (optional).
+const MAPS: &str = "VEO_DESK_BENCH_MAPS";
 /// The page settles (garbage collection, decoder threads winding down) before a reading.
 const SETTLE: Duration = Duration::from_secs(5);
 
@@ -32,6 +34,7 @@ async fn memory_while_watching_saved_videos_one_after_another() {
 
     let app = settled_window("bench-watching", home.path()).await;
     let idle = app.memory_kib();
+    save_maps(&app, "watching-idle");
 
     let mut readings = Vec::new();
     let mut watching = Duration::ZERO;
@@ -42,6 +45,7 @@ async fn memory_while_watching_saved_videos_one_after_another() {
         if [1, 10, 40].contains(&(n + 1)) {
             tokio::time::sleep(SETTLE).await;
             readings.push((n + 1, app.memory_by_process()));
+            save_maps(&app, &format!("watching-{}", n + 1));
         }
     }
     app.screenshot("watched").await;
@@ -91,6 +95,7 @@ async fn memory_with_a_thousand_cards_loaded() {
 
     let app = settled_window("bench-cards", home.path()).await;
     let idle = app.memory_kib();
+    save_maps(&app, "cards-idle");
     let started = Instant::now();
     while card_count(&app).await < 1000 {
         let before = card_count(&app).await;
@@ -107,6 +112,7 @@ async fn memory_with_a_thousand_cards_loaded() {
     let loading = started.elapsed();
     tokio::time::sleep(SETTLE).await;
     let loaded = app.memory_kib();
+    save_maps(&app, "cards-1000");
     app.screenshot("thousand").await;
     app.close().await;
 
@@ -173,6 +179,12 @@ async fn settled_window(name: &str, home: &Path) -> App {
     cards_on_screen(&app, 50).await;
     tokio::time::sleep(SETTLE).await;
     app
+}
+
+fn save_maps(app: &App, label: &str) {
+    if let Some(dir) = std::env::var_os(MAPS) {
+        app.save_memory_maps(Path::new(&dir), label);
+    }
 }
 
 fn mib(kib: u64) -> f64 {

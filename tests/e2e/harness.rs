@@ -131,6 +131,18 @@ impl App {
             .collect()
     }
 
+    /// Copies each of those processes' memory maps (`/proc/PID/smaps`) into `dir` as
+    /// `LABEL-NAME-PID.smaps`, to see where the memory a reading counts lies.
+    pub fn save_memory_maps(&self, dir: &Path, label: &str) {
+        std::fs::create_dir_all(dir).expect("a folder for the memory maps");
+        for pid in self.processes() {
+            if let Ok(maps) = std::fs::read(format!("/proc/{pid}/smaps")) {
+                let file = dir.join(format!("{label}-{}-{pid}.smaps", process_name(pid)));
+                std::fs::write(file, maps).expect("the memory maps written");
+            }
+        }
+    }
+
     /// Processor time the app and its WebKit processes have used so far: each one's
     /// name and seconds.
     pub fn cpu_by_process(&self) -> Vec<(String, f64)> {

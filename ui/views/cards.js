@@ -40,9 +40,30 @@ export function mountCards({ container, actions }) {
   const notes = new Map();
   /** @type {HTMLElement | null} */
   let list = null;
-  const draw = (/** @type {JobRow} */ row) => withPoster(card(row, actions, notes.get(row.id)), row);
+  const full = (/** @type {JobRow} */ row) => withPoster(card(row, actions, notes.get(row.id)), row);
   /** @type {(id: string) => HTMLElement | null | undefined} */
   const cardOf = (id) => list?.querySelector(`[data-job="${CSS.escape(id)}"]`);
+
+  // Cards of older pages (Show more) start as a shell, the prompt alone, and are built
+  // whole once they come near the view: a thousand whole cards cost the page about
+  // 60 MiB (their elements and buttons), shells a fraction (tests/e2e/costs.rs).
+  const near = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      near.unobserve(entry.target);
+      const row = rows.get(/** @type {HTMLElement} */ (entry.target).dataset.job ?? '');
+      if (row) entry.target.replaceWith(full(row));
+    }
+  }, { rootMargin: '1500px 0px' });
+  /** @param {JobRow} row */
+  function shell(row) {
+    const node = el('li', { class: `card shell status-${row.status}`, 'data-job': row.id },
+      el('p', { class: 'card-prompt', text: row.prompt }));
+    near.observe(node);
+    return node;
+  }
+  // A card already built stays built when its job changes.
+  const draw = (/** @type {JobRow} */ row) => (cardOf(row.id)?.classList.contains('shell') ? shell(row) : full(row));
 
   // Posters: a saved video's first frame in its card's picture slot, asked for when the
   // card comes into view and kept for the run, so a redrawn card shows it at once.
@@ -82,15 +103,16 @@ export function mountCards({ container, actions }) {
   }
 
   function render() {
-    // The cards waiting for their posters are all replaced.
+    // The cards waiting for their posters, or to be built, are all replaced.
     inView.disconnect();
+    near.disconnect();
     const ordered = [...rows.values()].sort(newestFirst);
     if (ordered.length === 0) {
       list = null;
       container.replaceChildren($('#empty-jobs').content.cloneNode(true));
       return;
     }
-    list = el('ul', { class: 'cards' }, ordered.map(draw));
+    list = el('ul', { class: 'cards' }, ordered.map(full));
     container.replaceChildren(list);
   }
 
@@ -116,6 +138,7 @@ export function mountCards({ container, actions }) {
     const player = existing.querySelector('.card-player');
     if (player?.firstChild) fresh.querySelector('.card-player')?.replaceWith(player);
     inView.unobserve(existing);
+    near.unobserve(existing);
     existing.replaceWith(fresh);
     showPlayState(fresh);
   }
@@ -132,7 +155,7 @@ export function mountCards({ container, actions }) {
     append(jobs) {
       const fresh = jobs.filter((row) => !rows.has(row.id));
       fresh.forEach((row) => rows.set(row.id, row));
-      if (list) list.append(...fresh.map(draw));
+      if (list) list.append(...fresh.map(shell));
       else render();
     },
     /** @param {string} id */
@@ -170,6 +193,7 @@ export function mountCards({ container, actions }) {
       const gone = cardOf(id);
       if (gone) {
         inView.unobserve(gone);
+        near.unobserve(gone);
         gone.remove();
       }
       if (rows.size === 0) render();
