@@ -146,14 +146,14 @@ pub fn follow_story(app: &AppHandle) {
 }
 
 fn ends_a_turn(app: &AppHandle, job: &JobRow) -> bool {
-    let ended = matches!(job.status, JobStatus::Downloaded | JobStatus::Uncertain)
-        || job.status.is_lost();
+    let ended =
+        matches!(job.status, JobStatus::Downloaded | JobStatus::Uncertain) || job.status.is_lost();
     ended
-        && app
-            .state::<Jobs>()
-            .store()
-            .story()
-            .is_ok_and(|shots| shots.iter().any(|s| s.job.as_ref().is_some_and(|j| j.id == job.id)))
+        && app.state::<Jobs>().store().story().is_ok_and(|shots| {
+            shots
+                .iter()
+                .any(|s| s.job.as_ref().is_some_and(|j| j.id == job.id))
+        })
 }
 
 async fn take_turns(app: &AppHandle) {

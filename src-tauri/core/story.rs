@@ -23,7 +23,7 @@ pub enum Turn {
     Make {
         shot: String,
         plan: ShotPlan,
-        after: Option<JobRow>,
+        after: Option<Box<JobRow>>,
     },
     /// It continues a shot that ended without a video: it cannot be made as planned.
     Stuck { shot: String, problem: Problem },
@@ -47,7 +47,7 @@ pub fn turns(shots: &[StoryShot]) -> Vec<Turn> {
             None => turns.push(make(None)),
             Some(before) => match &before.job {
                 Some(job) if job.status == JobStatus::Downloaded => {
-                    turns.push(make(Some(job.clone())))
+                    turns.push(make(Some(Box::new(job.clone()))))
                 }
                 // Being made (or about to be, or made again): wait for it.
                 _ if before.making => {}
@@ -99,7 +99,7 @@ impl Desk<'_> {
         &self,
         profile_id: &str,
         plan: ShotPlan,
-        after: Option<JobRow>,
+        after: Option<Box<JobRow>>,
     ) -> Result<JobRow> {
         let profile = self
             .state()
@@ -109,7 +109,7 @@ impl Desk<'_> {
             .map_err(|_| Error::invalid_input(Problem::new(texts::STORY_GATEWAY_GONE)))?;
         let pictures = self.state().dirs.form_pictures();
         let prepared = self
-            .prepare_off_thread(move || shot_input(plan, after.as_ref(), &pictures))
+            .prepare_off_thread(move || shot_input(plan, after.as_deref(), &pictures))
             .await?;
         self.submit(&profile, prepared, None).await
     }
@@ -165,7 +165,11 @@ impl ShotPlan {
             return Ok(self);
         };
         create_private_dir(dir).map_err(|e| io_error(at(texts::COULD_NOT_CREATE, dir), e))?;
-        let extension = picture.path.extension().unwrap_or_default().to_string_lossy();
+        let extension = picture
+            .path
+            .extension()
+            .unwrap_or_default()
+            .to_string_lossy();
         let kept = dir.join(format!("{}.{extension}", uuid::Uuid::new_v4().simple()));
         std::fs::copy(&picture.path, &kept)
             .map_err(|e| io_error(at(texts::COULD_NOT_READ_FILE, &picture.path), e))?;

@@ -110,10 +110,15 @@ async fn planned_shots_are_made_one_from_another_and_export_as_one_film() {
         field.clear().await.unwrap();
         field.send_keys(prompt).await.unwrap();
         app.click("Add to story, make later").await;
-        app.wait_for_text("Added to the story, to make later.").await;
+        app.wait_for_text("Added to the story, to make later.")
+            .await;
     }
-    assert!(app.poll_script(&story_order_is(&[OPENING, CLOSING, MIDDLE])).await);
-    app.wait_for_text("3 shots, about 12 s · 3 still to make").await;
+    assert!(
+        app.poll_script(&story_order_is(&[OPENING, CLOSING, MIDDLE]))
+            .await
+    );
+    app.wait_for_text("3 shots, about 12 s · 3 still to make")
+        .await;
     assert!(
         sim.requests_to("POST", "/v1/videos").is_empty(),
         "planning sends nothing"
@@ -130,7 +135,10 @@ async fn planned_shots_are_made_one_from_another_and_export_as_one_film() {
 
     // The middle shot is dragged by its grip above the closing one.
     drag_shot(&app, 2, 1).await;
-    assert!(app.poll_script(&story_order_is(&[OPENING, MIDDLE, CLOSING])).await);
+    assert!(
+        app.poll_script(&story_order_is(&[OPENING, MIDDLE, CLOSING]))
+            .await
+    );
     app.screenshot("story-planned").await;
 
     app.click("Make the missing shots (3)").await;
@@ -157,7 +165,11 @@ async fn planned_shots_are_made_one_from_another_and_export_as_one_film() {
         .iter()
         .map(|r| r.files.iter().any(|f| f.name == "input_reference"))
         .collect();
-    assert_eq!(pictures, [false, true, true], "each later shot starts from a frame");
+    assert_eq!(
+        pictures,
+        [false, true, true],
+        "each later shot starts from a frame"
+    );
     assert!(sent.iter().all(|r| r.field("seconds") == Some("4")));
 
     // The history says which shot each continues.

@@ -49,8 +49,14 @@ fn named(shots: &[StoryShot]) -> Vec<String> {
     turns(shots)
         .into_iter()
         .map(|turn| match turn {
-            Turn::Make { shot, after: None, .. } => format!("make:{shot}"),
-            Turn::Make { shot, after: Some(_), .. } => format!("make:{shot} from the shot before"),
+            Turn::Make {
+                shot, after: None, ..
+            } => format!("make:{shot}"),
+            Turn::Make {
+                shot,
+                after: Some(_),
+                ..
+            } => format!("make:{shot} from the shot before"),
             Turn::Stuck { shot, .. } => format!("stuck:{shot}"),
         })
         .collect()
@@ -78,7 +84,11 @@ fn a_chain_is_made_one_shot_after_another() {
 
 #[test]
 fn a_shot_that_continues_a_failed_one_is_stuck_with_its_numbers() {
-    for status in [JobStatus::Failed, JobStatus::Cancelled, JobStatus::Uncertain] {
+    for status in [
+        JobStatus::Failed,
+        JobStatus::Cancelled,
+        JobStatus::Uncertain,
+    ] {
         let shots = [made("a", status), asked("b", true)];
         assert_eq!(named(&shots), ["stuck:b"], "{status:?}");
     }

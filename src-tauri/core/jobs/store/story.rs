@@ -98,7 +98,9 @@ impl JobStore {
                 plan,
                 continues_previous: shot.continues_previous,
                 making: shot.making,
-                problem: shot.problem.and_then(|json| serde_json::from_str(&json).ok()),
+                problem: shot
+                    .problem
+                    .and_then(|json| serde_json::from_str(&json).ok()),
             });
         }
         Ok(shots)
@@ -225,8 +227,11 @@ impl JobStore {
             )
             .optional()
             .map_err(db)?;
-        tx.execute("UPDATE story_shots SET making = NULL WHERE id = ?1", params![id])
-            .map_err(db)?;
+        tx.execute(
+            "UPDATE story_shots SET making = NULL WHERE id = ?1",
+            params![id],
+        )
+        .map_err(db)?;
         tx.commit().map_err(db)?;
         Ok(profile)
     }
@@ -235,7 +240,10 @@ impl JobStore {
     pub fn settle_shot(&self, id: &str, made: std::result::Result<&str, &Problem>) -> Result<()> {
         let (job_id, problem) = match made {
             Ok(job) => (Some(job), None),
-            Err(problem) => (None, Some(serde_json::to_string(problem).map_err(|e| Error::internal(e.to_string()))?)),
+            Err(problem) => (
+                None,
+                Some(serde_json::to_string(problem).map_err(|e| Error::internal(e.to_string()))?),
+            ),
         };
         self.lock()?
             .execute(

@@ -543,11 +543,20 @@ fn the_story_keeps_its_order_across_a_restart_and_drops_a_removed_shot() {
     for id in [&c, &a, &"not-in-history".to_string(), &b, &a] {
         s.add_to_story(id).unwrap();
     }
-    assert_eq!(story_prompts(&s.story().unwrap()), ["c", "a", "b"], "once each");
+    assert_eq!(
+        story_prompts(&s.story().unwrap()),
+        ["c", "a", "b"],
+        "once each"
+    );
     let planned = s.plan_shot(&shot_plan("d"), true).unwrap();
     let ids: Vec<String> = planned.iter().map(|shot| shot.id.clone()).collect();
     let reordered = s
-        .set_story(&[ids[3].clone(), ids[0].clone(), ids[1].clone(), ids[2].clone()])
+        .set_story(&[
+            ids[3].clone(),
+            ids[0].clone(),
+            ids[1].clone(),
+            ids[2].clone(),
+        ])
         .unwrap();
     assert_eq!(story_prompts(&reordered), ["plan d", "c", "a", "b"]);
     assert!(reordered[0].continues_previous);
@@ -556,7 +565,10 @@ fn the_story_keeps_its_order_across_a_restart_and_drops_a_removed_shot() {
     assert_eq!(story_prompts(&s.story().unwrap()), ["plan d", "c", "b"]);
     drop(s);
     let reopened = JobStore::open_at(&dir.path().join("h.sqlite3")).unwrap();
-    assert_eq!(story_prompts(&reopened.story().unwrap()), ["plan d", "c", "b"]);
+    assert_eq!(
+        story_prompts(&reopened.story().unwrap()),
+        ["plan d", "c", "b"]
+    );
     assert!(reopened.set_story(&[]).unwrap().is_empty());
 }
 
@@ -573,11 +585,22 @@ fn a_planned_shot_is_made_once_and_made_again_only_when_its_video_failed() {
     let job = s.insert_submitting(&new_job("a kite"), 1).unwrap();
     s.settle_shot(&shot.id, Ok(&job.id)).unwrap();
     let made = s.story().unwrap().remove(0);
-    assert_eq!(made.job.as_ref().map(|j| j.id.as_str()), Some(job.id.as_str()));
-    assert_eq!(s.make_missing("gateway").unwrap(), 0, "its video is on its way");
+    assert_eq!(
+        made.job.as_ref().map(|j| j.id.as_str()),
+        Some(job.id.as_str())
+    );
+    assert_eq!(
+        s.make_missing("gateway").unwrap(),
+        0,
+        "its video is on its way"
+    );
 
     s.mark_failed(&job.id, "failed", &problem(), 2).unwrap();
-    assert_eq!(s.make_missing("gateway").unwrap(), 1, "a failed video is made again");
+    assert_eq!(
+        s.make_missing("gateway").unwrap(),
+        1,
+        "a failed video is made again"
+    );
     let again = s.story().unwrap().remove(0);
     assert!(again.making && again.job.is_none());
     assert_eq!(again.plan.unwrap().prompt, "a kite", "the plan stays");
