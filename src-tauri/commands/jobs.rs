@@ -14,10 +14,10 @@ use crate::desk::Desk;
 use crate::error::{Error, Result};
 use crate::gateway::exchange::Exchange;
 use crate::gateway::UploadWatch;
-use crate::images::{Focus, ThumbnailPreview};
+use crate::images::ThumbnailPreview;
 use crate::jobs::continuation::{continuation, Continuation};
 use crate::jobs::estimate::{self, TimeEstimate};
-use crate::jobs::request::{ImageChoice, JobInput, Prepared};
+use crate::jobs::request::{JobInput, Prepared};
 use crate::jobs::{
     Cursor, GatewayDeletion, JobRow, JobStatus, Jobs, ListQuery, Page, PlannedPicture, Removal,
     ShotPlan,
@@ -156,21 +156,12 @@ impl GenerateRequest {
         }
     }
 
-    fn into_input(self) -> JobInput {
+    /// The form as a job to send now: the plan's input, and the shot it continues.
+    fn into_input(mut self) -> JobInput {
+        let continues = self.continues.take();
         JobInput {
-            prompt: self.prompt,
-            model: self.model,
-            seconds: self.seconds,
-            size: self.size,
-            image: self.reference.map(|choice| ImageChoice {
-                path: choice.path,
-                fit: choice.fit,
-                focus: Focus::new(choice.focus_x, choice.focus_y),
-            }),
-            // The form's resolution comes among the Advanced fields.
-            resolution: None,
-            extra_fields: self.extra,
-            continues: self.continues,
+            continues,
+            ..self.into_plan().input()
         }
     }
 }

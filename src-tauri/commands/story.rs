@@ -146,8 +146,7 @@ pub fn follow_story(app: &AppHandle) {
 }
 
 fn ends_a_turn(app: &AppHandle, job: &JobRow) -> bool {
-    let ended =
-        matches!(job.status, JobStatus::Downloaded | JobStatus::Uncertain) || job.status.is_lost();
+    let ended = job.status == JobStatus::Downloaded || job.status.ended_without_video();
     ended
         && app.state::<Jobs>().store().story().is_ok_and(|shots| {
             shots

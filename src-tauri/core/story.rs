@@ -51,7 +51,7 @@ pub fn turns(shots: &[StoryShot]) -> Vec<Turn> {
                 }
                 // Being made (or about to be, or made again): wait for it.
                 _ if before.making => {}
-                Some(job) if !ended_without_video(job.status) => {}
+                Some(job) if !job.status.ended_without_video() => {}
                 _ => turns.push(Turn::Stuck {
                     shot: shot.id.clone(),
                     problem: Problem::new(texts::STORY_PREVIOUS_NOT_MADE)
@@ -62,10 +62,6 @@ pub fn turns(shots: &[StoryShot]) -> Vec<Turn> {
         }
     }
     turns
-}
-
-fn ended_without_video(status: JobStatus) -> bool {
-    status.is_lost() || status == JobStatus::Uncertain
 }
 
 impl Desk<'_> {

@@ -10,23 +10,12 @@ fn job(status: JobStatus) -> JobRow {
     row
 }
 
-fn plan(prompt: &str) -> ShotPlan {
-    ShotPlan {
-        prompt: prompt.into(),
-        model: "veo3.1".into(),
-        seconds: "8".into(),
-        size: "16:9".into(),
-        extra_fields: Vec::new(),
-        picture: None,
-    }
-}
-
 /// A planned shot asked for, continuing the one before or not.
 fn asked(id: &str, continues_previous: bool) -> StoryShot {
     StoryShot {
         id: id.into(),
         job: None,
-        plan: Some(plan(id)),
+        plan: Some(ShotPlan::example(id)),
         continues_previous,
         making: true,
         problem: None,

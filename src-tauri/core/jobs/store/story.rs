@@ -66,6 +66,26 @@ impl JobStatus {
             JobStatus::Failed | JobStatus::Expired | JobStatus::Cancelled | JobStatus::Draft
         )
     }
+
+    /// Over without a video: lost, or perhaps made on the gateway (`Uncertain`).
+    pub fn ended_without_video(self) -> bool {
+        self.is_lost() || self == JobStatus::Uncertain
+    }
+}
+
+#[cfg(test)]
+impl ShotPlan {
+    /// An 8 s 16:9 Veo shot with no picture.
+    pub(crate) fn example(prompt: &str) -> ShotPlan {
+        ShotPlan {
+            prompt: prompt.into(),
+            model: "veo3.1".into(),
+            seconds: "8".into(),
+            size: "16:9".into(),
+            extra_fields: Vec::new(),
+            picture: None,
+        }
+    }
 }
 
 /// A stored shot before its job is looked up.

@@ -514,17 +514,6 @@ fn the_slow_flag_is_set_once_and_cleared_by_progress() {
     assert_eq!(row.warning, None);
 }
 
-fn shot_plan(prompt: &str) -> ShotPlan {
-    ShotPlan {
-        prompt: prompt.into(),
-        model: "veo3.1".into(),
-        seconds: "8".into(),
-        size: "16:9".into(),
-        extra_fields: Vec::new(),
-        picture: None,
-    }
-}
-
 fn story_prompts(shots: &[StoryShot]) -> Vec<String> {
     shots
         .iter()
@@ -548,7 +537,7 @@ fn the_story_keeps_its_order_across_a_restart_and_drops_a_removed_shot() {
         ["c", "a", "b"],
         "once each"
     );
-    let planned = s.plan_shot(&shot_plan("d"), true).unwrap();
+    let planned = s.plan_shot(&ShotPlan::example("d"), true).unwrap();
     let ids: Vec<String> = planned.iter().map(|shot| shot.id.clone()).collect();
     let reordered = s
         .set_story(&[
@@ -575,7 +564,10 @@ fn the_story_keeps_its_order_across_a_restart_and_drops_a_removed_shot() {
 #[test]
 fn a_planned_shot_is_made_once_and_made_again_only_when_its_video_failed() {
     let (_dir, s) = store();
-    let shot = s.plan_shot(&shot_plan("a kite"), false).unwrap().remove(0);
+    let shot = s
+        .plan_shot(&ShotPlan::example("a kite"), false)
+        .unwrap()
+        .remove(0);
     assert!(shot.is_missing() && !shot.making);
     assert_eq!(s.make_missing("gateway").unwrap(), 1);
     assert!(s.story().unwrap()[0].making);
@@ -609,7 +601,10 @@ fn a_planned_shot_is_made_once_and_made_again_only_when_its_video_failed() {
 #[test]
 fn a_shot_that_could_not_be_made_says_why() {
     let (_dir, s) = store();
-    let shot = s.plan_shot(&shot_plan("a kite"), true).unwrap().remove(0);
+    let shot = s
+        .plan_shot(&ShotPlan::example("a kite"), true)
+        .unwrap()
+        .remove(0);
     let problem = Problem::new(crate::texts::STORY_GATEWAY_GONE);
     s.settle_shot(&shot.id, Err(&problem)).unwrap();
     let stuck = s.story().unwrap().remove(0);
