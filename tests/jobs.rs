@@ -432,6 +432,7 @@ async fn continuing_a_shot_sends_its_last_frame_with_its_settings_and_names_the_
         resolution: None,
         extra_fields: next.extra_fields,
         continues: Some(next.shot),
+        ..Default::default()
     };
     let thumbs = setup.dir.path().join("thumbnails");
     let prepared = request::prepare(input, &Catalog::builtin(), &thumbs).unwrap();
@@ -1368,6 +1369,141 @@ async fn the_upload_reports_growing_progress_up_to_the_whole_image_and_posts_onc
     let posts = setup.sim.requests_to("POST", "/v1/videos");
     assert_eq!(posts.len(), 1, "sent once");
     assert_eq!(posts[0].files[0].bytes, image, "the image arrived whole");
+}
+
+/// A `w`×`h` PNG of one colour in `dir`, as a user's picture.
+fn picture(dir: &Path, name: &str, w: u32, h: u32, shade: u8) -> PathBuf {
+    let path = dir.join(name);
+    image::RgbImage::from_pixel(w, h, image::Rgb([shade, 90, 200 - shade]))
+        .save(&path)
+        .unwrap();
+    path
+}
+
+fn chosen(path: PathBuf, fit: &str) -> ImageChoice {
+    ImageChoice {
+        path,
+        fit: Some(fit.into()),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn a_first_and_last_frame_go_as_two_parts_of_the_frames_variant_with_progress_over_both() {
+    let setup = Setup::new(Dialect::OpenAi).await;
+    let jobs = setup.start();
+    let dir = setup.dir.path();
+    let input = JobInput {
+        prompt: PROMPT.into(),
+        model: "veo3.1".into(),
+        seconds: "4".into(),
+        size: "16:9".into(),
+        image: Some(chosen(picture(dir, "dawn.png", 1600, 900, 10), "crop")),
+        last_frame: Some(chosen(picture(dir, "dusk.png", 900, 900, 150), "crop")),
+        ..Default::default()
+    };
+    let prepared = request::prepare(input, &Catalog::builtin(), &dir.join("thumbs")).unwrap();
+    let seen = Arc::new(Mutex::new(Vec::<(u64, u64)>::new()));
+    let into = seen.clone();
+    let watch = UploadWatch::new(move |sent, total| into.lock().unwrap().push((sent, total)));
+    let row = jobs
+        .submit_with_progress(PROFILE, prepared, Some(watch))
+        .await
+        .unwrap();
+    assert_eq!(row.status, JobStatus::Running);
+    assert_eq!(
+        row.model, "veo3.1-frames",
+        "the history keeps what went out"
+    );
+    assert!(
+        row.reference_thumb.is_some(),
+        "the card shows the first frame"
+    );
+
+    let post = &setup.sim.requests_to("POST", "/v1/videos")[0];
+    assert_eq!(post.field("model"), Some("veo3.1-frames"));
+    let parts: Vec<&str> = post.files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(parts, ["input_reference", "input_reference"]);
+    let shade = |i: usize| {
+        image::load_from_memory(&post.files[i].bytes)
+            .unwrap()
+            .to_rgb8()[(0, 0)][0]
+    };
+    assert!(
+        shade(0) < 40 && shade(1) > 120,
+        "first frame first, then the last"
+    );
+    let last = image::load_from_memory(&post.files[1].bytes).unwrap();
+    assert_eq!(
+        last.width() * 9,
+        last.height() * 16,
+        "the last frame fitted to 16:9 too"
+    );
+    let total: u64 = post.files.iter().map(|f| f.bytes.len() as u64).sum();
+    let seen = seen.lock().unwrap().clone();
+    assert!(
+        seen.iter().all(|&(_, t)| t == total),
+        "progress counts both pictures"
+    );
+    assert_eq!(seen.last(), Some(&(total, total)));
+
+    let details = jobs.store().exchanges(&row.id).unwrap();
+    let sent_form = &details[0].request_body;
+    assert_eq!(
+        sent_form.matches("input_reference: ").count(),
+        2,
+        "{sent_form}"
+    );
+}
+
+#[tokio::test]
+async fn ingredients_go_as_they_are_in_the_field_a_users_model_names_and_rules_come_first() {
+    let setup = Setup::new(Dialect::OpenAi).await;
+    let jobs = setup.start();
+    let dir = setup.dir.path();
+    let catalog = Catalog::builtin()
+        .with_user_models(
+            r#"[{"name":"veo-r","seconds":[8],"sizes":["16:9","9:16"],
+            "inputs":{"reference_images":{"field":"images[]","max":3,"seconds":[8]}}}]"#,
+        )
+        .unwrap();
+    let tall = picture(dir, "hero.png", 300, 600, 40);
+    let input = JobInput {
+        prompt: PROMPT.into(),
+        model: "veo-r".into(),
+        seconds: "8".into(),
+        size: "16:9".into(),
+        reference_images: vec![chosen(tall.clone(), "none"), chosen(tall.clone(), "none")],
+        ..Default::default()
+    };
+    let mixed = JobInput {
+        image: Some(chosen(tall.clone(), "crop")),
+        ..input.clone()
+    };
+    let Err(e) = request::prepare(mixed, &catalog, &dir.join("thumbs")) else {
+        panic!("ingredients with a first frame were accepted");
+    };
+    assert!(e.to_string().contains("cannot be combined"), "{e}");
+    assert_eq!(setup.sim.submit_count(), 0);
+
+    let prepared = request::prepare(input, &catalog, &dir.join("thumbs")).unwrap();
+    let row = jobs
+        .submit_with_progress(PROFILE, prepared, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        row.model, "veo-r",
+        "no variant declared: the model as chosen"
+    );
+    let post = &setup.sim.requests_to("POST", "/v1/videos")[0];
+    let parts: Vec<&str> = post.files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(parts, ["images[]", "images[]"]);
+    let sent = image::load_from_memory(&post.files[0].bytes).unwrap();
+    assert_eq!(
+        (sent.width(), sent.height()),
+        (300, 600),
+        "not cropped to the aspect"
+    );
 }
 
 #[tokio::test]

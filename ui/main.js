@@ -12,6 +12,7 @@ import { mountPlayer } from './views/player.js';
 import { mountSetup } from './views/setup.js';
 import { mountGatewayBar, renderGatewayBar } from './views/gateway-bar.js';
 import { mountReference } from './views/reference.js';
+import { mountPictures } from './views/pictures.js';
 import { mountPresets } from './views/presets.js';
 import { mountSettings, applyTheme } from './views/settings.js';
 import { mountHistory } from './views/history.js';
@@ -106,6 +107,12 @@ const reference = mountReference({
   onPicture: (path) => form.pictureChanged(path),
 });
 $('#size-field').addEventListener('change', () => reference.refresh());
+const pictures = mountPictures({ api });
+// Every picture the form sends: the first frame, and what the model takes beside it.
+const formPictures = () => {
+  const first = reference.current();
+  return { reference: first, last_frame: pictures.lastFrame(first?.fit), reference_images: pictures.ingredients() };
+};
 
 const details = mountDetails({ api });
 const remaking = new Set();
@@ -183,6 +190,7 @@ const removal = mountRemove({
 
 const form = mountForm({
   catalog,
+  onModel: (spec) => pictures.show(spec),
   timeEstimate: api.timeEstimate,
   async onSubmit(request, say) {
     say(t('form.sending'));
@@ -207,9 +215,9 @@ const form = mountForm({
     // One request at a time from the form: a double press must not make two videos.
     generate.disabled = true;
     try {
-      const picture = reference.current();
-      const continues = form.continuing(picture?.path);
-      const row = await api.submitJob({ ...request, reference: picture, continues }, uploadId, onUpload);
+      const sent = formPictures();
+      const continues = form.continuing(sent.reference?.path);
+      const row = await api.submitJob({ ...request, ...sent, continues }, uploadId, onUpload);
       cards.update(row);
       if (row.status === 'running') form.stopContinuing();
       /** @type {Partial<Record<typeof row.status, string>>} */
@@ -227,7 +235,7 @@ const form = mountForm({
   },
   async onPlan(request, say) {
     try {
-      await story.plan({ ...request, reference: reference.current(), continues: null });
+      await story.plan({ ...request, ...formPictures(), continues: null });
       say(t('story.planned'), 'ok');
     } catch (error) {
       say(errorText(error), 'error');

@@ -29,11 +29,11 @@ pub async fn submit(gateway: &GatewayArgs, args: SubmitArgs, out: &Output) -> Re
         size: or_default(&catalog, args.size, &args.model, Fallback::Size),
         prompt: args.prompt,
         model: args.model,
-        image: args.image.map(|path| ImageChoice {
-            path,
-            fit: Some(args.fit),
-            focus: Focus::default(),
-        }),
+        image: args.image.map(|path| fitted(path, &args.fit)),
+        last_frame: args.last_frame.map(|path| fitted(path, &args.fit)),
+        reference_images: (args.reference_images.into_iter())
+            .map(|path| fitted(path, "none"))
+            .collect(),
         resolution: args.resolution,
         extra_fields: parse_fields(&args.fields)?,
         continues: None,
@@ -54,6 +54,14 @@ pub async fn submit(gateway: &GatewayArgs, args: SubmitArgs, out: &Output) -> Re
     let mut progress = Progress::default();
     let rows = wait_settled(&session.store, changes, &[row.id], &mut progress).await?;
     Ok(finish_waited(&rows[0], out))
+}
+
+fn fitted(path: PathBuf, fit: &str) -> ImageChoice {
+    ImageChoice {
+        path,
+        fit: Some(fit.to_string()),
+        focus: Focus::default(),
+    }
 }
 
 /// Sent (or refused): the id to follow it with, or why it was not made.
@@ -300,7 +308,7 @@ fn prepare_row(session: &Session, row: &BatchRow, default_model: &str) -> Result
         }),
         resolution: row.resolution.clone(),
         extra_fields: Vec::new(),
-        continues: None,
+        ..Default::default()
     };
     Desk::prepare(&session.state, input).map_err(|e| match e {
         Error::Io { .. } | Error::Store(_) | Error::Internal(_) => e,

@@ -117,6 +117,13 @@ pub struct SubmitArgs {
     /// How the picture is fitted to --size.
     #[arg(long, default_value = "crop", value_parser = ["crop", "pad", "none"])]
     pub fit: String,
+    /// The frame the video ends on, after --image, where the model takes one.
+    #[arg(long, value_name = "PATH")]
+    pub last_frame: Option<PathBuf>,
+    /// A picture of a character or thing to keep, instead of --image (repeatable;
+    /// Veo: up to 3, at 8 seconds). Sent as it is.
+    #[arg(long = "reference-image", value_name = "PATH")]
+    pub reference_images: Vec<PathBuf>,
     /// An extra form field the gateway forwards to the model (repeatable).
     #[arg(long = "field", value_name = "KEY=VALUE")]
     pub fields: Vec<String>,

@@ -38,7 +38,14 @@ pub struct GenerateRequest {
     model: String,
     seconds: String,
     size: String,
+    /// The first frame.
     reference: Option<ReferenceChoice>,
+    /// The frame the video ends on, where the model takes one.
+    #[serde(default)]
+    last_frame: Option<ReferenceChoice>,
+    /// Pictures of a character or thing to keep, where the model takes them.
+    #[serde(default)]
+    reference_images: Vec<ReferenceChoice>,
     /// Advanced fields, forwarded to gateways that accept them.
     #[serde(default)]
     extra: Vec<(String, String)>,
@@ -147,12 +154,11 @@ impl GenerateRequest {
             seconds: self.seconds,
             size: self.size,
             extra_fields: self.extra,
-            picture: self.reference.map(|choice| PlannedPicture {
-                path: choice.path,
-                fit: choice.fit,
-                focus_x: choice.focus_x,
-                focus_y: choice.focus_y,
-            }),
+            picture: self.reference.map(PlannedPicture::from),
+            last_frame: self.last_frame.map(PlannedPicture::from),
+            reference_images: (self.reference_images.into_iter())
+                .map(PlannedPicture::from)
+                .collect(),
         }
     }
 
@@ -162,6 +168,17 @@ impl GenerateRequest {
         JobInput {
             continues,
             ..self.into_plan().input()
+        }
+    }
+}
+
+impl From<ReferenceChoice> for PlannedPicture {
+    fn from(choice: ReferenceChoice) -> PlannedPicture {
+        PlannedPicture {
+            path: choice.path,
+            fit: choice.fit,
+            focus_x: choice.focus_x,
+            focus_y: choice.focus_y,
         }
     }
 }

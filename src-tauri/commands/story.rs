@@ -55,7 +55,7 @@ pub async fn plan_shot(
     let plan = blocking(move || {
         let plan = request.into_plan();
         Desk::prepare(&state, plan.input())?;
-        plan.keep_picture(&state.dirs.story_pictures())
+        plan.keep_pictures(&state.dirs.story_pictures())
     })
     .await?;
     jobs.store().plan_shot(&plan, continues_previous)

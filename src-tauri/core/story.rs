@@ -4,14 +4,14 @@
 //! so the two join into one film. The turns are read from the history each time, so
 //! a restart picks them up where they were.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::desk::Desk;
 use crate::error::{Error, Result};
 use crate::images::Focus;
 use crate::jobs::continuation::continuation;
 use crate::jobs::request::{ImageChoice, JobInput};
-use crate::jobs::{JobRow, JobStatus, ShotPlan, StoryShot};
+use crate::jobs::{JobRow, JobStatus, PlannedPicture, ShotPlan, StoryShot};
 use crate::paths::{at, create_private_dir, io_error};
 use crate::problem::Problem;
 use crate::texts;
@@ -128,6 +128,8 @@ fn shot_input(plan: ShotPlan, after: Option<&JobRow>, pictures: &Path) -> Result
             fit: None,
             focus: Focus::default(),
         }),
+        last_frame: None,
+        reference_images: Vec::new(),
         resolution: None,
         extra_fields: next.extra_fields,
         continues: Some(next.shot),
@@ -142,11 +144,13 @@ impl ShotPlan {
             model: self.model.clone(),
             seconds: self.seconds.clone(),
             size: self.size.clone(),
-            image: self.picture.as_ref().map(|picture| ImageChoice {
-                path: picture.path.clone(),
-                fit: picture.fit.clone(),
-                focus: Focus::new(picture.focus_x, picture.focus_y),
-            }),
+            image: self.picture.as_ref().map(PlannedPicture::choice),
+            last_frame: self.last_frame.as_ref().map(PlannedPicture::choice),
+            reference_images: self
+                .reference_images
+                .iter()
+                .map(PlannedPicture::choice)
+                .collect(),
             // The form's resolution comes among the Advanced fields.
             resolution: None,
             extra_fields: self.extra_fields.clone(),
@@ -154,24 +158,39 @@ impl ShotPlan {
         }
     }
 
-    /// The plan with its picture copied into `dir`: the form's pictures (a paste, a
+    /// The plan with its pictures copied into `dir`: the form's pictures (a paste, a
     /// frame) are trimmed, and the user's own file may be moved before the shot is made.
-    pub fn keep_picture(mut self, dir: &Path) -> Result<ShotPlan> {
-        let Some(picture) = &mut self.picture else {
-            return Ok(self);
-        };
-        create_private_dir(dir).map_err(|e| io_error(at(texts::COULD_NOT_CREATE, dir), e))?;
-        let extension = picture
-            .path
-            .extension()
-            .unwrap_or_default()
-            .to_string_lossy();
-        let kept = dir.join(format!("{}.{extension}", uuid::Uuid::new_v4().simple()));
-        std::fs::copy(&picture.path, &kept)
-            .map_err(|e| io_error(at(texts::COULD_NOT_READ_FILE, &picture.path), e))?;
-        picture.path = kept;
+    pub fn keep_pictures(mut self, dir: &Path) -> Result<ShotPlan> {
+        let mut pictures = (self.picture.iter_mut())
+            .chain(self.last_frame.iter_mut())
+            .chain(self.reference_images.iter_mut())
+            .peekable();
+        if pictures.peek().is_some() {
+            create_private_dir(dir).map_err(|e| io_error(at(texts::COULD_NOT_CREATE, dir), e))?;
+        }
+        for picture in pictures {
+            picture.path = keep_copy(&picture.path, dir)?;
+        }
         Ok(self)
     }
+}
+
+impl PlannedPicture {
+    fn choice(&self) -> ImageChoice {
+        ImageChoice {
+            path: self.path.clone(),
+            fit: self.fit.clone(),
+            focus: Focus::new(self.focus_x, self.focus_y),
+        }
+    }
+}
+
+/// A copy of `path` under a fresh name in `dir`.
+fn keep_copy(path: &Path, dir: &Path) -> Result<PathBuf> {
+    let extension = path.extension().unwrap_or_default().to_string_lossy();
+    let kept = dir.join(format!("{}.{extension}", uuid::Uuid::new_v4().simple()));
+    std::fs::copy(path, &kept).map_err(|e| io_error(at(texts::COULD_NOT_READ_FILE, path), e))?;
+    Ok(kept)
 }
 
 #[cfg(test)]

@@ -5,6 +5,8 @@ use fantoccini::key::Key;
 use fantoccini::Locator;
 use serde_json::json;
 
+use veo_desk::simulator::{Dialect, Simulator};
+
 use crate::harness::{fresh_home, App, Launch};
 
 /// A photo-like JPEG of this size, written where the app can read it.
@@ -222,5 +224,117 @@ async fn a_pasted_picture_reaches_the_preview() {
     let [_, _, w, h] = frame_box(&app).await;
     assert!(w > h * 1.5, "a landscape frame on a tall picture: {w}×{h}");
     app.screenshot("pasted").await;
+    app.close().await;
+}
+
+#[tokio::test]
+async fn a_last_frame_and_ingredients_are_offered_where_the_model_takes_them_and_sent_as_it_says() {
+    let home = fresh_home();
+    let photo = photo(home.path(), "harbour.jpg", 1600, 1200);
+    let sim = Simulator::start(Dialect::OpenAi).await.unwrap();
+    let launch = Launch::default()
+        .home(home.path())
+        .env("VEO_DESK_PICK_FILE", photo.to_str().unwrap());
+    let app = App::start_with("pictures", launch).await;
+    app.connect_gateway(sim.base_url(), "sk-e2e-pictures-2468")
+        .await;
+
+    // Sora-style models declare no extra pictures: nothing is offered.
+    app.script(
+        "const m = document.querySelector('#model'); m.value = 'sora-2'; \
+                m.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![],
+    )
+    .await;
+    assert!(
+        app.poll_script("return document.querySelector('#more-pictures').hidden;")
+            .await
+    );
+    app.script(
+        "const m = document.querySelector('#model'); m.value = 'veo3.1'; \
+                m.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![],
+    )
+    .await;
+    app.wait_for_visible("#last-frame-field").await;
+
+    // A last frame alone is refused before anything is sent, in plain words.
+    app.choose("4 s").await;
+    app.type_into("Prompt", "The harbour from dawn to dusk")
+        .await;
+    app.click("Choose the last frame").await;
+    app.wait_for_visible("#last-frame-list li").await;
+    app.click("Generate").await;
+    app.wait_for_text("A last frame needs a first frame").await;
+    assert_eq!(sim.submit_count(), 0, "refused before sending");
+
+    // With a first frame it goes out as the frames variant, both pictures fitted.
+    press_drop_area(&app).await;
+    app.wait_for_text("Sent as 1600×900 JPEG").await;
+    app.screenshot("first-and-last-frame").await;
+    app.click("Generate").await;
+    app.wait_for_text("Sent. The video appears on the right.")
+        .await;
+    let post = &sim.requests_to("POST", "/v1/videos")[0];
+    assert_eq!(post.field("model"), Some("veo3.1-frames"));
+    let parts: Vec<(&str, (u32, u32))> = post
+        .files
+        .iter()
+        .map(|f| {
+            let picture = image::load_from_memory(&f.bytes).expect("a picture");
+            (f.name.as_str(), (picture.width(), picture.height()))
+        })
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            ("input_reference", (1600, 900)),
+            ("input_reference", (1600, 900))
+        ]
+    );
+
+    // Ingredients stand alone: with the first and last frame removed, three go as
+    // they are, at 8 s; a fourth is not offered.
+    app.click("Remove image").await;
+    app.click("Remove harbour.jpg").await;
+    for _ in 0..3 {
+        app.click("Add an ingredient").await;
+    }
+    assert!(
+        app.poll_script(
+            "return document.querySelectorAll('#ingredients-list li').length === 3 \
+             && document.querySelector('#ingredients-add').hidden;"
+        )
+        .await,
+        "three ingredients, and no button for a fourth"
+    );
+    app.click("Generate").await;
+    app.wait_for_text("uses reference images only in 8 second videos")
+        .await;
+    app.choose("8 s").await;
+    app.screenshot("ingredients").await;
+    app.click("Generate").await;
+    assert!(
+        app.poll_script("return document.querySelectorAll('.card').length === 2;")
+            .await
+    );
+    let posts = sim.requests_to("POST", "/v1/videos");
+    assert_eq!(posts.len(), 2);
+    assert_eq!(posts[1].field("model"), Some("veo3.1-components"));
+    let sizes: Vec<(&str, usize)> = posts[1]
+        .files
+        .iter()
+        .map(|f| {
+            (
+                f.name.as_str(),
+                image::load_from_memory(&f.bytes).unwrap().width() as usize,
+            )
+        })
+        .collect();
+    assert_eq!(
+        sizes,
+        [("input_reference", 1600); 3],
+        "uncropped, in their own parts"
+    );
     app.close().await;
 }

@@ -84,6 +84,62 @@ async fn saved_shots_put_in_order_by_keyboard_export_as_one_film() {
     app.close().await;
 }
 
+/// Shots of two shapes cannot be joined as they are: the story says which shot and
+/// why, and the run of shots that does join exports on its own.
+#[tokio::test]
+async fn shots_that_cannot_be_joined_are_named_and_a_run_that_can_exports_alone() {
+    let sim = Simulator::start(Dialect::OpenAi).await.unwrap();
+    sim.set_job_duration(Duration::from_secs(1));
+    let films = tempfile::tempdir().unwrap();
+    let film = films.path().join("Portrait run.mp4");
+    let app = App::start_with(
+        "story-runs",
+        Launch::default().env("VEO_DESK_SAVE_AS", film.to_string_lossy()),
+    )
+    .await;
+    app.connect_gateway(sim.base_url(), "sk-e2e-story-9753")
+        .await;
+    app.make_video(FIRST, &["4 s"], 1).await;
+    app.make_video(SECOND, &["9:16 Portrait"], 2).await;
+    app.make_video("Third shot: the harbour lights", &[], 3)
+        .await;
+    // Newest first: the story is portrait, portrait, landscape.
+    app.script(
+        "document.querySelectorAll('.card.status-downloaded').forEach((card) => \
+         [...card.querySelectorAll('button')].find((b) => b.textContent === 'Add to story').click());",
+        vec![],
+    )
+    .await;
+    app.wait_for_text("3 shots").await;
+
+    app.click("Export film…").await;
+    app.wait_for_text("These shots cannot all be joined as they are.")
+        .await;
+    let reasons = app.text_of("#story-runs").await;
+    assert!(
+        reasons.contains("Clip 3"),
+        "the landscape shot is named: {reasons}"
+    );
+    assert!(!film.exists(), "nothing is written until a run is chosen");
+    app.screenshot("story-runs").await;
+
+    app.click("Export shots 1 to 2").await;
+    app.wait_for_text("Film saved as").await;
+    let made = read_facts(&film).expect("the film is an MP4");
+    assert_eq!((made.width, made.height), (180, 320), "the portrait run");
+    let clip_ms = {
+        let file = films.path().join("shot.mp4");
+        std::fs::write(&file, clip(Shape::Portrait, "4")).unwrap();
+        read_facts(&file).unwrap().duration_ms
+    };
+    assert!(
+        made.duration_ms.abs_diff(2 * clip_ms) <= 42,
+        "two shots: {} ms for a {clip_ms} ms clip",
+        made.duration_ms
+    );
+    app.close().await;
+}
+
 const OPENING: &str = "A lighthouse at dawn, waves below";
 const MIDDLE: &str = "The camera rises to the lamp";
 const CLOSING: &str = "The beam sweeps over a ship";

@@ -4,7 +4,19 @@ import type { ReferenceChoice } from "./ReferenceChoice";
 /**
  * What the user asked for in the form.
  */
-export type GenerateRequest = { prompt: string, model: string, seconds: string, size: string, reference: ReferenceChoice | null, 
+export type GenerateRequest = { prompt: string, model: string, seconds: string, size: string, 
+/**
+ * The first frame.
+ */
+reference: ReferenceChoice | null, 
+/**
+ * The frame the video ends on, where the model takes one.
+ */
+last_frame: ReferenceChoice | null, 
+/**
+ * Pictures of a character or thing to keep, where the model takes them.
+ */
+reference_images: Array<ReferenceChoice>, 
 /**
  * Advanced fields, forwarded to gateways that accept them.
  */

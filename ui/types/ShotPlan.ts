@@ -12,4 +12,12 @@ extra_fields: Array<[string, string]>,
 /**
  * A picture of its own (a shot that continues the one before uses its last frame).
  */
-picture: PlannedPicture | null, };
+picture: PlannedPicture | null, 
+/**
+ * The frame it ends on, after `picture`.
+ */
+last_frame: PlannedPicture | null, 
+/**
+ * Pictures of a character or thing to keep (instead of `picture`).
+ */
+reference_images: Array<PlannedPicture>, };

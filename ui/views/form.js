@@ -16,12 +16,13 @@ import { shortPrompt } from '../short-prompt.js';
 
 /**
  * @param {{ catalog: ModelSpec[],
+ *           onModel: (spec: ModelSpec) => void,
  *           timeEstimate: typeof import('../api.js')['timeEstimate'],
  *           onSubmit: (request: FormRequest, say: (message: string, tone?: string) => void) => void,
  *           onPlan: (request: FormRequest, say: (message: string, tone?: string) => void) => void,
  *           onSettingsChange: (settings: FormSettings) => void }} deps
  */
-export function mountForm({ catalog, timeEstimate, onSubmit, onPlan, onSettingsChange }) {
+export function mountForm({ catalog, onModel, timeEstimate, onSubmit, onPlan, onSettingsChange }) {
   const form = $('#compose-form');
   const prompt = $('#prompt');
   const counter = $('#prompt-count');
@@ -62,6 +63,7 @@ export function mountForm({ catalog, timeEstimate, onSubmit, onPlan, onSettingsC
     // Resolution only where the model offers one (Veo: 720p, 1080p at 8 s).
     $('#resolution').closest('.field').hidden = !(m.resolutions?.length > 0);
     $('#model-hint').textContent = choices.modelHint(m);
+    onModel(m);
     $('#seconds-hint').textContent = found.seconds ? '' : choices.secondsHint(m, seconds);
     $('#size-hint').textContent = found.size ? '' : choices.sizeHint(size);
     showProblem('seconds', found.seconds);

@@ -28,6 +28,57 @@ pub struct ModelSpec {
     /// empty: at every length.
     #[serde(default)]
     pub high_resolution_seconds: Vec<u32>,
+    /// Pictures the model takes beyond the first frame, and how the gateway wants them.
+    #[serde(default)]
+    pub inputs: ModelInputs,
+}
+
+/// The form offers a last frame and reference images only where a model declares them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ModelInputs {
+    #[serde(default)]
+    pub last_frame: Option<InputWay>,
+    /// Pictures of a character or thing to keep in the video ("ingredients").
+    #[serde(default)]
+    pub reference_images: Option<ReferenceImagesWay>,
+}
+
+/// How one kind of picture travels: in a form field of its own (`last_image`, `images[]`),
+/// as a repeated `input_reference` file part, and perhaps under a model variant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct InputWay {
+    /// The multipart field of the file; `input_reference` repeats the first frame's part.
+    #[serde(default = "first_frame_field")]
+    pub field: String,
+    /// The model name sent instead when such a picture is given (`veo3.1-frames`).
+    #[serde(default)]
+    pub model: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ReferenceImagesWay {
+    #[serde(flatten)]
+    pub way: InputWay,
+    /// At most this many (Veo: 3).
+    pub max: u32,
+    /// Lengths at which they are taken (Veo: 8 s); empty: at every length.
+    #[serde(default)]
+    pub seconds: Vec<u32>,
+}
+
+/// The seed's one picture field.
+pub const FIRST_FRAME_FIELD: &str = "input_reference";
+
+fn first_frame_field() -> String {
+    FIRST_FRAME_FIELD.into()
+}
+
+/// How many of each picture a request carries, for [`Catalog::validate_pictures`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Pictures {
+    pub first_frame: bool,
+    pub last_frame: bool,
+    pub reference_images: usize,
 }
 
 impl ModelSpec {
@@ -38,14 +89,29 @@ impl ModelSpec {
             sizes: sizes.iter().map(|s| s.to_string()).collect(),
             resolutions: Vec::new(),
             high_resolution_seconds: Vec::new(),
+            inputs: ModelInputs::default(),
         }
     }
 
-    /// Veo makes 720p at any length and 1080p at 8 s.
+    /// Veo makes 720p at any length and 1080p at 8 s. A first and last frame, or up to
+    /// three reference images (at 8 s), go as repeated `input_reference` parts under
+    /// the model variants resellers name `…-frames` and `…-components`.
     fn veo(name: &str, seconds: &[u32], sizes: &[&str]) -> ModelSpec {
+        let variant = |suffix: &str| InputWay {
+            field: first_frame_field(),
+            model: Some(format!("{name}-{suffix}")),
+        };
         ModelSpec {
             resolutions: vec!["720p".into(), "1080p".into()],
             high_resolution_seconds: vec![8],
+            inputs: ModelInputs {
+                last_frame: Some(variant("frames")),
+                reference_images: Some(ReferenceImagesWay {
+                    way: variant("components"),
+                    max: 3,
+                    seconds: vec![8],
+                }),
+            },
             ..ModelSpec::new(name, seconds, sizes)
         }
     }
@@ -134,6 +200,25 @@ impl Catalog {
         self.models.iter().find(|m| m.name == name)
     }
 
+    /// The model the form offers for a name the history recorded: a variant sent for a
+    /// last frame or reference images (`veo3.1-frames`) stands for its model (`veo3.1`).
+    pub fn form_model<'a>(&'a self, sent: &'a str) -> &'a str {
+        let sent = sent.trim();
+        if self.get(sent).is_some() {
+            return sent;
+        }
+        let variant_of = |m: &&ModelSpec| {
+            let inputs = &m.inputs;
+            let ways =
+                (inputs.last_frame.iter()).chain(inputs.reference_images.iter().map(|r| &r.way));
+            ways.into_iter().any(|w| w.model.as_deref() == Some(sent))
+        };
+        self.models
+            .iter()
+            .find(variant_of)
+            .map_or(sent, |m| m.name.as_str())
+    }
+
     /// Checks a request before it costs money, with a hint naming what would work.
     pub fn validate(&self, model: &str, seconds: &str, size: &str) -> Result<(), GatewayError> {
         let spec = self.get(model.trim()).ok_or_else(|| {
@@ -199,6 +284,57 @@ impl Catalog {
                 .with("resolution", wanted)
                 .with("low", &spec.resolutions[0]);
             return Err(invalid(problem));
+        }
+        Ok(())
+    }
+}
+
+impl Catalog {
+    /// Veo's rules for pictures, before anything is sent: a last frame needs a first
+    /// frame; reference images stand alone, at most `max`, only at their lengths; and
+    /// only what the model declares.
+    pub fn validate_pictures(
+        &self,
+        model: &str,
+        seconds: &str,
+        pictures: Pictures,
+    ) -> Result<(), GatewayError> {
+        let Some(spec) = self.get(model.trim()) else {
+            return Ok(());
+        };
+        let inputs = &spec.inputs;
+        let refuse = |text: Text| Err(invalid(Problem::new(text).with("model", &spec.name)));
+        if pictures.last_frame {
+            if inputs.last_frame.is_none() {
+                return refuse(texts::NO_LAST_FRAME);
+            }
+            if !pictures.first_frame {
+                return refuse(texts::LAST_FRAME_NEEDS_FIRST);
+            }
+        }
+        if pictures.reference_images == 0 {
+            return Ok(());
+        }
+        let Some(way) = &inputs.reference_images else {
+            return refuse(texts::NO_REFERENCE_IMAGES);
+        };
+        if pictures.first_frame || pictures.last_frame {
+            return refuse(texts::REFERENCE_IMAGES_ALONE);
+        }
+        if pictures.reference_images > way.max as usize {
+            let problem = Problem::new(texts::TOO_MANY_REFERENCE_IMAGES)
+                .with("model", &spec.name)
+                .with("max", way.max);
+            return Err(invalid(problem));
+        }
+        let secs: Option<u32> = seconds.trim().parse().ok();
+        if !way.seconds.is_empty() && !secs.is_some_and(|s| way.seconds.contains(&s)) {
+            let lengths: Vec<String> = way.seconds.iter().map(u32::to_string).collect();
+            let texts = (
+                texts::REFERENCE_IMAGES_SECONDS,
+                texts::REFERENCE_IMAGES_SECONDS_OF_SEVERAL,
+            );
+            return Err(invalid(choices(texts, &lengths).with("model", &spec.name)));
         }
         Ok(())
     }
@@ -361,6 +497,104 @@ mod tests {
             "{}",
             e.message()
         );
+    }
+
+    const FIRST_AND_LAST: Pictures = Pictures {
+        first_frame: true,
+        last_frame: true,
+        reference_images: 0,
+    };
+
+    fn ingredients(n: usize) -> Pictures {
+        Pictures {
+            reference_images: n,
+            ..Pictures::default()
+        }
+    }
+
+    #[test]
+    fn veo_takes_a_last_frame_after_a_first_and_up_to_three_ingredients_at_8_seconds() {
+        let c = Catalog::builtin();
+        let refused = |pictures, seconds| {
+            let e = c
+                .validate_pictures("veo3.1", seconds, pictures)
+                .unwrap_err();
+            (e.problem.text.clone(), e.message())
+        };
+        assert!(c.validate_pictures("veo3.1", "4", FIRST_AND_LAST).is_ok());
+        assert!(c
+            .validate_pictures("veo3.1-pro", "8", ingredients(3))
+            .is_ok());
+        let last_alone = Pictures {
+            last_frame: true,
+            ..Pictures::default()
+        };
+        assert_eq!(
+            refused(last_alone, "8").0,
+            texts::LAST_FRAME_NEEDS_FIRST.key
+        );
+        let mixed = Pictures {
+            first_frame: true,
+            reference_images: 1,
+            ..Pictures::default()
+        };
+        assert_eq!(refused(mixed, "8").0, texts::REFERENCE_IMAGES_ALONE.key);
+        assert_eq!(
+            refused(ingredients(4), "8").1,
+            "veo3.1 takes at most 3 reference images. Remove one."
+        );
+        assert_eq!(
+            refused(ingredients(1), "6").1,
+            "veo3.1 uses reference images only in 8 second videos. Choose 8 seconds."
+        );
+    }
+
+    #[test]
+    fn a_model_that_declares_no_extra_pictures_refuses_them() {
+        let c = Catalog::builtin();
+        assert!(c
+            .validate_pictures("sora-2", "8", Pictures::default())
+            .is_ok());
+        let e = c
+            .validate_pictures("sora-2", "8", FIRST_AND_LAST)
+            .unwrap_err();
+        assert_eq!(e.problem.text, texts::NO_LAST_FRAME.key);
+        let e = c
+            .validate_pictures("sora-2", "8", ingredients(1))
+            .unwrap_err();
+        assert_eq!(e.problem.text, texts::NO_REFERENCE_IMAGES.key);
+    }
+
+    #[test]
+    fn a_users_model_names_its_own_fields_and_variants_map_back_to_their_model() {
+        let c = Catalog::builtin()
+            .with_user_models(
+                r#"[{"name":"veo-r","seconds":[8],"sizes":["16:9"],
+                "inputs":{"last_frame":{"field":"last_image"},
+                          "reference_images":{"field":"images[]","max":2}}}]"#,
+            )
+            .unwrap();
+        let inputs = &c.get("veo-r").unwrap().inputs;
+        let last = inputs.last_frame.as_ref().unwrap();
+        assert_eq!(
+            (last.field.as_str(), last.model.as_ref()),
+            ("last_image", None)
+        );
+        let refs = inputs.reference_images.as_ref().unwrap();
+        assert_eq!((refs.way.field.as_str(), refs.max), ("images[]", 2));
+        assert!(refs.seconds.is_empty(), "at every length");
+        let way = r#"[{"name":"m","seconds":[8],"sizes":["16:9"],"inputs":{"last_frame":{}}}]"#;
+        let c2 = Catalog::builtin().with_user_models(way).unwrap();
+        let last = c2.get("m").unwrap().inputs.last_frame.clone().unwrap();
+        assert_eq!(
+            last.field, FIRST_FRAME_FIELD,
+            "a repeated input_reference part"
+        );
+
+        assert_eq!(c.form_model("veo3.1-frames"), "veo3.1");
+        assert_eq!(c.form_model("veo3.1-pro-components"), "veo3.1-pro");
+        assert_eq!(c.form_model("veo-r"), "veo-r");
+        assert_eq!(c.form_model("kling"), "kling", "unknown names stay");
     }
 
     #[test]

@@ -10,6 +10,7 @@ use reqwest::header::HeaderMap;
 use reqwest::multipart::{Form, Part};
 use reqwest::{Response, Url};
 
+use super::catalog::FIRST_FRAME_FIELD;
 use super::download::{self, DownloadProgress};
 use super::errors::{from_response, through_proxy, Action, ErrorKind, GatewayError, ServerText};
 use super::exchange::{describe_form, ExchangeSink, Outgoing};
@@ -60,6 +61,9 @@ pub struct SubmitRequest {
     pub seconds: String,
     pub size: String,
     pub input_reference: Option<ReferenceImage>,
+    /// Pictures after the first frame (a last frame, reference images), each with its
+    /// multipart field as the model catalog names it; sent in this order.
+    pub more_images: Vec<(String, ReferenceImage)>,
     /// `720p` or `1080p` when the user chose one; sent in the gateway's style.
     pub resolution: Option<String>,
     /// Extra form fields some gateways forward to the model (e.g. `negative_prompt`).
@@ -595,13 +599,18 @@ impl GatewayClient {
     }
 }
 
-/// Roughly the bytes a submit uploads; the image dominates.
+/// Roughly the bytes a submit uploads; the images dominate.
 fn upload_size(request: &SubmitRequest) -> u64 {
-    let image = request
-        .input_reference
-        .as_ref()
-        .map_or(0, |i| i.bytes.len());
-    (image + request.prompt.len()) as u64
+    let images: usize = request.images().map(|(_, i)| i.bytes.len()).sum();
+    (images + request.prompt.len()) as u64
+}
+
+impl SubmitRequest {
+    /// Every picture with its multipart field, the first frame first.
+    pub fn images(&self) -> impl Iterator<Item = (&str, &ReferenceImage)> {
+        let first = self.input_reference.iter().map(|i| (FIRST_FRAME_FIELD, i));
+        first.chain(self.more_images.iter().map(|(f, i)| (f.as_str(), i)))
+    }
 }
 
 fn build_form(
@@ -613,11 +622,18 @@ fn build_form(
     for (key, value) in fields {
         form = form.text(key.clone(), value.clone());
     }
-    if let Some(image) = &request.input_reference {
-        let part = match upload {
-            Some(watch) => super::upload::counted_part(image.bytes.clone(), watch),
-            None => Part::bytes(image.bytes.clone()),
-        };
+    let images: Vec<(&str, &ReferenceImage)> = request.images().collect();
+    let mut parts = match upload {
+        Some(watch) => {
+            let bytes = images.iter().map(|(_, i)| i.bytes.clone()).collect();
+            super::upload::counted_parts(bytes, watch)
+        }
+        None => images
+            .iter()
+            .map(|(_, i)| Part::bytes(i.bytes.clone()))
+            .collect(),
+    };
+    for ((field, image), part) in images.into_iter().zip(parts.drain(..)) {
         let part = part
             .file_name(image.file_name.clone())
             .mime_str(&image.mime)
@@ -627,9 +643,7 @@ fn build_form(
                     Problem::new(texts::NOT_AN_IMAGE_TYPE).with("mime", &image.mime),
                 )
             })?;
-        form = form.part("input_reference", part);
-    } else if let Some(watch) = upload {
-        watch.nothing_to_stream();
+        form = form.part(field.to_string(), part);
     }
     Ok(form)
 }

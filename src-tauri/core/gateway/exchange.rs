@@ -142,15 +142,15 @@ fn unix_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
-/// The form fields of a submit as text; the image by name, type and size only.
+/// The form fields of a submit as text; the images by name, type and size only.
 pub(crate) fn describe_form(request: &SubmitRequest, sent_fields: &[(String, String)]) -> String {
     let mut lines: Vec<String> = sent_fields
         .iter()
         .map(|(k, v)| format!("{k}: {v}"))
         .collect();
-    if let Some(image) = &request.input_reference {
+    for (field, image) in request.images() {
         lines.push(format!(
-            "input_reference: {} ({}, {} KB)",
+            "{field}: {} ({}, {} KB)",
             image.file_name,
             image.mime,
             image.bytes.len().div_ceil(1024)

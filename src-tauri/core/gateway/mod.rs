@@ -36,7 +36,7 @@ mod upload;
 pub mod url;
 pub mod wire;
 
-pub use catalog::{Catalog, ModelSpec};
+pub use catalog::{Catalog, InputWay, ModelInputs, ModelSpec, Pictures, ReferenceImagesWay};
 pub use client::{ClientOptions, GatewayClient, ReferenceImage, StyleSink, SubmitRequest};
 pub use download::DownloadProgress;
 pub use errors::{ErrorKind, GatewayError};

@@ -122,4 +122,14 @@ crate::texts! {
     HIGH_RESOLUTION_SECONDS = "gateway.high_resolution_seconds" [model, resolution, choices, low];
     HIGH_RESOLUTION_SECONDS_OF_SEVERAL =
         "gateway.high_resolution_seconds_of_several" [model, resolution, choices, last, low];
+
+    // Pictures beyond the first frame (Veo's rules).
+    NO_LAST_FRAME = "gateway.no_last_frame" [model];
+    LAST_FRAME_NEEDS_FIRST = "gateway.last_frame_needs_first" [model];
+    NO_REFERENCE_IMAGES = "gateway.no_reference_images" [model];
+    REFERENCE_IMAGES_ALONE = "gateway.reference_images_alone" [model];
+    TOO_MANY_REFERENCE_IMAGES = "gateway.too_many_reference_images" [model, max];
+    REFERENCE_IMAGES_SECONDS = "gateway.reference_images_seconds" [model, choices];
+    REFERENCE_IMAGES_SECONDS_OF_SEVERAL =
+        "gateway.reference_images_seconds_of_several" [model, choices, last];
 }

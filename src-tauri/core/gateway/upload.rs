@@ -55,7 +55,7 @@ impl UploadWatch {
     }
 
     /// The request has no image: it goes out in one piece that cannot be stopped.
-    pub(crate) fn nothing_to_stream(&self) {
+    fn nothing_to_stream(&self) {
         let _ = self.hand_over_last();
     }
 
@@ -73,16 +73,35 @@ impl UploadWatch {
     }
 }
 
-/// The image as a multipart part that reports each piece as the client takes it,
-/// and breaks off when `watch` is stopped before the last piece.
-pub(crate) fn counted_part(bytes: Vec<u8>, watch: UploadWatch) -> Part {
-    let total = bytes.len() as u64;
-    let bytes = Bytes::from(bytes);
+/// The images as multipart parts that report each piece as the client takes it
+/// (counted over all of them, in order), and break off when `watch` is stopped
+/// before the last piece of the last one. No images: nothing to stream.
+pub(crate) fn counted_parts(images: Vec<Vec<u8>>, watch: UploadWatch) -> Vec<Part> {
+    if images.is_empty() {
+        watch.nothing_to_stream();
+        return Vec::new();
+    }
+    let total: u64 = images.iter().map(|b| b.len() as u64).sum();
+    (watch.progress)(0, total);
+    let mut before = 0;
+    images
+        .into_iter()
+        .map(|bytes| {
+            let len = bytes.len() as u64;
+            let part = counted_part(Bytes::from(bytes), before, total, watch.clone());
+            before += len;
+            part
+        })
+        .collect()
+}
+
+/// One image whose pieces count from `before` bytes already sent, of `total`.
+fn counted_part(bytes: Bytes, before: u64, total: u64, watch: UploadWatch) -> Part {
+    let len = bytes.len() as u64;
     let pieces = (0..bytes.len()).step_by(PIECE).map(move |start| {
         let end = (start + PIECE).min(bytes.len());
-        (bytes.slice(start..end), end as u64)
+        (bytes.slice(start..end), before + end as u64)
     });
-    (watch.progress)(0, total);
     let body = stream::iter(pieces).map(move |(piece, sent)| {
         let go_on = if sent == total {
             watch.hand_over_last()
@@ -95,7 +114,7 @@ pub(crate) fn counted_part(bytes: Vec<u8>, watch: UploadWatch) -> Part {
         (watch.progress)(sent, total);
         Ok::<Bytes, std::io::Error>(piece)
     });
-    Part::stream_with_length(Body::wrap_stream(body), total)
+    Part::stream_with_length(Body::wrap_stream(body), len)
 }
 
 #[cfg(test)]

@@ -408,8 +408,8 @@ impl Jobs {
             seconds: row.seconds,
             size: row.size,
             resolution: resolution.into_iter().next().map(|(_, r)| r),
-            input_reference: None,
             extra_fields,
+            ..Default::default()
         };
         self.submit(&row.profile_id, request, None).await
     }

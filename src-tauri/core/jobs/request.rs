@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::gateway::{Catalog, ReferenceImage, SubmitRequest};
+use crate::gateway::{Catalog, InputWay, ModelSpec, Pictures, ReferenceImage, SubmitRequest};
 use crate::images::{self, Focus, PrepareOptions};
 use crate::problem::Problem;
 
@@ -16,7 +16,12 @@ pub struct JobInput {
     pub model: String,
     pub seconds: String,
     pub size: String,
+    /// The first frame.
     pub image: Option<ImageChoice>,
+    /// The frame the video ends on, where the model takes one (after a first frame).
+    pub last_frame: Option<ImageChoice>,
+    /// Pictures of a character or thing to keep ("ingredients"), where the model takes them.
+    pub reference_images: Vec<ImageChoice>,
     /// `720p` or `1080p`; empty or `None`: the gateway's default.
     pub resolution: Option<String>,
     /// Extra form fields the gateway may forward to the model.
@@ -60,35 +65,96 @@ pub fn prepare(input: JobInput, catalog: &Catalog, thumb_cache: &Path) -> Result
             super::texts::PROMPT_MISSING,
         )));
     }
+    // A shot continued from the history may name the variant its pictures went under.
+    let model = catalog.form_model(&input.model).to_string();
+    let input = JobInput { model, ..input };
     catalog.validate(&input.model, &input.seconds, &input.size)?;
     crate::settings::check_extra_fields(&input.extra_fields)?;
-    let (resolution, extra_fields) = take_resolution(input.resolution, input.extra_fields);
+    let (resolution, extra_fields) =
+        take_resolution(input.resolution.clone(), input.extra_fields.clone());
     if let Some(resolution) = &resolution {
         catalog.validate_resolution(&input.model, &input.seconds, resolution)?;
     }
-    let (input_reference, reference_thumb) = match &input.image {
-        Some(choice) => {
-            let (image, thumb) = reference_image(choice, &input.size, thumb_cache)?;
-            (Some(image), Some(thumb))
-        }
-        None => (None, None),
+    let pictures = Pictures {
+        first_frame: input.image.is_some(),
+        last_frame: input.last_frame.is_some(),
+        reference_images: input.reference_images.len(),
     };
+    catalog.validate_pictures(&input.model, &input.seconds, pictures)?;
+    let spec = catalog.get(input.model.trim());
+    let sent = SentPictures::of(&input, spec, thumb_cache)?;
     Ok(Prepared {
         request: SubmitRequest {
             prompt,
-            model: input.model.trim().to_string(),
+            model: sent.model.unwrap_or_else(|| input.model.trim().to_string()),
             seconds: input.seconds.trim().to_string(),
             size: input.size.trim().to_string(),
-            input_reference,
+            input_reference: sent.first_frame,
+            more_images: sent.more,
             resolution,
             extra_fields: extra_fields
                 .into_iter()
                 .map(|(key, value)| (key.trim().to_string(), value))
                 .collect(),
         },
-        reference_thumb,
+        reference_thumb: sent.thumb,
         continues: input.continues.filter(|id| !id.trim().is_empty()),
     })
+}
+
+/// The pictures as they go out, in the fields (and under the model variant) the
+/// catalog names; the card's thumbnail is the first of them.
+struct SentPictures {
+    first_frame: Option<ReferenceImage>,
+    more: Vec<(String, ReferenceImage)>,
+    model: Option<String>,
+    thumb: Option<String>,
+}
+
+impl SentPictures {
+    /// `validate_pictures` has passed: each picture given has its way.
+    fn of(input: &JobInput, spec: Option<&ModelSpec>, cache: &Path) -> Result<SentPictures> {
+        let mut sent = SentPictures {
+            first_frame: None,
+            more: Vec::new(),
+            model: None,
+            thumb: None,
+        };
+        if let Some(choice) = &input.image {
+            let (image, thumb) = reference_image(choice, &input.size, cache)?;
+            sent.first_frame = Some(image);
+            sent.thumb = Some(thumb);
+        }
+        let inputs = spec.map(|s| &s.inputs);
+        if let (Some(choice), Some(way)) = (
+            &input.last_frame,
+            inputs.and_then(|i| i.last_frame.as_ref()),
+        ) {
+            sent.add(choice, way, &input.size, cache)?;
+        }
+        if let Some(way) = inputs.and_then(|i| i.reference_images.as_ref()) {
+            for choice in &input.reference_images {
+                sent.add(choice, &way.way, &input.size, cache)?;
+            }
+        }
+        Ok(sent)
+    }
+
+    fn add(
+        &mut self,
+        choice: &ImageChoice,
+        way: &InputWay,
+        size: &str,
+        cache: &Path,
+    ) -> Result<()> {
+        let (image, thumb) = reference_image(choice, size, cache)?;
+        self.thumb.get_or_insert(thumb);
+        self.more.push((way.field.clone(), image));
+        if way.model.is_some() {
+            self.model.clone_from(&way.model);
+        }
+        Ok(())
+    }
 }
 
 /// The resolution asked for, also when it came as an Advanced `resolution` field: it

@@ -39,6 +39,12 @@ pub struct ShotPlan {
     /// A picture of its own (a shot that continues the one before uses its last frame).
     #[serde(default)]
     pub picture: Option<PlannedPicture>,
+    /// The frame it ends on, after `picture`.
+    #[serde(default)]
+    pub last_frame: Option<PlannedPicture>,
+    /// Pictures of a character or thing to keep (instead of `picture`).
+    #[serde(default)]
+    pub reference_images: Vec<PlannedPicture>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -84,6 +90,8 @@ impl ShotPlan {
             size: "16:9".into(),
             extra_fields: Vec::new(),
             picture: None,
+            last_frame: None,
+            reference_images: Vec::new(),
         }
     }
 }
