@@ -48,7 +48,7 @@ pub struct GatewayArgs {
 #[derive(Subcommand)]
 enum Command {
     /// Send one video request; with --wait, follow it and save the video.
-    Submit(SubmitArgs),
+    Submit(Box<SubmitArgs>),
     /// Show a job from the history (asks the gateway when it is still running).
     Status {
         /// The job's id in the history, or the gateway's id for it.
@@ -152,7 +152,7 @@ fn main() -> ExitCode {
     };
     let code = runtime.block_on(async {
         let result = match cli.command {
-            Command::Submit(args) => commands::submit(&cli.gateway, args, &out).await,
+            Command::Submit(args) => commands::submit(&cli.gateway, *args, &out).await,
             Command::Status { id } => commands::status(&cli.gateway, &id, &out).await,
             Command::Download { id, out: dir } => {
                 commands::download(&cli.gateway, &id, dir, &out).await

@@ -22,7 +22,7 @@ pub enum Turn {
     /// Make it: from its plan alone, or continuing `after`'s saved video.
     Make {
         shot: String,
-        plan: ShotPlan,
+        plan: Box<ShotPlan>,
         after: Option<Box<JobRow>>,
     },
     /// It continues a shot that ended without a video: it cannot be made as planned.
@@ -39,7 +39,7 @@ pub fn turns(shots: &[StoryShot]) -> Vec<Turn> {
         };
         let make = |after| Turn::Make {
             shot: shot.id.clone(),
-            plan: plan.clone(),
+            plan: Box::new(plan.clone()),
             after,
         };
         let previous = i.checked_sub(1).map(|p| &shots[p]);
@@ -78,7 +78,7 @@ impl Desk<'_> {
                     let Some(profile_id) = store.claim_shot(&shot)? else {
                         continue;
                     };
-                    match self.make_shot(&profile_id, plan, after).await {
+                    match self.make_shot(&profile_id, *plan, after).await {
                         Ok(job) => {
                             store.settle_shot(&shot, Ok(&job.id))?;
                             sent += 1;

@@ -265,7 +265,7 @@ async fn a_last_frame_and_ingredients_are_offered_where_the_model_takes_them_and
     app.click("Choose the last frame").await;
     app.wait_for_visible("#last-frame-list li").await;
     app.click("Generate").await;
-    app.wait_for_text("A last frame needs a first frame").await;
+    app.wait_for_text("a last frame needs a first frame").await;
     assert_eq!(sim.submit_count(), 0, "refused before sending");
 
     // With a first frame it goes out as the frames variant, both pictures fitted.
