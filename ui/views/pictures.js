@@ -90,6 +90,8 @@ export function mountPictures({ api }) {
     /** The form's model changed: offer what it takes. */
     /** @param {ModelSpec} next */
     show(next) {
+      // The form renders on every length or aspect change; only a new model matters.
+      if (next === spec) return;
       spec = next;
       render();
     },

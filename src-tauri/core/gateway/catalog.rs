@@ -209,9 +209,9 @@ impl Catalog {
         }
         let variant_of = |m: &&ModelSpec| {
             let inputs = &m.inputs;
-            let ways =
+            let mut ways =
                 (inputs.last_frame.iter()).chain(inputs.reference_images.iter().map(|r| &r.way));
-            ways.into_iter().any(|w| w.model.as_deref() == Some(sent))
+            ways.any(|w| w.model.as_deref() == Some(sent))
         };
         self.models
             .iter()
@@ -230,7 +230,7 @@ impl Catalog {
         if !secs.is_some_and(|s| spec.seconds.contains(&s)) {
             let mut options = spec.seconds.clone();
             options.sort_unstable();
-            let options: Vec<String> = options.iter().map(u32::to_string).collect();
+            let options = numbers(&options);
             let texts = (texts::SECONDS, texts::SECONDS_OF_SEVERAL);
             return Err(invalid(choices(texts, &options).with("model", &spec.name)));
         }
@@ -266,20 +266,12 @@ impl Catalog {
             return Err(invalid(problem.with("model", &spec.name)));
         }
         let high = spec.resolutions.first().map(String::as_str) != Some(wanted);
-        let secs: Option<u32> = seconds.trim().parse().ok();
-        let allowed = spec.high_resolution_seconds.is_empty()
-            || secs.is_some_and(|s| spec.high_resolution_seconds.contains(&s));
-        if high && !allowed {
-            let lengths: Vec<String> = spec
-                .high_resolution_seconds
-                .iter()
-                .map(u32::to_string)
-                .collect();
+        if high && !made_at(&spec.high_resolution_seconds, seconds) {
             let texts = (
                 texts::HIGH_RESOLUTION_SECONDS,
                 texts::HIGH_RESOLUTION_SECONDS_OF_SEVERAL,
             );
-            let problem = choices(texts, &lengths)
+            let problem = choices(texts, &numbers(&spec.high_resolution_seconds))
                 .with("model", &spec.name)
                 .with("resolution", wanted)
                 .with("low", &spec.resolutions[0]);
@@ -327,17 +319,26 @@ impl Catalog {
                 .with("max", way.max);
             return Err(invalid(problem));
         }
-        let secs: Option<u32> = seconds.trim().parse().ok();
-        if !way.seconds.is_empty() && !secs.is_some_and(|s| way.seconds.contains(&s)) {
-            let lengths: Vec<String> = way.seconds.iter().map(u32::to_string).collect();
+        if !made_at(&way.seconds, seconds) {
             let texts = (
                 texts::REFERENCE_IMAGES_SECONDS,
                 texts::REFERENCE_IMAGES_SECONDS_OF_SEVERAL,
             );
-            return Err(invalid(choices(texts, &lengths).with("model", &spec.name)));
+            let problem = choices(texts, &numbers(&way.seconds)).with("model", &spec.name);
+            return Err(invalid(problem));
         }
         Ok(())
     }
+}
+
+/// Whether a length restriction (empty: every length) allows `seconds`.
+fn made_at(lengths: &[u32], seconds: &str) -> bool {
+    let secs: Option<u32> = seconds.trim().parse().ok();
+    lengths.is_empty() || secs.is_some_and(|s| lengths.contains(&s))
+}
+
+fn numbers(values: &[u32]) -> Vec<String> {
+    values.iter().map(u32::to_string).collect()
 }
 
 fn check_user_model(model: &ModelSpec) -> Result<(), GatewayError> {

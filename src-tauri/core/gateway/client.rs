@@ -623,7 +623,7 @@ fn build_form(
         form = form.text(key.clone(), value.clone());
     }
     let images: Vec<(&str, &ReferenceImage)> = request.images().collect();
-    let mut parts = match upload {
+    let parts = match upload {
         Some(watch) => {
             let bytes = images.iter().map(|(_, i)| i.bytes.clone()).collect();
             super::upload::counted_parts(bytes, watch)
@@ -633,7 +633,7 @@ fn build_form(
             .map(|(_, i)| Part::bytes(i.bytes.clone()))
             .collect(),
     };
-    for ((field, image), part) in images.into_iter().zip(parts.drain(..)) {
+    for ((field, image), part) in images.into_iter().zip(parts) {
         let part = part
             .file_name(image.file_name.clone())
             .mime_str(&image.mime)

@@ -121,9 +121,7 @@ impl SentPictures {
             thumb: None,
         };
         if let Some(choice) = &input.image {
-            let (image, thumb) = reference_image(choice, &input.size, cache)?;
-            sent.first_frame = Some(image);
-            sent.thumb = Some(thumb);
+            sent.first_frame = Some(sent.prepare(choice, &input.size, cache)?);
         }
         let inputs = spec.map(|s| &s.inputs);
         if let (Some(choice), Some(way)) = (
@@ -147,13 +145,27 @@ impl SentPictures {
         size: &str,
         cache: &Path,
     ) -> Result<()> {
-        let (image, thumb) = reference_image(choice, size, cache)?;
-        self.thumb.get_or_insert(thumb);
+        let image = self.prepare(choice, size, cache)?;
         self.more.push((way.field.clone(), image));
         if way.model.is_some() {
             self.model.clone_from(&way.model);
         }
         Ok(())
+    }
+
+    /// The picture as it will be sent; the first one also becomes the card's thumbnail.
+    fn prepare(
+        &mut self,
+        choice: &ImageChoice,
+        size: &str,
+        cache: &Path,
+    ) -> Result<ReferenceImage> {
+        let image = upload_image(choice, size)?;
+        if self.thumb.is_none() {
+            let thumb = images::thumbnail(&choice.path, cache)?.to_preview();
+            self.thumb = Some(thumb.data_url);
+        }
+        Ok(image)
     }
 }
 
@@ -174,12 +186,8 @@ fn take_resolution(
     (resolution, rest)
 }
 
-/// The picture as it will be sent, and a small thumbnail for the card.
-fn reference_image(
-    choice: &ImageChoice,
-    size: &str,
-    cache: &Path,
-) -> Result<(ReferenceImage, String)> {
+/// The picture as it will be sent.
+fn upload_image(choice: &ImageChoice, size: &str) -> Result<ReferenceImage> {
     let options = PrepareOptions {
         aspect: size.trim().parse()?,
         fit: choice
@@ -191,13 +199,9 @@ fn reference_image(
         focus: choice.focus,
     };
     let prepared = images::prepare_reference(&choice.path, &options)?;
-    let thumb = images::thumbnail(&choice.path, cache)?
-        .to_preview()
-        .data_url;
-    let image = ReferenceImage {
+    Ok(ReferenceImage {
         bytes: prepared.bytes,
         file_name: prepared.file_name,
         mime: prepared.mime.to_string(),
-    };
-    Ok((image, thumb))
+    })
 }
