@@ -86,6 +86,10 @@ async fn every_control_a_screen_reader_reaches_has_a_name_and_a_role() {
     app.type_into("Prompt", "A lantern on a quiet pier").await;
     app.click("Generate").await;
     app.wait_for_text("Saved as").await;
+    // The bus lists only what is on screen: scroll the form down to its folded panel
+    // (past the last frame and ingredients, which are read on the way).
+    let advanced = app.wait_for_element("#advanced-summary").await;
+    app.bring_into_view(&advanced).await;
     let main = settled_tree(&app, "main").await;
     assert!(has(&main, "push button", "Generate"), "{main:?}");
     assert!(has(&main, "push button", "Play"), "{main:?}");
