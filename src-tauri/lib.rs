@@ -87,6 +87,7 @@ pub fn run() {
             commands::jobs::video_url,
             commands::jobs::job_poster,
             commands::jobs::continue_shot,
+            commands::jobs::keep_take,
             commands::story::story,
             commands::story::set_story,
             commands::story::add_to_story,

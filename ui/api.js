@@ -263,6 +263,13 @@ export const jobPoster = (id) => call('job_poster', { id });
  * @returns {Promise<Continuation>}
  */
 export const continueShot = (id) => call('continue_shot', { id });
+/**
+ * *Keep* among takes compared: `chosen` is kept, the other `takes` are not (null: none).
+ * @param {string | null} chosen
+ * @param {string[]} takes
+ * @returns {Promise<JobRow[]>}
+ */
+export const keepTake = (chosen, takes) => call('keep_take', { chosen, takes });
 
 /**
  * The story's shots, in order.

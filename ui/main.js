@@ -19,6 +19,7 @@ import { mountHistory } from './views/history.js';
 import { mountVideoFolder } from './views/video-folder.js';
 import { mountBatch } from './views/batch.js';
 import { mountStory } from './views/story.js';
+import { mountCompare } from './views/compare.js';
 import { mountDiagnostics } from './views/diagnostics.js';
 import { mountDetails } from './views/details.js';
 import { mountRemove } from './views/remove.js';
@@ -122,6 +123,12 @@ const player = mountPlayer({
   onError: (where, error) => { where.textContent = errorText(error); },
 });
 
+const compare = mountCompare({
+  api,
+  beforePlaying: () => player.stop(),
+  onKept: (rows) => rows.forEach((row) => cards.update(row)),
+});
+
 const cards = mountCards({ container: $('#job-list'), actions: {
   play(row, cardNode) { player.toggle(row.id, $('.card-player', cardNode)); },
   poster: (id) => api.jobPoster(id),
@@ -132,6 +139,8 @@ const cards = mountCards({ container: $('#job-list'), actions: {
   details(row) { details.open(row); },
   runAgain(row) { form.fill(row); },
   addToStory(row) { story.add(row); },
+  isChosen: compare.isChosen,
+  choose: compare.choose,
   // The next shot: this one's last frame as the picture, its settings in the form.
   async continueShot(row) {
     $('#form-status').textContent = t('form.continues.taking');
@@ -180,6 +189,7 @@ const removal = mountRemove({
       return;
     }
     player.stopFor(row.id);
+    compare.forget(row.id);
     cards.remove(row.id);
     story.reload();
     const status = $('#jobs-status');
@@ -291,6 +301,7 @@ const announcer = $('#job-announcer');
 api.onJobChanged((row) => {
   showIfListed(row);
   story.jobChanged(row);
+  compare.jobChanged(row);
   const said = statusText(row);
   if (lastStatus.get(row.id) !== said) {
     lastStatus.set(row.id, said);

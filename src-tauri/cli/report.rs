@@ -69,7 +69,8 @@ impl Output {
             return;
         }
         let prompt: String = row.prompt.chars().take(48).collect();
-        show!("{}  {:<34}  {}", row.id, describe(row), prompt);
+        let kept = if row.kept { "  (kept)" } else { "" };
+        show!("{}  {:<34}  {prompt}{kept}", row.id, describe(row));
     }
 }
 
@@ -85,6 +86,7 @@ pub fn job_json(row: &JobRow, exit_code: u8) -> Value {
         "progress": row.progress,
         "file": row.file_path,
         "video": row.video,
+        "kept": row.kept,
         "error": problem(row).map(|(code, message)| json!({"code": code, "message": message})),
         "warnings": row.mismatches.iter().map(|m| json!({"code": m.code(), "message": m.message()})).collect::<Vec<_>>(),
         "exit_code": exit_code,

@@ -350,6 +350,17 @@ pub async fn continue_shot(
     blocking(move || continuation(&row, &pictures)).await
 }
 
+/// *Keep* in Compare takes: `chosen` is kept and the other takes are not (`None`:
+/// none is). The rows whose mark changed come back, and as `job-changed` events.
+#[tauri::command]
+pub fn keep_take(
+    jobs: State<'_, Jobs>,
+    chosen: Option<String>,
+    takes: Vec<String>,
+) -> Result<Vec<JobRow>> {
+    jobs.keep_take(chosen.as_deref(), &takes)
+}
+
 /// The video source once it has started.
 pub type Playback = tokio::sync::OnceCell<VideoSource>;
 

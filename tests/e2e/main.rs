@@ -3,6 +3,7 @@
 
 mod accessibility;
 mod batch;
+mod compare;
 mod costs;
 mod form;
 // Not every test uses every helper.

@@ -58,6 +58,10 @@ continues: string | null,
  */
 continues_prompt: string | null, 
 /**
+ * Chosen among the takes compared with it (*Keep*).
+ */
+kept: boolean, 
+/**
  * Computed when read, not stored.
  */
 warning: JobWarning | null, 

@@ -22,6 +22,8 @@ import { shortPrompt } from '../short-prompt.js';
  * @property {(row: JobRow) => void} runAgain
  * @property {(row: JobRow) => void} continueShot
  * @property {(row: JobRow) => void} addToStory
+ * @property {(id: string) => boolean} isChosen ticked to be compared
+ * @property {(row: JobRow, box: HTMLInputElement) => void} choose its Compare box changed
  * @property {(row: JobRow, switchSizes?: boolean) => void} makeAgain
  * @property {(row: JobRow) => void} saveAs
  * @property {(row: JobRow, opener: HTMLElement) => void} remove
@@ -235,6 +237,7 @@ function card(row, actions, note) {
     media,
     el('div', { class: 'card-body' },
       el('p', { class: 'card-prompt', text: row.prompt }),
+      row.kept ? el('p', { class: 'card-kept', text: t('card.kept') }) : null,
       el('p', { class: 'card-meta', text: `${row.model} · ${t('seconds.label', { n: row.seconds })} · ${row.size} · ${age(row.created_at)}` }),
       continuesLine(row),
       statusLine(row),
@@ -375,6 +378,7 @@ function cardActions(row, actions) {
     buttons.push(play);
     buttons.push(button(t('card.continue'), () => actions.continueShot(row)));
     buttons.push(button(t('card.addToStory'), () => actions.addToStory(row)));
+    buttons.push(compareBox(row, actions));
     buttons.push(button(t('card.reveal'), () => actions.reveal(row)));
     buttons.push(button(t('card.saveAs'), () => actions.saveAs(row)));
   }
@@ -391,6 +395,18 @@ function cardActions(row, actions) {
   buttons.push(button(t(again), () => actions.runAgain(row)));
   buttons.push(button(t('card.remove'), (event) => actions.remove(row, event.currentTarget)));
   return buttons;
+}
+
+// Ticked to play beside other takes (views/compare.js); the box says which prompt.
+/**
+ * @param {JobRow} row
+ * @param {CardActions} actions
+ */
+function compareBox(row, actions) {
+  const box = el('input', { type: 'checkbox', 'aria-label': t('card.compare.label', { prompt: shortPrompt(row.prompt) }) });
+  box.checked = actions.isChosen(row.id);
+  box.addEventListener('change', () => actions.choose(row, box));
+  return el('label', { class: 'choose-take' }, box, el('span', { 'aria-hidden': 'true', text: t('card.compare') }));
 }
 
 /** @param {number} ms */

@@ -33,18 +33,7 @@ export function mountPlayer({ videoUrl, onChange, onError }) {
     where.textContent = t('video.unplayable');
   });
 
-  // Tearing down a player that is still starting can deadlock WebKitGTK's media
-  // pipeline and freeze the window for good: a source is changed or let go only
-  // once it has its first frame (or has failed).
-  function settled() {
-    if (!video.hasAttribute('src') || video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA || video.error) {
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      video.addEventListener('loadeddata', resolve, { once: true });
-      video.addEventListener('error', resolve, { once: true });
-    });
-  }
+  const settled = () => settledVideo(video);
 
   function stop() {
     if (!playingId) return;
@@ -96,5 +85,35 @@ export function mountPlayer({ videoUrl, onChange, onError }) {
     },
     /** Stops the player if it is on this job's card (the job is being removed). */
     stopFor(/** @type {string} */ id) { if (playingId === id) stop(); },
+    /** Stops whatever plays on a card (the takes being compared play instead). */
+    stop,
   };
+}
+
+/**
+ * Resolves once the element may be torn down. Tearing down a player that is still
+ * starting can deadlock WebKitGTK's media pipeline and freeze the window for good: a
+ * source is changed or let go only once it has its first frame (or has failed).
+ * @param {HTMLVideoElement} video
+ * @returns {Promise<void>}
+ */
+export function settledVideo(video) {
+  if (!video.hasAttribute('src') || video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA || video.error) {
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => {
+    video.addEventListener('loadeddata', () => resolve(), { once: true });
+    video.addEventListener('error', () => resolve(), { once: true });
+  });
+}
+
+/**
+ * Lets a video element's source go once that is safe, so its decoder and buffers are freed.
+ * @param {HTMLVideoElement} video
+ */
+export async function releaseVideo(video) {
+  video.pause();
+  await settledVideo(video);
+  video.removeAttribute('src');
+  video.load();
 }

@@ -456,6 +456,21 @@ impl Jobs {
         Ok(row)
     }
 
+    /// *Keep* among takes compared side by side: `chosen` is kept and the other takes
+    /// are not (`None`: none is). Every row whose mark changed is announced.
+    pub fn keep_take(&self, chosen: Option<&str>, takes: &[String]) -> Result<Vec<JobRow>> {
+        if let Some(id) = chosen {
+            if self.ctx.store.require(id)?.status != JobStatus::Downloaded {
+                return Err(Error::invalid_input(Problem::new(texts::ONLY_SAVED_TAKES)));
+            }
+        }
+        let changed = self.ctx.store.keep_take(chosen, takes)?;
+        for row in &changed {
+            self.ctx.emit(row.clone());
+        }
+        Ok(changed)
+    }
+
     /// Removes the job from the history (the saved video stays), after asking the
     /// gateway to delete it as far as `removal` allows.
     pub async fn delete(&self, id: &str, removal: Removal) -> Result<GatewayDeletion> {

@@ -27,6 +27,8 @@ crate::texts! {
     PICTURE_NOT_KEPT = "picture_not_kept";
     ONLY_UNSAVED_DOWNLOADS = "only_unsaved_downloads";
     ONLY_STOPPED_CHECKS = "only_stopped_checks";
+    /// *Keep* on a take that is not (or no longer) a saved video.
+    ONLY_SAVED_TAKES = "only_saved_takes";
     LIMIT_AT_LEAST_ONE = "limit_at_least_one";
     PROMPT_MISSING = "prompt_missing";
     NOT_IN_HISTORY = "not_in_history";

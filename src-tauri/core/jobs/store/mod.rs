@@ -6,7 +6,8 @@
 //! `schema` has the tables and their migrations, `status` where a job is (and the
 //! history's groups), `row` a job as stored and read back, `transitions` every change
 //! (each guarded by the states it may come from), `queries` the lists and lookups,
-//! `details` each job's requests and answers, `story` the shots of the story in order.
+//! `details` each job's requests and answers, `story` the shots of the story in order,
+//! `takes` the take kept among those compared.
 
 mod details;
 mod queries;
@@ -14,6 +15,7 @@ mod row;
 mod schema;
 mod status;
 mod story;
+mod takes;
 #[cfg(test)]
 mod tests;
 mod transitions;

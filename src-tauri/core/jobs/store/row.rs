@@ -53,6 +53,8 @@ pub struct JobRow {
     pub continues: Option<String>,
     /// That shot's prompt, read with the row; `None` when it was removed since.
     pub continues_prompt: Option<String>,
+    /// Chosen among the takes compared with it (*Keep*).
+    pub kept: bool,
     /// Computed when read, not stored.
     pub warning: Option<JobWarning>,
     /// The history filter it shows under (see `JobStatus::group`); computed when read.
@@ -111,7 +113,7 @@ pub(super) const COLUMNS: &str =
     completed_at, expires_at, progress_at, result_url, file_path, download_target,
     download_bytes, download_total, download_error_code, download_error, slow,
     extra_fields, video_width, video_height, video_duration_ms, video_has_audio, video_checked,
-    continues, (SELECT shot.prompt FROM jobs AS shot WHERE shot.id = jobs.continues)
+    continues, kept, (SELECT shot.prompt FROM jobs AS shot WHERE shot.id = jobs.continues)
         AS continues_prompt";
 
 pub(super) fn read_row(r: &Row<'_>, now: i64) -> rusqlite::Result<JobRow> {
@@ -151,6 +153,7 @@ pub(super) fn read_row(r: &Row<'_>, now: i64) -> rusqlite::Result<JobRow> {
         video_checked: r.get::<_, i64>("video_checked")? != 0,
         continues: r.get("continues")?,
         continues_prompt: r.get("continues_prompt")?,
+        kept: r.get::<_, i64>("kept")? != 0,
         warning: None,
         group: None,
         mismatches: Vec::new(),

@@ -105,6 +105,8 @@ pub(super) const MIGRATIONS: &[&str] = &[
         SELECT job_id, position, job_id FROM story_shots;
     DROP TABLE story_shots;
     ALTER TABLE story_shots_planned RENAME TO story_shots;",
+    // 9: the take the user kept among those compared ("Compare takes").
+    "ALTER TABLE jobs ADD COLUMN kept INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// Brings the schema up to date. The app and the CLI may open a new history at the

@@ -621,10 +621,12 @@ fn a_story_stored_before_planned_shots_keeps_its_shots() {
         let ids = ["a", "b"].map(|p| s.insert_submitting(&new_job(p), 1).unwrap().id);
         (ids[0].clone(), ids[1].clone())
     };
-    // The story as migration 7 left it: job ids by position.
+    // The history as migration 7 left it: the story's job ids by position, and no
+    // column of a later migration.
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(&format!(
-        "DROP TABLE story_shots;
+        "ALTER TABLE jobs DROP COLUMN kept;
+         DROP TABLE story_shots;
          CREATE TABLE story_shots (position INTEGER PRIMARY KEY, job_id TEXT NOT NULL);
          INSERT INTO story_shots VALUES (0, '{b}'), (1, '{a}');
          PRAGMA user_version = 7;"
@@ -649,4 +651,47 @@ fn a_continued_shot_is_read_with_its_prompt_until_it_is_removed() {
     s.delete(&shot.id).unwrap();
     let next = s.require(&next.id).unwrap();
     assert_eq!(next.continues_prompt, None);
+}
+
+fn saved(s: &JobStore, prompt: &str) -> String {
+    let id = s.insert_submitting(&new_job(prompt), 1).unwrap().id;
+    s.mark_running(&id, &format!("r-{prompt}"), "queued", None, 2)
+        .unwrap();
+    s.mark_completed(&id, "completed", None, 3, 4).unwrap();
+    s.mark_downloaded(&id, Path::new("/v/take.mp4"), 10, None)
+        .unwrap();
+    id
+}
+
+#[test]
+fn one_take_of_a_comparison_is_kept_and_only_a_saved_one() {
+    let (dir, s) = store();
+    let [a, b, c] = ["a", "b", "c"].map(|p| saved(&s, p));
+    let takes = vec![a.clone(), b.clone(), c.clone()];
+    let changed = s.keep_take(Some(&b), &takes).unwrap();
+    assert_eq!(changed.iter().map(|r| &r.id).collect::<Vec<_>>(), [&b]);
+
+    // Keeping another take of the same comparison moves the mark.
+    let changed = s.keep_take(Some(&c), &takes).unwrap();
+    let mut moved: Vec<_> = changed.iter().map(|r| (r.id.clone(), r.kept)).collect();
+    moved.sort();
+    let mut expected = vec![(b.clone(), false), (c.clone(), true)];
+    expected.sort();
+    assert_eq!(moved, expected);
+    let again = JobStore::open_at(&dir.path().join("h.sqlite3")).unwrap();
+    let kept: Vec<bool> = takes
+        .iter()
+        .map(|id| again.require(id).unwrap().kept)
+        .collect();
+    assert_eq!(kept, [false, false, true], "kept across a restart");
+
+    let running = s.insert_submitting(&new_job("still making"), 1).unwrap();
+    assert!(s.keep_take(Some(&running.id), &takes).unwrap().is_empty());
+    assert!(!s.require(&running.id).unwrap().kept);
+    assert!(
+        s.require(&c).unwrap().kept,
+        "a refused keep changes nothing"
+    );
+    s.keep_take(None, &takes).unwrap();
+    assert!(takes.iter().all(|id| !s.require(id).unwrap().kept));
 }
