@@ -7,7 +7,9 @@ use crate::harness::App;
 #[tokio::test]
 async fn several_prompts_become_several_cards_that_run_two_at_a_time() {
     let sim = Simulator::start(Dialect::OpenAi).await.unwrap();
-    sim.set_job_duration(Duration::from_secs(1));
+    // Held until the "In progress" check below: on a slow machine a one-second job
+    // could finish before the filter is read.
+    sim.set_job_duration(Duration::from_secs(3600));
     sim.set_poll_after(Some(Duration::from_millis(300)));
     let app = App::start("batch").await;
     app.connect_gateway(sim.base_url(), "sk-e2e-batch-8642")
@@ -62,6 +64,7 @@ async fn several_prompts_become_several_cards_that_run_two_at_a_time() {
         .poll_script("return document.querySelectorAll('.card').length === 3 && !document.querySelector('#show-more').disabled")
         .await;
     assert!(still_three, "a queued job stays under In progress");
+    sim.set_job_duration(Duration::from_secs(1));
 
     let all_saved = app
         .poll_script("return document.querySelectorAll('.card.status-downloaded').length === 3")
