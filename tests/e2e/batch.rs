@@ -113,9 +113,10 @@ async fn several_prompts_become_several_cards_that_run_two_at_a_time() {
         "the Advanced fields went with each job"
     );
 
-    // A new job's card arrives while a video plays: the player is left alone.
+    // A new job's card arrives while a video plays: the player is left alone. Played
+    // slowly, so the 4 s clip does not end (and close its player) meanwhile.
     app.script(
-        "window.playingNow = document.querySelector('.card-player video')",
+        "window.playingNow = document.querySelector('.card-player video'); window.playingNow.playbackRate = 0.25;",
         vec![],
     )
     .await;

@@ -81,6 +81,26 @@ async fn a_video_is_made_saved_and_plays_in_its_card() {
     assert!(jumped, "the player could not jump to 3 s");
     drop(video);
     app.screenshot("playing").await;
+    // Played to its end, the player closes and lets its decoder go; Play starts it again.
+    app.script(
+        "const v = document.querySelector('.card-player video'); v.currentTime = 3.5; v.play();",
+        vec![],
+    )
+    .await;
+    let closed = app
+        .poll_script(
+            "return !document.querySelector('video') && \
+             document.querySelector('.card-actions .play').textContent === 'Play';",
+        )
+        .await;
+    assert!(closed, "a video played to its end closes its player");
+    app.click("Play").await;
+    let again = app
+        .poll_script(
+            "const v = document.querySelector('.card-player video'); return !!v && v.readyState >= 2 && !v.paused;",
+        )
+        .await;
+    assert!(again, "Play plays the ended video again");
     app.close().await;
 }
 

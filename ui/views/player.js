@@ -4,7 +4,8 @@
 //
 // One element for every play, not a new one each time: the page never holds two
 // decoders, whenever its garbage collector comes by (tests/e2e/costs.rs measures the
-// memory watching costs).
+// memory watching costs). A video that has played to its end closes, so its decoder
+// goes too instead of waiting for the next Play; Play starts it again.
 import { t } from '../i18n.js';
 
 /**
@@ -25,6 +26,7 @@ export function mountPlayer({ videoUrl, onChange, onError }) {
   const tell = () => { if (playingId) onChange(playingId); };
   video.addEventListener('play', tell);
   video.addEventListener('pause', tell);
+  video.addEventListener('ended', () => stop());
   // The file could not be decoded, or went away since: say so where the player was.
   video.addEventListener('error', () => {
     const where = video.parentElement;
