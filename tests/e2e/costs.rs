@@ -5,6 +5,9 @@
 //! - watching saved videos one after another (memory);
 //! - a long history with a thousand cards loaded (memory);
 //! - fifty videos being made at once (processor time while the window sits idle).
+//!
+//! And one helper, `seed_a_home_with_300_saved_videos`, which leaves a returning user's
+//! home for `scripts/bench` to time start-ups on.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -20,6 +23,8 @@ const CLIP: &str = "VEO_DESK_BENCH_CLIP";
 const KEY: &str = "sk-bench-costs-2468";
 /// Names a folder to keep the processes' memory maps of each reading in (optional).
 const MAPS: &str = "VEO_DESK_BENCH_MAPS";
+/// Names the folder `seed_a_home_with_300_saved_videos` fills.
+const SEED_HOME: &str = "VEO_DESK_BENCH_HOME";
 /// The page settles (garbage collection, decoder threads winding down) before a reading.
 const SETTLE: Duration = Duration::from_secs(5);
 
@@ -171,6 +176,20 @@ async fn processor_time_while_fifty_videos_are_being_made() {
     for (name, now) in &cpu {
         println!("      {name:<40} {:>5.2} %", percent(used(name, *now)));
     }
+}
+
+/// Not a measurement: a signed-in user with a history of 300 saved clips, opened once
+/// so the posters are made, as a returning user's would be.
+#[tokio::test]
+#[ignore = "a bench helper: scripts/bench runs it on the release build"]
+async fn seed_a_home_with_300_saved_videos() {
+    let home = PathBuf::from(std::env::var(SEED_HOME).expect("VEO_DESK_BENCH_HOME names a folder"));
+    let clip = clip();
+    let sim = Simulator::start(Dialect::OpenAi).await.unwrap();
+    History::signed_in(&home, &sim)
+        .await
+        .saved_videos(&clip, 300, false);
+    settled_window("bench-seed", &home).await.close().await;
 }
 
 fn clip() -> PathBuf {
