@@ -153,13 +153,11 @@ report_window_costs() {
   say "Writing a history of 300 saved clips (the window-test harness; log: $out/seed-history.log)"
   seed_history
   say "Start-up and idle memory: $RUNS runs each, alternating, fresh profile each run"
-  export VEO_DESK_API_KEY=bench-key-not-used
   for run in $(seq "$RUNS"); do
     measure bare "$release/bare-window" "$run"
     measure app "$release/veo-desk" "$run"
     measure history "$release/veo-desk" "$run"
   done
-  unset VEO_DESK_API_KEY
   local bare_s app_s bare_best app_best bare_mib app_mib
   bare_s=$(median <"$scratch/bare.start"); app_s=$(median <"$scratch/app.start")
   bare_best=$(fastest <"$scratch/bare.start"); app_best=$(fastest <"$scratch/app.start")
