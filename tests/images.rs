@@ -174,7 +174,7 @@ fn a_phone_photo_on_its_side_arrives_upright() {
 fn a_big_rotated_photo_thumbnails_upright_through_shrink_on_load() {
     let dir = tempfile::tempdir().unwrap();
     // 2400x1600 decodes at 1/4 scale for a 512 px thumbnail, 4800x3200 at 1/8
-    // (from the DC coefficients alone).
+    // (libjpeg-turbo's scaled decode either way).
     for (w, h) in [(2400, 1600), (4800, 3200)] {
         let path = write(
             dir.path(),

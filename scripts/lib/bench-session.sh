@@ -207,8 +207,6 @@ run_benches() {
   cargo bench --locked -p veo-desk-core --bench history
   say "Joining four 8 s 1080p clips into one film (media::stitch)"
   cargo bench --locked -p veo-desk-core --bench stitch
-  say "The hand-written 1/8 JPEG decoder against libjpeg-turbo's (benches/jpeg-decoders)"
-  "$release/jpeg-decoders"
 }
 
 say "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(free -g | awk '/^Mem:/ { print $2 }') GiB RAM, $(. /etc/os-release && echo "$PRETTY_NAME"), WebKitGTK $(dpkg-query -W -f='${Version}' libwebkit2gtk-4.1-0), load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -7,8 +7,5 @@ start_keyring
 say "Unit and integration tests"
 cargo test --locked --workspace
 
-say "Coverage-guided fuzzing, short pass"
-bash scripts/fuzz --short
-
 say "Window tests (screenshots in target/e2e/)"
 cargo test --locked --test e2e -- --test-threads=1

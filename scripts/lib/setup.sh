@@ -2,10 +2,10 @@
 # Sourced by scripts/run and scripts/test.
 
 # Build and run: WebKitGTK and friends for the Tauri window; GStreamer plugins play H.264;
-# a CJK font so the 简体中文 window shows Chinese glyphs; nasm assembles the H.264
-# decoder's SIMD code (the core's video frames; without it the decoder is plain C).
+# a CJK font so the 简体中文 window shows Chinese glyphs; cmake builds libjpeg-turbo (the
+# core's JPEG decoder); nasm assembles its SIMD code and the H.264 decoder's.
 RUN_PACKAGES=(
-  build-essential pkg-config curl file nasm
+  build-essential pkg-config curl file cmake nasm
   libwebkit2gtk-4.1-dev libsoup-3.0-dev librsvg2-dev libxdo-dev
   libayatana-appindicator3-dev libssl-dev
   gstreamer1.0-plugins-good gstreamer1.0-libav
@@ -92,11 +92,9 @@ ensure_litellm() {
 
 # Installers and the performance report (scripts/package, scripts/bench; not CI):
 # vipsthumbnail is the thumbnail reference, xwininfo and import look at the window,
-# desktop-file-validate checks the installed menu entry, cmake builds libjpeg-turbo for
-# the JPEG bench (with nasm, one of the RUN_PACKAGES, for its SIMD). ffmpeg, which makes
-# the 720p clip the window benchmarks play and the film bench's clips, is one of the
-# TEST_PACKAGES.
-BENCH_PACKAGES=(libvips-tools x11-utils imagemagick desktop-file-utils cmake)
+# desktop-file-validate checks the installed menu entry. ffmpeg, which makes the 720p
+# clip the window benchmarks play and the film bench's clips, is one of the TEST_PACKAGES.
+BENCH_PACKAGES=(libvips-tools x11-utils imagemagick desktop-file-utils)
 TAURI_CLI_VERSION=2.12.4
 
 # The Tauri bundler builds the .deb and .rpm.

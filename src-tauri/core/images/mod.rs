@@ -10,7 +10,6 @@ mod cache;
 mod decode;
 mod encode;
 mod geometry;
-pub(crate) mod jpeg_eighth;
 mod orient;
 mod paste;
 mod prepare;
