@@ -37,10 +37,10 @@ async fn memory_while_watching_saved_videos_one_after_another() {
     let history = History::signed_in(home.path(), &sim).await;
     history.saved_videos(&clip, 300, true);
 
-    // No screenshots in these benches: WebKitWebDriver's screenshot of a page of 300
-    // saved cards, drawn without the compositor, never comes back (the window keeps
-    // answering scripts meanwhile).
     let app = settled_window("bench-watching", home.path()).await;
+    // Before idle is read, so its cost is in both.
+    app.screenshot("watching").await;
+    tokio::time::sleep(SETTLE).await;
     let idle = app.memory_kib();
     save_maps(&app, "watching-idle");
 
@@ -120,6 +120,7 @@ async fn memory_with_a_thousand_cards_loaded() {
     tokio::time::sleep(SETTLE).await;
     let loaded = app.memory_kib();
     save_maps(&app, "cards-1000");
+    app.screenshot("thousand").await;
     app.close().await;
 
     println!("memory with a long history: 1000 saved videos");

@@ -19,6 +19,26 @@ use tempfile::TempDir;
 
 const APP: &str = env!("CARGO_BIN_EXE_veo-desk");
 const PATIENCE: Duration = Duration::from_secs(15);
+/// WebKit's screenshot of a page drawn without the compositor (as the app draws on a
+/// machine without a GPU) waits for the page's next repaint, and a page at rest never
+/// repaints, so the screenshot never came back. Until it is taken, a pixel no eye can see
+/// changes every 50 ms.
+const REPAINT_TICKER_START: &str = "if (!window.__repaintTicker) {\n\
+  const dot = document.createElement('div');\n\
+  dot.setAttribute('aria-hidden', 'true');\n\
+  Object.assign(dot.style, { position: 'fixed', left: '0', top: '0', width: '1px', height: '1px',\n\
+    pointerEvents: 'none', zIndex: '2147483647' });\n\
+  document.body.appendChild(dot);\n\
+  let odd = false;\n\
+  const timer = setInterval(() => {\n\
+    odd = !odd;\n\
+    dot.style.background = odd ? 'rgba(0, 0, 0, 0.004)' : 'rgba(0, 0, 0, 0.003)';\n\
+  }, 50);\n\
+  window.__repaintTicker = { dot, timer };\n\
+}";
+const REPAINT_TICKER_STOP: &str = "const ticker = window.__repaintTicker;\n\
+if (ticker) { clearInterval(ticker.timer); ticker.dot.remove(); delete window.__repaintTicker; }";
+
 /// No window test runs this long: past it the window is taken to be hung and is
 /// killed, so the test fails with its log instead of stalling the whole run.
 const HUNG_AFTER: Duration = Duration::from_secs(180);
@@ -374,7 +394,10 @@ impl App {
     /// Saves `target/e2e/<test>-<label>.png` and returns its path.
     pub async fn screenshot(&self, label: &str) -> PathBuf {
         self.settle().await;
+        // A page gone broken must not hide why a test failed behind a script error.
+        let _ = self.client().execute(REPAINT_TICKER_START, vec![]).await;
         let png = self.client().screenshot().await.expect("screenshot");
+        let _ = self.client().execute(REPAINT_TICKER_STOP, vec![]).await;
         let path = artifacts_dir().join(format!("{}-{label}.png", self.name));
         std::fs::write(&path, png).expect("write screenshot");
         path
