@@ -1,6 +1,7 @@
 //! Veo Desk: the Tauri shell over a Tauri-free core.
 
 pub mod commands;
+pub mod first_show;
 pub mod ready_report;
 pub mod rendering;
 pub mod web_memory;
@@ -47,6 +48,7 @@ pub fn run() {
         .manage(Arc::new(images::Preparer::default()))
         .setup(move |app| {
             ready_report::mark("setup");
+            first_show::show_at_the_latest(app.handle());
             trim_pasted_pictures(state.dirs.form_pictures());
             let jobs = start_jobs(app.handle(), &state, chosen_video_dir.clone())?;
             if let Some(limit) = running_limit {
@@ -57,6 +59,7 @@ pub fn run() {
             ready_report::mark("history opened, jobs followed");
             Ok(())
         })
+        .on_page_load(first_show::on_page_load)
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
             commands::app::report_ready,

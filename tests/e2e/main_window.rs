@@ -1,9 +1,21 @@
+use std::time::{Duration, Instant};
+
 use crate::harness::App;
 
 #[tokio::test]
 async fn the_form_is_there_and_takes_a_prompt() {
     let app = App::start("main-window").await;
     assert_eq!(app.title().await, "Veo Desk");
+    // The window starts hidden and is shown with its loaded page: well before the
+    // five-second fallback that shows it whatever the page did.
+    let shown = Instant::now() + Duration::from_secs(2);
+    while app.script("return document.visibilityState", vec![]).await != "visible" {
+        assert!(
+            Instant::now() < shown,
+            "the window is on screen once its page is ready"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     app.connect_gateway("https://gateway.example.com", "sk-e2e-form-0001")
         .await;
 
