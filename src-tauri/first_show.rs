@@ -3,9 +3,11 @@
 //! GTK draws a window as soon as it is shown. A WebKitGTK view drawn without the
 //! compositor (as on a machine without a GPU, `rendering.rs`) that is drawn before its
 //! web process has sent a first picture makes the app's main thread wait for that
-//! picture, for up to WebKit's timeout of half a second; a web process still starting
-//! up can meanwhile be waiting on that same thread, so both stand still until the
-//! timeout. Shown once the page has loaded, the window is never drawn that early.
+//! picture, for up to WebKit's timeout of half a second (WebKitGTK 2.50,
+//! `DrawingAreaProxyCoordinatedGraphics::forceUpdateIfNeeded`); a web process still
+//! starting up can meanwhile be waiting on that same thread, so both stand still until
+//! the timeout. Under Xvfb that happened in 4 to 6 starts of 6. Shown once the page has
+//! loaded, the window is never drawn that early.
 
 use std::time::Duration;
 
