@@ -14,8 +14,7 @@ use std::time::Duration;
 use tauri::webview::{PageLoadEvent, PageLoadPayload};
 use tauri::{AppHandle, Manager, Runtime, Webview};
 
-/// The window's label in `tauri.conf.json`, where it starts hidden.
-const MAIN: &str = "main";
+use crate::MAIN_WINDOW;
 
 /// Past this the window is shown even if its page never finished loading, so a
 /// broken page is still a window the user can see and close.
@@ -23,7 +22,7 @@ const AT_THE_LATEST: Duration = Duration::from_secs(5);
 
 /// The page-load hook: shows the window when its page has loaded.
 pub fn on_page_load<R: Runtime>(webview: &Webview<R>, payload: &PageLoadPayload<'_>) {
-    if payload.event() == PageLoadEvent::Finished && webview.label() == MAIN {
+    if payload.event() == PageLoadEvent::Finished && webview.label() == MAIN_WINDOW {
         show(webview.app_handle());
     }
 }
@@ -38,7 +37,7 @@ pub fn show_at_the_latest<R: Runtime>(app: &AppHandle<R>) {
 }
 
 fn show<R: Runtime>(app: &AppHandle<R>) {
-    if let Some(window) = app.get_webview_window(MAIN) {
+    if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
         if !window.is_visible().unwrap_or(false) {
             let _ = window.show();
         }

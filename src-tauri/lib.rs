@@ -19,6 +19,9 @@ use state::AppState;
 use tauri::{Emitter, Manager};
 use tauri_plugin_notification::NotificationExt;
 
+/// The window's label in `tauri.conf.json`.
+pub const MAIN_WINDOW: &str = "main";
+
 pub fn run() {
     // First, while the process has one thread: the web process inherits them.
     rendering::choose_painter();
@@ -164,7 +167,7 @@ fn trim_pasted_pictures(dir: std::path::PathBuf) {
 /// A desktop notification when a job ends while the user looks elsewhere.
 fn notify(app: &tauri::AppHandle, notifier: &Notifier, job: &jobs::JobRow) {
     let focused = || {
-        app.get_webview_window("main")
+        app.get_webview_window(MAIN_WINDOW)
             .and_then(|w| w.is_focused().ok())
             .unwrap_or(false)
     };
@@ -182,7 +185,7 @@ fn notify(app: &tauri::AppHandle, notifier: &Notifier, job: &jobs::JobRow) {
 /// Another launch of the app: show the open window instead.
 fn focus_main_window(app: &tauri::AppHandle) {
     logs::info("a second launch brought the open window forward");
-    if let Some(window) = app.get_webview_window("main") {
+    if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
         let _ = window.unminimize();
         let _ = window.show();
         let _ = window.set_focus();

@@ -339,8 +339,15 @@ impl App {
 
     /// Polls a script until it returns `true`.
     pub async fn poll_script(&self, js: &str) -> bool {
-        self.poll(|| async { self.script(js, vec![]).await == Value::Bool(true) })
-            .await
+        self.poll_script_within(js, PATIENCE).await
+    }
+
+    /// Polls a script until it returns `true`, for at most `patience`.
+    pub async fn poll_script_within(&self, js: &str, patience: Duration) -> bool {
+        self.poll_within(patience, || async {
+            self.script(js, vec![]).await == Value::Bool(true)
+        })
+        .await
     }
 
     /// Runs JavaScript in the page and returns its JSON result.
@@ -431,12 +438,20 @@ impl App {
         }
     }
 
-    async fn poll<F, Fut>(&self, mut check: F) -> bool
+    async fn poll<F, Fut>(&self, check: F) -> bool
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = bool>,
     {
-        let deadline = Instant::now() + PATIENCE;
+        self.poll_within(PATIENCE, check).await
+    }
+
+    async fn poll_within<F, Fut>(&self, patience: Duration, mut check: F) -> bool
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let deadline = Instant::now() + patience;
         while Instant::now() < deadline {
             if check().await {
                 return true;

@@ -1,4 +1,4 @@
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::harness::App;
 
@@ -8,14 +8,14 @@ async fn the_form_is_there_and_takes_a_prompt() {
     assert_eq!(app.title().await, "Veo Desk");
     // The window starts hidden and is shown with its loaded page: well before the
     // five-second fallback that shows it whatever the page did.
-    let shown = Instant::now() + Duration::from_secs(2);
-    while app.script("return document.visibilityState", vec![]).await != "visible" {
-        assert!(
-            Instant::now() < shown,
-            "the window is on screen once its page is ready"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    assert!(
+        app.poll_script_within(
+            "return document.visibilityState === 'visible'",
+            Duration::from_secs(2)
+        )
+        .await,
+        "the window is on screen once its page is ready"
+    );
     app.connect_gateway("https://gateway.example.com", "sk-e2e-form-0001")
         .await;
 
