@@ -46,10 +46,14 @@ async fn memory_while_watching_saved_videos_one_after_another() {
 
     let mut readings = Vec::new();
     let mut watching = Duration::ZERO;
+    let mut stalled = 0_u32;
     for n in 0..40 {
         let started = Instant::now();
-        watch(&app, n).await;
-        watching += started.elapsed();
+        if watch(&app, n).await {
+            watching += started.elapsed();
+        } else {
+            stalled += 1;
+        }
         if [1, 10, 40].contains(&(n + 1)) {
             tokio::time::sleep(SETTLE).await;
             readings.push((n + 1, app.memory_by_process()));
@@ -87,8 +91,11 @@ async fn memory_while_watching_saved_videos_one_after_another() {
     // An 8 s clip at four times the speed lasts 2 s: more means the decoder fell behind.
     println!(
         "  each clip from Play to its end at four times the speed: {:.2} s on average",
-        watching.as_secs_f64() / 40.0
+        watching.as_secs_f64() / f64::from(40 - stalled)
     );
+    if stalled > 0 {
+        println!("  clips not at their end after 15 s (not in the average): {stalled}");
+    }
 }
 
 #[tokio::test]
@@ -228,28 +235,33 @@ async fn cards_on_screen(app: &App, count: usize) {
     assert!(shown, "{count} cards are on screen");
 }
 
-/// Plays the `n`-th saved video on screen through its card, at four times the speed,
-/// to its end (or for at most a few seconds when the machine cannot keep up).
-async fn watch(app: &App, n: usize) {
-    let video = format!("document.querySelectorAll('.card.status-downloaded')[{n}]");
-    app.script(
-        &format!("{video}.querySelector('.card-actions button').click()"),
-        vec![],
-    )
-    .await;
-    let started = app
-        .poll_script(&format!(
-            "const v = {video}.querySelector('video'); \
-             if (!v || v.readyState < 2) return false; v.playbackRate = 4; return true;"
-        ))
-        .await;
-    assert!(started, "video {n} plays");
-    // The poll gives up after fifteen seconds: an 8 s clip ends in about two.
-    app.poll_script(&format!(
-        "const v = {video}.querySelector('video'); return !v || v.ended;"
-    ))
-    .await;
+/// Plays the `n`-th saved video on screen through its card, at four times the speed, to
+/// its end; false if it has not reached its end after fifteen seconds.
+async fn watch(app: &App, n: usize) -> bool {
+    let outcome = app
+        .client()
+        .execute_async(PLAY_TO_THE_END, vec![n.into()])
+        .await
+        .expect("the play script");
+    outcome == "ended"
 }
+
+/// One script a play, waiting in the page. Polling from the harness ran a script every
+/// tenth of a second, and the web process kept their garbage: about 5 MiB over 30 clips'
+/// worth of polls with no video playing, which the benchmark counted as watching.
+const PLAY_TO_THE_END: &str = "
+    const [n, done] = arguments;
+    const card = document.querySelectorAll('.card.status-downloaded')[n];
+    card.querySelector('.card-actions button').click();
+    // An 8 s clip ends in about two: past fifteen, the player is stuck.
+    const stuck = setTimeout(() => done('stalled'), 15000);
+    const started = () => {
+      const video = card.querySelector('video');
+      if (!video || video.readyState < 2) return setTimeout(started, 50);
+      video.playbackRate = 4;
+      video.addEventListener('ended', () => { clearTimeout(stuck); done('ended'); }, { once: true });
+    };
+    started();";
 
 /// A user who connected a gateway once, and the history the benchmark gives them.
 struct History {
