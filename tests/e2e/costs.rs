@@ -253,13 +253,16 @@ const PLAY_TO_THE_END: &str = "
     const [n, done] = arguments;
     const card = document.querySelectorAll('.card.status-downloaded')[n];
     card.querySelector('.card-actions button').click();
+    let over = false;
+    const finish = (how) => { if (!over) { over = true; clearTimeout(stuck); done(how); } };
     // An 8 s clip ends in about two: past fifteen, the player is stuck.
-    const stuck = setTimeout(() => done('stalled'), 15000);
+    const stuck = setTimeout(() => finish('stalled'), 15000);
     const started = () => {
+      if (over) return;
       const video = card.querySelector('video');
       if (!video || video.readyState < 2) return setTimeout(started, 50);
       video.playbackRate = 4;
-      video.addEventListener('ended', () => { clearTimeout(stuck); done('ended'); }, { once: true });
+      video.addEventListener('ended', () => finish('ended'), { once: true });
     };
     started();";
 
