@@ -236,13 +236,14 @@ async fn cards_on_screen(app: &App, count: usize) {
 }
 
 /// Plays the `n`-th saved video on screen through its card, at four times the speed, to
-/// its end; false if it has not reached its end after fifteen seconds.
+/// its end; false if it started but has not reached its end after fifteen seconds.
 async fn watch(app: &App, n: usize) -> bool {
     let outcome = app
         .client()
         .execute_async(PLAY_TO_THE_END, vec![n.into()])
         .await
         .expect("the play script");
+    assert_ne!(outcome, "not started", "video {n} plays");
     outcome == "ended"
 }
 
@@ -254,13 +255,15 @@ const PLAY_TO_THE_END: &str = "
     const card = document.querySelectorAll('.card.status-downloaded')[n];
     card.querySelector('.card-actions button').click();
     let over = false;
+    let playing = false;
     const finish = (how) => { if (!over) { over = true; clearTimeout(stuck); done(how); } };
     // An 8 s clip ends in about two: past fifteen, the player is stuck.
-    const stuck = setTimeout(() => finish('stalled'), 15000);
+    const stuck = setTimeout(() => finish(playing ? 'stalled' : 'not started'), 15000);
     const started = () => {
       if (over) return;
       const video = card.querySelector('video');
       if (!video || video.readyState < 2) return setTimeout(started, 50);
+      playing = true;
       video.playbackRate = 4;
       video.addEventListener('ended', () => finish('ended'), { once: true });
     };
